@@ -1,0 +1,152 @@
+#include "RedisOptions.h"
+
+#include <QUrlQuery>
+
+namespace Confab {
+
+namespace {
+
+bool parseBool(const QString &value, bool *ok)
+{
+    const QString v = value.toLower();
+    *ok = true;
+    if (v == QLatin1String("1") || v == QLatin1String("true") || v == QLatin1String("yes")
+        || v == QLatin1String("on"))
+        return true;
+    if (v == QLatin1String("0") || v == QLatin1String("false") || v == QLatin1String("no")
+        || v == QLatin1String("off"))
+        return false;
+    *ok = false;
+    return false;
+}
+
+std::optional<RedisOptions> fail(QString *error, const QString &message)
+{
+    if (error)
+        *error = message;
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<RedisOptions> RedisOptions::fromUrl(const QString &text, QString *error)
+{
+    const QUrl url(text.trimmed(), QUrl::StrictMode);
+    if (!url.isValid())
+        return fail(error, QStringLiteral("invalid Redis URL \"%1\": %2").arg(text, url.errorString()));
+
+    RedisOptions options;
+    const QString scheme = url.scheme().toLower();
+    if (scheme == QLatin1String("redis")) {
+        options.transport = Transport::Tcp;
+    } else if (scheme == QLatin1String("rediss")) {
+        options.transport = Transport::Tls;
+    } else if (scheme == QLatin1String("unix") || scheme == QLatin1String("redis+unix")) {
+        options.transport = Transport::UnixSocket;
+    } else {
+        return fail(error,
+                    QStringLiteral("unsupported scheme \"%1\" in \"%2\" (use redis://, rediss:// or unix://)")
+                        .arg(url.scheme(), text));
+    }
+
+    options.username = url.userName(QUrl::FullyDecoded);
+    options.password = url.password(QUrl::FullyDecoded);
+    // redis://secret@host is the old password-only form (no ACL user).
+    if (options.password.isEmpty() && !options.username.isEmpty() && !url.userInfo().contains(u':')) {
+        options.password = options.username;
+        options.username.clear();
+    }
+
+    if (options.transport == Transport::UnixSocket) {
+        options.unixSocketPath = url.path(QUrl::FullyDecoded);
+        if (options.unixSocketPath.isEmpty())
+            return fail(error, QStringLiteral("unix:// URL \"%1\" has no socket path").arg(text));
+        options.host.clear();
+        options.port = 0;
+    } else {
+        options.host = url.host(QUrl::FullyDecoded);
+        if (options.host.isEmpty())
+            return fail(error, QStringLiteral("Redis URL \"%1\" has no host").arg(text));
+        const int port = url.port(6379);
+        if (port <= 0 || port > 65535)
+            return fail(error, QStringLiteral("invalid port in \"%1\"").arg(text));
+        options.port = quint16(port);
+        QString path = url.path();
+        if (path.startsWith(u'/'))
+            path.remove(0, 1);
+        if (!path.isEmpty()) {
+            bool ok = false;
+            options.db = path.toInt(&ok);
+            if (!ok || options.db < 0)
+                return fail(error, QStringLiteral("invalid database number \"%1\" in \"%2\"").arg(path, text));
+        }
+    }
+
+    const QUrlQuery query(url);
+    for (const auto &[key, value] : query.queryItems(QUrl::FullyDecoded)) {
+        bool ok = true;
+        if (key == QLatin1String("db")) {
+            options.db = value.toInt(&ok);
+            ok = ok && options.db >= 0;
+        } else if (key == QLatin1String("password")) {
+            options.password = value;
+        } else if (key == QLatin1String("username") || key == QLatin1String("user")) {
+            options.username = value;
+        } else if (key == QLatin1String("client_name")) {
+            options.clientName = value;
+        } else if (key == QLatin1String("tls_ca")) {
+            options.tlsCaFile = value;
+        } else if (key == QLatin1String("tls_cert")) {
+            options.tlsCertFile = value;
+        } else if (key == QLatin1String("tls_key")) {
+            options.tlsKeyFile = value;
+        } else if (key == QLatin1String("tls_verify")) {
+            options.tlsVerifyPeer = parseBool(value, &ok);
+        } else if (key == QLatin1String("tls_server_name")) {
+            options.tlsServerName = value;
+        } else if (key == QLatin1String("connect_timeout")) {
+            const double seconds = value.toDouble(&ok);
+            ok = ok && seconds > 0;
+            options.connectTimeout = std::chrono::milliseconds(qint64(seconds * 1000));
+        } else {
+            return fail(error, QStringLiteral("unknown parameter \"%1\" in \"%2\"").arg(key, text));
+        }
+        if (!ok)
+            return fail(error, QStringLiteral("invalid value \"%1\" for \"%2\" in \"%3\"").arg(value, key, text));
+    }
+    return options;
+}
+
+QString RedisOptions::endpoint() const
+{
+    if (transport == Transport::UnixSocket)
+        return unixSocketPath;
+    if (host.contains(u':'))
+        return QStringLiteral("[%1]:%2").arg(host).arg(port);
+    return QStringLiteral("%1:%2").arg(host).arg(port);
+}
+
+QString RedisOptions::displayUrl() const
+{
+    QString url;
+    switch (transport) {
+    case Transport::Tcp:
+        url = QStringLiteral("redis://");
+        break;
+    case Transport::Tls:
+        url = QStringLiteral("rediss://");
+        break;
+    case Transport::UnixSocket:
+        url = QStringLiteral("unix://");
+        break;
+    }
+    if (!username.isEmpty())
+        url += QString::fromUtf8(QUrl::toPercentEncoding(username)) + u'@';
+    url += endpoint();
+    if (db != 0)
+        url += (transport == Transport::UnixSocket ? QStringLiteral("?db=") : QStringLiteral("/"))
+            + QString::number(db);
+    return url;
+}
+
+} // namespace Confab

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QUrl>
+
+#include <chrono>
+#include <optional>
+
+namespace Confab {
+
+// How to reach and log in to one Redis server, and how patient to be with it. Built from a
+// redis://, rediss:// or unix:// URL, then adjusted field by field (command line and
+// environment override the URL).
+struct RedisOptions
+{
+    enum class Transport { Tcp, Tls, UnixSocket };
+
+    Transport transport = Transport::Tcp;
+    QString host = QStringLiteral("127.0.0.1");
+    quint16 port = 6379;
+    QString unixSocketPath;
+    int db = 0;
+    // ACL user; empty means "AUTH password" (the default user).
+    QString username;
+    QString password;
+    QString clientName;
+
+    // TLS: verification is on by default and checks the host name.
+    QString tlsCaFile;
+    QString tlsCertFile;
+    QString tlsKeyFile;
+    bool tlsVerifyPeer = true;
+    // Name to check the certificate against when it differs from host (connecting by IP).
+    QString tlsServerName;
+
+    std::chrono::milliseconds connectTimeout{5000};
+    bool autoReconnect = true;
+    std::chrono::milliseconds reconnectMinDelay{100};
+    std::chrono::milliseconds reconnectMaxDelay{10000};
+    // An idle connection is PINGed this often; one that does not answer within
+    // healthCheckTimeout is treated as dead (a paused or unreachable server keeps TCP open).
+    std::chrono::milliseconds healthCheckInterval{15000};
+    std::chrono::milliseconds healthCheckTimeout{10000};
+    // Commands issued while disconnected (with QueuePolicy::WaitForConnection) wait at most
+    // this long, and at most this many of them.
+    std::chrono::milliseconds queueTimeout{30000};
+    int maxQueuedCommands = 100000;
+
+    // Parses redis://[user[:password]@]host[:port][/db], rediss://... (TLS) and
+    // unix:///path/to/socket[?db=N&password=P]. Query parameters valid for all schemes:
+    // db, password, username (or user), client_name, tls_ca, tls_cert, tls_key,
+    // tls_verify=0|1, connect_timeout (seconds). Returns nullopt and sets *error on bad input.
+    static std::optional<RedisOptions> fromUrl(const QString &url, QString *error = nullptr);
+
+    // redis:// form of these options, without the password, for display.
+    QString displayUrl() const;
+    // "host:port" or the socket path, for the status bar.
+    QString endpoint() const;
+};
+
+} // namespace Confab

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "RedisReply.h"
+
+struct redisReader;
+
+namespace Confab {
+
+// Incremental RESP parser: bytes in, RedisReply values out. hiredis' reader does the parsing and
+// builds our RedisReply tree directly (no intermediate hiredis objects), so a reply is allocated
+// once. Parsing is linear in the reply's size however the bytes are split, and after a large
+// reply the reader's buffer is released instead of being kept at its peak size.
+class RedisReplyReader
+{
+public:
+    RedisReplyReader();
+    ~RedisReplyReader();
+    RedisReplyReader(const RedisReplyReader &) = delete;
+    RedisReplyReader &operator=(const RedisReplyReader &) = delete;
+
+    enum class Result { Reply, NeedMoreData, ProtocolError };
+
+    void feed(const char *data, qsizetype size);
+    // Takes the next complete reply out, if there is one.
+    Result next(RedisReply *reply);
+    QString errorString() const { return m_error; }
+    // Bytes the reader holds allocated for its buffer (to check it shrinks after big replies).
+    qsizetype bufferCapacity() const;
+    // Drops all buffered bytes and any partial reply (after a reconnect).
+    void reset();
+
+private:
+    void releaseBufferIfIdle();
+
+    redisReader *m_reader = nullptr;
+    qsizetype m_bytesSinceReset = 0;
+    QString m_error;
+};
+
+} // namespace Confab

@@ -1,0 +1,119 @@
+#include "redis/RedisOptions.h"
+
+#include <QTest>
+
+using namespace Confab;
+
+class tst_RedisOptions : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void plainUrlWithDefaults()
+    {
+        const auto o = RedisOptions::fromUrl(QStringLiteral("redis://example.org"));
+        QVERIFY(o);
+        QCOMPARE(o->transport, RedisOptions::Transport::Tcp);
+        QCOMPARE(o->host, QStringLiteral("example.org"));
+        QCOMPARE(o->port, quint16(6379));
+        QCOMPARE(o->db, 0);
+        QVERIFY(o->username.isEmpty());
+        QVERIFY(o->password.isEmpty());
+    }
+
+    void userPasswordPortAndDb()
+    {
+        const auto o = RedisOptions::fromUrl(QStringLiteral("redis://alice:s%3Acret@10.0.0.5:7000/3"));
+        QVERIFY(o);
+        QCOMPARE(o->username, QStringLiteral("alice"));
+        QCOMPARE(o->password, QStringLiteral("s:cret"));
+        QCOMPARE(o->host, QStringLiteral("10.0.0.5"));
+        QCOMPARE(o->port, quint16(7000));
+        QCOMPARE(o->db, 3);
+    }
+
+    void passwordOnlyForms()
+    {
+        auto o = RedisOptions::fromUrl(QStringLiteral("redis://:secret@localhost"));
+        QVERIFY(o);
+        QVERIFY(o->username.isEmpty());
+        QCOMPARE(o->password, QStringLiteral("secret"));
+        // The old form without a colon is a password for the default user, not a user name.
+        o = RedisOptions::fromUrl(QStringLiteral("redis://secret@localhost"));
+        QVERIFY(o);
+        QVERIFY(o->username.isEmpty());
+        QCOMPARE(o->password, QStringLiteral("secret"));
+    }
+
+    void tlsUrlAndParameters()
+    {
+        const auto o = RedisOptions::fromUrl(
+            QStringLiteral("rediss://redis.example.org:6380?tls_ca=/etc/ca.pem&tls_verify=0&client_name=confab&connect_timeout=2.5"));
+        QVERIFY(o);
+        QCOMPARE(o->transport, RedisOptions::Transport::Tls);
+        QCOMPARE(o->port, quint16(6380));
+        QCOMPARE(o->tlsCaFile, QStringLiteral("/etc/ca.pem"));
+        QCOMPARE(o->tlsVerifyPeer, false);
+        QCOMPARE(o->clientName, QStringLiteral("confab"));
+        QCOMPARE(o->connectTimeout.count(), 2500);
+    }
+
+    void tlsVerifiesByDefault()
+    {
+        const auto o = RedisOptions::fromUrl(QStringLiteral("rediss://h"));
+        QVERIFY(o);
+        QVERIFY(o->tlsVerifyPeer);
+    }
+
+    void unixSocketUrl()
+    {
+        const auto o = RedisOptions::fromUrl(QStringLiteral("unix:///run/redis/redis.sock?db=2&password=pw"));
+        QVERIFY(o);
+        QCOMPARE(o->transport, RedisOptions::Transport::UnixSocket);
+        QCOMPARE(o->unixSocketPath, QStringLiteral("/run/redis/redis.sock"));
+        QCOMPARE(o->db, 2);
+        QCOMPARE(o->password, QStringLiteral("pw"));
+        QCOMPARE(o->endpoint(), QStringLiteral("/run/redis/redis.sock"));
+    }
+
+    void ipv6Host()
+    {
+        const auto o = RedisOptions::fromUrl(QStringLiteral("redis://[::1]:6390"));
+        QVERIFY(o);
+        QCOMPARE(o->host, QStringLiteral("::1"));
+        QCOMPARE(o->endpoint(), QStringLiteral("[::1]:6390"));
+    }
+
+    void displayUrlHidesPassword()
+    {
+        const auto o = RedisOptions::fromUrl(QStringLiteral("redis://bob:hunter2@host:1234/5"));
+        QVERIFY(o);
+        QCOMPARE(o->displayUrl(), QStringLiteral("redis://bob@host:1234/5"));
+        QVERIFY(!o->displayUrl().contains(QStringLiteral("hunter2")));
+    }
+
+    void rejectsBadInput_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("scheme") << QStringLiteral("http://host") << QStringLiteral("unsupported scheme");
+        QTest::newRow("no host") << QStringLiteral("redis://") << QStringLiteral("no host");
+        QTest::newRow("db not a number") << QStringLiteral("redis://host/abc") << QStringLiteral("invalid database");
+        QTest::newRow("negative db") << QStringLiteral("redis://host?db=-1") << QStringLiteral("invalid value");
+        QTest::newRow("unknown parameter") << QStringLiteral("redis://host?colour=red") << QStringLiteral("unknown parameter");
+        QTest::newRow("bad tls_verify") << QStringLiteral("rediss://host?tls_verify=maybe") << QStringLiteral("invalid value");
+        QTest::newRow("unix without path") << QStringLiteral("unix://") << QStringLiteral("no socket path");
+        QTest::newRow("garbage") << QStringLiteral("redis://ho st:12") << QStringLiteral("invalid Redis URL");
+    }
+
+    void rejectsBadInput()
+    {
+        QFETCH(QString, url);
+        QFETCH(QString, expected);
+        QString error;
+        QVERIFY(!RedisOptions::fromUrl(url, &error));
+        QVERIFY2(error.contains(expected), qPrintable(error));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_RedisOptions)
+#include "tst_RedisOptions.moc"
