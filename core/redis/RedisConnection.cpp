@@ -20,7 +20,8 @@ namespace {
 // Channels per SUBSCRIBE when restoring many at once, to keep single commands reasonable.
 constexpr qsizetype SubscribeChunk = 1000;
 
-// Handshake errors after which trying again cannot help until the configuration changes.
+// Handshake errors that pass by themselves (a server still loading its data, a busy script):
+// worth retrying, unlike a wrong password or database.
 bool isTransientServerError(const RedisReply &reply)
 {
     const QByteArray code = reply.errorCode();
@@ -214,7 +215,13 @@ void RedisConnection::flushQueue()
 
 void RedisConnection::send(const QByteArray &wire, Pending &&entry)
 {
+    // An idle connection writes at once, saving a pass of the event loop on every lone round
+    // trip; while replies are outstanding, writes gather in the socket's buffer and go out
+    // together, which is what makes pipelining cheap.
+    const bool idle = m_pending.empty();
     m_socket->write(wire);
+    if (idle)
+        m_socket->flush();
     if (entry.deadline > 0) {
         const qint64 remaining = std::max<qint64>(1, entry.deadline - now());
         if (!m_deadlineTimer.isActive() || m_deadlineTimer.remainingTime() > remaining)

@@ -167,6 +167,16 @@ qint64 RedisSocket::write(const QByteArray &data)
     return m_device && !m_closed ? m_device->write(data) : -1;
 }
 
+void RedisSocket::flush()
+{
+    if (m_closed)
+        return;
+    if (m_tcp)
+        m_tcp->flush();
+    else if (m_local)
+        m_local->flush();
+}
+
 QByteArray RedisSocket::readAll()
 {
     return m_device ? m_device->readAll() : QByteArray();

@@ -27,6 +27,8 @@ public:
     void abort(const QString &reason);
 
     qint64 write(const QByteArray &data);
+    // Writes what is buffered now, without waiting for the event loop (never blocks).
+    void flush();
     QByteArray readAll();
     bool isOpen() const;
 

@@ -1,0 +1,221 @@
+#include "ChannelSync.h"
+
+#include "redis/RedisConnection.h"
+
+#include <QLoggingCategory>
+
+#include <algorithm>
+
+Q_LOGGING_CATEGORY(lcSync, "confab.sync")
+
+namespace Confab {
+
+namespace {
+
+// The id just before `id`: where an Expired marker goes so that it sorts before the first
+// entry that survived trimming, and after everything delivered before.
+StreamId predecessor(StreamId id)
+{
+    if (id.seq > 0)
+        return {id.ms, id.seq - 1};
+    return {id.ms - 1, std::numeric_limits<quint64>::max()};
+}
+
+} // namespace
+
+ChannelSync::ChannelSync(QString channel, ChatKeys keys, RedisConnection *commands, Sink sink, int firstPageSize,
+                         int catchUpPageSize)
+    : m_channel(std::move(channel))
+    , m_keys(std::move(keys))
+    , m_logKey(m_keys.log(m_channel))
+    , m_commands(commands)
+    , m_sink(std::move(sink))
+    , m_firstPageSize(firstPageSize)
+    , m_catchUpPageSize(catchUpPageSize)
+{
+}
+
+ChannelSync::~ChannelSync() = default;
+
+std::function<bool()> ChannelSync::stillCurrent()
+{
+    return [alive = std::weak_ptr<int>(m_alive), this, epoch = m_epoch] {
+        return !alive.expired() && m_epoch == epoch;
+    };
+}
+
+void ChannelSync::subscribed()
+{
+    ++m_epoch;
+    m_buffer.clear();
+    startCatchUp();
+}
+
+void ChannelSync::subscriptionLost()
+{
+    ++m_epoch;
+    m_buffer.clear();
+    m_phase = Phase::WaitingForSubscription;
+}
+
+void ChannelSync::commandsReconnected()
+{
+    if (m_phase == Phase::WaitingForCommands)
+        startCatchUp();
+}
+
+void ChannelSync::notice(const MessageCodec::Notice &notice)
+{
+    switch (m_phase) {
+    case Phase::WaitingForSubscription:
+        return; // cannot happen: no subscription, no notice
+    case Phase::CatchingUp:
+    case Phase::WaitingForCommands:
+        m_buffer.push_back(notice);
+        return;
+    case Phase::Live:
+        break;
+    }
+    if (notice.message) {
+        if (notice.message->id > m_last) {
+            m_last = notice.message->id;
+            m_sink.messages({*notice.message});
+        }
+        return;
+    }
+    if (notice.id && *notice.id <= m_last)
+        return;
+    // A bare or unreadable notice: the stream says what it was.
+    startCatchUp();
+}
+
+void ChannelSync::startCatchUp()
+{
+    if (!m_commands)
+        return;
+    ++m_epoch;
+    m_phase = Phase::CatchingUp;
+    if (m_last.isNull())
+        readFirstPage();
+    else
+        readSince(m_last, true);
+}
+
+bool ChannelSync::handleFailure(const RedisReply &reply)
+{
+    if (!reply.isError())
+        return false;
+    if (reply.isClientError()) {
+        // The command connection is down; keep buffering and resume when it is back.
+        m_phase = Phase::WaitingForCommands;
+        return true;
+    }
+    m_sink.error(QStringLiteral("Cannot read the history of #%1: %2").arg(m_channel, reply.toString()));
+    // Still show what arrives live.
+    m_phase = Phase::Live;
+    m_buffer.clear();
+    return true;
+}
+
+void ChannelSync::readFirstPage()
+{
+    auto current = stillCurrent();
+    m_commands->command({"XREVRANGE", m_logKey, "+", "-", "COUNT", QByteArray::number(m_firstPageSize)},
+                        [this, current](const RedisReply &reply) {
+                            if (!current() || handleFailure(reply))
+                                return;
+                            ChatMessageList page;
+                            page.reserve(reply.size());
+                            for (qsizetype i = reply.size() - 1; i >= 0; --i) {
+                                if (auto message = MessageCodec::fromStreamEntry(m_channel, reply.at(i)))
+                                    page << *message;
+                                else
+                                    qCWarning(lcSync) << "skipping an unreadable entry in" << m_logKey;
+                            }
+                            if (!page.isEmpty())
+                                m_last = page.last().id;
+                            m_sink.firstPage(page, reply.size() < m_firstPageSize);
+                            finishCatchUp();
+                        });
+}
+
+void ChannelSync::readSince(StreamId after, bool checkTrimmed)
+{
+    auto current = stillCurrent();
+    const QByteArray afterId = after.toByteArray();
+    // Pipelined with the read: does the last entry we delivered still exist? Trimming removes
+    // the oldest entries first, so if it is gone, entries after it may be gone too.
+    auto lastStillThere = std::make_shared<bool>(true);
+    if (checkTrimmed) {
+        m_commands->command({"XRANGE", m_logKey, afterId, afterId}, [current, lastStillThere](const RedisReply &reply) {
+            if (current() && reply.isArray())
+                *lastStillThere = reply.size() > 0;
+        });
+    }
+    m_commands->command(
+        {"XRANGE", m_logKey, "(" + afterId, "+", "COUNT", QByteArray::number(m_catchUpPageSize)},
+        [this, current, lastStillThere](const RedisReply &reply) {
+            if (!current() || handleFailure(reply))
+                return;
+            ChatMessageList page;
+            page.reserve(reply.size() + 1);
+            for (const RedisReply &entry : reply.elements()) {
+                auto message = MessageCodec::fromStreamEntry(m_channel, entry);
+                if (!message) {
+                    qCWarning(lcSync) << "skipping an unreadable entry in" << m_logKey;
+                    continue;
+                }
+                if (message->id <= m_last)
+                    continue;
+                if (!*lastStillThere && page.isEmpty()) {
+                    ChatMessage expired;
+                    expired.id = predecessor(message->id);
+                    expired.channel = m_channel;
+                    expired.type = ChatMessage::Type::Expired;
+                    expired.text = QStringLiteral("Older messages expired before they could be shown.");
+                    page << expired;
+                }
+                page << *message;
+            }
+            if (!page.isEmpty()) {
+                m_last = page.last().id;
+                m_sink.messages(page);
+            }
+            if (reply.size() >= m_catchUpPageSize)
+                readSince(m_last, false);
+            else
+                finishCatchUp();
+        });
+}
+
+void ChannelSync::finishCatchUp()
+{
+    std::stable_sort(m_buffer.begin(), m_buffer.end(), [](const MessageCodec::Notice &a, const MessageCodec::Notice &b) {
+        return a.id.value_or(StreamId()) < b.id.value_or(StreamId());
+    });
+    ChatMessageList merged;
+    bool readAgain = false;
+    for (const MessageCodec::Notice &notice : m_buffer) {
+        if (notice.message) {
+            if (notice.message->id > m_last) {
+                m_last = notice.message->id;
+                merged << *notice.message;
+            }
+            continue;
+        }
+        if (!notice.id || *notice.id > m_last) {
+            // Delivering past an entry we do not have would lose it: stop and read the stream.
+            readAgain = true;
+            break;
+        }
+    }
+    m_buffer.clear();
+    if (!merged.isEmpty())
+        m_sink.messages(merged);
+    if (readAgain)
+        startCatchUp();
+    else
+        m_phase = Phase::Live;
+}
+
+} // namespace Confab

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "redis/RedisOptions.h"
+
+#include <QByteArray>
+#include <QProcessEnvironment>
+#include <QString>
+
+namespace Confab {
+
+// Everything the chat layer needs to know to run: where Redis is, who we are, the key prefixes
+// and the protocol's limits. Precedence when building one: command line > environment >
+// QSettings > these defaults.
+struct ChatConfig
+{
+    RedisOptions redis;
+    QString userName;
+    // Proves to the server that this install owns userName (PROTOCOL.md, "Users").
+    QByteArray installSecret;
+    QByteArray channelPrefix = "channel:";
+    QByteArray messagePrefix = "message:";
+    int retention = 100000; // entries kept per channel (XADD MAXLEN ~)
+    int maxTextBytes = 32 * 1024;
+    int dedupeSeconds = 24 * 3600;
+    int firstPageSize = 100;
+    int historyPageSize = 200;
+    int catchUpPageSize = 1000;
+    // Where unsent messages wait across restarts; empty keeps them in memory only.
+    QString outboxPath;
+
+    // Applies REDIS_URL, then REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASSWORD, CHANNEL_PREFIX
+    // and MESSAGE_PREFIX from the environment; false (and why) on a value that does not parse.
+    bool applyEnvironment(const QProcessEnvironment &environment, QString *error);
+};
+
+} // namespace Confab

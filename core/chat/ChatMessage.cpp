@@ -1,0 +1,40 @@
+#include "ChatMessage.h"
+
+#include <array>
+#include <utility>
+
+namespace Confab {
+
+namespace {
+
+constexpr std::array<std::pair<ChatMessage::Type, const char *>, 7> TypeNames{{
+    {ChatMessage::Type::Message, "msg"},
+    {ChatMessage::Type::Action, "me"},
+    {ChatMessage::Type::Join, "join"},
+    {ChatMessage::Type::Leave, "leave"},
+    {ChatMessage::Type::Topic, "topic"},
+    {ChatMessage::Type::Nick, "nick"},
+    {ChatMessage::Type::Expired, "expired"},
+}};
+
+} // namespace
+
+QByteArray ChatMessage::typeName(Type type)
+{
+    for (const auto &[t, name] : TypeNames) {
+        if (t == type)
+            return name;
+    }
+    return "unknown";
+}
+
+ChatMessage::Type ChatMessage::typeFromName(const QByteArray &name)
+{
+    for (const auto &[t, n] : TypeNames) {
+        if (name == n && t != Type::Expired)
+            return t;
+    }
+    return Type::Unknown;
+}
+
+} // namespace Confab

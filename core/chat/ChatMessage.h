@@ -1,0 +1,50 @@
+#pragma once
+
+#include "StreamId.h"
+
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+namespace Confab {
+
+// One entry of a channel's log, as the models and views see it.
+struct ChatMessage
+{
+    enum class Type {
+        Message, // "msg": ordinary text
+        Action, // "me": /me does something
+        Join,
+        Leave,
+        Topic, // text is the new topic
+        Nick, // text is the new name of `from`
+        Expired, // not in Redis: older messages were trimmed from the stream before we saw them
+        Unknown, // a type this version does not know; shown as such
+    };
+
+    StreamId id;
+    QString channel;
+    Type type = Type::Message;
+    QString from;
+    QString text;
+    QByteArray cid;
+    // Set when the entry was written by another program and did not follow PROTOCOL.md
+    // (missing fields, invalid UTF-8, oversized text...): shown marked, never dropped silently.
+    QString problem;
+
+    bool isMalformed() const { return !problem.isEmpty(); }
+    QDateTime time() const { return id.time(); }
+
+    static QByteArray typeName(Type type);
+    // Unknown for names this version does not know.
+    static Type typeFromName(const QByteArray &name);
+
+    friend bool operator==(const ChatMessage &, const ChatMessage &) = default;
+};
+
+using ChatMessageList = QList<ChatMessage>;
+
+} // namespace Confab
+
+Q_DECLARE_METATYPE(Confab::ChatMessage)
+Q_DECLARE_METATYPE(Confab::ChatMessageList)

@@ -1,0 +1,25 @@
+#include "ChatScripts.h"
+
+#include "ChatScriptSources.h"
+
+namespace Confab {
+
+const RedisScript &ChatScripts::post()
+{
+    static const RedisScript script(ScriptSources::post);
+    return script;
+}
+
+const RedisScript &ChatScripts::createChannel()
+{
+    static const RedisScript script(ScriptSources::createChannel);
+    return script;
+}
+
+const RedisScript &ChatScripts::claimUser()
+{
+    static const RedisScript script(ScriptSources::claimUser);
+    return script;
+}
+
+} // namespace Confab

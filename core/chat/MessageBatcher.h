@@ -1,0 +1,32 @@
+#pragma once
+
+#include "ChatMessage.h"
+
+#include <QHash>
+#include <QObject>
+#include <QStringList>
+
+namespace Confab {
+
+// Coalesces messages per channel and hands them on at most once per event-loop pass, so a
+// flood of thousands of messages becomes a handful of cross-thread signals and model inserts.
+class MessageBatcher : public QObject
+{
+    Q_OBJECT
+public:
+    explicit MessageBatcher(QObject *parent = nullptr);
+
+    void add(const QString &channel, const ChatMessageList &messages);
+    // Hands on what is pending now (before something that must come after it).
+    void flush();
+
+Q_SIGNALS:
+    void ready(const QString &channel, const Confab::ChatMessageList &messages);
+
+private:
+    QHash<QString, ChatMessageList> m_pending;
+    QStringList m_order;
+    bool m_scheduled = false;
+};
+
+} // namespace Confab

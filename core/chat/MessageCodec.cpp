@@ -1,0 +1,141 @@
+#include "MessageCodec.h"
+
+#include "NameRule.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLocale>
+#include <QStringDecoder>
+
+namespace Confab {
+
+namespace {
+
+struct RawFields
+{
+    std::optional<QByteArray> type;
+    std::optional<QByteArray> from;
+    std::optional<QByteArray> text;
+    QByteArray cid;
+};
+
+// Fills in a message from its raw fields, noting every way they break the protocol.
+void decodeFields(ChatMessage &message, const RawFields &fields)
+{
+    QStringList problems;
+    if (!fields.type) {
+        problems << QStringLiteral("no type");
+        message.type = ChatMessage::Type::Message;
+    } else {
+        message.type = ChatMessage::typeFromName(*fields.type);
+        if (message.type == ChatMessage::Type::Unknown)
+            problems << QStringLiteral("unknown type \"%1\"").arg(QString::fromUtf8(fields.type->left(32)));
+    }
+    bool valid = true;
+    if (!fields.from) {
+        problems << QStringLiteral("no sender");
+        message.from = QStringLiteral("?");
+    } else {
+        message.from = MessageCodec::decodeUtf8(fields.from->left(NameRule::MaxBytes * 2), &valid);
+        if (!valid)
+            problems << QStringLiteral("sender is not valid UTF-8");
+        if (message.from.isEmpty())
+            message.from = QStringLiteral("?");
+    }
+    if (!fields.text) {
+        if (message.type == ChatMessage::Type::Message || message.type == ChatMessage::Type::Action)
+            problems << QStringLiteral("no text");
+    } else {
+        const QByteArray &text = *fields.text;
+        const bool cut = text.size() > MessageCodec::MaxDisplayBytes;
+        message.text = MessageCodec::decodeUtf8(cut ? text.left(MessageCodec::MaxDisplayBytes) : text, &valid);
+        if (cut) {
+            // Cutting may split a character; only complain about UTF-8 in what is shown.
+            if (message.text.endsWith(QChar::ReplacementCharacter))
+                message.text.chop(1);
+            problems << QStringLiteral("text too long (%1), shown cut").arg(QLocale::c().formattedDataSize(text.size()));
+        }
+        if (!valid && !cut)
+            problems << QStringLiteral("text is not valid UTF-8");
+    }
+    message.cid = fields.cid.left(128);
+    message.problem = problems.join(QStringLiteral("; "));
+}
+
+} // namespace
+
+QString MessageCodec::decodeUtf8(const QByteArray &bytes, bool *valid)
+{
+    QStringDecoder decoder(QStringDecoder::Utf8);
+    QString text = decoder.decode(bytes);
+    *valid = !decoder.hasError();
+    return text;
+}
+
+std::optional<ChatMessage> MessageCodec::fromStreamEntry(const QString &channel, const RedisReply &entry)
+{
+    if (!entry.isArray() || entry.size() < 1 || !entry.at(0).isString())
+        return std::nullopt;
+    const auto id = StreamId::parse(entry.at(0).bytes());
+    if (!id)
+        return std::nullopt;
+    ChatMessage message;
+    message.id = *id;
+    message.channel = channel;
+
+    RawFields fields;
+    if (entry.size() < 2 || !entry.at(1).isArray()) {
+        decodeFields(message, fields);
+        message.problem = QStringLiteral("entry has no fields");
+        return message;
+    }
+    const RedisReply &list = entry.at(1);
+    for (qsizetype i = 0; i + 1 < list.size(); i += 2) {
+        const QByteArray &name = list.at(i).bytes();
+        const QByteArray &value = list.at(i + 1).bytes();
+        if (name == "type")
+            fields.type = value;
+        else if (name == "from")
+            fields.from = value;
+        else if (name == "text")
+            fields.text = value;
+        else if (name == "cid")
+            fields.cid = value;
+    }
+    decodeFields(message, fields);
+    return message;
+}
+
+MessageCodec::Notice MessageCodec::fromPayload(const QString &channel, const QByteArray &payload)
+{
+    Notice notice;
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(payload, &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject())
+        return notice;
+    const QJsonObject object = doc.object();
+    notice.id = StreamId::parse(object.value(QLatin1String("id")).toString().toLatin1());
+    if (!notice.id)
+        return notice;
+    const QJsonValue type = object.value(QLatin1String("type"));
+    const QJsonValue from = object.value(QLatin1String("from"));
+    const QJsonValue text = object.value(QLatin1String("text"));
+    // Anything less than a complete, well-typed message is read from the stream instead, where
+    // the same checks as for history apply.
+    if (!type.isString() || !from.isString() || !text.isString())
+        return notice;
+    ChatMessage message;
+    message.id = *notice.id;
+    message.channel = channel;
+    message.type = ChatMessage::typeFromName(type.toString().toLatin1());
+    message.from = from.toString();
+    message.text = text.toString();
+    message.cid = object.value(QLatin1String("cid")).toString().toLatin1().left(128);
+    if (message.type == ChatMessage::Type::Unknown || message.from.isEmpty()
+        || message.text.size() > MaxDisplayBytes)
+        return notice;
+    notice.message = std::move(message);
+    return notice;
+}
+
+} // namespace Confab

@@ -1,0 +1,53 @@
+#include "NameRule.h"
+
+#include <QList>
+
+namespace Confab {
+
+QString NameRule::normalizedChannel(const QString &typed)
+{
+    QString name = typed.trimmed();
+    if (name.startsWith(u'#'))
+        name.remove(0, 1);
+    return name;
+}
+
+QString NameRule::check(const QString &name, const QString &what)
+{
+    if (name.isEmpty())
+        return QStringLiteral("The %1 is empty.").arg(what);
+    const QList<uint> codePoints = name.toUcs4();
+    if (codePoints.size() > MaxLength)
+        return QStringLiteral("The %1 is too long (%2 characters; at most %3).").arg(what).arg(codePoints.size()).arg(MaxLength);
+    if (name.toUtf8().size() > MaxBytes)
+        return QStringLiteral("The %1 is too long (more than %2 bytes in UTF-8).").arg(what).arg(MaxBytes);
+    for (const uint c : codePoints) {
+        const QString shown = QString::fromUcs4(reinterpret_cast<const char32_t *>(&c), 1);
+        if (QChar::isSpace(c))
+            return QStringLiteral("The %1 may not contain spaces or other whitespace.").arg(what);
+        const QChar::Category category = QChar::category(c);
+        if (category == QChar::Other_Control || category == QChar::Other_Format
+            || category == QChar::Other_Surrogate || category == QChar::Other_NotAssigned
+            || category == QChar::Other_PrivateUse)
+            return QStringLiteral("The %1 may not contain control or invisible characters (U+%2).")
+                .arg(what)
+                .arg(c, 4, 16, QLatin1Char('0'));
+        switch (c) {
+        case '{':
+        case '}':
+        case '*':
+        case '?':
+        case '[':
+        case ']':
+        case '\\':
+            return QStringLiteral("The %1 may not contain \"%2\" (not allowed: { } * ? [ ] \\).").arg(what, shown);
+        default:
+            break;
+        }
+    }
+    if (name.startsWith(u'#') || name.startsWith(u'/') || name.startsWith(u'@'))
+        return QStringLiteral("The %1 may not start with \"%2\".").arg(what, name.left(1));
+    return {};
+}
+
+} // namespace Confab

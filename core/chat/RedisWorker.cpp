@@ -1,0 +1,594 @@
+#include "RedisWorker.h"
+
+#include "ChannelSync.h"
+#include "ChatScripts.h"
+#include "MessageBatcher.h"
+#include "MessageCodec.h"
+#include "NameRule.h"
+
+#include <QLocale>
+#include <QLoggingCategory>
+#include <QThread>
+#include <QTimer>
+
+#include <algorithm>
+
+Q_LOGGING_CATEGORY(lcWorker, "confab.worker")
+
+namespace Confab {
+
+namespace {
+
+QString describe(RedisConnection::State state)
+{
+    switch (state) {
+    case RedisConnection::State::Disconnected:
+        return QStringLiteral("disconnected");
+    case RedisConnection::State::Connecting:
+        return QStringLiteral("connecting");
+    case RedisConnection::State::Connected:
+        return QStringLiteral("connected");
+    case RedisConnection::State::Reconnecting:
+        return QStringLiteral("reconnecting");
+    }
+    return {};
+}
+
+ChatMessageList parseEntries(const QString &channel, const RedisReply &reply, bool reversed)
+{
+    ChatMessageList out;
+    out.reserve(reply.size());
+    for (qsizetype i = 0; i < reply.size(); ++i) {
+        const RedisReply &entry = reply.at(reversed ? reply.size() - 1 - i : i);
+        if (auto message = MessageCodec::fromStreamEntry(channel, entry))
+            out << *message;
+        else
+            qCWarning(lcWorker) << "skipping an unreadable stream entry in" << channel;
+    }
+    return out;
+}
+
+} // namespace
+
+RedisWorker::RedisWorker(const ChatConfig &config, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_keys(config.channelPrefix, config.messagePrefix)
+    , m_user(config.userName)
+    , m_outbox(config.outboxPath)
+{
+    qRegisterMetaType<Confab::ChatMessage>();
+    qRegisterMetaType<Confab::ChatMessageList>();
+    qRegisterMetaType<Confab::ChannelInfo>();
+    qRegisterMetaType<Confab::ChannelInfoList>();
+    qRegisterMetaType<Confab::StreamId>();
+    qRegisterMetaType<Confab::RedisConnection::State>();
+    qRegisterMetaType<Confab::ChatMessage::Type>();
+}
+
+RedisWorker::~RedisWorker()
+{
+    saveOutbox();
+    // Syncs hold callbacks into this object; drop them before the connections go.
+    m_syncs.clear();
+}
+
+void RedisWorker::start()
+{
+    Q_ASSERT(thread() == QThread::currentThread());
+    if (m_commands)
+        return;
+    QString error;
+    if (!m_outbox.load(&error))
+        Q_EMIT errorOccurred(error);
+    if (!m_outbox.isEmpty())
+        Q_EMIT outboxChanged(int(m_outbox.size()));
+
+    RedisOptions commandOptions = m_config.redis;
+    RedisOptions subscriberOptions = m_config.redis;
+    if (commandOptions.clientName.isEmpty()) {
+        commandOptions.clientName = QStringLiteral("confab:") + m_user;
+        subscriberOptions.clientName = QStringLiteral("confab:") + m_user + QStringLiteral(":sub");
+    }
+    // Names with spaces are rejected by CLIENT SETNAME; the name is only informative.
+    commandOptions.clientName.replace(u' ', u'_');
+    subscriberOptions.clientName.replace(u' ', u'_');
+
+    m_commands = new RedisConnection(commandOptions, this);
+    m_subscriber = new RedisConnection(subscriberOptions, this);
+    m_batcher = new MessageBatcher(this);
+    // Writing the outbox after every message of a burst typed offline would be quadratic.
+    m_saveTimer = new QTimer(this);
+    m_saveTimer->setSingleShot(true);
+    m_saveTimer->setInterval(250);
+    connect(m_saveTimer, &QTimer::timeout, this, &RedisWorker::saveOutbox);
+    connect(m_batcher, &MessageBatcher::ready, this, &RedisWorker::messagesReceived);
+
+    connect(m_commands, &RedisConnection::connected, this, &RedisWorker::onCommandsConnected);
+    connect(m_commands, &RedisConnection::stateChanged, this, &RedisWorker::onCommandsStateChanged);
+    connect(m_commands, &RedisConnection::errorOccurred, this, &RedisWorker::errorOccurred);
+    connect(m_subscriber, &RedisConnection::stateChanged, this,
+            [this](RedisConnection::State state) { onSubscriberStateChanged(state); });
+    connect(m_subscriber, &RedisConnection::errorOccurred, this, [this](const QString &message) {
+        // Both connections log in the same way; one report of a login failure is enough.
+        if (m_commands->state() != RedisConnection::State::Disconnected)
+            Q_EMIT errorOccurred(message);
+    });
+    connect(m_subscriber, &RedisConnection::subscribed, this, &RedisWorker::onSubscribed);
+    connect(m_subscriber, &RedisConnection::messageReceived, this, &RedisWorker::onMessage);
+
+    m_commands->open();
+    m_subscriber->open();
+}
+
+void RedisWorker::stop()
+{
+    saveOutbox();
+    if (m_commands)
+        m_commands->close();
+    if (m_subscriber)
+        m_subscriber->close();
+}
+
+void RedisWorker::whenUserReady(std::function<void()> action)
+{
+    if (m_userReady)
+        action();
+    else
+        m_whenUserReady.push_back(std::move(action));
+}
+
+void RedisWorker::onCommandsConnected()
+{
+    for (const RedisScript *script : {&ChatScripts::post(), &ChatScripts::createChannel(), &ChatScripts::claimUser()})
+        script->load(*m_commands);
+    for (const auto &sync : std::as_const(m_syncs))
+        sync->commandsReconnected();
+    if (m_userReady) {
+        flushOutbox();
+        return;
+    }
+    claimUser(m_user, [this] {
+        m_userReady = true;
+        m_subscriber->subscribe({ChatKeys::userInbox(m_user)});
+        Q_EMIT userReady(m_user);
+        restoreChannels();
+        for (auto &action : std::exchange(m_whenUserReady, {}))
+            action();
+        flushOutbox();
+    });
+}
+
+void RedisWorker::claimUser(const QString &name, std::function<void()> onClaimed)
+{
+    const QString problem = NameRule::check(name, QStringLiteral("user name"));
+    if (!problem.isEmpty()) {
+        Q_EMIT userRejected(name, problem);
+        return;
+    }
+    ChatScripts::claimUser().run(*m_commands, {ChatKeys::user(name)}, {m_config.installSecret, name.toUtf8()},
+                                 [this, name, onClaimed = std::move(onClaimed)](const RedisReply &reply) {
+                                     if (reply.isError()) {
+                                         if (reply.isClientError())
+                                             return; // retried on the next connect
+                                         const QString why = reply.errorCode() == "TAKEN"
+                                             ? QStringLiteral("The user name \"%1\" already exists; choose another one.").arg(name)
+                                             : reply.toString();
+                                         Q_EMIT userRejected(name, why);
+                                         return;
+                                     }
+                                     onClaimed();
+                                 });
+}
+
+void RedisWorker::restoreChannels()
+{
+    m_commands->command({"SMEMBERS", ChatKeys::userChannels(m_user)}, [this](const RedisReply &reply) {
+        if (!reply.isArray())
+            return;
+        for (const RedisReply &name : reply.elements()) {
+            const QString channel = QString::fromUtf8(name.bytes());
+            if (!NameRule::isValid(channel) || m_joined.contains(channel))
+                continue;
+            m_joined.insert(channel);
+            watchChannel(channel);
+            fetchChannelInfo(channel, [this](const ChannelInfo &info) { Q_EMIT channelJoined(info); });
+        }
+    });
+}
+
+void RedisWorker::onCommandsStateChanged()
+{
+    if (m_commands->state() != RedisConnection::State::Connected && !m_outbox.isEmpty())
+        saveOutboxSoon();
+    emitConnectionState();
+}
+
+void RedisWorker::onSubscriberStateChanged(RedisConnection::State state)
+{
+    if (state != RedisConnection::State::Connected) {
+        for (const auto &sync : std::as_const(m_syncs))
+            sync->subscriptionLost();
+        Q_EMIT subscribedChanged(false);
+    }
+    emitConnectionState();
+}
+
+void RedisWorker::emitConnectionState()
+{
+    const RedisConnection::State a = m_commands->state();
+    const RedisConnection::State b = m_subscriber->state();
+    using State = RedisConnection::State;
+    State state;
+    if (a == State::Connected && b == State::Connected)
+        state = State::Connected;
+    else if (a == State::Reconnecting || b == State::Reconnecting)
+        state = State::Reconnecting;
+    else if (a == State::Disconnected && b == State::Disconnected)
+        state = State::Disconnected;
+    else if (a == State::Disconnected || b == State::Disconnected)
+        state = State::Disconnected;
+    else
+        state = State::Connecting;
+    QString detail = m_config.redis.endpoint();
+    if (state != State::Connected) {
+        const QString error = !m_commands->lastError().isEmpty() ? m_commands->lastError() : m_subscriber->lastError();
+        if (!error.isEmpty())
+            detail = error;
+    }
+    const QString key = describe(state) + detail;
+    if (key == m_lastDetail)
+        return;
+    m_lastDetail = key;
+    Q_EMIT connectionStateChanged(state, detail);
+}
+
+void RedisWorker::onSubscribed(RedisConnection::Kind kind, const QByteArray &pubsubChannel)
+{
+    if (kind != RedisConnection::Kind::Channel)
+        return;
+    const auto channel = m_keys.channelOfPubsub(pubsubChannel);
+    if (!channel)
+        return;
+    if (const auto sync = m_syncs.value(*channel))
+        sync->subscribed();
+    if (m_subscriber->isSubscribed(RedisConnection::Kind::Channel, pubsubChannel))
+        Q_EMIT subscribedChanged(true);
+}
+
+void RedisWorker::onMessage(const QByteArray &pubsubChannel, const QByteArray &payload)
+{
+    if (pubsubChannel == ChatKeys::userInbox(m_user)) {
+        // Someone opened a direct conversation with us.
+        const QString channel = QString::fromUtf8(payload);
+        if (ChatKeys::directParticipants(channel).contains(m_user) && !m_joined.contains(channel))
+            joinChannel(channel);
+        return;
+    }
+    const auto channel = m_keys.channelOfPubsub(pubsubChannel);
+    if (!channel)
+        return;
+    if (const auto sync = m_syncs.value(*channel))
+        sync->notice(MessageCodec::fromPayload(*channel, payload));
+}
+
+void RedisWorker::watchChannel(const QString &name, const StreamId &after)
+{
+    if (m_syncs.contains(name) || !checkChannelName(name, QStringLiteral("watch")))
+        return;
+    ChannelSync::Sink sink;
+    sink.messages = [this, name](const ChatMessageList &messages) { m_batcher->add(name, messages); };
+    sink.firstPage = [this, name](const ChatMessageList &messages, bool reachedStart) {
+        m_batcher->flush();
+        Q_EMIT historyLoaded(name, messages, reachedStart);
+    };
+    sink.error = [this](const QString &message) { Q_EMIT errorOccurred(message); };
+    auto sync = std::make_shared<ChannelSync>(name, m_keys, m_commands, std::move(sink), m_config.firstPageSize,
+                                              m_config.catchUpPageSize);
+    if (!after.isNull())
+        sync->setLastDelivered(after);
+    m_syncs.insert(name, sync);
+    m_subscriber->subscribe({m_keys.pubsub(name)});
+}
+
+void RedisWorker::unwatchChannel(const QString &name)
+{
+    if (!m_syncs.remove(name))
+        return;
+    m_subscriber->unsubscribe({m_keys.pubsub(name)});
+}
+
+bool RedisWorker::checkChannelName(const QString &name, const QString &action)
+{
+    const QString problem = NameRule::check(name, QStringLiteral("channel name"));
+    if (problem.isEmpty())
+        return true;
+    Q_EMIT errorOccurred(QStringLiteral("Cannot %1 \"%2\": %3").arg(action, name, problem));
+    return false;
+}
+
+void RedisWorker::fetchChannelInfo(const QString &name, std::function<void(const ChannelInfo &)> done)
+{
+    auto info = std::make_shared<ChannelInfo>();
+    info->name = name;
+    info->joined = m_joined.contains(name);
+    m_commands->command({"HGETALL", m_keys.info(name)}, [info](const RedisReply &reply) {
+        for (qsizetype i = 0; i + 1 < reply.size(); i += 2) {
+            const QByteArray &field = reply.at(i).bytes();
+            const QByteArray &value = reply.at(i + 1).bytes();
+            if (field == "topic")
+                info->topic = QString::fromUtf8(value);
+            else if (field == "created_by")
+                info->createdBy = QString::fromUtf8(value);
+            else if (field == "created_at")
+                info->createdAt = QDateTime::fromMSecsSinceEpoch(value.toLongLong());
+        }
+    });
+    m_commands->command({"SCARD", m_keys.members(name)}, [info](const RedisReply &reply) {
+        info->memberCount = reply.toInteger();
+    });
+    m_commands->command({"XREVRANGE", m_keys.log(name), "+", "-", "COUNT", "1"},
+                        [info, done = std::move(done)](const RedisReply &reply) {
+                            if (reply.size() > 0 && reply.at(0).size() > 0)
+                                info->lastId = StreamId::parse(reply.at(0).at(0).bytes()).value_or(StreamId());
+                            done(*info);
+                        });
+}
+
+void RedisWorker::createChannel(const QString &typed, const QString &topic)
+{
+    const QString name = NameRule::normalizedChannel(typed);
+    if (!checkChannelName(name, QStringLiteral("create")))
+        return;
+    whenUserReady([this, name, topic] {
+        ChatScripts::createChannel().run(*m_commands, {m_keys.info(name)},
+                                         {name.toUtf8(), m_user.toUtf8(), topic.toUtf8(),
+                                          QByteArray::number(ChatScripts::ProtocolVersion)},
+                                         [this, name](const RedisReply &reply) {
+                                             if (reply.isError()) {
+                                                 Q_EMIT errorOccurred(QStringLiteral("Cannot create #%1: %2").arg(name, reply.toString()));
+                                                 return;
+                                             }
+                                             if (reply.toInteger() == 0) {
+                                                 Q_EMIT errorOccurred(QStringLiteral("The channel #%1 already exists.").arg(name));
+                                                 return;
+                                             }
+                                             fetchChannelInfo(name, [this](const ChannelInfo &info) { Q_EMIT channelCreated(info); });
+                                         });
+        m_commands->command({"SADD", m_keys.index(), name.toUtf8()});
+    });
+}
+
+void RedisWorker::joinChannel(const QString &typed)
+{
+    const QString name = NameRule::normalizedChannel(typed);
+    if (!checkChannelName(name, QStringLiteral("join")))
+        return;
+    whenUserReady([this, name] {
+        // Direct conversations stay out of the public index.
+        if (!ChatKeys::isDirectChannel(name))
+            m_commands->command({"SADD", m_keys.index(), name.toUtf8()});
+        m_commands->command({"SADD", ChatKeys::userChannels(m_user), name.toUtf8()});
+        post(name, m_user, ChatMessage::Type::Join, QString(), ChatKeys::newCid(), [this, name](const RedisReply &reply) {
+            if (reply.isError()) {
+                Q_EMIT errorOccurred(QStringLiteral("Cannot join #%1: %2").arg(name, reply.toString()));
+                return;
+            }
+            m_joined.insert(name);
+            watchChannel(name);
+            fetchChannelInfo(name, [this](const ChannelInfo &info) { Q_EMIT channelJoined(info); });
+        });
+    });
+}
+
+void RedisWorker::leaveChannel(const QString &typed)
+{
+    const QString name = NameRule::normalizedChannel(typed);
+    if (!checkChannelName(name, QStringLiteral("leave")))
+        return;
+    whenUserReady([this, name] {
+        m_joined.remove(name);
+        unwatchChannel(name);
+        m_commands->command({"SREM", ChatKeys::userChannels(m_user), name.toUtf8()});
+        post(name, m_user, ChatMessage::Type::Leave, QString(), ChatKeys::newCid(), [this, name](const RedisReply &reply) {
+            if (reply.isError() && !reply.isClientError())
+                Q_EMIT errorOccurred(QStringLiteral("Cannot leave #%1: %2").arg(name, reply.toString()));
+        });
+        Q_EMIT channelLeft(name);
+    });
+}
+
+void RedisWorker::listChannels()
+{
+    m_commands->command({"SMEMBERS", m_keys.index()}, [this](const RedisReply &reply) {
+        if (reply.isError()) {
+            Q_EMIT errorOccurred(QStringLiteral("Cannot list channels: %1").arg(reply.toString()));
+            return;
+        }
+        QStringList names;
+        for (const RedisReply &name : reply.elements()) {
+            const QString channel = QString::fromUtf8(name.bytes());
+            if (NameRule::isValid(channel))
+                names << channel;
+        }
+        if (names.isEmpty()) {
+            Q_EMIT channelsListed({});
+            return;
+        }
+        auto collected = std::make_shared<ChannelInfoList>();
+        const qsizetype expected = names.size();
+        for (const QString &channel : std::as_const(names)) {
+            fetchChannelInfo(channel, [this, collected, expected](const ChannelInfo &info) {
+                *collected << info;
+                if (collected->size() == expected) {
+                    std::sort(collected->begin(), collected->end(), [](const ChannelInfo &a, const ChannelInfo &b) {
+                        return a.name.compare(b.name, Qt::CaseInsensitive) < 0;
+                    });
+                    Q_EMIT channelsListed(*collected);
+                }
+            });
+        }
+    });
+}
+
+void RedisWorker::listMembers(const QString &channel)
+{
+    m_commands->command({"SMEMBERS", m_keys.members(channel)}, [this, channel](const RedisReply &reply) {
+        QStringList members;
+        for (const RedisReply &name : reply.elements())
+            members << QString::fromUtf8(name.bytes());
+        members.sort(Qt::CaseInsensitive);
+        Q_EMIT membersListed(channel, members);
+    });
+}
+
+void RedisWorker::post(const QString &channel, const QString &from, ChatMessage::Type type, const QString &text,
+                       const QByteArray &cid, RedisConnection::Callback done)
+{
+    ChatScripts::post().run(*m_commands,
+                            {m_keys.log(channel), m_keys.sent(channel, cid), m_keys.info(channel), m_keys.members(channel)},
+                            {m_keys.pubsub(channel), QByteArray::number(m_config.retention),
+                             QByteArray::number(m_config.maxTextBytes), QByteArray::number(m_config.dedupeSeconds),
+                             ChatMessage::typeName(type), from.toUtf8(), text.toUtf8(), cid,
+                             QByteArray::number(ChatScripts::ProtocolVersion), channel.toUtf8()},
+                            std::move(done));
+}
+
+void RedisWorker::sendMessage(const QString &typedChannel, const QString &text, ChatMessage::Type type)
+{
+    const QString channel = NameRule::normalizedChannel(typedChannel);
+    if (!checkChannelName(channel, QStringLiteral("send to")))
+        return;
+    const QByteArray cid = ChatKeys::newCid();
+    const qsizetype bytes = text.toUtf8().size();
+    if (text.trimmed().isEmpty()) {
+        Q_EMIT sendFailed(channel, cid, QStringLiteral("The message is empty."));
+        return;
+    }
+    if (bytes > m_config.maxTextBytes) {
+        Q_EMIT sendFailed(channel, cid,
+                          QStringLiteral("The message is too long (%1; at most %2).")
+                              .arg(QLocale::c().formattedDataSize(bytes), QLocale::c().formattedDataSize(m_config.maxTextBytes)));
+        return;
+    }
+    OutgoingMessage message{cid, channel, type, text, QDateTime::currentDateTimeUtc()};
+    m_outbox.add(message);
+    Q_EMIT outboxChanged(int(m_outbox.size()));
+    if (m_userReady && m_commands && m_commands->state() == RedisConnection::State::Connected)
+        postOutgoing(message);
+    else
+        saveOutboxSoon();
+}
+
+void RedisWorker::setTopic(const QString &typedChannel, const QString &topic)
+{
+    const QString channel = NameRule::normalizedChannel(typedChannel);
+    if (!checkChannelName(channel, QStringLiteral("set the topic of")))
+        return;
+    sendMessage(channel, topic.isEmpty() ? QStringLiteral(" ") : topic, ChatMessage::Type::Topic);
+}
+
+void RedisWorker::postOutgoing(const OutgoingMessage &message)
+{
+    m_inFlight.insert(message.cid);
+    post(message.channel, m_user, message.type, message.text, message.cid, [this, message](const RedisReply &reply) {
+        m_inFlight.remove(message.cid);
+        if (reply.isClientError()) {
+            // Still in the outbox; goes out again once connected.
+            saveOutboxSoon();
+            return;
+        }
+        m_outbox.remove(message.cid);
+        if (m_outbox.hasSavedMessages())
+            saveOutboxSoon();
+        Q_EMIT outboxChanged(int(m_outbox.size()));
+        if (reply.isError()) {
+            Q_EMIT sendFailed(message.channel, message.cid, reply.toString());
+            return;
+        }
+        Q_EMIT messageSent(message.channel, message.cid, StreamId::parse(reply.at(0).bytes()).value_or(StreamId()));
+    });
+}
+
+void RedisWorker::flushOutbox()
+{
+    for (const OutgoingMessage &message : m_outbox.messages()) {
+        if (!m_inFlight.contains(message.cid))
+            postOutgoing(message);
+    }
+}
+
+void RedisWorker::saveOutboxSoon()
+{
+    if (m_saveTimer && !m_saveTimer->isActive())
+        m_saveTimer->start();
+}
+
+void RedisWorker::saveOutbox()
+{
+    if (m_saveTimer)
+        m_saveTimer->stop();
+    QString error;
+    if (!m_outbox.save(&error))
+        Q_EMIT errorOccurred(error);
+}
+
+void RedisWorker::loadOlder(const QString &channel, const StreamId &before, int count)
+{
+    if (count <= 0)
+        count = m_config.historyPageSize;
+    const QByteArray end = before.isNull() ? QByteArray("+") : "(" + before.toByteArray();
+    m_commands->command({"XREVRANGE", m_keys.log(channel), end, "-", "COUNT", QByteArray::number(count)},
+                        [this, channel, count](const RedisReply &reply) {
+                            if (reply.isError()) {
+                                Q_EMIT errorOccurred(QStringLiteral("Cannot load the history of #%1: %2").arg(channel, reply.toString()));
+                                Q_EMIT historyFailed(channel);
+                                return;
+                            }
+                            Q_EMIT historyLoaded(channel, parseEntries(channel, reply, true), reply.size() < count);
+                        });
+}
+
+void RedisWorker::openDirectChannel(const QString &user, const QString &text)
+{
+    const QString problem = NameRule::check(user, QStringLiteral("user name"));
+    if (!problem.isEmpty()) {
+        Q_EMIT errorOccurred(QStringLiteral("Cannot message \"%1\": %2").arg(user, problem));
+        return;
+    }
+    whenUserReady([this, user, text] {
+        m_commands->command({"EXISTS", ChatKeys::user(user)}, [this, user, text](const RedisReply &reply) {
+            if (reply.toInteger() != 1) {
+                Q_EMIT errorOccurred(QStringLiteral("There is no user \"%1\".").arg(user));
+                return;
+            }
+            const QString channel = ChatKeys::directChannel(m_user, user);
+            m_commands->command({"SADD", ChatKeys::userChannels(user), channel.toUtf8()});
+            joinChannel(channel);
+            m_commands->command({"PUBLISH", ChatKeys::userInbox(user), channel.toUtf8()});
+            if (!text.isEmpty())
+                sendMessage(channel, text);
+        });
+    });
+}
+
+void RedisWorker::changeUserName(const QString &name)
+{
+    if (name == m_user)
+        return;
+    whenUserReady([this, name] {
+        claimUser(name, [this, name] {
+            const QString old = std::exchange(m_user, name);
+            for (const QString &channel : std::as_const(m_joined)) {
+                m_commands->command({"SREM", m_keys.members(channel), old.toUtf8()});
+                m_commands->command({"SADD", m_keys.members(channel), name.toUtf8()});
+                m_commands->command({"SADD", ChatKeys::userChannels(name), channel.toUtf8()});
+                // Written under the old name, saying what the new one is.
+                post(channel, old, ChatMessage::Type::Nick, name, ChatKeys::newCid(), {});
+            }
+            Q_EMIT userReady(m_user);
+        });
+    });
+}
+
+} // namespace Confab

@@ -1,0 +1,121 @@
+#pragma once
+
+#include "ChannelInfo.h"
+#include "ChatConfig.h"
+#include "ChatKeys.h"
+#include "ChatMessage.h"
+#include "Outbox.h"
+
+#include "redis/RedisConnection.h"
+
+#include <QHash>
+#include <QObject>
+#include <QSet>
+
+#include <functional>
+#include <memory>
+
+class QTimer;
+
+namespace Confab {
+
+class ChannelSync;
+class MessageBatcher;
+
+// The chat layer's worker: lives in its own QThread (moveToThread, then start() from that
+// thread) and owns everything that talks to Redis there: a command connection, a subscriber
+// connection and one ChannelSync per watched channel. The GUI reaches it only through queued
+// slots and hears back only through signals, so it never waits on Redis.
+class RedisWorker : public QObject
+{
+    Q_OBJECT
+public:
+    explicit RedisWorker(const ChatConfig &config, QObject *parent = nullptr);
+    ~RedisWorker() override;
+
+    // For tests and the CLI, which may run the worker in their own thread.
+    RedisConnection *commandConnection() const { return m_commands; }
+    RedisConnection *subscriberConnection() const { return m_subscriber; }
+
+public Q_SLOTS:
+    // Connects, claims the user name, rejoins the user's channels and sends the outbox.
+    void start();
+    // Saves the outbox and disconnects.
+    void stop();
+
+    void createChannel(const QString &name, const QString &topic);
+    // Creates the channel if needed (not an error), joins it and starts receiving it.
+    void joinChannel(const QString &name);
+    void leaveChannel(const QString &name);
+    // Receives a channel without joining it (confab-cli tail); `after` resumes after that id.
+    void watchChannel(const QString &name, const Confab::StreamId &after = {});
+    void listChannels();
+    void listMembers(const QString &channel);
+    void sendMessage(const QString &channel, const QString &text, Confab::ChatMessage::Type type = ChatMessage::Type::Message);
+    void setTopic(const QString &channel, const QString &topic);
+    // An older page: entries before `before` (the newest page for a null id), ascending.
+    void loadOlder(const QString &channel, const Confab::StreamId &before, int count = 0);
+    void changeUserName(const QString &name);
+    // Opens (creating if needed) the direct conversation with `user`, tells them about it, and
+    // sends `text` there if there is one.
+    void openDirectChannel(const QString &user, const QString &text = {});
+
+Q_SIGNALS:
+    // Both connections together: Connected only when both are.
+    void connectionStateChanged(Confab::RedisConnection::State state, const QString &detail);
+    void subscribedChanged(bool subscribed);
+    void userReady(const QString &name);
+    void userRejected(const QString &name, const QString &error);
+    void channelJoined(const Confab::ChannelInfo &info);
+    void channelLeft(const QString &name);
+    void channelCreated(const Confab::ChannelInfo &info);
+    void channelsListed(const Confab::ChannelInfoList &channels);
+    void membersListed(const QString &channel, const QStringList &members);
+    // New messages of one channel, ascending, coalesced: at most once per event-loop pass.
+    void messagesReceived(const QString &channel, const Confab::ChatMessageList &messages);
+    void historyLoaded(const QString &channel, const Confab::ChatMessageList &messages, bool reachedStart);
+    // A loadOlder() that could not be answered (the reason went to errorOccurred).
+    void historyFailed(const QString &channel);
+    void messageSent(const QString &channel, const QByteArray &cid, const Confab::StreamId &id);
+    void sendFailed(const QString &channel, const QByteArray &cid, const QString &error);
+    void outboxChanged(int count);
+    // Something the user should read (status bar, stderr), already phrased for them.
+    void errorOccurred(const QString &message);
+
+private:
+    void whenUserReady(std::function<void()> action);
+    void onCommandsConnected();
+    void onCommandsStateChanged();
+    void onSubscriberStateChanged(RedisConnection::State state);
+    void onSubscribed(RedisConnection::Kind kind, const QByteArray &pubsubChannel);
+    void onMessage(const QByteArray &pubsubChannel, const QByteArray &payload);
+    void claimUser(const QString &name, std::function<void()> onClaimed);
+    void restoreChannels();
+    void fetchChannelInfo(const QString &name, std::function<void(const ChannelInfo &)> done);
+    void post(const QString &channel, const QString &from, ChatMessage::Type type, const QString &text,
+              const QByteArray &cid, RedisConnection::Callback done);
+    void postOutgoing(const OutgoingMessage &message);
+    void flushOutbox();
+    void saveOutbox();
+    void saveOutboxSoon();
+    void unwatchChannel(const QString &name);
+    bool checkChannelName(const QString &name, const QString &action);
+    void emitConnectionState();
+
+    ChatConfig m_config;
+    ChatKeys m_keys;
+    QString m_user;
+    bool m_userReady = false;
+    std::vector<std::function<void()>> m_whenUserReady;
+    RedisConnection *m_commands = nullptr;
+    RedisConnection *m_subscriber = nullptr;
+    MessageBatcher *m_batcher = nullptr;
+    QTimer *m_saveTimer = nullptr;
+    QHash<QString, std::shared_ptr<ChannelSync>> m_syncs;
+    QSet<QString> m_joined;
+    Outbox m_outbox;
+    QSet<QByteArray> m_inFlight;
+    QString m_lastDetail;
+};
+
+} // namespace Confab

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QMetaType>
+
+#include <compare>
+#include <optional>
+
+namespace Confab {
+
+// A Redis stream entry id ("1700000000000-3"): milliseconds since the epoch and a sequence
+// number. Ordered as Redis orders them, which is the order of the chat log.
+struct StreamId
+{
+    quint64 ms = 0;
+    quint64 seq = 0;
+
+    static std::optional<StreamId> parse(const QByteArray &text);
+    QByteArray toByteArray() const;
+    QDateTime time() const { return QDateTime::fromMSecsSinceEpoch(qint64(ms)); }
+    bool isNull() const { return ms == 0 && seq == 0; }
+
+    friend auto operator<=>(const StreamId &, const StreamId &) = default;
+    friend bool operator==(const StreamId &, const StreamId &) = default;
+};
+
+} // namespace Confab
+
+Q_DECLARE_METATYPE(Confab::StreamId)

@@ -1,0 +1,293 @@
+#include "ChatSession.h"
+
+#include "ChannelListModel.h"
+#include "MemberListModel.h"
+#include "MentionRule.h"
+#include "MessageLogModel.h"
+
+#include "chat/ChatKeys.h"
+#include "chat/RedisWorker.h"
+
+namespace Confab {
+
+namespace {
+
+bool countsAsUnread(const ChatMessage &message)
+{
+    return message.type == ChatMessage::Type::Message || message.type == ChatMessage::Type::Action
+        || message.type == ChatMessage::Type::Unknown;
+}
+
+} // namespace
+
+ChatSession::ChatSession(const ChatConfig &config, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_channels(new ChannelListModel(this))
+{
+    m_thread.setObjectName(QStringLiteral("redis-worker"));
+    auto *worker = new RedisWorker(config);
+    m_worker = worker;
+    worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, worker, &QObject::deleteLater);
+
+    // All of these cross threads, so they are queued: the worker never waits for us, nor we for it.
+    connect(worker, &RedisWorker::userReady, this, [this](const QString &name) {
+        m_user = name;
+        for (MessageLogModel *log : std::as_const(m_logs))
+            log->setMyName(name);
+        for (MemberListModel *members : std::as_const(m_members))
+            members->setMyName(name);
+        Q_EMIT ready(name);
+    });
+    connect(worker, &RedisWorker::userRejected, this, &ChatSession::userRejected);
+    connect(worker, &RedisWorker::connectionStateChanged, this,
+            [this](RedisConnection::State state, const QString &detail) {
+                m_state = state;
+                m_detail = detail;
+                Q_EMIT connectionStateChanged(state, detail);
+            });
+    connect(worker, &RedisWorker::subscribedChanged, this, [this](bool subscribed) {
+        m_subscribed = subscribed;
+        Q_EMIT subscribedChanged(subscribed);
+    });
+    connect(worker, &RedisWorker::outboxChanged, this, [this](int count) {
+        m_outbox = count;
+        Q_EMIT outboxChanged(count);
+    });
+    connect(worker, &RedisWorker::channelJoined, this, &ChatSession::onChannelJoined);
+    connect(worker, &RedisWorker::channelLeft, this, &ChatSession::onChannelLeft);
+    connect(worker, &RedisWorker::channelsListed, this, &ChatSession::channelsListed);
+    connect(worker, &RedisWorker::membersListed, this, [this](const QString &channel, const QStringList &names) {
+        if (MemberListModel *members = m_members.value(channel))
+            members->setMembers(names);
+    });
+    connect(worker, &RedisWorker::messagesReceived, this, &ChatSession::onMessages);
+    connect(worker, &RedisWorker::historyLoaded, this, &ChatSession::onHistory);
+    connect(worker, &RedisWorker::historyFailed, this, [this](const QString &channel) {
+        if (MessageLogModel *log = m_logs.value(channel))
+            log->historyRequestFailed();
+    });
+    connect(worker, &RedisWorker::errorOccurred, this, &ChatSession::errorOccurred);
+    connect(worker, &RedisWorker::sendFailed, this,
+            [this](const QString &channel, const QByteArray &, const QString &error) { Q_EMIT sendFailed(channel, error); });
+}
+
+ChatSession::~ChatSession()
+{
+    m_thread.quit();
+    m_thread.wait();
+}
+
+template<typename F>
+void ChatSession::toWorker(F &&f)
+{
+    if (m_worker)
+        QMetaObject::invokeMethod(m_worker, std::forward<F>(f), Qt::QueuedConnection);
+}
+
+void ChatSession::start()
+{
+    if (m_thread.isRunning())
+        return;
+    m_thread.start();
+    toWorker([w = m_worker] { w->start(); });
+}
+
+QString ChatSession::directChannel(const QString &a, const QString &b)
+{
+    return ChatKeys::directChannel(a, b);
+}
+
+QString ChatSession::displayName(const QString &channel) const
+{
+    const QStringList people = ChatKeys::directParticipants(channel);
+    if (people.size() == 2)
+        return people.at(0) == m_user ? people.at(1) : people.at(0);
+    return channel;
+}
+
+void ChatSession::setCurrentChannel(const QString &channel)
+{
+    if (channel == m_current)
+        return;
+    m_current = channel;
+    if (m_windowActive)
+        markRead(channel);
+    Q_EMIT currentChannelChanged(channel);
+}
+
+void ChatSession::setWindowActive(bool active)
+{
+    m_windowActive = active;
+    if (active && !m_current.isEmpty())
+        markRead(m_current);
+}
+
+void ChatSession::markRead(const QString &channel)
+{
+    m_channels->markRead(channel);
+}
+
+void ChatSession::setScrollback(int rows)
+{
+    m_scrollback = rows;
+    for (MessageLogModel *log : std::as_const(m_logs))
+        log->setMaxRows(rows);
+}
+
+void ChatSession::joinChannel(const QString &name)
+{
+    toWorker([w = m_worker, name] { w->joinChannel(name); });
+}
+
+void ChatSession::leaveChannel(const QString &name)
+{
+    toWorker([w = m_worker, name] { w->leaveChannel(name); });
+}
+
+void ChatSession::createChannel(const QString &name, const QString &topic)
+{
+    toWorker([w = m_worker, name, topic] { w->createChannel(name, topic); });
+}
+
+void ChatSession::sendMessage(const QString &channel, const QString &text, ChatMessage::Type type)
+{
+    toWorker([w = m_worker, channel, text, type] { w->sendMessage(channel, text, type); });
+}
+
+void ChatSession::sendDirectMessage(const QString &user, const QString &text)
+{
+    toWorker([w = m_worker, user, text] { w->openDirectChannel(user, text); });
+}
+
+void ChatSession::setTopic(const QString &channel, const QString &topic)
+{
+    toWorker([w = m_worker, channel, topic] { w->setTopic(channel, topic); });
+}
+
+void ChatSession::changeUserName(const QString &name)
+{
+    toWorker([w = m_worker, name] { w->changeUserName(name); });
+}
+
+void ChatSession::requestChannelList()
+{
+    toWorker([w = m_worker] { w->listChannels(); });
+}
+
+void ChatSession::onChannelJoined(const ChannelInfo &info)
+{
+    m_channels->upsertChannel(info);
+    if (!m_logs.contains(info.name)) {
+        auto *log = new MessageLogModel(info.name, this);
+        log->setMyName(m_user);
+        log->setMaxRows(m_scrollback);
+        connect(log, &MessageLogModel::olderHistoryRequested, this, [this](const QString &channel, const StreamId &before) {
+            // The first page comes by itself with the subscription; only page back from rows.
+            if (before.isNull()) {
+                if (MessageLogModel *log = m_logs.value(channel))
+                    log->historyRequestFailed();
+                return;
+            }
+            toWorker([w = m_worker, channel, before] { w->loadOlder(channel, before); });
+        });
+        m_logs.insert(info.name, log);
+        auto *members = new MemberListModel(this);
+        members->setMyName(m_user);
+        m_members.insert(info.name, members);
+    }
+    toWorker([w = m_worker, name = info.name] { w->listMembers(name); });
+    Q_EMIT channelJoined(info.name);
+}
+
+void ChatSession::onChannelLeft(const QString &name)
+{
+    m_channels->removeChannel(name);
+    if (m_current == name)
+        setCurrentChannel(QString());
+    Q_EMIT channelLeft(name);
+    // Views may still point at them until they hear channelLeft.
+    if (MessageLogModel *log = m_logs.take(name))
+        log->deleteLater();
+    if (MemberListModel *members = m_members.take(name))
+        members->deleteLater();
+}
+
+void ChatSession::onMessages(const QString &channel, const ChatMessageList &messages)
+{
+    MessageLogModel *log = m_logs.value(channel);
+    if (!log)
+        return;
+    log->appendMessages(messages);
+    updateFromMessages(channel, messages);
+
+    const bool looking = m_windowActive && channel == m_current;
+    if (looking)
+        return;
+    int unread = 0;
+    bool mention = false;
+    const bool direct = isDirectChannel(channel);
+    for (const ChatMessage &message : messages) {
+        if (!countsAsUnread(message) || message.from == m_user)
+            continue;
+        ++unread;
+        if (direct || MentionRule::messageMentions(message, m_user)) {
+            mention = true;
+            Q_EMIT attentionNeeded(channel, message);
+        }
+    }
+    if (unread > 0)
+        m_channels->addUnread(channel, unread, mention);
+}
+
+void ChatSession::onHistory(const QString &channel, const ChatMessageList &messages, bool reachedStart)
+{
+    if (MessageLogModel *log = m_logs.value(channel))
+        log->prependHistory(messages, reachedStart);
+}
+
+void ChatSession::updateFromMessages(const QString &channel, const ChatMessageList &messages)
+{
+    MemberListModel *members = m_members.value(channel);
+    for (const ChatMessage &message : messages) {
+        switch (message.type) {
+        case ChatMessage::Type::Join:
+            if (members)
+                members->addMember(message.from);
+            break;
+        case ChatMessage::Type::Leave:
+            if (members)
+                members->removeMember(message.from);
+            break;
+        case ChatMessage::Type::Nick:
+            if (members) {
+                members->removeMember(message.from);
+                members->addMember(message.text);
+            }
+            break;
+        case ChatMessage::Type::Topic: {
+            const int row = m_channels->indexOf(channel);
+            if (row >= 0) {
+                ChannelInfo info = m_channels->index(row).data(ChannelListModel::InfoRole).value<ChannelInfo>();
+                info.topic = message.text.trimmed();
+                m_channels->upsertChannel(info);
+            }
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    if (!messages.isEmpty()) {
+        const int row = m_channels->indexOf(channel);
+        if (row >= 0) {
+            ChannelInfo info = m_channels->index(row).data(ChannelListModel::InfoRole).value<ChannelInfo>();
+            info.lastId = messages.last().id;
+            info.memberCount = members ? members->rowCount() : info.memberCount;
+            m_channels->upsertChannel(info);
+        }
+    }
+}
+
+} // namespace Confab

@@ -1,0 +1,110 @@
+#pragma once
+
+#include "chat/ChannelInfo.h"
+#include "chat/ChatConfig.h"
+#include "chat/ChatMessage.h"
+
+#include "redis/RedisConnection.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QThread>
+
+namespace Confab {
+
+class ChannelListModel;
+class MemberListModel;
+class MessageLogModel;
+class RedisWorker;
+
+// The GUI thread's side of the chat: runs the RedisWorker in its own thread, owns the models
+// the views bind to and keeps them up to date from the worker's signals (Redis -> worker ->
+// models -> views). User actions come in as calls here and go to the worker as queued calls;
+// nothing here waits on Redis. Qt Core only, so the models can be driven without widgets.
+class ChatSession : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ChatSession(const ChatConfig &config, QObject *parent = nullptr);
+    ~ChatSession() override;
+
+    void start();
+
+    QString userName() const { return m_user; }
+    bool isReady() const { return !m_user.isEmpty(); }
+    RedisConnection::State connectionState() const { return m_state; }
+    QString connectionDetail() const { return m_detail; }
+    bool isSubscribed() const { return m_subscribed; }
+    int outboxCount() const { return m_outbox; }
+    QString endpoint() const { return m_config.redis.endpoint(); }
+
+    // Joined channels and direct conversations, as the channel list shows them.
+    ChannelListModel *channels() const { return m_channels; }
+    // The log and members of a joined channel; nullptr for others.
+    MessageLogModel *log(const QString &channel) const { return m_logs.value(channel); }
+    MemberListModel *members(const QString &channel) const { return m_members.value(channel); }
+
+    QString currentChannel() const { return m_current; }
+    void setCurrentChannel(const QString &channel);
+    // While the window is not active, messages in the current channel count as unread too.
+    void setWindowActive(bool active);
+    void markRead(const QString &channel);
+    void setScrollback(int rows);
+
+    void joinChannel(const QString &name);
+    void leaveChannel(const QString &name);
+    void createChannel(const QString &name, const QString &topic);
+    void sendMessage(const QString &channel, const QString &text, ChatMessage::Type type = ChatMessage::Type::Message);
+    void sendDirectMessage(const QString &user, const QString &text);
+    void setTopic(const QString &channel, const QString &topic);
+    void changeUserName(const QString &name);
+    void requestChannelList();
+
+    // "dm:alice:bob" for the conversation between two users (PROTOCOL.md, "Direct messages").
+    static QString directChannel(const QString &a, const QString &b);
+    static bool isDirectChannel(const QString &channel) { return channel.startsWith(QLatin1String("dm:")); }
+    // For a direct channel, the other participant; the channel itself otherwise.
+    QString displayName(const QString &channel) const;
+
+Q_SIGNALS:
+    void ready(const QString &userName);
+    void userRejected(const QString &name, const QString &error);
+    void connectionStateChanged(Confab::RedisConnection::State state, const QString &detail);
+    void subscribedChanged(bool subscribed);
+    void outboxChanged(int count);
+    void channelJoined(const QString &channel);
+    void channelLeft(const QString &channel);
+    void currentChannelChanged(const QString &channel);
+    void channelsListed(const Confab::ChannelInfoList &channels);
+    // A message that mentions me, or a direct message, arrived while I was not looking.
+    void attentionNeeded(const QString &channel, const Confab::ChatMessage &message);
+    void errorOccurred(const QString &message);
+    void sendFailed(const QString &channel, const QString &error);
+
+private:
+    void onChannelJoined(const ChannelInfo &info);
+    void onChannelLeft(const QString &name);
+    void onMessages(const QString &channel, const ChatMessageList &messages);
+    void onHistory(const QString &channel, const ChatMessageList &messages, bool reachedStart);
+    void updateFromMessages(const QString &channel, const ChatMessageList &messages);
+    template<typename F>
+    void toWorker(F &&f);
+
+    ChatConfig m_config;
+    QThread m_thread;
+    QPointer<RedisWorker> m_worker;
+    ChannelListModel *m_channels = nullptr;
+    QHash<QString, MessageLogModel *> m_logs;
+    QHash<QString, MemberListModel *> m_members;
+    QString m_user;
+    QString m_current;
+    bool m_windowActive = true;
+    int m_scrollback = 10000;
+    RedisConnection::State m_state = RedisConnection::State::Disconnected;
+    QString m_detail;
+    bool m_subscribed = false;
+    int m_outbox = 0;
+};
+
+} // namespace Confab

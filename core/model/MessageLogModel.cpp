@@ -1,0 +1,313 @@
+#include "MessageLogModel.h"
+
+#include "MentionRule.h"
+
+#include <QLocale>
+
+#include <algorithm>
+#include <optional>
+
+namespace Confab {
+
+namespace {
+
+// Batches and pages are meant to arrive in id order; a caller that got that wrong should cost a
+// sort, not a reordered log or lost messages.
+ChatMessageList inIdOrder(const ChatMessageList &messages)
+{
+    const auto byId = [](const ChatMessage &a, const ChatMessage &b) {
+        return a.id < b.id;
+    };
+    if (std::is_sorted(messages.cbegin(), messages.cend(), byId))
+        return messages;
+    ChatMessageList sorted = messages;
+    std::stable_sort(sorted.begin(), sorted.end(), byId);
+    return sorted;
+}
+
+bool isLineBreak(QChar c)
+{
+    return c == u'\n' || c == u'\r' || c == QChar::LineSeparator || c == QChar::ParagraphSeparator;
+}
+
+QString oneLine(const QString &text)
+{
+    if (std::none_of(text.cbegin(), text.cend(), isLineBreak))
+        return text;
+    QString line = text;
+    line.replace(QStringLiteral("\r\n"), QStringLiteral(" "));
+    std::replace_if(line.begin(), line.end(), isLineBreak, QChar(u' '));
+    return line;
+}
+
+} // namespace
+
+MessageLogModel::MessageLogModel(const QString &channel, QObject *parent)
+    : QAbstractListModel(parent)
+    , m_channel(channel)
+{ }
+
+void MessageLogModel::setMyName(const QString &name)
+{
+    if (name == m_myName)
+        return;
+    m_myName = name;
+    if (m_rows.isEmpty())
+        return;
+    for (Row &row : m_rows)
+        row = makeRow(row.message);
+    Q_EMIT dataChanged(index(0), index(rowCount() - 1), { MineRole, MentionRole });
+}
+
+void MessageLogModel::setMaxRows(int rows)
+{
+    m_maxRows = std::max(rows, 1);
+    if (m_rows.size() > m_maxRows)
+        removeOldest(int(m_rows.size()) - m_maxRows);
+}
+
+int MessageLogModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+QVariant MessageLogModel::data(const QModelIndex &index, int role) const
+{
+    // Not checkIndex(): it warns about the invalid indexes views legitimately ask about.
+    if (!index.isValid() || index.model() != this || index.row() >= m_rows.size())
+        return {};
+    const Row &row = m_rows.at(index.row());
+    const ChatMessage &message = row.message;
+    switch (role) {
+    case Qt::DisplayRole:
+    case Qt::AccessibleTextRole:
+        return plainText(message);
+    case Qt::ToolTipRole:
+        if (message.id.isNull())
+            return {};
+        return QLocale().toString(message.time(), QLocale::LongFormat);
+    case IdRole:
+        return message.id.toByteArray();
+    case TimeRole:
+        return message.id.isNull() ? QDateTime() : message.time();
+    case AuthorRole:
+        return message.from;
+    case TextRole:
+        return message.text;
+    case TypeRole:
+        return int(message.type);
+    case MineRole:
+        return row.mine;
+    case MentionRole:
+        return row.mention;
+    case ProblemRole:
+        return message.problem;
+    case MessageRole:
+        return QVariant::fromValue(message);
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> MessageLogModel::roleNames() const
+{
+    QHash<int, QByteArray> names = QAbstractListModel::roleNames();
+    names.insert(Qt::AccessibleTextRole, "accessibleText");
+    names.insert(IdRole, "id");
+    names.insert(TimeRole, "time");
+    names.insert(AuthorRole, "author");
+    names.insert(TextRole, "text");
+    names.insert(TypeRole, "type");
+    names.insert(MineRole, "mine");
+    names.insert(MentionRole, "mention");
+    names.insert(ProblemRole, "problem");
+    names.insert(MessageRole, "message");
+    return names;
+}
+
+bool MessageLogModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && !m_reachedStart && m_fetch == Fetch::Idle
+        && (!m_rows.isEmpty() || m_historyUnknown);
+}
+
+void MessageLogModel::fetchMore(const QModelIndex &parent)
+{
+    // Views (and QAbstractItemModelTester) call this without asking canFetchMore first.
+    if (!canFetchMore(parent))
+        return;
+    m_fetch = Fetch::InFlight;
+    Q_EMIT olderHistoryRequested(m_channel, firstId());
+}
+
+void MessageLogModel::appendMessages(const ChatMessageList &batch)
+{
+    QList<Row> fresh;
+    fresh.reserve(batch.size());
+    std::optional<StreamId> last;
+    if (!m_rows.isEmpty())
+        last = m_rows.constLast().message.id;
+    for (const ChatMessage &message : inIdOrder(batch)) {
+        if (last && message.id <= *last)
+            continue;
+        last = message.id;
+        fresh.append(makeRow(message));
+    }
+    if (fresh.isEmpty())
+        return;
+
+    const qsizetype excess = m_rows.size() + fresh.size() - m_maxRows;
+    if (excess > 0) {
+        // Rows that would be removed right after being inserted are never inserted.
+        const qsizetype fromBatch = std::max<qsizetype>(excess - m_rows.size(), 0);
+        fresh.remove(0, fromBatch);
+        removeOldest(int(excess - fromBatch));
+        if (fromBatch > 0)
+            forgetOlderRows();
+    }
+
+    const int first = int(m_rows.size());
+    beginInsertRows(QModelIndex(), first, first + int(fresh.size()) - 1);
+    m_rows.append(std::move(fresh));
+    endInsertRows();
+}
+
+void MessageLogModel::prependHistory(const ChatMessageList &older, bool reachedStart)
+{
+    if (m_fetch == Fetch::InFlightStale) {
+        m_fetch = Fetch::Idle;
+        return;
+    }
+
+    QList<Row> fresh;
+    fresh.reserve(older.size());
+    std::optional<StreamId> first;
+    if (!m_rows.isEmpty())
+        first = m_rows.constFirst().message.id;
+    std::optional<StreamId> last;
+    for (const ChatMessage &message : inIdOrder(older)) {
+        if (first && message.id >= *first)
+            break;
+        if (last && message.id <= *last)
+            continue;
+        last = message.id;
+        fresh.append(makeRow(message));
+    }
+
+    if (!fresh.isEmpty()) {
+        beginInsertRows(QModelIndex(), 0, int(fresh.size()) - 1);
+        fresh.append(std::move(m_rows));
+        m_rows = std::move(fresh);
+        endInsertRows();
+    }
+    // Only now: a view reacting to the insertion must not ask again for the page it just got.
+    m_reachedStart = reachedStart;
+    m_historyUnknown = false;
+    m_fetch = Fetch::Idle;
+}
+
+void MessageLogModel::historyRequestFailed()
+{
+    m_fetch = Fetch::Idle;
+}
+
+int MessageLogModel::rowOfId(const StreamId &id) const
+{
+    const auto it = std::lower_bound(
+        m_rows.cbegin(), m_rows.cend(), id,
+        [](const Row &row, const StreamId &wanted) { return row.message.id < wanted; });
+    if (it == m_rows.cend() || it->message.id != id)
+        return -1;
+    return int(it - m_rows.cbegin());
+}
+
+ChatMessage MessageLogModel::messageAt(int row) const
+{
+    if (row < 0 || row >= m_rows.size())
+        return {};
+    return m_rows.at(row).message;
+}
+
+StreamId MessageLogModel::firstId() const
+{
+    return m_rows.isEmpty() ? StreamId() : m_rows.constFirst().message.id;
+}
+
+StreamId MessageLogModel::lastId() const
+{
+    return m_rows.isEmpty() ? StreamId() : m_rows.constLast().message.id;
+}
+
+void MessageLogModel::clear()
+{
+    beginResetModel();
+    m_rows.clear();
+    m_reachedStart = false;
+    m_historyUnknown = true;
+    if (m_fetch == Fetch::InFlight)
+        m_fetch = Fetch::InFlightStale;
+    endResetModel();
+}
+
+QString MessageLogModel::plainText(const ChatMessage &message)
+{
+    const QString &from = message.from;
+    QString line;
+    switch (message.type) {
+    case ChatMessage::Type::Message:
+    case ChatMessage::Type::Unknown:
+        line = tr("%1: %2").arg(from, oneLine(message.text));
+        break;
+    case ChatMessage::Type::Action:
+        line = tr("* %1 %2").arg(from, oneLine(message.text));
+        break;
+    case ChatMessage::Type::Join:
+        line = tr("%1 joined").arg(from);
+        break;
+    case ChatMessage::Type::Leave:
+        line = tr("%1 left").arg(from);
+        break;
+    case ChatMessage::Type::Topic:
+        line = tr("%1 set the topic to: %2").arg(from, oneLine(message.text));
+        break;
+    case ChatMessage::Type::Nick:
+        line = tr("%1 is now known as %2").arg(from, oneLine(message.text));
+        break;
+    case ChatMessage::Type::Expired:
+        line = tr("Older messages expired");
+        break;
+    }
+    if (message.isMalformed())
+        line += QStringLiteral(" [") + oneLine(message.problem) + QLatin1Char(']');
+    return line;
+}
+
+MessageLogModel::Row MessageLogModel::makeRow(const ChatMessage &message) const
+{
+    Row row;
+    row.message = message;
+    row.mine = !m_myName.isEmpty() && message.from == m_myName;
+    row.mention = MentionRule::messageMentions(message, m_myName);
+    return row;
+}
+
+void MessageLogModel::removeOldest(int count)
+{
+    if (count <= 0)
+        return;
+    beginRemoveRows(QModelIndex(), 0, count - 1);
+    m_rows.remove(0, count);
+    endRemoveRows();
+    forgetOlderRows();
+}
+
+void MessageLogModel::forgetOlderRows()
+{
+    // A request in flight was made relative to rows that are gone: its page would leave a gap.
+    if (m_fetch == Fetch::InFlight)
+        m_fetch = Fetch::InFlightStale;
+    // What was dropped is still in Redis and can be paged in again.
+    m_reachedStart = false;
+}
+
+} // namespace Confab

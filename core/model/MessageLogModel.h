@@ -1,0 +1,125 @@
+#pragma once
+
+#include "chat/ChatMessage.h"
+
+#include <QAbstractListModel>
+
+namespace Confab {
+
+// The log of one channel as the message view shows it: ChatMessage rows, oldest first.
+//
+// New messages come in batches at the bottom (appendMessages), older history in pages at the
+// top (prependHistory, in answer to fetchMore). The model keeps a bounded window of the newest
+// rows; what falls out at the top can be paged in again.
+//
+// Ids only ever grow downwards: every row's id is greater than the one above it. Both ways in
+// drop what would break that (duplicates and overlaps from catch-up), so callers need not.
+class MessageLogModel : public QAbstractListModel
+{
+    Q_OBJECT
+public:
+    enum Roles : int {
+        IdRole = Qt::UserRole + 1, // QByteArray, the stream id as text
+        TimeRole, // QDateTime
+        AuthorRole, // QString
+        TextRole, // QString
+        TypeRole, // int, a ChatMessage::Type
+        MineRole, // bool: written under my name
+        MentionRole, // bool: someone else's message that mentions my name (MentionRule)
+        ProblemRole, // QString, empty unless the entry was malformed
+        MessageRole, // ChatMessage
+    };
+    Q_ENUM(Roles)
+
+    static constexpr int DefaultMaxRows = 10000;
+
+    explicit MessageLogModel(const QString &channel, QObject *parent = nullptr);
+
+    QString channel() const { return m_channel; }
+
+    QString myName() const { return m_myName; }
+    void setMyName(const QString &name);
+
+    int maxRows() const { return m_maxRows; }
+    // Values below 1 are taken as 1. Lowering it trims the oldest rows at once.
+    void setMaxRows(int rows);
+
+    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    // Older history can be asked for when Redis may still have some, no request is in flight,
+    // and either there are rows to page back from or nothing has been loaded yet.
+    bool canFetchMore(const QModelIndex &parent) const override;
+    // Emits olderHistoryRequested. Every request must be answered by exactly one call of
+    // prependHistory or historyRequestFailed; until then no further request is made.
+    void fetchMore(const QModelIndex &parent) override;
+
+    // New messages in id order. Ids not above lastId() are dropped. One row insertion; if the
+    // window then exceeds maxRows() the oldest rows are removed first (one row removal).
+    void appendMessages(const ChatMessageList &batch);
+    // A page of older messages in id order; ids not below firstId() are dropped. `reachedStart`
+    // says Redis has nothing older. One row insertion at the top. Pages are not trimmed to
+    // maxRows(): the user is reading them; the next append trims the window again.
+    // A page that answers a request made before rows were trimmed (or the model cleared) is
+    // dropped: it would leave a gap where the trimmed rows were.
+    void prependHistory(const ChatMessageList &older, bool reachedStart);
+    // The answer to olderHistoryRequested when Redis could not give one; allows a new request.
+    void historyRequestFailed();
+
+    bool isFetchingHistory() const { return m_fetch != Fetch::Idle; }
+    bool hasReachedStart() const { return m_reachedStart; }
+
+    // -1 if no row has this id.
+    int rowOfId(const StreamId &id) const;
+    // A default ChatMessage if the row does not exist.
+    ChatMessage messageAt(int row) const;
+    // Null when empty.
+    StreamId firstId() const;
+    StreamId lastId() const;
+
+    // Drops every row and forgets what is known about older history. A request in flight is
+    // still waited for (its answer is dropped) so that it cannot land in the new log.
+    void clear();
+
+    // The one-line text of a message for screen readers, copying and anything without a
+    // delegate: "alice: hello", "* alice waves", "alice joined"... Line breaks become spaces;
+    // a malformed entry ends in " [its problem]".
+    static QString plainText(const ChatMessage &message);
+
+Q_SIGNALS:
+    // `before` is the id of the oldest row, null when the model is empty (the newest page).
+    void olderHistoryRequested(const QString &channel, const Confab::StreamId &before);
+
+private:
+    struct Row
+    {
+        ChatMessage message;
+        // Cached: the view asks for these on every paint, and they only change with myName.
+        bool mine = false;
+        bool mention = false;
+    };
+
+    enum class Fetch {
+        Idle,
+        InFlight,
+        // In flight, but the rows it was asked relative to are gone: its answer is dropped.
+        InFlightStale,
+    };
+
+    Row makeRow(const ChatMessage &message) const;
+    void removeOldest(int count);
+    // After rows older than the first one were dropped (trimmed or never inserted).
+    void forgetOlderRows();
+
+    QString m_channel;
+    QString m_myName;
+    QList<Row> m_rows;
+    int m_maxRows = DefaultMaxRows;
+    Fetch m_fetch = Fetch::Idle;
+    bool m_reachedStart = false;
+    // Nothing has answered a history request yet, so an empty model may still have history.
+    bool m_historyUnknown = true;
+};
+
+} // namespace Confab

@@ -1,0 +1,229 @@
+#include "RedisServerFixture.h"
+#include "ThreadedWorker.h"
+
+#include "chat/ChatScripts.h"
+
+#include <QTest>
+
+using namespace Confab;
+using namespace Confab::Test;
+
+class tst_ChatExchange : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_server = std::make_unique<RedisServerFixture>();
+        QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
+    }
+
+    void init() { QVERIFY(m_server->command({"FLUSHALL"}).isOk()); }
+
+    void twoUsersExchangeMessagesInSeveralChannels()
+    {
+        ThreadedWorker alice(ThreadedWorker::configFor(*m_server, QStringLiteral("alice")));
+        ThreadedWorker bob(ThreadedWorker::configFor(*m_server, QStringLiteral("bob")));
+        QVERIFY(alice.waitForReady());
+        QVERIFY(bob.waitForReady());
+        for (const QString &channel : {QStringLiteral("general"), QStringLiteral("random")}) {
+            alice.run([w = alice.worker(), channel] { w->joinChannel(channel); });
+            bob.run([w = bob.worker(), channel] { w->joinChannel(channel); });
+            QVERIFY(alice.waitForJoined(channel));
+            QVERIFY(bob.waitForJoined(channel));
+        }
+        alice.run([w = alice.worker()] {
+            w->sendMessage(QStringLiteral("general"), QStringLiteral("hi bob"));
+            w->sendMessage(QStringLiteral("random"), QStringLiteral("random thought"));
+        });
+        QVERIFY(bob.waitForTexts(QStringLiteral("general"), 1));
+        bob.run([w = bob.worker()] {
+            w->sendMessage(QStringLiteral("general"), QStringLiteral("hi alice"));
+            w->sendMessage(QStringLiteral("general"), QStringLiteral("<b>not bold</b> & \"quoted\""));
+        });
+        QVERIFY(alice.waitForTexts(QStringLiteral("general"), 3));
+        QVERIFY(bob.waitForTexts(QStringLiteral("general"), 3));
+        QVERIFY(bob.waitForTexts(QStringLiteral("random"), 1));
+
+        const QStringList expected{QStringLiteral("hi bob"), QStringLiteral("hi alice"),
+                                   QStringLiteral("<b>not bold</b> & \"quoted\"")};
+        QCOMPARE(alice.texts(QStringLiteral("general")), expected);
+        QCOMPARE(bob.texts(QStringLiteral("general")), expected);
+        QCOMPARE(bob.texts(QStringLiteral("random")), QStringList{QStringLiteral("random thought")});
+        // Senders are recorded by the server side of the protocol.
+        const ChatMessageList log = alice.messages(QStringLiteral("general"));
+        QCOMPARE(std::count_if(log.begin(), log.end(), [](const ChatMessage &m) { return m.from == QStringLiteral("bob"); }), 3);
+        for (qsizetype i = 1; i < log.size(); ++i)
+            QVERIFY(log[i - 1].id < log[i].id);
+        QCOMPARE(alice.sentCount(), 2);
+        QVERIFY(alice.errors().isEmpty());
+    }
+
+    void joinAndLeaveAreSeenByOthers()
+    {
+        ThreadedWorker alice(ThreadedWorker::configFor(*m_server, QStringLiteral("alice")));
+        ThreadedWorker bob(ThreadedWorker::configFor(*m_server, QStringLiteral("bob")));
+        QVERIFY(alice.waitForReady());
+        QVERIFY(bob.waitForReady());
+        alice.run([w = alice.worker()] { w->joinChannel(QStringLiteral("#lobby")); });
+        QVERIFY(alice.waitForJoined(QStringLiteral("lobby")));
+        bob.run([w = bob.worker()] { w->joinChannel(QStringLiteral("lobby")); });
+        QVERIFY(bob.waitForJoined(QStringLiteral("lobby")));
+        bob.run([w = bob.worker()] { w->leaveChannel(QStringLiteral("lobby")); });
+        auto has = [&alice](ChatMessage::Type type, const QString &who) {
+            const ChatMessageList log = alice.messages(QStringLiteral("lobby"));
+            return std::any_of(log.begin(), log.end(), [&](const ChatMessage &m) { return m.type == type && m.from == who; });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(has(ChatMessage::Type::Join, QStringLiteral("bob")) && has(ChatMessage::Type::Leave, QStringLiteral("bob")), 20000);
+        QVERIFY(has(ChatMessage::Type::Join, QStringLiteral("alice")));
+        QTRY_VERIFY(!bob.joined().contains(QStringLiteral("lobby")));
+        QCOMPARE(m_server->command({"SMEMBERS", "channel:{lobby}:members"}).size(), 1);
+    }
+
+    void createListAndTopic()
+    {
+        ThreadedWorker alice(ThreadedWorker::configFor(*m_server, QStringLiteral("alice")));
+        QVERIFY(alice.waitForReady());
+        alice.run([w = alice.worker()] { w->createChannel(QStringLiteral("dev"), QStringLiteral("Where code happens")); });
+        alice.run([w = alice.worker()] { w->listChannels(); });
+        QTRY_VERIFY_WITH_TIMEOUT(alice.listings() == 1, 20000);
+        QCOMPARE(alice.lastListing().size(), 1);
+        const ChannelInfo dev = alice.lastListing().first();
+        QCOMPARE(dev.name, QStringLiteral("dev"));
+        QCOMPARE(dev.topic, QStringLiteral("Where code happens"));
+        QCOMPARE(dev.createdBy, QStringLiteral("alice"));
+        QVERIFY(dev.createdAt.isValid());
+        QCOMPARE(dev.memberCount, 0);
+
+        // Creating it again is an error; joining it is not.
+        alice.run([w = alice.worker()] { w->createChannel(QStringLiteral("dev"), QString()); });
+        QTRY_VERIFY_WITH_TIMEOUT(!alice.errors().isEmpty(), 20000);
+        QVERIFY2(alice.errors().last().contains(QStringLiteral("already exists")), qPrintable(alice.errors().last()));
+        alice.run([w = alice.worker()] { w->joinChannel(QStringLiteral("dev")); });
+        QVERIFY(alice.waitForJoined(QStringLiteral("dev")));
+        QCOMPARE(alice.errors().size(), 1);
+
+        alice.run([w = alice.worker()] { w->setTopic(QStringLiteral("dev"), QStringLiteral("Ship it")); });
+        QTRY_VERIFY_WITH_TIMEOUT(!alice.messages(QStringLiteral("dev")).isEmpty()
+                                     && alice.messages(QStringLiteral("dev")).last().type == ChatMessage::Type::Topic,
+                                 20000);
+        QCOMPARE(alice.messages(QStringLiteral("dev")).last().text, QStringLiteral("Ship it"));
+        alice.run([w = alice.worker()] {
+            w->joinChannel(QStringLiteral("another"));
+            w->listChannels();
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(alice.listings() == 2, 20000);
+        const ChannelInfoList listing = alice.lastListing();
+        QCOMPARE(listing.size(), 2);
+        QCOMPARE(listing.at(0).name, QStringLiteral("another"));
+        QCOMPARE(listing.at(1).topic, QStringLiteral("Ship it"));
+        QCOMPARE(listing.at(1).memberCount, 1);
+        QVERIFY(!listing.at(1).lastId.isNull());
+        QVERIFY(listing.at(1).joined);
+    }
+
+    void joinedChannelsAreRestoredAtStart()
+    {
+        {
+            ThreadedWorker alice(ThreadedWorker::configFor(*m_server, QStringLiteral("alice")));
+            QVERIFY(alice.waitForReady());
+            alice.run([w = alice.worker()] { w->joinChannel(QStringLiteral("keep")); });
+            QVERIFY(alice.waitForJoined(QStringLiteral("keep")));
+        }
+        ThreadedWorker again(ThreadedWorker::configFor(*m_server, QStringLiteral("alice")));
+        QVERIFY(again.waitForJoined(QStringLiteral("keep")));
+        // Rejoining on start writes no second join entry.
+        QCOMPARE(m_server->command({"XLEN", "channel:{keep}:log"}).toInteger(), 1);
+    }
+
+    void takenUserNameIsRefused()
+    {
+        ThreadedWorker alice(ThreadedWorker::configFor(*m_server, QStringLiteral("alice")));
+        QVERIFY(alice.waitForReady());
+        ChatConfig impostor = ThreadedWorker::configFor(*m_server, QStringLiteral("alice"));
+        impostor.installSecret = "another install";
+        ThreadedWorker other(impostor);
+        QTRY_VERIFY_WITH_TIMEOUT(!other.rejections().isEmpty(), 20000);
+        QVERIFY2(other.rejections().first().contains(QStringLiteral("already exists")), qPrintable(other.rejections().first()));
+        QVERIFY(other.userName().isEmpty());
+        // The same install gets its name back.
+        ThreadedWorker sameInstall(ThreadedWorker::configFor(*m_server, QStringLiteral("alice")));
+        QVERIFY(sameInstall.waitForReady());
+    }
+
+    void nickChangesName()
+    {
+        ThreadedWorker alice(ThreadedWorker::configFor(*m_server, QStringLiteral("alice")));
+        QVERIFY(alice.waitForReady());
+        alice.run([w = alice.worker()] { w->joinChannel(QStringLiteral("n")); });
+        QVERIFY(alice.waitForJoined(QStringLiteral("n")));
+        alice.run([w = alice.worker()] { w->changeUserName(QStringLiteral("alicia")); });
+        QTRY_COMPARE_WITH_TIMEOUT(alice.userName(), QStringLiteral("alicia"), 20000);
+        alice.run([w = alice.worker()] { w->sendMessage(QStringLiteral("n"), QStringLiteral("new name")); });
+        QVERIFY(alice.waitForTexts(QStringLiteral("n"), 1));
+        const ChatMessageList log = alice.messages(QStringLiteral("n"));
+        QVERIFY(std::any_of(log.begin(), log.end(), [](const ChatMessage &m) {
+            return m.type == ChatMessage::Type::Nick && m.from == QStringLiteral("alice") && m.text == QStringLiteral("alicia");
+        }));
+        QCOMPARE(log.last().from, QStringLiteral("alicia"));
+        QVERIFY(m_server->command({"SISMEMBER", "channel:{n}:members", "alicia"}).toInteger() == 1);
+    }
+
+    void badChannelNamesAreRefusedClearly_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::newRow("space") << QStringLiteral("two words");
+        QTest::newRow("braces") << QStringLiteral("a{b}");
+        QTest::newRow("glob") << QStringLiteral("all*");
+    }
+    void badChannelNamesAreRefusedClearly()
+    {
+        QFETCH(QString, name);
+        ThreadedWorker alice(ThreadedWorker::configFor(*m_server, QStringLiteral("alice")));
+        QVERIFY(alice.waitForReady());
+        alice.run([w = alice.worker(), name] { w->joinChannel(name); });
+        QTRY_VERIFY_WITH_TIMEOUT(!alice.errors().isEmpty(), 20000);
+        QVERIFY2(alice.errors().first().contains(QStringLiteral("Cannot join")), qPrintable(alice.errors().first()));
+        QCOMPARE(m_server->command({"SCARD", "channel:index"}).toInteger(), 0);
+    }
+
+    void oversizedMessageIsRefusedAndNothingIsWritten()
+    {
+        ThreadedWorker alice(ThreadedWorker::configFor(*m_server, QStringLiteral("alice")));
+        QVERIFY(alice.waitForReady());
+        alice.run([w = alice.worker()] { w->joinChannel(QStringLiteral("big")); });
+        QVERIFY(alice.waitForJoined(QStringLiteral("big")));
+        const QString fiveMegabytes(5 * 1024 * 1024, u'x');
+        alice.run([w = alice.worker(), fiveMegabytes] { w->sendMessage(QStringLiteral("big"), fiveMegabytes); });
+        QTRY_VERIFY_WITH_TIMEOUT(!alice.sendErrors().isEmpty(), 20000);
+        QVERIFY2(alice.sendErrors().first().contains(QStringLiteral("too long")), qPrintable(alice.sendErrors().first()));
+        QCOMPARE(alice.outboxCount(), 0);
+        QCOMPARE(m_server->command({"XLEN", "channel:{big}:log"}).toInteger(), 1); // the join only
+    }
+
+    void serverSideLimitsHoldForOtherClients()
+    {
+        // A client that bypasses our checks still meets the script's.
+        const QByteArray sha = m_server->command({"SCRIPT", "LOAD", ChatScripts::post().source()}).bytes();
+        QCOMPARE(sha, ChatScripts::post().sha1());
+        auto post = [&](const QByteArray &type, const QByteArray &text, const QByteArray &cid) {
+            return m_server->command({"EVALSHA", sha, "4", "channel:{s}:log", "message:{s}:" + cid, "channel:{s}:info",
+                                      "channel:{s}:members", "channel:{s}", "100", "10", "60", type, "mallory", text, cid, "1", "s"});
+        };
+        QCOMPARE(post("msg", "01234567890", "c1").errorCode(), QByteArray("TOOLARGE"));
+        QCOMPARE(post("poll", "x", "c2").errorCode(), QByteArray("INVALID"));
+        QCOMPARE(post("msg", "", "c3").errorCode(), QByteArray("INVALID"));
+        const RedisReply first = post("msg", "once", "c4");
+        QCOMPARE(first.at(1).toInteger(), 0);
+        const RedisReply again = post("msg", "once", "c4");
+        QCOMPARE(again.at(1).toInteger(), 1);
+        QCOMPARE(again.at(0).bytes(), first.at(0).bytes());
+        QCOMPARE(m_server->command({"XLEN", "channel:{s}:log"}).toInteger(), 1);
+    }
+
+private:
+    std::unique_ptr<RedisServerFixture> m_server;
+};
+
+QTEST_GUILESS_MAIN(tst_ChatExchange)
+#include "tst_ChatExchange.moc"

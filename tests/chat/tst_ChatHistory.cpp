@@ -1,0 +1,180 @@
+#include "RedisServerFixture.h"
+#include "ThreadedWorker.h"
+
+#include "chat/ChatScripts.h"
+
+#include <QProcess>
+#include <QTest>
+
+using namespace Confab;
+using namespace Confab::Test;
+
+// History as other programs may have written it: plain XADDs following PROTOCOL.md, and entries
+// that do not follow it at all.
+class tst_ChatHistory : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_server = std::make_unique<RedisServerFixture>();
+        QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
+    }
+
+    void init() { QVERIFY(m_server->command({"FLUSHALL"}).isOk()); }
+
+    void pagesThroughTenThousandMessages()
+    {
+        constexpr int count = 10000;
+        fill("deep", count);
+        ThreadedWorker alice(ThreadedWorker::configFor(*m_server, QStringLiteral("alice")));
+        alice.run([w = alice.worker()] { w->joinChannel(QStringLiteral("deep")); });
+        QVERIFY(alice.waitForJoined(QStringLiteral("deep")));
+        // The newest page first: the last 100 (99 old messages and our own join).
+        QTRY_COMPARE_WITH_TIMEOUT(alice.historyPages(QStringLiteral("deep")), 1, 20000);
+        QVERIFY(!alice.reachedStart(QStringLiteral("deep")));
+        QCOMPARE(alice.texts(QStringLiteral("deep")).size(), 99);
+        QCOMPARE(alice.texts(QStringLiteral("deep")).last(), QString::number(count - 1));
+
+        int pages = 1;
+        while (!alice.reachedStart(QStringLiteral("deep"))) {
+            const StreamId oldest = alice.messages(QStringLiteral("deep")).first().id;
+            alice.run([w = alice.worker(), oldest] { w->loadOlder(QStringLiteral("deep"), oldest, 1000); });
+            ++pages;
+            QTRY_COMPARE_WITH_TIMEOUT(alice.historyPages(QStringLiteral("deep")), pages, 20000);
+            QVERIFY(pages < 20);
+        }
+        const QStringList texts = alice.texts(QStringLiteral("deep"));
+        QCOMPARE(texts.size(), count);
+        for (int i = 0; i < count; ++i)
+            QCOMPARE(texts[i], QString::number(i));
+    }
+
+    void messagesWrittenWithRedisCliAppear()
+    {
+        ThreadedWorker alice(ThreadedWorker::configFor(*m_server, QStringLiteral("alice")));
+        alice.run([w = alice.worker()] { w->joinChannel(QStringLiteral("cli")); });
+        QVERIFY(alice.waitForJoined(QStringLiteral("cli")));
+        QTRY_COMPARE_WITH_TIMEOUT(alice.historyPages(QStringLiteral("cli")), 1, 20000);
+
+        // PROTOCOL.md, "Writing with redis-cli": XADD the entry, then PUBLISH anything.
+        const QString id = redisCli({"XADD", "channel:{cli}:log", "*", "v", "1", "type", "msg", "from", "carol", "text",
+                                     "hello from redis-cli", "cid", "cli-1"});
+        QVERIFY2(id.contains(u'-'), qPrintable(id));
+        redisCli({"PUBLISH", "channel:{cli}", "new"});
+        QVERIFY(alice.waitForTexts(QStringLiteral("cli"), 1));
+        // A complete payload is delivered as it is.
+        const QString id2 = redisCli({"XADD", "channel:{cli}:log", "*", "v", "1", "type", "me", "from", "carol", "text", "waves", "cid", "cli-2"});
+        redisCli({"PUBLISH", "channel:{cli}",
+                  QStringLiteral(R"({"v":1,"id":"%1","type":"me","from":"carol","text":"waves","cid":"cli-2"})").arg(id2).toUtf8()});
+        QTRY_VERIFY_WITH_TIMEOUT(alice.messages(QStringLiteral("cli")).last().type == ChatMessage::Type::Action, 20000);
+        const ChatMessageList log = alice.messages(QStringLiteral("cli"));
+        QCOMPARE(log.at(log.size() - 2).text, QStringLiteral("hello from redis-cli"));
+        QCOMPARE(log.at(log.size() - 2).from, QStringLiteral("carol"));
+        QCOMPARE(log.last().id.toByteArray(), id2.toLatin1());
+
+        // The post script run by hand, as PROTOCOL.md shows.
+        redisCli({"EVAL", ChatScripts::post().source(), "4", "channel:{cli}:log", "message:{cli}:cli-3", "channel:{cli}:info",
+                  "channel:{cli}:members", "channel:{cli}", "100000", "32768", "86400", "msg", "carol", "hello again",
+                  "cli-3", "1", "cli"});
+        QVERIFY(alice.waitForTexts(QStringLiteral("cli"), 2));
+        QCOMPARE(alice.texts(QStringLiteral("cli")).last(), QStringLiteral("hello again"));
+    }
+
+    void malformedEntriesAreShownMarked()
+    {
+        const QByteArray log = "channel:{mess}:log";
+        m_server->command({"XADD", log, "*", "text", "no type, no sender"});
+        m_server->command({"XADD", log, "*", "type", "msg", "from", "eve", "text", "bad \xff\xfe utf-8"});
+        m_server->command({"XADD", log, "*", "type", "msg", "from", "eve", "text", QByteArray(5 * 1024 * 1024, 'y')});
+        m_server->command({"XADD", log, "*", "type", "hologram", "from", "eve", "text", "from the future"});
+        m_server->command({"XADD", log, "*", "unrelated", "field"});
+        ThreadedWorker alice(ThreadedWorker::configFor(*m_server, QStringLiteral("alice")));
+        alice.run([w = alice.worker()] { w->joinChannel(QStringLiteral("mess")); });
+        QTRY_COMPARE_WITH_TIMEOUT(alice.historyPages(QStringLiteral("mess")), 1, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(alice.messages(QStringLiteral("mess")).size(), 6, 20000);
+        const ChatMessageList messages = alice.messages(QStringLiteral("mess"));
+        for (int i = 0; i < 5; ++i)
+            QVERIFY2(messages[i].isMalformed(), qPrintable(messages[i].text));
+        QVERIFY(messages[1].problem.contains(QStringLiteral("UTF-8")));
+        QVERIFY(messages[2].problem.contains(QStringLiteral("too long")));
+        QCOMPARE(messages[3].type, ChatMessage::Type::Unknown);
+        QCOMPARE(messages[5].type, ChatMessage::Type::Join);
+
+        // Live: a malformed entry announced by a malformed payload still arrives, marked.
+        m_server->command({"XADD", log, "*", "type", "msg", "text", "who said this?"});
+        m_server->command({"PUBLISH", "channel:{mess}", "{not json"});
+        QTRY_COMPARE_WITH_TIMEOUT(alice.messages(QStringLiteral("mess")).size(), 7, 20000);
+        QVERIFY(alice.messages(QStringLiteral("mess")).last().problem.contains(QStringLiteral("no sender")));
+        QVERIFY(alice.errors().isEmpty());
+    }
+
+    void trimmedHistoryShowsAnExpiredMarker()
+    {
+        const QList<QByteArray> ids = fill("short", 10);
+        // Another client has seen up to the third entry, then the stream is trimmed to five.
+        QCOMPARE(m_server->command({"XTRIM", "channel:{short}:log", "MAXLEN", "5"}).toInteger(), 5);
+        ThreadedWorker alice(ThreadedWorker::configFor(*m_server, QStringLiteral("alice")));
+        QVERIFY(alice.waitForReady());
+        const StreamId seen = *StreamId::parse(ids[2]);
+        alice.run([w = alice.worker(), seen] { w->watchChannel(QStringLiteral("short"), seen); });
+        QVERIFY(alice.waitForTexts(QStringLiteral("short"), 5));
+        const ChatMessageList log = alice.messages(QStringLiteral("short"));
+        QCOMPARE(log.size(), 6);
+        QCOMPARE(log.first().type, ChatMessage::Type::Expired);
+        QVERIFY(log.first().id < log.at(1).id);
+        QCOMPARE(alice.texts(QStringLiteral("short")), numbers(5, 10));
+    }
+
+    void resumingAfterASeenIdSkipsWhatWasSeen()
+    {
+        const QList<QByteArray> ids = fill("resume", 10);
+        ThreadedWorker alice(ThreadedWorker::configFor(*m_server, QStringLiteral("alice")));
+        QVERIFY(alice.waitForReady());
+        const StreamId seen = *StreamId::parse(ids[6]);
+        alice.run([w = alice.worker(), seen] { w->watchChannel(QStringLiteral("resume"), seen); });
+        QVERIFY(alice.waitForTexts(QStringLiteral("resume"), 3));
+        QCOMPARE(alice.texts(QStringLiteral("resume")), numbers(7, 10));
+        QCOMPARE(alice.messages(QStringLiteral("resume")).size(), 3); // no marker: nothing expired
+    }
+
+private:
+    static QStringList numbers(int from, int to)
+    {
+        QStringList out;
+        for (int i = from; i < to; ++i)
+            out << QString::number(i);
+        return out;
+    }
+
+    // Appends `count` messages "0".."count-1" as another client would, returning their ids.
+    QList<QByteArray> fill(const QByteArray &channel, int count)
+    {
+        const RedisReply ids = m_server->command(
+            {"EVAL",
+             "local ids = {} for i = 0, tonumber(ARGV[1]) - 1 do ids[#ids + 1] = redis.call('XADD', KEYS[1], '*', "
+             "'v', '1', 'type', 'msg', 'from', 'filler', 'text', tostring(i), 'cid', 'f' .. i) end return ids",
+             "1", "channel:{" + channel + "}:log", QByteArray::number(count)});
+        QList<QByteArray> out;
+        for (const RedisReply &id : ids.elements())
+            out << id.bytes();
+        return out;
+    }
+
+    QString redisCli(const QList<QByteArray> &args)
+    {
+        QStringList arguments{QStringLiteral("-p"), QString::number(m_server->port())};
+        for (const QByteArray &arg : args)
+            arguments << QString::fromUtf8(arg);
+        QProcess cli;
+        cli.start(QStringLiteral("redis-cli"), arguments);
+        if (!cli.waitForFinished(20000))
+            return QStringLiteral("redis-cli did not finish");
+        return QString::fromUtf8(cli.readAllStandardOutput()).trimmed();
+    }
+
+    std::unique_ptr<RedisServerFixture> m_server;
+};
+
+QTEST_GUILESS_MAIN(tst_ChatHistory)
+#include "tst_ChatHistory.moc"
