@@ -98,7 +98,7 @@ void ChannelSync::startCatchUp()
     if (m_last.isNull())
         readFirstPage();
     else
-        readSince(m_last, true);
+        readSince(m_last, m_last.ms != 0); // 0-x: "from the very start", nothing to have expired
 }
 
 bool ChannelSync::handleFailure(const RedisReply &reply)
@@ -157,6 +157,14 @@ void ChannelSync::readSince(StreamId after, bool checkTrimmed)
         [this, current, lastStillThere](const RedisReply &reply) {
             if (!current() || handleFailure(reply))
                 return;
+            // Ask for the next page before decoding this one, so the server and we overlap.
+            bool more = false;
+            if (reply.size() >= m_catchUpPageSize) {
+                if (const auto lastId = StreamId::parse(reply.at(reply.size() - 1).at(0).bytes())) {
+                    readSince(*lastId, false);
+                    more = true;
+                }
+            }
             ChatMessageList page;
             page.reserve(reply.size() + 1);
             for (const RedisReply &entry : reply.elements()) {
@@ -181,9 +189,7 @@ void ChannelSync::readSince(StreamId after, bool checkTrimmed)
                 m_last = page.last().id;
                 m_sink.messages(page);
             }
-            if (reply.size() >= m_catchUpPageSize)
-                readSince(m_last, false);
-            else
+            if (!more)
                 finishCatchUp();
         });
 }

@@ -39,7 +39,8 @@ public:
 
     const QString &channel() const { return m_channel; }
     StreamId lastDelivered() const { return m_last; }
-    // Resumes after the given id instead of reading the newest page (a restored session).
+    // Resumes after the given id instead of reading the newest page (a restored session);
+    // an id with ms 0 (such as 0-1) delivers the whole stream as new messages.
     void setLastDelivered(StreamId id) { m_last = id; }
     bool isLive() const { return m_phase == Phase::Live; }
 

@@ -115,6 +115,13 @@ void RedisWorker::start()
             Q_EMIT errorOccurred(message);
     });
     connect(m_subscriber, &RedisConnection::subscribed, this, &RedisWorker::onSubscribed);
+    for (RedisConnection *connection : {m_commands, m_subscriber}) {
+        connect(connection, &RedisConnection::reconnectScheduled, this, [this](std::chrono::milliseconds delay) {
+            m_retryDelay = delay;
+            m_lastDetail.clear();
+            emitConnectionState();
+        });
+    }
     connect(m_subscriber, &RedisConnection::messageReceived, this, &RedisWorker::onMessage);
 
     m_commands->open();
@@ -148,15 +155,19 @@ void RedisWorker::onCommandsConnected()
         flushOutbox();
         return;
     }
-    claimUser(m_user, [this] {
-        m_userReady = true;
-        m_subscriber->subscribe({ChatKeys::userInbox(m_user)});
-        Q_EMIT userReady(m_user);
-        restoreChannels();
-        for (auto &action : std::exchange(m_whenUserReady, {}))
-            action();
-        flushOutbox();
-    });
+    claimUser(m_user, [this] { becomeReady(); });
+}
+
+void RedisWorker::becomeReady()
+{
+    m_userReady = true;
+    m_inbox = ChatKeys::userInbox(m_user);
+    m_subscriber->subscribe({m_inbox});
+    Q_EMIT userReady(m_user);
+    restoreChannels();
+    for (auto &action : std::exchange(m_whenUserReady, {}))
+        action();
+    flushOutbox();
 }
 
 void RedisWorker::claimUser(const QString &name, std::function<void()> onClaimed)
@@ -219,15 +230,17 @@ void RedisWorker::emitConnectionState()
     const RedisConnection::State a = m_commands->state();
     const RedisConnection::State b = m_subscriber->state();
     using State = RedisConnection::State;
+    // A connection not opened yet (start() opens one after the other) is not a failure; one
+    // that gave up (a wrong password) is.
+    const bool failed = (a == State::Disconnected && !m_commands->lastError().isEmpty())
+        || (b == State::Disconnected && !m_subscriber->lastError().isEmpty());
     State state;
-    if (a == State::Connected && b == State::Connected)
+    if (failed || (a == State::Disconnected && b == State::Disconnected))
+        state = State::Disconnected;
+    else if (a == State::Connected && b == State::Connected)
         state = State::Connected;
     else if (a == State::Reconnecting || b == State::Reconnecting)
         state = State::Reconnecting;
-    else if (a == State::Disconnected && b == State::Disconnected)
-        state = State::Disconnected;
-    else if (a == State::Disconnected || b == State::Disconnected)
-        state = State::Disconnected;
     else
         state = State::Connecting;
     QString detail = m_config.redis.endpoint();
@@ -235,6 +248,10 @@ void RedisWorker::emitConnectionState()
         const QString error = !m_commands->lastError().isEmpty() ? m_commands->lastError() : m_subscriber->lastError();
         if (!error.isEmpty())
             detail = error;
+        if (state == State::Reconnecting && m_retryDelay.count() > 0) {
+            const qint64 seconds = (m_retryDelay.count() + 999) / 1000;
+            detail += QStringLiteral(" — retrying in %1 s").arg(seconds);
+        }
     }
     const QString key = describe(state) + detail;
     if (key == m_lastDetail)
@@ -258,11 +275,12 @@ void RedisWorker::onSubscribed(RedisConnection::Kind kind, const QByteArray &pub
 
 void RedisWorker::onMessage(const QByteArray &pubsubChannel, const QByteArray &payload)
 {
-    if (pubsubChannel == ChatKeys::userInbox(m_user)) {
+    if (pubsubChannel == m_inbox) {
         // Someone opened a direct conversation with us.
         const QString channel = QString::fromUtf8(payload);
+        // Everything in a conversation someone just opened with us is new to us.
         if (ChatKeys::directParticipants(channel).contains(m_user) && !m_joined.contains(channel))
-            joinChannel(channel);
+            join(channel, StreamId{0, 1});
         return;
     }
     const auto channel = m_keys.channelOfPubsub(pubsubChannel);
@@ -361,21 +379,25 @@ void RedisWorker::createChannel(const QString &typed, const QString &topic)
 
 void RedisWorker::joinChannel(const QString &typed)
 {
-    const QString name = NameRule::normalizedChannel(typed);
+    join(NameRule::normalizedChannel(typed), {});
+}
+
+void RedisWorker::join(const QString &name, StreamId after)
+{
     if (!checkChannelName(name, QStringLiteral("join")))
         return;
-    whenUserReady([this, name] {
+    whenUserReady([this, name, after] {
         // Direct conversations stay out of the public index.
         if (!ChatKeys::isDirectChannel(name))
             m_commands->command({"SADD", m_keys.index(), name.toUtf8()});
         m_commands->command({"SADD", ChatKeys::userChannels(m_user), name.toUtf8()});
-        post(name, m_user, ChatMessage::Type::Join, QString(), ChatKeys::newCid(), [this, name](const RedisReply &reply) {
+        post(name, m_user, ChatMessage::Type::Join, QString(), ChatKeys::newCid(), [this, name, after](const RedisReply &reply) {
             if (reply.isError()) {
                 Q_EMIT errorOccurred(QStringLiteral("Cannot join #%1: %2").arg(name, reply.toString()));
                 return;
             }
             m_joined.insert(name);
-            watchChannel(name);
+            watchChannel(name, after);
             fetchChannelInfo(name, [this](const ChannelInfo &info) { Q_EMIT channelJoined(info); });
         });
     });
@@ -574,6 +596,13 @@ void RedisWorker::openDirectChannel(const QString &user, const QString &text)
 
 void RedisWorker::changeUserName(const QString &name)
 {
+    if (!m_userReady) {
+        // The name asked for at start was refused (taken): try this one instead.
+        m_user = name;
+        if (m_commands && m_commands->state() == RedisConnection::State::Connected)
+            claimUser(name, [this] { becomeReady(); });
+        return;
+    }
     if (name == m_user)
         return;
     whenUserReady([this, name] {

@@ -55,6 +55,7 @@ public Q_SLOTS:
     void setTopic(const QString &channel, const QString &topic);
     // An older page: entries before `before` (the newest page for a null id), ascending.
     void loadOlder(const QString &channel, const Confab::StreamId &before, int count = 0);
+    // Changes the user name (/nick); before the first name was accepted, tries this one instead.
     void changeUserName(const QString &name);
     // Opens (creating if needed) the direct conversation with `user`, tells them about it, and
     // sends `text` there if there is one.
@@ -90,6 +91,8 @@ private:
     void onSubscribed(RedisConnection::Kind kind, const QByteArray &pubsubChannel);
     void onMessage(const QByteArray &pubsubChannel, const QByteArray &payload);
     void claimUser(const QString &name, std::function<void()> onClaimed);
+    void becomeReady();
+    void join(const QString &name, StreamId after);
     void restoreChannels();
     void fetchChannelInfo(const QString &name, std::function<void(const ChannelInfo &)> done);
     void post(const QString &channel, const QString &from, ChatMessage::Type type, const QString &text,
@@ -116,6 +119,8 @@ private:
     Outbox m_outbox;
     QSet<QByteArray> m_inFlight;
     QString m_lastDetail;
+    QByteArray m_inbox; // our pub/sub channel for new direct conversations
+    std::chrono::milliseconds m_retryDelay{0};
 };
 
 } // namespace Confab

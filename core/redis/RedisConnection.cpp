@@ -327,20 +327,26 @@ void RedisConnection::onReadyRead()
     const quint64 generation = m_generation;
     const QByteArray data = m_socket->readAll();
     m_lastActivity = now();
-    m_reader.feed(data.constData(), data.size());
-    for (;;) {
-        RedisReply reply;
-        const RedisReplyReader::Result result = m_reader.next(&reply);
-        if (result == RedisReplyReader::Result::NeedMoreData)
-            return;
-        if (result == RedisReplyReader::Result::ProtocolError) {
-            dropConnection(QStringLiteral("%1: protocol error: %2").arg(m_options.endpoint(), m_reader.errorString()));
-            return;
+    // Fed in slices, each drained before the next: hiredis moves its unread bytes to the front
+    // of its buffer every kilobyte it consumes, so handing it megabytes at once (a subscriber
+    // that fell behind) would cost time quadratic in the backlog.
+    constexpr qsizetype Slice = 16 * 1024;
+    for (qsizetype offset = 0; offset < data.size(); offset += Slice) {
+        m_reader.feed(data.constData() + offset, std::min(Slice, data.size() - offset));
+        for (;;) {
+            RedisReply reply;
+            const RedisReplyReader::Result result = m_reader.next(&reply);
+            if (result == RedisReplyReader::Result::NeedMoreData)
+                break;
+            if (result == RedisReplyReader::Result::ProtocolError) {
+                dropConnection(QStringLiteral("%1: protocol error: %2").arg(m_options.endpoint(), m_reader.errorString()));
+                return;
+            }
+            dispatch(std::move(reply));
+            // A slot or callback may have closed or dropped the connection.
+            if (generation != m_generation)
+                return;
         }
-        dispatch(std::move(reply));
-        // A slot or callback may have closed or dropped the connection.
-        if (generation != m_generation)
-            return;
     }
 }
 

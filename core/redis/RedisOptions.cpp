@@ -51,11 +51,8 @@ std::optional<RedisOptions> RedisOptions::fromUrl(const QString &text, QString *
 
     options.username = url.userName(QUrl::FullyDecoded);
     options.password = url.password(QUrl::FullyDecoded);
-    // redis://secret@host is the old password-only form (no ACL user).
-    if (options.password.isEmpty() && !options.username.isEmpty() && !url.userInfo().contains(u':')) {
-        options.password = options.username;
-        options.username.clear();
-    }
+    // As in redis-py: "user@host" names an ACL user without a password; a password alone is
+    // written ":secret@host". displayUrl() relies on this to round-trip.
 
     if (options.transport == Transport::UnixSocket) {
         options.unixSocketPath = url.path(QUrl::FullyDecoded);

@@ -47,7 +47,8 @@ struct RedisOptions
     std::chrono::milliseconds queueTimeout{30000};
     int maxQueuedCommands = 100000;
 
-    // Parses redis://[user[:password]@]host[:port][/db], rediss://... (TLS) and
+    // Parses redis://[user][:password]@host[:port][/db] (as redis-py: "user@" is a user name,
+    // ":secret@" a password alone), rediss://... (TLS) and
     // unix:///path/to/socket[?db=N&password=P]. Query parameters valid for all schemes:
     // db, password, username (or user), client_name, tls_ca, tls_cert, tls_key,
     // tls_verify=0|1, connect_timeout (seconds). Returns nullopt and sets *error on bad input.

@@ -37,11 +37,14 @@ private Q_SLOTS:
         QVERIFY(o);
         QVERIFY(o->username.isEmpty());
         QCOMPARE(o->password, QStringLiteral("secret"));
-        // The old form without a colon is a password for the default user, not a user name.
-        o = RedisOptions::fromUrl(QStringLiteral("redis://secret@localhost"));
+        // Without a colon it is a user name (as redis-py reads it), so displayUrl round-trips.
+        o = RedisOptions::fromUrl(QStringLiteral("redis://bob@localhost"));
         QVERIFY(o);
-        QVERIFY(o->username.isEmpty());
-        QCOMPARE(o->password, QStringLiteral("secret"));
+        QCOMPARE(o->username, QStringLiteral("bob"));
+        QVERIFY(o->password.isEmpty());
+        const auto again = RedisOptions::fromUrl(o->displayUrl());
+        QVERIFY(again);
+        QCOMPARE(again->username, QStringLiteral("bob"));
     }
 
     void tlsUrlAndParameters()
