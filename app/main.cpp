@@ -1,12 +1,39 @@
+#include "AppSettings.h"
 #include "MainWindow.h"
+#include "Theme.h"
 
-#include "redis/RedisConnection.h"
+#include "chat/ChatConfig.h"
+#include "chat/NameRule.h"
+#include "model/ChatSession.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QThread>
+#include <QDir>
+#include <QMessageBox>
+#include <QRegularExpression>
+#include <QStandardPaths>
+
+#include <cstdio>
 
 using namespace Confab;
+
+namespace {
+
+// A name for a first start: the login name, made to fit the name rule.
+QString defaultUserName()
+{
+    QString name = qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME"));
+    name.replace(QRegularExpression(QStringLiteral("[\\s{}*?\\[\\]\\\\]")), QStringLiteral("_"));
+    return NameRule::isValid(name) ? name : QStringLiteral("guest");
+}
+
+int fail(const QString &message)
+{
+    std::fprintf(stderr, "confab: %s\n", qPrintable(message));
+    return 2;
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -14,54 +41,54 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("Confab"));
     QApplication::setApplicationVersion(QStringLiteral(CONFAB_VERSION));
     QApplication::setOrganizationName(QStringLiteral("Confab"));
+    QApplication::setDesktopFileName(QStringLiteral("confab"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Desktop chat client for teams whose chat lives in Redis"));
     parser.addHelpOption();
     parser.addVersionOption();
-    QCommandLineOption urlOption(QStringLiteral("url"), QStringLiteral("Redis server URL (redis://, rediss://, unix://)."),
-                                 QStringLiteral("url"));
-    parser.addOption(urlOption);
+    const QCommandLineOption urlOption(QStringLiteral("url"),
+                                       QStringLiteral("Redis server: redis://[user:pass@]host:port/db, rediss://..., unix:///path."),
+                                       QStringLiteral("url"));
+    const QCommandLineOption userOption(QStringLiteral("user"), QStringLiteral("Your user name in the chat."), QStringLiteral("name"));
+    const QCommandLineOption channelOption(QStringLiteral("channel"), QStringLiteral("Open this channel (joining it if needed)."),
+                                           QStringLiteral("name"));
+    parser.addOptions({urlOption, userOption, channelOption});
     parser.process(app);
 
+    AppSettings settings;
+    // Precedence: command line > environment > settings > defaults.
+    ChatConfig config;
+    config.redis = settings.connectionOptions();
     QString error;
-    const QString url = parser.isSet(urlOption) ? parser.value(urlOption)
-                                                : qEnvironmentVariable("REDIS_URL", QStringLiteral("redis://127.0.0.1:6379"));
-    const auto options = RedisOptions::fromUrl(url, &error);
-    if (!options) {
-        qCritical("confab: %s", qPrintable(error));
-        return 2;
+    if (!config.applyEnvironment(QProcessEnvironment::systemEnvironment(), &error))
+        return fail(error);
+    if (parser.isSet(urlOption)) {
+        const auto options = RedisOptions::fromUrl(parser.value(urlOption), &error);
+        if (!options)
+            return fail(error);
+        config.redis = *options;
     }
+    config.userName = parser.isSet(userOption) ? parser.value(userOption) : settings.userName();
+    if (config.userName.isEmpty())
+        config.userName = defaultUserName();
+    const QString nameProblem = NameRule::check(config.userName, QStringLiteral("user name"));
+    if (!nameProblem.isEmpty())
+        return fail(nameProblem);
+    settings.setUserName(config.userName);
+    config.installSecret = settings.installSecret();
+    config.outboxPath = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/outbox.json");
 
-    MainWindow window;
+    Theme::apply(settings.theme());
+    ChatSession session(config);
+    MainWindow window(&session, &settings);
     window.show();
 
-    // The connection lives in its own thread; the window only hears about it through signals.
-    QThread redisThread;
-    redisThread.setObjectName(QStringLiteral("redis"));
-    auto *connection = new RedisConnection(*options);
-    connection->moveToThread(&redisThread);
-    QObject::connect(&redisThread, &QThread::finished, connection, &QObject::deleteLater);
-    QObject::connect(connection, &RedisConnection::stateChanged, &window,
-                     [&window, endpoint = options->endpoint()](RedisConnection::State state, const QString &reason) {
-                         switch (state) {
-                         case RedisConnection::State::Connected:
-                             window.showConnectionState(QObject::tr("Connected to %1").arg(endpoint));
-                             break;
-                         case RedisConnection::State::Connecting:
-                             window.showConnectionState(QObject::tr("Connecting to %1…").arg(endpoint));
-                             break;
-                         case RedisConnection::State::Reconnecting:
-                         case RedisConnection::State::Disconnected:
-                             window.showConnectionState(reason);
-                             break;
-                         }
-                     });
-    redisThread.start();
-    QMetaObject::invokeMethod(connection, &RedisConnection::open, Qt::QueuedConnection);
-
-    const int rc = app.exec();
-    redisThread.quit();
-    redisThread.wait();
-    return rc;
+    QString wanted = parser.isSet(channelOption) ? NameRule::normalizedChannel(parser.value(channelOption)) : settings.lastChannel();
+    if (!wanted.isEmpty()) {
+        QObject::connect(&session, &ChatSession::ready, &window, [&window, wanted] { window.openChannel(wanted); },
+                         Qt::SingleShotConnection);
+    }
+    session.start();
+    return app.exec();
 }

@@ -1,0 +1,259 @@
+#include "CliCommand.h"
+
+#include "StdinReader.h"
+
+#include "chat/RedisWorker.h"
+
+#include <chrono>
+
+namespace Confab {
+
+CliCommand::CliCommand(const CliOptions &options, QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+    , m_printer(options.json)
+{
+    m_timeout.setSingleShot(true);
+    m_timeout.setTimerType(Qt::PreciseTimer); // "within 15 s" should not mean 14.3
+    connect(&m_timeout, &QTimer::timeout, this, [this] {
+        fail(
+            QStringLiteral("no answer from %1 within %2 s")
+                .arg(m_options.config.redis.endpoint(), QString::number(m_options.timeoutSeconds)));
+    });
+}
+
+CliCommand::~CliCommand() = default;
+
+void CliCommand::start()
+{
+    m_worker = std::make_unique<RedisWorker>(m_options.config);
+    connect(m_worker.get(), &RedisWorker::connectionStateChanged, this,
+            &CliCommand::onConnectionStateChanged);
+    connect(m_worker.get(), &RedisWorker::errorOccurred, this, &CliCommand::fail);
+    // The worker always claims the user name; reading needs none, so only the commands that
+    // write as the user fail when the name is taken or invalid.
+    if (m_options.command == CliOptions::Command::Join
+        || m_options.command == CliOptions::Command::Leave
+        || m_options.command == CliOptions::Command::Send) {
+        connect(m_worker.get(), &RedisWorker::userRejected, this,
+                [this](const QString &, const QString &error) { fail(error); });
+    }
+    m_worker->start();
+
+    switch (m_options.command) {
+    case CliOptions::Command::Channels:
+        listChannels();
+        break;
+    case CliOptions::Command::Join:
+        join();
+        break;
+    case CliOptions::Command::Leave:
+        leave();
+        break;
+    case CliOptions::Command::Send:
+        send();
+        break;
+    case CliOptions::Command::History:
+        history();
+        break;
+    case CliOptions::Command::Tail:
+        tail();
+        break;
+    }
+}
+
+void CliCommand::listChannels()
+{
+    connect(m_worker.get(), &RedisWorker::channelsListed, this,
+            [this](const ChannelInfoList &channels) {
+                for (const ChannelInfo &channel : channels)
+                    m_printer.print(channel);
+                succeed();
+            });
+    waitForAnswer();
+    m_worker->listChannels();
+}
+
+void CliCommand::join()
+{
+    connect(m_worker.get(), &RedisWorker::channelJoined, this, [this](const ChannelInfo &info) {
+        if (info.name == m_options.channel)
+            succeed();
+    });
+    waitForAnswer();
+    m_worker->joinChannel(m_options.channel);
+}
+
+void CliCommand::leave()
+{
+    connect(m_worker.get(), &RedisWorker::channelLeft, this, [this](const QString &name) {
+        if (name != m_options.channel)
+            return;
+        // channelLeft comes when the leave is written, not when it is answered. A PING behind
+        // it in the pipeline is answered after it (and after its error, if it had one).
+        m_worker->commandConnection()->command({"PING"}, [this](const RedisReply &reply) {
+            if (reply.isError())
+                fail(reply.toString());
+            else
+                succeed();
+        });
+    });
+    waitForAnswer();
+    m_worker->leaveChannel(m_options.channel);
+}
+
+void CliCommand::send()
+{
+    connect(m_worker.get(), &RedisWorker::sendFailed, this,
+            [this](const QString &, const QByteArray &, const QString &error) { fail(error); });
+    // Only this command sends, and each sendMessage() ends in exactly one messageSent or
+    // sendFailed, so counting is enough to know when all were acknowledged.
+    connect(m_worker.get(), &RedisWorker::messageSent, this, [this] {
+        --m_unacknowledged;
+        finishSendingIfAcknowledged();
+    });
+    if (!m_options.textFromStdin) {
+        m_inputDone = true;
+        sendText(m_options.text);
+        return;
+    }
+    m_stdin = new StdinReader(this);
+    connect(m_stdin, &StdinReader::lineRead, this, [this](const QString &line) {
+        // Blank lines separate paragraphs in a file; they are not messages.
+        if (!line.trimmed().isEmpty())
+            sendText(line);
+    });
+    connect(m_stdin, &StdinReader::finished, this, [this] {
+        m_inputDone = true;
+        finishSendingIfAcknowledged();
+    });
+    connect(m_stdin, &StdinReader::failed, this, &CliCommand::fail);
+    m_stdin->start();
+}
+
+void CliCommand::sendText(const QString &text)
+{
+    if (m_done)
+        return;
+    ++m_unacknowledged;
+    if (!m_timeout.isActive())
+        waitForAnswer();
+    m_worker->sendMessage(m_options.channel, text);
+}
+
+void CliCommand::finishSendingIfAcknowledged()
+{
+    if (m_unacknowledged > 0) {
+        waitForAnswer(); // the server is still answering: give the rest the full time again
+        return;
+    }
+    if (m_inputDone) {
+        succeed();
+        return;
+    }
+    // Waiting for the next line of input, not for the server.
+    m_timeout.stop();
+}
+
+void CliCommand::history()
+{
+    connect(m_worker.get(), &RedisWorker::historyLoaded, this,
+            [this](const QString &channel, const ChatMessageList &messages) {
+                if (channel != m_options.channel)
+                    return;
+                for (const ChatMessage &message : messages)
+                    m_printer.print(message);
+                succeed();
+            });
+    waitForAnswer();
+    m_worker->loadOlder(m_options.channel, m_options.before, m_options.count);
+}
+
+void CliCommand::tail()
+{
+    // Without --since, watching starts with the newest page (historyLoaded), which is not
+    // printed: only what arrives from now on is, and that comes as messagesReceived.
+    connect(m_worker.get(), &RedisWorker::messagesReceived, this,
+            [this](const QString &channel, const ChatMessageList &messages) {
+                if (channel != m_options.channel)
+                    return; // another channel this user has joined: the worker follows those too
+                for (const ChatMessage &message : messages) {
+                    if (!(m_hideFirstExpired && message.type == ChatMessage::Type::Expired))
+                        m_printer.print(message);
+                }
+                m_hideFirstExpired = false;
+            });
+    StreamId after;
+    if (m_options.since) {
+        after = *m_options.since;
+        if (after.isNull()) {
+            // "Everything": the worker reads from `after` only for a non-null id, and reports
+            // an Expired marker because that id is not in the log; it never was.
+            after = StreamId{0, 1};
+            m_hideFirstExpired = true;
+        }
+    }
+    m_worker->watchChannel(m_options.channel, after);
+}
+
+void CliCommand::onConnectionStateChanged(RedisConnection::State state, const QString &detail)
+{
+    using State = RedisConnection::State;
+    switch (state) {
+    case State::Disconnected: {
+        // The worker also reports Disconnected, with no reason, while it opens its two
+        // connections one after the other; only a connection that went down has a reason.
+        const QString reason = !m_worker->commandConnection()->lastError().isEmpty()
+            ? m_worker->commandConnection()->lastError()
+            : m_worker->subscriberConnection()->lastError();
+        // Only tail reconnects by itself, and even it gives up on what cannot get better
+        // (a wrong password): either way, the job cannot be done any more.
+        if (!reason.isEmpty())
+            fail(reason);
+        break;
+    }
+    case State::Reconnecting:
+        if (!m_reconnecting)
+            CliPrinter::printError(detail + QStringLiteral("; reconnecting"));
+        m_reconnecting = true;
+        break;
+    case State::Connected:
+        if (m_reconnecting)
+            CliPrinter::printError(QStringLiteral("connected to %1 again").arg(detail));
+        m_reconnecting = false;
+        break;
+    case State::Connecting:
+        break;
+    }
+}
+
+void CliCommand::waitForAnswer()
+{
+    if (m_options.timeoutSeconds > 0)
+        m_timeout.start(std::chrono::milliseconds(qint64(m_options.timeoutSeconds * 1000)));
+}
+
+void CliCommand::fail(const QString &message)
+{
+    if (m_done)
+        return;
+    CliPrinter::printError(message);
+    finish(1);
+}
+
+void CliCommand::finish(int exitCode)
+{
+    if (m_done)
+        return;
+    m_done = true;
+    m_timeout.stop();
+    if (m_stdin)
+        m_stdin->disconnect(this);
+    if (m_worker) {
+        m_worker->disconnect(this);
+        m_worker->stop();
+    }
+    Q_EMIT finished(exitCode);
+}
+
+} // namespace Confab

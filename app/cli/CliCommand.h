@@ -1,0 +1,65 @@
+#pragma once
+
+#include "CliOptions.h"
+#include "CliPrinter.h"
+
+#include "redis/RedisConnection.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+namespace Confab {
+
+class RedisWorker;
+class StdinReader;
+
+// Runs one confab-cli command against a RedisWorker living in this (the main) thread, and
+// ends with finished(exit code): 0 when done, 1 after one line on stderr saying what failed.
+// Anything the worker reports as going wrong before the command is done is a failure: an
+// error, a rejected user name, a failed send, or the connection going down.
+class CliCommand : public QObject
+{
+    Q_OBJECT
+public:
+    explicit CliCommand(const CliOptions &options, QObject *parent = nullptr);
+    ~CliCommand() override;
+
+    void start();
+
+Q_SIGNALS:
+    void finished(int exitCode);
+
+private:
+    void listChannels();
+    void join();
+    void leave();
+    void send();
+    void history();
+    void tail();
+
+    void sendText(const QString &text);
+    void finishSendingIfAcknowledged();
+    void onConnectionStateChanged(RedisConnection::State state, const QString &detail);
+    void waitForAnswer();
+    void succeed() { finish(0); }
+    void fail(const QString &message);
+    void finish(int exitCode);
+
+    const CliOptions m_options;
+    CliPrinter m_printer;
+    QTimer m_timeout;
+    bool m_done = false;
+    // send
+    StdinReader *m_stdin = nullptr;
+    bool m_inputDone = false;
+    int m_unacknowledged = 0;
+    // tail
+    bool m_reconnecting = false;
+    bool m_hideFirstExpired = false;
+    // Last, so it goes first: its signals reach the members above.
+    std::unique_ptr<RedisWorker> m_worker;
+};
+
+} // namespace Confab

@@ -1,0 +1,310 @@
+#include "CliOptions.h"
+
+#include "chat/NameRule.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QRandomGenerator>
+#include <QStandardPaths>
+
+#include <algorithm>
+#include <array>
+
+namespace Confab {
+
+namespace {
+
+struct CommandSpec
+{
+    CliOptions::Command command;
+    const char *name;
+    const char *usage;
+};
+
+constexpr std::array<CommandSpec, 6> Commands{{
+    {CliOptions::Command::Channels, "channels", "channels"},
+    {CliOptions::Command::Join, "join", "join CHANNEL"},
+    {CliOptions::Command::Leave, "leave", "leave CHANNEL"},
+    {CliOptions::Command::Send, "send", "send CHANNEL [TEXT...]"},
+    {CliOptions::Command::History, "history", "history CHANNEL [--count N] [--before ID]"},
+    {CliOptions::Command::Tail, "tail", "tail CHANNEL [--since ID]"},
+}};
+
+const char *const Description = R"(Headless Confab client for scripts and bots.
+
+Commands:
+  channels                   list the channels, one per line:
+                             name, members, last activity, topic (tab-separated)
+  join CHANNEL               join a channel, creating it if needed
+  leave CHANNEL              leave a channel
+  send CHANNEL [TEXT...]     send TEXT (the words joined by spaces); without TEXT or
+                             with "-", send each non-empty line of stdin as a message
+                             (put "--" before a TEXT that starts with "-")
+  history CHANNEL [--count N] [--before ID]
+                             print N messages before ID (default: the newest), oldest first
+  tail CHANNEL [--since ID]  print messages as they arrive until killed; with --since,
+                             first everything after ID (0: everything)
+
+Environment: REDIS_URL, REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASSWORD, CHANNEL_PREFIX and
+MESSAGE_PREFIX say where Redis is; CONFAB_USER the user name; CONFAB_SECRET replaces the
+install secret that proves this install owns the user name.)";
+
+QString latin1(const char *text)
+{
+    return QString::fromLatin1(text);
+}
+
+QByteArray installSecret(const QProcessEnvironment &environment, QString *error)
+{
+    const QString fromEnvironment = environment.value(QStringLiteral("CONFAB_SECRET"));
+    if (!fromEnvironment.isEmpty())
+        return fromEnvironment.toUtf8();
+
+    // The secret proves to the server that user names claimed from this account are ours
+    // (PROTOCOL.md, claim-user), so it is made once and then kept.
+    const QString directory = QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation);
+    const QString path = directory + QStringLiteral("/confab-cli-secret");
+    QFile file(path);
+    if (!file.exists()) {
+        QDir().mkpath(directory);
+        std::array<quint32, 8> random;
+        QRandomGenerator::system()->fillRange(random.data(), random.size());
+        const QByteArray secret =
+            QByteArray(reinterpret_cast<const char *>(random.data()), sizeof random).toHex();
+        // NewOnly: if another confab-cli created it meanwhile, its secret is the one to use.
+        if (file.open(QIODevice::WriteOnly | QIODevice::NewOnly,
+                      QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
+            if (file.write(secret) == secret.size() && file.flush())
+                return secret;
+            *error = QStringLiteral("cannot write %1: %2 (or set CONFAB_SECRET)")
+                         .arg(path, file.errorString());
+            file.remove();
+            return {};
+        }
+    }
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read %1: %2 (or set CONFAB_SECRET)")
+                     .arg(path, file.errorString());
+        return {};
+    }
+    const QByteArray secret = file.readAll().trimmed();
+    if (secret.isEmpty())
+        *error = QStringLiteral("%1 is empty; delete it to make a new install secret").arg(path);
+    return secret;
+}
+
+} // namespace
+
+CliOptions::Status CliOptions::parse(const QStringList &arguments,
+                                     const QProcessEnvironment &environment)
+{
+    auto usageError = [this](const QString &what, const QString &usage = {}) {
+        message = what;
+        if (!usage.isEmpty())
+            message += QStringLiteral("; usage: confab-cli [options] ") + usage;
+        message += QStringLiteral(" (see confab-cli --help)");
+        return Status::UsageError;
+    };
+    auto error = [this](const QString &what) {
+        message = what;
+        return Status::Error;
+    };
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(latin1(Description));
+    const QCommandLineOption helpOption = parser.addHelpOption();
+    const QCommandLineOption versionOption = parser.addVersionOption();
+    const QCommandLineOption urlOption(
+        QStringLiteral("url"),
+        QStringLiteral("Redis server: redis://[user[:password]@]host[:port][/db], rediss://... "
+                       "or unix:///path. Replaces what the REDIS_* variables say."),
+        QStringLiteral("url"));
+    const QCommandLineOption hostOption(QStringLiteral("host"), QStringLiteral("Redis host."),
+                                        QStringLiteral("host"));
+    const QCommandLineOption portOption(QStringLiteral("port"), QStringLiteral("Redis port."),
+                                        QStringLiteral("port"));
+    const QCommandLineOption dbOption(
+        QStringLiteral("db"), QStringLiteral("Redis database number."), QStringLiteral("n"));
+    const QCommandLineOption passwordOption(
+        QStringLiteral("password"), QStringLiteral("Redis password."), QStringLiteral("password"));
+    const QCommandLineOption userOption(
+        QStringLiteral("user"),
+        QStringLiteral("Chat user name (default: $CONFAB_USER, then $USER)."),
+        QStringLiteral("name"));
+    const QCommandLineOption jsonOption(
+        QStringLiteral("json"), QStringLiteral("Print one JSON object per line instead of text."));
+    const QCommandLineOption timeoutOption(
+        QStringLiteral("timeout"),
+        QStringLiteral(
+            "Seconds to wait for the server's answer (default 15; 0: forever). tail waits "
+            "forever."),
+        QStringLiteral("seconds"));
+    const QCommandLineOption countOption(QStringLiteral("count"),
+                                         QStringLiteral("history: how many messages (default 50)."),
+                                         QStringLiteral("n"));
+    const QCommandLineOption beforeOption(QStringLiteral("before"),
+                                          QStringLiteral("history: the messages before this id."),
+                                          QStringLiteral("id"));
+    const QCommandLineOption sinceOption(
+        QStringLiteral("since"), QStringLiteral("tail: first print what came after this id."),
+        QStringLiteral("id"));
+    parser.addOptions({urlOption, hostOption, portOption, dbOption, passwordOption, userOption,
+                       jsonOption, timeoutOption, countOption, beforeOption, sinceOption});
+    parser.addPositionalArgument(QStringLiteral("command"),
+                                 QStringLiteral("What to do (see above)."),
+                                 QStringLiteral("COMMAND [ARGS...]"));
+
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText());
+    if (parser.isSet(helpOption)) {
+        message = parser.helpText();
+        return Status::Help;
+    }
+    if (parser.isSet(versionOption)) {
+        message =
+            QCoreApplication::applicationName() + u' ' + QCoreApplication::applicationVersion();
+        return Status::Version;
+    }
+
+    // The command and its arguments.
+    const QStringList positional = parser.positionalArguments();
+    if (positional.isEmpty())
+        return usageError(QStringLiteral("no command given"), QStringLiteral("COMMAND [ARGS...]"));
+    const auto spec =
+        std::find_if(Commands.begin(), Commands.end(), [&positional](const CommandSpec &spec) {
+            return positional.first() == latin1(spec.name);
+        });
+    if (spec == Commands.end())
+        return usageError(
+            QStringLiteral("unknown command \"%1\"; the commands are channels, join, leave, "
+                           "send, history and tail")
+                .arg(positional.first()));
+    command = spec->command;
+    const QString usage = latin1(spec->usage);
+    const QStringList args = positional.mid(1);
+    if (command == Command::Channels) {
+        if (!args.isEmpty())
+            return usageError(QStringLiteral("channels takes no arguments"), usage);
+    } else {
+        if (args.isEmpty())
+            return usageError(QStringLiteral("%1 needs a channel").arg(positional.first()), usage);
+        if (args.size() > 1 && command != Command::Send)
+            return usageError(QStringLiteral("too many arguments"), usage);
+        channel = NameRule::normalizedChannel(args.first());
+        const QString problem = NameRule::check(channel, QStringLiteral("channel name"));
+        if (!problem.isEmpty())
+            return error(QStringLiteral("invalid channel \"%1\": %2").arg(args.first(), problem));
+    }
+    if (command == Command::Send) {
+        const QStringList words = args.mid(1);
+        textFromStdin = words.isEmpty() || words == QStringList{QStringLiteral("-")};
+        text = words.join(u' ');
+    }
+
+    // Options that belong to one command only.
+    const std::array<std::pair<const QCommandLineOption *, Command>, 3> commandOptions{{
+        {&countOption, Command::History},
+        {&beforeOption, Command::History},
+        {&sinceOption, Command::Tail},
+    }};
+    for (const auto &[option, owner] : commandOptions) {
+        if (parser.isSet(*option) && command != owner)
+            return usageError(QStringLiteral("--%1 is not an option of %2")
+                                  .arg(option->names().first(), positional.first()),
+                              usage);
+    }
+    if (parser.isSet(countOption)) {
+        bool ok = false;
+        count = parser.value(countOption).toInt(&ok);
+        if (!ok || count <= 0)
+            return usageError(QStringLiteral("--count needs a positive number, not \"%1\"")
+                                  .arg(parser.value(countOption)),
+                              usage);
+    }
+    if (parser.isSet(beforeOption)) {
+        const auto id = StreamId::parse(parser.value(beforeOption).toLatin1());
+        if (!id || id->isNull())
+            return usageError(
+                QStringLiteral("--before needs a message id such as 1700000000000-0, not \"%1\"")
+                    .arg(parser.value(beforeOption)),
+                usage);
+        before = *id;
+    }
+    if (parser.isSet(sinceOption)) {
+        since = StreamId::parse(parser.value(sinceOption).toLatin1());
+        if (!since)
+            return usageError(
+                QStringLiteral("--since needs a message id such as 1700000000000-0, not \"%1\"")
+                    .arg(parser.value(sinceOption)),
+                usage);
+    }
+    json = parser.isSet(jsonOption);
+    if (parser.isSet(timeoutOption)) {
+        bool ok = false;
+        timeoutSeconds = parser.value(timeoutOption).toDouble(&ok);
+        if (!ok || timeoutSeconds < 0)
+            return usageError(QStringLiteral("--timeout needs a number of seconds, not \"%1\"")
+                                  .arg(parser.value(timeoutOption)));
+    }
+
+    // Where Redis is: defaults, then the environment, then the command line.
+    QString why;
+    if (!config.applyEnvironment(environment, &why))
+        return error(why);
+    if (parser.isSet(urlOption)) {
+        const auto redis = RedisOptions::fromUrl(parser.value(urlOption), &why);
+        if (!redis)
+            return usageError(QStringLiteral("--url: ") + why);
+        config.redis = *redis;
+    }
+    if (parser.isSet(hostOption)) {
+        if (parser.value(hostOption).trimmed().isEmpty())
+            return usageError(QStringLiteral("--host is empty"));
+        if (config.redis.transport == RedisOptions::Transport::UnixSocket)
+            config.redis.transport = RedisOptions::Transport::Tcp;
+        config.redis.host = parser.value(hostOption).trimmed();
+    }
+    if (parser.isSet(portOption)) {
+        bool ok = false;
+        const int port = parser.value(portOption).toInt(&ok);
+        if (!ok || port <= 0 || port > 65535)
+            return usageError(QStringLiteral("--port needs a port number, not \"%1\"")
+                                  .arg(parser.value(portOption)));
+        config.redis.port = quint16(port);
+    }
+    if (parser.isSet(dbOption)) {
+        bool ok = false;
+        config.redis.db = parser.value(dbOption).toInt(&ok);
+        if (!ok || config.redis.db < 0)
+            return usageError(QStringLiteral("--db needs a database number, not \"%1\"")
+                                  .arg(parser.value(dbOption)));
+    }
+    if (parser.isSet(passwordOption))
+        config.redis.password = parser.value(passwordOption);
+    // A one-shot command that cannot reach the server should say so, not wait; tail is meant
+    // to outlive server restarts.
+    config.redis.autoReconnect = command == Command::Tail;
+    // --timeout is the one limit the user sees: a connection attempt gets a little longer,
+    // so that a silent server is reported as "no answer within --timeout".
+    if (command != Command::Tail && timeoutSeconds > 0)
+        config.redis.connectTimeout =
+            std::chrono::milliseconds(qint64(timeoutSeconds * 1000) + 1000);
+
+    // Who we are.
+    if (parser.isSet(userOption))
+        config.userName = parser.value(userOption);
+    else if (!environment.value(QStringLiteral("CONFAB_USER")).isEmpty())
+        config.userName = environment.value(QStringLiteral("CONFAB_USER"));
+    else if (!environment.value(QStringLiteral("USER")).isEmpty())
+        config.userName = environment.value(QStringLiteral("USER"));
+    else
+        config.userName = QStringLiteral("cli-user");
+    config.installSecret = installSecret(environment, &why);
+    if (config.installSecret.isEmpty())
+        return error(why);
+    return Status::Run;
+}
+
+} // namespace Confab

@@ -1,0 +1,140 @@
+#include "CliPrinter.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cstdio>
+
+namespace Confab {
+
+namespace {
+
+QString isoTime(const QDateTime &time)
+{
+    return time.isValid() ? time.toUTC().toString(Qt::ISODateWithMs) : QString();
+}
+
+// Text from other clients goes to a terminal: a line break would split one message over lines
+// a script reads one by one, and control characters could drive the terminal. JSON output
+// keeps the text exactly as it is.
+QString oneLine(const QString &text)
+{
+    QString out;
+    out.reserve(text.size());
+    for (const QChar c : text) {
+        if (c == u'\n')
+            out += QChar(0x21B5); // ↵
+        else if (c == u'\t')
+            out += u' ';
+        else if (c.category() == QChar::Other_Control)
+            out += QChar(QChar::ReplacementCharacter);
+        else
+            out += c;
+    }
+    return out;
+}
+
+} // namespace
+
+CliPrinter::CliPrinter(bool json)
+    : m_json(json)
+{ }
+
+void CliPrinter::print(const ChatMessage &message)
+{
+    writeLine(m_json ? jsonLine(message) : textLine(message).toUtf8());
+}
+
+void CliPrinter::print(const ChannelInfo &channel)
+{
+    writeLine(m_json ? jsonLine(channel) : textLine(channel).toUtf8());
+}
+
+QString CliPrinter::textLine(const ChatMessage &message)
+{
+    const QString time =
+        message.time().toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    const QString from = oneLine(message.from);
+    const QString text = oneLine(message.text);
+    QString line;
+    switch (message.type) {
+    case ChatMessage::Type::Message:
+    case ChatMessage::Type::Unknown:
+        line = QStringLiteral("<%1> %2").arg(from, text);
+        break;
+    case ChatMessage::Type::Action:
+        line = QStringLiteral("* %1 %2").arg(from, text);
+        break;
+    case ChatMessage::Type::Join:
+        line = QStringLiteral("-- %1 joined #%2").arg(from, message.channel);
+        break;
+    case ChatMessage::Type::Leave:
+        line = QStringLiteral("-- %1 left #%2").arg(from, message.channel);
+        break;
+    case ChatMessage::Type::Topic:
+        line = QStringLiteral("-- %1 set the topic: %2").arg(from, text);
+        break;
+    case ChatMessage::Type::Nick:
+        line = QStringLiteral("-- %1 is now known as %2").arg(from, text);
+        break;
+    case ChatMessage::Type::Expired:
+        line = QStringLiteral("-- older messages expired");
+        break;
+    }
+    QString out = QStringLiteral("[") + time + QStringLiteral("] ") + line;
+    if (message.isMalformed())
+        out += QStringLiteral(" [") + oneLine(message.problem) + u']';
+    return out;
+}
+
+QByteArray CliPrinter::jsonLine(const ChatMessage &message)
+{
+    QJsonObject object{
+        { QStringLiteral("id"), QString::fromLatin1(message.id.toByteArray()) },
+        { QStringLiteral("time"), isoTime(message.time()) },
+        { QStringLiteral("channel"), message.channel },
+        { QStringLiteral("type"), QString::fromLatin1(ChatMessage::typeName(message.type)) },
+        { QStringLiteral("from"), message.from },
+        { QStringLiteral("text"), message.text },
+        { QStringLiteral("cid"), QString::fromLatin1(message.cid) },
+    };
+    if (message.isMalformed())
+        object.insert(QStringLiteral("problem"), message.problem);
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+QString CliPrinter::textLine(const ChannelInfo &channel)
+{
+    return QStringList{ channel.name, QString::number(channel.memberCount),
+                        isoTime(channel.lastActivity()), oneLine(channel.topic) }
+        .join(u'\t');
+}
+
+QByteArray CliPrinter::jsonLine(const ChannelInfo &channel)
+{
+    const QJsonObject object{
+        { QStringLiteral("name"), channel.name },
+        { QStringLiteral("members"), channel.memberCount },
+        { QStringLiteral("last_activity"), isoTime(channel.lastActivity()) },
+        { QStringLiteral("topic"), channel.topic },
+        { QStringLiteral("created_by"), channel.createdBy },
+        { QStringLiteral("created_at"), isoTime(channel.createdAt) },
+    };
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+void CliPrinter::printError(const QString &message)
+{
+    const QByteArray line = QStringLiteral("confab-cli: %1\n").arg(message.simplified()).toUtf8();
+    std::fwrite(line.constData(), 1, size_t(line.size()), stderr);
+    std::fflush(stderr);
+}
+
+void CliPrinter::writeLine(const QByteArray &line)
+{
+    std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+}
+
+} // namespace Confab

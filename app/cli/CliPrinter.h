@@ -1,0 +1,38 @@
+#pragma once
+
+#include "chat/ChannelInfo.h"
+#include "chat/ChatMessage.h"
+
+#include <QByteArray>
+
+namespace Confab {
+
+// Writes what confab-cli prints on stdout: one line per message or channel, as text for people
+// or as one JSON object per line for programs. Every line is flushed at once, so a reader on
+// the other end of a pipe (tail | bot) sees it without waiting for a buffer to fill.
+class CliPrinter
+{
+public:
+    explicit CliPrinter(bool json);
+
+    void print(const ChatMessage &message);
+    void print(const ChannelInfo &channel);
+
+    // "[2026-11-22 14:03:05] <alice> hello", in local time.
+    static QString textLine(const ChatMessage &message);
+    // {"id":…,"time":…,"channel":…,"type":…,"from":…,"text":…,"cid":…[,"problem":…]}
+    static QByteArray jsonLine(const ChatMessage &message);
+    // "name<TAB>members<TAB>last activity<TAB>topic"
+    static QString textLine(const ChannelInfo &channel);
+    static QByteArray jsonLine(const ChannelInfo &channel);
+
+    // "confab-cli: MESSAGE" on stderr, always on one line: scripts read the first line.
+    static void printError(const QString &message);
+
+private:
+    static void writeLine(const QByteArray &line);
+
+    bool m_json;
+};
+
+} // namespace Confab

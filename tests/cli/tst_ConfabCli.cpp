@@ -1,0 +1,449 @@
+#include "RedisServerFixture.h"
+
+#include "chat/NameRule.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Confab;
+using namespace Confab::Test;
+using namespace Qt::StringLiterals;
+
+// confab-cli as scripts use it: the built binary, run as a process against a real server.
+class tst_ConfabCli : public QObject
+{
+    Q_OBJECT
+
+    struct Result
+    {
+        int exitCode = -1;
+        QProcess::ExitStatus exitStatus = QProcess::CrashExit;
+        QByteArray out;
+        QByteArray err;
+
+        QStringList lines() const
+        {
+            return QString::fromUtf8(out).split(u'\n', Qt::SkipEmptyParts);
+        }
+        QString error() const { return QString::fromUtf8(err); }
+        bool succeeded() const { return exitStatus == QProcess::NormalExit && exitCode == 0; }
+        // What a failure looks like: a non-zero exit and exactly one line on stderr.
+        bool failedWithOneLine() const
+        {
+            return exitStatus == QProcess::NormalExit && exitCode != 0
+                && err.startsWith("confab-cli: ") && err.count('\n') == 1 && err.endsWith('\n');
+        }
+    };
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(QFile::exists(QStringLiteral(CONFAB_CLI_PATH)));
+        QVERIFY(m_home.isValid());
+        m_server = std::make_unique<RedisServerFixture>();
+        QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
+    }
+
+    void init() { QVERIFY(m_server->command({"FLUSHALL"}).isOk()); }
+
+    void joinThenChannelsListsIt()
+    {
+        QVERIFY(cli({u"join"_s, u"dev"_s}).succeeded());
+        const Result listing = cli({u"channels"_s});
+        QVERIFY2(listing.succeeded(), listing.err.constData());
+        QCOMPARE(listing.lines().size(), 1);
+        const QStringList fields = listing.lines().first().split(u'\t');
+        QCOMPARE(fields.size(), 4);
+        QCOMPARE(fields[0], QStringLiteral("dev"));
+        QCOMPARE(fields[1], QStringLiteral("1"));
+        const QDateTime lastActivity = QDateTime::fromString(fields[2], Qt::ISODateWithMs);
+        QVERIFY2(lastActivity.isValid(), qPrintable(fields[2]));
+        QVERIFY(qAbs(lastActivity.secsTo(QDateTime::currentDateTimeUtc())) < 600);
+        QCOMPARE(fields[3], QString()); // no topic
+    }
+
+    void sentTextShowsInHistory()
+    {
+        const Result sent = cli({u"send"_s, u"dev"_s, u"hello"_s, u"world"_s});
+        QVERIFY2(sent.succeeded(), sent.err.constData());
+        const Result history = cli({u"history"_s, u"dev"_s});
+        QVERIFY2(history.succeeded(), history.err.constData());
+        QCOMPARE(history.lines().size(), 1);
+        static const QRegularExpression line(
+            QStringLiteral(R"(^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] <tester> hello world$)"));
+        QVERIFY2(line.match(history.lines().first()).hasMatch(),
+                 qPrintable(history.lines().first()));
+    }
+
+    void historyAsJson()
+    {
+        QVERIFY(cli({u"send"_s, u"dev"_s, u"hello"_s, u"json"_s}).succeeded());
+        const Result history = cli({u"--json"_s, u"history"_s, u"dev"_s});
+        QVERIFY2(history.succeeded(), history.err.constData());
+        QCOMPARE(history.lines().size(), 1);
+        QJsonParseError error;
+        const QJsonObject message =
+            QJsonDocument::fromJson(history.lines().first().toUtf8(), &error).object();
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        QVERIFY(QRegularExpression(QStringLiteral(R"(^\d+-\d+$)"))
+                    .match(message[u"id"].toString())
+                    .hasMatch());
+        const QDateTime time =
+            QDateTime::fromString(message[u"time"].toString(), Qt::ISODateWithMs);
+        QVERIFY(time.isValid());
+        QCOMPARE(time.timeSpec(), Qt::UTC);
+        QCOMPARE(time.toMSecsSinceEpoch(),
+                 message[u"id"].toString().section(u'-', 0, 0).toLongLong());
+        QCOMPARE(message[u"channel"].toString(), QStringLiteral("dev"));
+        QCOMPARE(message[u"type"].toString(), QStringLiteral("msg"));
+        QCOMPARE(message[u"from"].toString(), QStringLiteral("tester"));
+        QCOMPARE(message[u"text"].toString(), QStringLiteral("hello json"));
+        QVERIFY(QRegularExpression(QStringLiteral("^[0-9a-f]{32}$"))
+                    .match(message[u"cid"].toString())
+                    .hasMatch());
+        QVERIFY(!message.contains(u"problem"));
+    }
+
+    void historyShowsEventsAndMarksMalformedEntries()
+    {
+        QVERIFY(cli({u"join"_s, u"dev"_s}).succeeded());
+        m_server->command({"XADD", "channel:{dev}:log", "*", "v", "1", "type", "me", "from",
+                           "carol", "text", "waves"});
+        m_server->command(
+            {"XADD", "channel:{dev}:log", "*", "type", "msg", "text", "who said this?"});
+        QVERIFY(cli({u"leave"_s, u"dev"_s}).succeeded());
+        const Result history = cli({u"history"_s, u"dev"_s});
+        QVERIFY2(history.succeeded(), history.err.constData());
+        const QStringList lines = history.lines();
+        QCOMPARE(lines.size(), 4);
+        QVERIFY2(lines[0].endsWith(QStringLiteral("] -- tester joined #dev")),
+                 qPrintable(lines[0]));
+        QVERIFY2(lines[1].endsWith(QStringLiteral("] * carol waves")), qPrintable(lines[1]));
+        QVERIFY2(lines[2].endsWith(QStringLiteral("> who said this? [no sender]")),
+                 qPrintable(lines[2]));
+        QVERIFY2(lines[3].endsWith(QStringLiteral("] -- tester left #dev")), qPrintable(lines[3]));
+    }
+
+    void sendReadsEachStdinLineInOrder()
+    {
+        QByteArray input;
+        QStringList expected;
+        for (int i = 0; i < 200; ++i) {
+            input += "line " + QByteArray::number(i) + (i % 10 == 0 ? "\r\n\n" : "\n");
+            expected << QStringLiteral("line %1").arg(i);
+        }
+        const Result sent = cli({u"send"_s, u"dev"_s}, input);
+        QVERIFY2(sent.succeeded(), sent.err.constData());
+        QCOMPARE(sent.out, QByteArray());
+        QCOMPARE(texts(cli({u"--json"_s, u"history"_s, u"dev"_s, u"--count"_s, u"500"_s})),
+                 expected);
+        // "-" says the same, and the last line needs no line break.
+        QVERIFY(cli({u"send"_s, u"dev"_s, u"-"_s}, "last\nline").succeeded());
+        QCOMPARE(texts(cli({u"--json"_s, u"history"_s, u"dev"_s, u"--count"_s, u"2"_s})),
+                 (QStringList{QStringLiteral("last"), QStringLiteral("line")}));
+    }
+
+    void historyPagesWithCountAndBefore()
+    {
+        QByteArray input;
+        for (int i = 0; i < 10; ++i)
+            input += "m" + QByteArray::number(i) + '\n';
+        QVERIFY(cli({u"send"_s, u"dev"_s}, input).succeeded());
+
+        const Result newest = cli({u"--json"_s, u"history"_s, u"dev"_s, u"--count"_s, u"3"_s});
+        QCOMPARE(texts(newest),
+                 (QStringList{QStringLiteral("m7"), QStringLiteral("m8"), QStringLiteral("m9")}));
+        const Result older = cli({u"--json"_s, u"history"_s, u"dev"_s, u"--count"_s, u"3"_s,
+                                  u"--before"_s, ids(newest).first()});
+        QCOMPARE(texts(older),
+                 (QStringList{QStringLiteral("m4"), QStringLiteral("m5"), QStringLiteral("m6")}));
+        const Result all = cli({u"--json"_s, u"history"_s, u"dev"_s, u"--count"_s, u"100"_s});
+        QCOMPARE(texts(all).size(), 10);
+        const Result first = cli({u"--json"_s, u"history"_s, u"dev"_s, u"--count"_s, u"3"_s,
+                                  u"--before"_s, ids(all).at(1)});
+        QCOMPARE(texts(first), QStringList{QStringLiteral("m0")});
+        QCOMPARE(cli({u"history"_s, u"dev"_s, u"--count"_s, u"0"_s}).exitCode, 2);
+    }
+
+    void tailPrintsMessagesSentAfterItStarts()
+    {
+        QVERIFY(cli({u"send"_s, u"live"_s, u"sent before the tail started"_s}).succeeded());
+        QProcess tail;
+        startCli(tail, {u"tail"_s, u"live"_s});
+        QVERIFY(tail.waitForStarted(30000));
+        // Until the tail has read its starting point, a message may land in the page it reads
+        // first (and does not print); once it prints one, it is live.
+        for (int attempt = 0; attempt < 30 && !tail.canReadLine(); ++attempt) {
+            QVERIFY(cli({u"send"_s, u"live"_s, u"warm-up %1"_s.arg(attempt)}).succeeded());
+            tail.waitForReadyRead(1000);
+        }
+        QVERIFY(tail.canReadLine());
+        while (tail.canReadLine())
+            QVERIFY2(tail.readLine().contains("<tester> warm-up "),
+                     "only what was sent after the start is printed");
+
+        QVERIFY(cli({u"send"_s, u"live"_s}, "first\nsecond\nthird\n").succeeded());
+        QStringList lines;
+        while (lines.size() < 3) {
+            if (!tail.canReadLine())
+                QVERIFY2(tail.waitForReadyRead(30000), "the tail printed nothing (not flushed?)");
+            while (tail.canReadLine())
+                lines << QString::fromUtf8(tail.readLine()).chopped(1);
+        }
+        QCOMPARE(lines.size(), 3);
+        QVERIFY2(lines[0].endsWith(QStringLiteral("] <tester> first")), qPrintable(lines[0]));
+        QVERIFY2(lines[1].endsWith(QStringLiteral("] <tester> second")), qPrintable(lines[1]));
+        QVERIFY2(lines[2].endsWith(QStringLiteral("] <tester> third")), qPrintable(lines[2]));
+        QCOMPARE(tail.state(), QProcess::Running);
+        tail.terminate();
+        QVERIFY(tail.waitForFinished(30000));
+        QCOMPARE(tail.readAllStandardError(), QByteArray());
+    }
+
+    void tailSinceIdPrintsWhatCameAfterIt()
+    {
+        QVERIFY(cli({u"send"_s, u"dev"_s}, "m0\nm1\nm2\nm3\nm4\n").succeeded());
+        const QStringList sent = ids(cli({u"--json"_s, u"history"_s, u"dev"_s}));
+        QCOMPARE(sent.size(), 5);
+        QProcess tail;
+        startCli(tail, {u"--json"_s, u"tail"_s, u"dev"_s, u"--since"_s, sent[1]});
+        QStringList got;
+        auto readUntil = [&tail, &got](qsizetype count) {
+            while (got.size() < count) {
+                if (!tail.canReadLine() && !tail.waitForReadyRead(30000))
+                    return false;
+                while (tail.canReadLine())
+                    got << QJsonDocument::fromJson(tail.readLine()).object()[u"text"].toString();
+            }
+            return true;
+        };
+        QVERIFY(readUntil(3));
+        QCOMPARE(got,
+                 (QStringList{QStringLiteral("m2"), QStringLiteral("m3"), QStringLiteral("m4")}));
+        // Having caught up, it goes on with what arrives.
+        QVERIFY(cli({u"send"_s, u"dev"_s, u"m5"_s}).succeeded());
+        QVERIFY(readUntil(4));
+        QCOMPARE(got.last(), QStringLiteral("m5"));
+        tail.terminate();
+        QVERIFY(tail.waitForFinished(30000));
+    }
+
+    void wrongPasswordFails()
+    {
+        RedisServerFixture locked({.password = QStringLiteral("sesame")});
+        QVERIFY2(locked.start(), qPrintable(locked.errorString()));
+        const QStringList url{QStringLiteral("--url"), locked.url()};
+        const Result wrong =
+            cli(url
+                + QStringList{QStringLiteral("--password"), QStringLiteral("wrong"),
+                              QStringLiteral("channels")});
+        QVERIFY2(wrong.failedWithOneLine(), wrong.err.constData());
+        QVERIFY2(wrong.error().contains(QStringLiteral("WRONGPASS")), wrong.err.constData());
+        // And the right one works.
+        QVERIFY(cli(url
+                    + QStringList{QStringLiteral("--password"), QStringLiteral("sesame"),
+                                  QStringLiteral("channels")})
+                    .succeeded());
+    }
+
+    void unreachablePortFails()
+    {
+        const quint16 port = freePort();
+        QVERIFY(port != 0);
+        const Result result =
+            cli({u"--url"_s, u"redis://127.0.0.1:%1"_s.arg(port), u"send"_s, u"dev"_s, u"hello"_s});
+        QVERIFY2(result.failedWithOneLine(), result.err.constData());
+        QVERIFY2(result.error().contains(QStringLiteral("127.0.0.1:%1").arg(port)),
+                 result.err.constData());
+        QVERIFY2(result.error().contains(QStringLiteral("refused"), Qt::CaseInsensitive),
+                 result.err.constData());
+    }
+
+    void silentServerTimesOut()
+    {
+        m_server->pause();
+        const Result result = cli({u"--timeout"_s, u"2"_s, u"channels"_s});
+        m_server->resume();
+        QVERIFY2(result.failedWithOneLine(), result.err.constData());
+        QCOMPARE(result.error(),
+                 QStringLiteral("confab-cli: no answer from 127.0.0.1:%1 within 2 s\n")
+                     .arg(m_server->port()));
+    }
+
+    void invalidChannelNameFails()
+    {
+        const Result result = cli({u"send"_s, u"two words"_s, u"hello"_s});
+        QVERIFY2(result.failedWithOneLine(), result.err.constData());
+        const QString rule =
+            NameRule::check(QStringLiteral("two words"), QStringLiteral("channel name"));
+        QVERIFY(!rule.isEmpty());
+        QVERIFY2(result.error().contains(rule), result.err.constData());
+        QCOMPARE(m_server->command({"DBSIZE"}).toInteger(), 0);
+    }
+
+    void tooLongMessageFails()
+    {
+        const Result result = cli({u"send"_s, u"dev"_s}, QByteArray(5 * 1024 * 1024, 'x') + '\n');
+        QVERIFY2(result.failedWithOneLine(), result.err.constData());
+        QVERIFY2(result.error().contains(QStringLiteral("too long")), result.err.constData());
+        QCOMPARE(m_server->command({"EXISTS", "channel:{dev}:log"}).toInteger(), 0);
+    }
+
+    void takenUserNameFails()
+    {
+        QVERIFY(cli({u"send"_s, u"dev"_s, u"mine"_s}).succeeded());
+        QProcessEnvironment other = environment();
+        other.insert(QStringLiteral("CONFAB_SECRET"), QStringLiteral("another install"));
+        const Result result = cli({u"send"_s, u"dev"_s, u"impostor"_s}, {}, other);
+        QVERIFY2(result.failedWithOneLine(), result.err.constData());
+        QVERIFY2(result.error().contains(QStringLiteral("already exists")), result.err.constData());
+        QCOMPARE(texts(cli({u"--json"_s, u"history"_s, u"dev"_s})),
+                 QStringList{QStringLiteral("mine")});
+    }
+
+    void unknownCommandIsAUsageError()
+    {
+        const Result result = cli({u"frobnicate"_s});
+        QCOMPARE(result.exitStatus, QProcess::NormalExit);
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY2(result.failedWithOneLine(), result.err.constData());
+        QVERIFY(result.error().contains(QStringLiteral("frobnicate")));
+        QCOMPARE(cli({u"history"_s}).exitCode, 2); // no channel
+        QCOMPARE(cli({u"--no-such-option"_s, u"channels"_s}).exitCode, 2);
+    }
+
+    void environmentSaysWhereRedisIs()
+    {
+        QProcessEnvironment env = environment();
+        env.insert(QStringLiteral("REDIS_HOST"), QStringLiteral("127.0.0.1"));
+        env.insert(QStringLiteral("REDIS_PORT"), QString::number(m_server->port()));
+        const Result sent = run(
+            {QStringLiteral("send"), QStringLiteral("dev"), QStringLiteral("via the environment")},
+            {}, env);
+        QVERIFY2(sent.succeeded(), sent.err.constData());
+        QCOMPARE(
+            texts(run({QStringLiteral("--json"), QStringLiteral("history"), QStringLiteral("dev")},
+                      {}, env)),
+            QStringList{QStringLiteral("via the environment")});
+    }
+
+    void commandLineOverridesEnvironment()
+    {
+        QProcessEnvironment env = environment();
+        env.insert(QStringLiteral("REDIS_URL"),
+                   QStringLiteral("redis://127.0.0.1:%1").arg(freePort()));
+        const Result result = run({QStringLiteral("--port"), QString::number(m_server->port()),
+                                   QStringLiteral("channels")},
+                                  {}, env);
+        QVERIFY2(result.succeeded(), result.err.constData());
+    }
+
+private:
+    QProcessEnvironment environment() const
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const char *name :
+             {"REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD",
+              "REDIS_USERNAME", "CHANNEL_PREFIX", "MESSAGE_PREFIX", "CONFAB_USER", "CONFAB_SECRET"})
+            env.remove(QString::fromLatin1(name));
+        env.insert(QStringLiteral("CONFAB_USER"), QStringLiteral("tester"));
+        env.insert(QStringLiteral("CONFAB_SECRET"), QStringLiteral("test secret"));
+        // Nothing of a test run ends up in the real home directory.
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.path());
+        env.insert(QStringLiteral("HOME"), m_home.path());
+        return env;
+    }
+
+    void startCli(QProcess &process, const QStringList &args, const QProcessEnvironment &env) const
+    {
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral(CONFAB_CLI_PATH), args);
+    }
+
+    void startCli(QProcess &process, const QStringList &args) const
+    {
+        startCli(process, QStringList{u"--url"_s, m_server->url()} + args, environment());
+    }
+
+    // Runs confab-cli to the end with `args` exactly as given.
+    Result run(const QStringList &args, const QByteArray &input,
+               const QProcessEnvironment &env) const
+    {
+        QProcess process;
+        startCli(process, args, env);
+        Result result;
+        if (!process.waitForStarted(30000)) {
+            result.err = "could not start " CONFAB_CLI_PATH;
+            return result;
+        }
+        process.write(input);
+        process.closeWriteChannel();
+        if (!process.waitForFinished(60000)) {
+            process.kill();
+            process.waitForFinished(10000);
+            result.err = "confab-cli did not finish within 60 s";
+            return result;
+        }
+        result.exitCode = process.exitCode();
+        result.exitStatus = process.exitStatus();
+        result.out = process.readAllStandardOutput();
+        result.err = process.readAllStandardError();
+        return result;
+    }
+
+    // Runs confab-cli against the test's server.
+    Result cli(const QStringList &args, const QByteArray &input = {},
+               const QProcessEnvironment &env = {}) const
+    {
+        const bool hasUrl = args.contains(QStringLiteral("--url"));
+        return run((hasUrl ? QStringList() : QStringList{QStringLiteral("--url"), m_server->url()})
+                       + args,
+                   input, env.isEmpty() ? environment() : env);
+    }
+
+    static QList<QJsonObject> objects(const Result &result)
+    {
+        QList<QJsonObject> out;
+        for (const QString &line : result.lines())
+            out << QJsonDocument::fromJson(line.toUtf8()).object();
+        return out;
+    }
+
+    // The texts and ids of a --json listing of messages.
+    static QStringList texts(const Result &result)
+    {
+        QStringList out;
+        for (const QJsonObject &message : objects(result))
+            out << message[u"text"].toString();
+        return out;
+    }
+
+    static QStringList ids(const Result &result)
+    {
+        QStringList out;
+        for (const QJsonObject &message : objects(result))
+            out << message[u"id"].toString();
+        return out;
+    }
+
+    // A port nothing listens on (just freed; nothing else of the test takes ports meanwhile).
+    static quint16 freePort()
+    {
+        QTcpServer probe;
+        if (!probe.listen(QHostAddress::LocalHost))
+            return 0;
+        return probe.serverPort();
+    }
+
+    QTemporaryDir m_home;
+    std::unique_ptr<RedisServerFixture> m_server;
+};
+
+QTEST_GUILESS_MAIN(tst_ConfabCli)
+#include "tst_ConfabCli.moc"
