@@ -1,30 +1,671 @@
 #include "MainWindow.h"
 
-#include <QCoreApplication>
+#include "AppSettings.h"
+#include "ChannelDelegate.h"
+#include "ConnectionDialog.h"
+#include "ConnectionStatus.h"
+#include "JoinChannelDialog.h"
+#include "MessageInput.h"
+#include "MessageLogView.h"
+#include "NoticeBar.h"
+#include "PreferencesDialog.h"
+#include "QuickSwitcher.h"
+#include "SearchBar.h"
+#include "ShortcutTable.h"
+#include "ShortcutsSheet.h"
+#include "Theme.h"
+
+#include "chat/ChatKeys.h"
+#include "chat/NameRule.h"
+#include "chat/SlashCommand.h"
+#include "model/ChannelListModel.h"
+#include "model/ChannelOrderModel.h"
+#include "model/ChatSession.h"
+#include "model/MemberListModel.h"
+#include "model/MessageLogModel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QGuiApplication>
+#include <QHBoxLayout>
+#include <QInputDialog>
 #include <QLabel>
+#include <QListView>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QSystemTrayIcon>
+#include <QToolButton>
+#include <QVBoxLayout>
 
 namespace Confab {
 
-MainWindow::MainWindow(QWidget *parent)
+MainWindow::MainWindow(ChatSession *session, AppSettings *settings, QWidget *parent)
     : QMainWindow(parent)
+    , m_session(session)
+    , m_settings(settings)
 {
-    setWindowTitle(QStringLiteral("%1 %2").arg(QCoreApplication::applicationName(),
-                                               QCoreApplication::applicationVersion()));
-    auto *placeholder = new QLabel(tr("No channel open"), this);
-    placeholder->setAlignment(Qt::AlignCenter);
-    placeholder->setEnabled(false);
-    setCentralWidget(placeholder);
+    setObjectName(QStringLiteral("MainWindow"));
+    buildLayout();
+    buildActions();
+    buildMenus();
+    buildTray();
+    connectSession();
+    applySettings();
+    updateTitle();
 
-    m_connectionLabel = new QLabel(this);
-    m_connectionLabel->setAccessibleName(tr("Connection state"));
-    statusBar()->addWidget(m_connectionLabel, 1);
-    resize(960, 640);
+    if (!restoreGeometry(m_settings->windowGeometry()))
+        resize(1100, 720);
+    m_splitter->restoreState(m_settings->windowState());
+    m_input->setFocus();
 }
 
-void MainWindow::showConnectionState(const QString &text)
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildLayout()
 {
-    m_connectionLabel->setText(text);
+    // Left: the channel list with its header and "+" button.
+    auto *left = new QWidget(this);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->setSpacing(0);
+    auto *header = new QWidget(left);
+    auto *headerLayout = new QHBoxLayout(header);
+    headerLayout->setContentsMargins(12, 8, 6, 6);
+    auto *title = new QLabel(tr("Channels"), header);
+    QFont titleFont = title->font();
+    titleFont.setBold(true);
+    title->setFont(titleFont);
+    m_addChannel = new QToolButton(header);
+    m_addChannel->setText(QStringLiteral("+"));
+    m_addChannel->setAutoRaise(true);
+    m_addChannel->setToolTip(tr("Join or create a channel"));
+    m_addChannel->setAccessibleName(tr("Join or create a channel"));
+    connect(m_addChannel, &QToolButton::clicked, this, &MainWindow::showJoinDialog);
+    headerLayout->addWidget(title, 1);
+    headerLayout->addWidget(m_addChannel);
+
+    m_order = new ChannelOrderModel(this);
+    m_order->setSourceModel(m_session->channels());
+    m_channelList = new QListView(left);
+    m_channelList->setAccessibleName(tr("Channel list"));
+    m_channelList->setModel(m_order);
+    m_channelList->setItemDelegate(new ChannelDelegate([this](const QString &name) { return m_session->displayName(name); }, m_channelList));
+    m_channelList->setFrameShape(QFrame::NoFrame);
+    m_channelList->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_channelList->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_channelList->setFocusPolicy(Qt::NoFocus);
+    connect(m_channelList, &QListView::clicked, this,
+            [this](const QModelIndex &index) { openChannel(index.data(ChannelListModel::NameRole).toString()); });
+    connect(m_channelList, &QListView::customContextMenuRequested, this, [this](const QPoint &pos) {
+        const QString name = m_channelList->indexAt(pos).data(ChannelListModel::NameRole).toString();
+        if (name.isEmpty())
+            return;
+        QMenu menu(this);
+        menu.addAction(tr("Mark as Read"), this, [this, name] { m_session->markRead(name); });
+        menu.addAction(tr("Copy Name"), this, [name] { QGuiApplication::clipboard()->setText(name); });
+        menu.addSeparator();
+        menu.addAction(ChatKeys::isDirectChannel(name) ? tr("Close Conversation") : tr("Leave #%1").arg(name), this,
+                       [this, name] { m_session->leaveChannel(name); });
+        menu.exec(m_channelList->viewport()->mapToGlobal(pos));
+    });
+    leftLayout->addWidget(header);
+    leftLayout->addWidget(m_channelList, 1);
+
+    // Centre: topic, search, log, notices, input.
+    auto *centre = new QWidget(this);
+    auto *centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 0, 0, 0);
+    centreLayout->setSpacing(0);
+    m_topic = new QLabel(centre);
+    m_topic->setAccessibleName(tr("Channel topic"));
+    m_topic->setTextFormat(Qt::PlainText);
+    m_topic->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_topic->setContentsMargins(12, 8, 12, 8);
+    m_topic->setMinimumWidth(100);
+    m_log = new MessageLogView(centre);
+    m_search = new SearchBar(m_log, centre);
+    m_notice = new NoticeBar(centre);
+    m_input = new MessageInput(centre);
+    m_input->setCompletionSources(
+        [this] {
+            MemberListModel *members = m_session->members(currentChannel());
+            return members ? members->members() : QStringList();
+        },
+        [this] { return channelNames(); });
+    connect(m_input, &MessageInput::submitted, this, &MainWindow::submit);
+    auto *inputRow = new QWidget(centre);
+    auto *inputLayout = new QHBoxLayout(inputRow);
+    inputLayout->setContentsMargins(8, 6, 8, 8);
+    inputLayout->addWidget(m_input);
+    auto *line = new QFrame(centre);
+    line->setFrameShape(QFrame::HLine);
+    line->setFrameShadow(QFrame::Sunken);
+    centreLayout->addWidget(m_topic);
+    centreLayout->addWidget(line);
+    centreLayout->addWidget(m_search);
+    centreLayout->addWidget(m_log, 1);
+    centreLayout->addWidget(m_notice);
+    centreLayout->addWidget(inputRow);
+
+    // Right: members, under a header like the channel list's.
+    auto *right = new QWidget(this);
+    auto *rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->setSpacing(0);
+    auto *membersTitle = new QLabel(tr("Members"), right);
+    membersTitle->setFont(titleFont);
+    membersTitle->setContentsMargins(12, 10, 6, 8);
+    m_memberList = new QListView(right);
+    m_memberList->setSpacing(2);
+    m_memberList->setStyleSheet(QStringLiteral("QListView { padding-left: 8px; }"));
+    rightLayout->addWidget(membersTitle);
+    rightLayout->addWidget(m_memberList, 1);
+    m_memberList->setAccessibleName(tr("Members"));
+    m_memberList->setFrameShape(QFrame::NoFrame);
+    m_memberList->setFocusPolicy(Qt::NoFocus);
+    m_memberList->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    connect(m_memberList, &QListView::doubleClicked, this, [this](const QModelIndex &index) {
+        const QString user = index.data(Qt::DisplayRole).toString();
+        if (user != m_session->userName())
+            openChannel(ChatKeys::directChannel(m_session->userName(), user));
+    });
+
+    m_splitter = new QSplitter(this);
+    m_splitter->setObjectName(QStringLiteral("mainSplitter"));
+    m_splitter->setChildrenCollapsible(false);
+    m_splitter->addWidget(left);
+    m_splitter->addWidget(centre);
+    m_splitter->addWidget(right);
+    m_memberPane = right;
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setStretchFactor(2, 0);
+    m_splitter->setSizes({220, 700, 160});
+    setCentralWidget(m_splitter);
+
+    m_status = new ConnectionStatus(this);
+    m_status->setServer(m_session->endpoint());
+    statusBar()->addWidget(m_status, 1);
+    statusBar()->setSizeGripEnabled(true);
+}
+
+QAction *MainWindow::addShortcutAction(const QString &id, std::function<void()> trigger)
+{
+    const ShortcutAction *spec = ShortcutTable::find(id);
+    auto *action = new QAction(spec ? spec->description : id, this);
+    action->setObjectName(id);
+    action->setShortcutContext(Qt::WindowShortcut);
+    connect(action, &QAction::triggered, this, [trigger = std::move(trigger)] { trigger(); });
+    addAction(action);
+    m_actions.insert(id, action);
+    return action;
+}
+
+QAction *MainWindow::action(const QString &id) const
+{
+    return m_actions.value(id);
+}
+
+void MainWindow::buildActions()
+{
+    addShortcutAction(QStringLiteral("quickSwitcher"), [this] { showQuickSwitcher(); });
+    addShortcutAction(QStringLiteral("previousChannel"), [this] { switchChannel(-1); });
+    addShortcutAction(QStringLiteral("nextChannel"), [this] { switchChannel(+1); });
+    addShortcutAction(QStringLiteral("previousUnread"), [this] { switchUnreadChannel(-1); });
+    addShortcutAction(QStringLiteral("nextUnread"), [this] { switchUnreadChannel(+1); });
+    for (int n = 1; n <= 9; ++n)
+        addShortcutAction(ShortcutTable::channelActionId(n), [this, n] { switchToChannelNumber(n); });
+    addShortcutAction(QStringLiteral("markRead"), [this] { markCurrentRead(); });
+    addShortcutAction(QStringLiteral("search"), [this] { startSearch(); });
+    addShortcutAction(QStringLiteral("joinChannel"), [this] { showJoinDialog(); });
+    addShortcutAction(QStringLiteral("shortcutsSheet"), [this] { showShortcutsSheet(); });
+    addShortcutAction(QStringLiteral("preferences"), [this] { showPreferences(); });
+    addShortcutAction(QStringLiteral("quit"), [] { QApplication::quit(); });
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&Chat"));
+    file->addAction(m_actions.value(QStringLiteral("joinChannel")));
+    file->addAction(tr("&Leave Channel"), this, [this] {
+        if (!currentChannel().isEmpty())
+            m_session->leaveChannel(currentChannel());
+    });
+    file->addSeparator();
+    file->addAction(tr("&Connection…"), this, &MainWindow::showConnectionDialog);
+    file->addAction(m_actions.value(QStringLiteral("preferences")));
+    file->addSeparator();
+    file->addAction(m_actions.value(QStringLiteral("quit")));
+
+    QMenu *go = menuBar()->addMenu(tr("&Go"));
+    for (const char *id : {"quickSwitcher", "previousChannel", "nextChannel", "previousUnread", "nextUnread", "markRead", "search"})
+        go->addAction(m_actions.value(QLatin1String(id)));
+    QAction *members = go->addAction(tr("Show &Members"));
+    members->setCheckable(true);
+    members->setChecked(true);
+    connect(members, &QAction::toggled, m_memberPane, &QWidget::setVisible);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(m_actions.value(QStringLiteral("shortcutsSheet")));
+    help->addAction(tr("Slash &Commands"), this, [this] { showNotice(SlashCommand::helpLines().join(u'\n')); });
+    help->addSeparator();
+    help->addAction(tr("&About Confab"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::buildTray()
+{
+    if (!QSystemTrayIcon::isSystemTrayAvailable())
+        return;
+    m_tray = new QSystemTrayIcon(windowIcon().isNull() ? QApplication::windowIcon() : windowIcon(), this);
+    auto *menu = new QMenu(this);
+    menu->addAction(tr("Show Confab"), this, [this] {
+        showNormal();
+        raise();
+        activateWindow();
+    });
+    menu->addAction(m_actions.value(QStringLiteral("quit")));
+    m_tray->setContextMenu(menu);
+    connect(m_tray, &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason reason) {
+        if (reason == QSystemTrayIcon::Trigger) {
+            showNormal();
+            raise();
+            activateWindow();
+        }
+    });
+    connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
+        showNormal();
+        raise();
+        activateWindow();
+        if (!m_pendingOpen.isEmpty())
+            openChannel(std::exchange(m_pendingOpen, {}));
+    });
+    updateTray();
+    m_tray->show();
+}
+
+void MainWindow::connectSession()
+{
+    connect(m_session, &ChatSession::connectionStateChanged, m_status, &ConnectionStatus::setConnectionState);
+    connect(m_session, &ChatSession::subscribedChanged, m_status, &ConnectionStatus::setSubscribed);
+    connect(m_session, &ChatSession::outboxChanged, m_status, &ConnectionStatus::setOutboxCount);
+    connect(m_session, &ChatSession::currentChannelChanged, this, &MainWindow::onCurrentChannelChanged);
+    connect(m_session, &ChatSession::attentionNeeded, this, &MainWindow::onAttention);
+    connect(m_session, &ChatSession::ready, this, &MainWindow::updateTitle);
+    connect(m_session, &ChatSession::errorOccurred, this, [this](const QString &message) { showNotice(message, true); });
+    connect(m_session, &ChatSession::sendFailed, this, [this](const QString &channel, const QString &error) {
+        showNotice(tr("Not sent to #%1: %2").arg(channel, error), true);
+    });
+    connect(m_session, &ChatSession::userRejected, this, [this](const QString &name, const QString &error) {
+        bool ok = false;
+        const QString other = QInputDialog::getText(this, tr("Choose a User Name"),
+                                                    error + QStringLiteral("\n\n") + tr("User name:"), QLineEdit::Normal,
+                                                    name + QStringLiteral("_"), &ok);
+        if (ok && !other.trimmed().isEmpty()) {
+            m_settings->setUserName(other.trimmed());
+            m_session->changeUserName(other.trimmed());
+        }
+    });
+    connect(m_session, &ChatSession::channelJoined, this, [this](const QString &channel) {
+        // Follow a /join or a click: open what the user asked for, or the first channel.
+        if (channel == m_pendingOpen || currentChannel().isEmpty()) {
+            if (channel == m_pendingOpen)
+                m_pendingOpen.clear();
+            openChannel(channel);
+        }
+        updateTray();
+    });
+    connect(m_session, &ChatSession::channelLeft, this, [this](const QString &channel) {
+        if (currentChannel().isEmpty() || currentChannel() == channel) {
+            if (m_order->rowCount() > 0)
+                openChannel(m_order->channelAt(0));
+            else
+                onCurrentChannelChanged(QString());
+        }
+    });
+    connect(m_session, &ChatSession::channelsListed, this, [this](const ChannelInfoList &channels) {
+        if (channels.isEmpty()) {
+            showNotice(tr("There are no channels yet. Create one with /join NAME."));
+            return;
+        }
+        QStringList lines{tr("%n channel(s):", nullptr, int(channels.size()))};
+        for (const ChannelInfo &info : channels) {
+            QString line = QStringLiteral("#%1 — %2").arg(info.name, tr("%n member(s)", nullptr, int(info.memberCount)));
+            if (!info.topic.isEmpty())
+                line += QStringLiteral(" — ") + info.topic;
+            lines << line;
+        }
+        showNotice(lines.join(u'\n'));
+    });
+    connect(m_session->channels(), &ChannelListModel::totalUnreadChanged, this, [this] {
+        updateTray();
+        updateTitle();
+    });
+    connect(m_session->channels(), &QAbstractItemModel::dataChanged, this, [this] {
+        updateTopic();
+        updateMembers();
+    });
+    connect(m_log, &MessageLogView::linkActivated, this, [](const QUrl &) {});
+}
+
+QString MainWindow::currentChannel() const
+{
+    return m_session->currentChannel();
+}
+
+QStringList MainWindow::channelNames() const
+{
+    QStringList names;
+    for (int row = 0; row < m_order->rowCount(); ++row) {
+        const QString name = m_order->channelAt(row);
+        if (!ChatKeys::isDirectChannel(name))
+            names << name;
+    }
+    return names;
+}
+
+void MainWindow::openChannel(const QString &channel)
+{
+    if (!m_session->log(channel)) {
+        // Not joined yet: join, and open it when the join is confirmed.
+        m_pendingOpen = channel;
+        if (ChatKeys::isDirectChannel(channel)) {
+            const QStringList people = ChatKeys::directParticipants(channel);
+            const QString other = people.value(0) == m_session->userName() ? people.value(1) : people.value(0);
+            m_session->sendDirectMessage(other, QString());
+        } else {
+            m_session->joinChannel(channel);
+        }
+        return;
+    }
+    m_session->setCurrentChannel(channel);
+}
+
+void MainWindow::onCurrentChannelChanged(const QString &channel)
+{
+    m_log->setLogModel(m_session->log(channel));
+    m_memberList->setModel(m_session->members(channel));
+    const int row = m_order->rowOf(channel);
+    m_channelList->setCurrentIndex(row >= 0 ? m_order->index(row, 0) : QModelIndex());
+    if (!channel.isEmpty())
+        m_settings->setLastChannel(channel);
+    m_search->hide();
+    updateTitle();
+    updateTopic();
+    updateMembers();
+    m_input->setFocus();
+}
+
+void MainWindow::updateTitle()
+{
+    const QString app = QStringLiteral("%1 %2").arg(QApplication::applicationName(), QApplication::applicationVersion());
+    const QString channel = currentChannel();
+    QString title = app;
+    if (!channel.isEmpty()) {
+        const QString shown = ChatKeys::isDirectChannel(channel) ? u'@' + m_session->displayName(channel) : u'#' + channel;
+        title = shown + QStringLiteral(" — ") + app;
+    }
+    const int unread = m_session->channels()->totalUnread();
+    if (unread > 0)
+        title = QStringLiteral("(%1) ").arg(unread) + title;
+    setWindowTitle(title);
+}
+
+void MainWindow::updateTopic()
+{
+    const QString channel = currentChannel();
+    const int row = m_session->channels()->indexOf(channel);
+    if (channel.isEmpty() || row < 0) {
+        m_topic->setText(m_session->isReady() ? tr("Join a channel with + or /join NAME") : tr("Connecting…"));
+        return;
+    }
+    const QString topic = m_session->channels()->index(row).data(ChannelListModel::TopicRole).toString();
+    const QString name = ChatKeys::isDirectChannel(channel) ? u'@' + m_session->displayName(channel) : u'#' + channel;
+    m_topic->setText(topic.isEmpty() ? name : name + QStringLiteral("  —  ") + topic);
+    m_topic->setToolTip(topic);
+}
+
+void MainWindow::updateMembers()
+{
+    MemberListModel *members = m_session->members(currentChannel());
+    m_status->setChannel(currentChannel().isEmpty() ? QString() : u'#' + currentChannel(), members ? members->rowCount() : 0);
+}
+
+void MainWindow::updateTray()
+{
+    if (!m_tray)
+        return;
+    const int unread = m_session->channels()->totalUnread();
+    m_tray->setToolTip(unread > 0 ? tr("Confab — %n unread message(s)", nullptr, unread) : tr("Confab"));
+}
+
+void MainWindow::showNotice(const QString &text, bool error)
+{
+    m_notice->showNotice(text, error);
+}
+
+void MainWindow::submit(const QString &text)
+{
+    const SlashCommand command = SlashCommand::parse(text);
+    const QString channel = currentChannel();
+    if (command.kind == SlashCommand::Kind::Invalid) {
+        showNotice(command.error, true);
+        return;
+    }
+    const bool needsChannel = command.kind == SlashCommand::Kind::Text || command.kind == SlashCommand::Kind::Send
+        || command.kind == SlashCommand::Kind::Me || command.kind == SlashCommand::Kind::Topic;
+    if (needsChannel && channel.isEmpty()) {
+        showNotice(tr("Join a channel first: /join NAME"), true);
+        return;
+    }
+    // A new command replaces what the last one said.
+    m_notice->hide();
+    switch (command.kind) {
+    case SlashCommand::Kind::Text:
+    case SlashCommand::Kind::Send:
+        m_session->sendMessage(channel, command.argument);
+        break;
+    case SlashCommand::Kind::Me:
+        m_session->sendMessage(channel, command.argument, ChatMessage::Type::Action);
+        break;
+    case SlashCommand::Kind::Join: {
+        const QString name = NameRule::normalizedChannel(command.argument);
+        const QString problem = NameRule::check(name, tr("channel name"));
+        if (!problem.isEmpty()) {
+            showNotice(problem, true);
+            return;
+        }
+        openChannel(name);
+        break;
+    }
+    case SlashCommand::Kind::Leave: {
+        const QString name = command.argument.isEmpty() ? channel : NameRule::normalizedChannel(command.argument);
+        if (name.isEmpty()) {
+            showNotice(tr("You are not in a channel."), true);
+            return;
+        }
+        m_session->leaveChannel(name);
+        break;
+    }
+    case SlashCommand::Kind::Channels:
+        m_session->requestChannelList();
+        break;
+    case SlashCommand::Kind::Quit:
+        QApplication::quit();
+        break;
+    case SlashCommand::Kind::Topic:
+        m_session->setTopic(channel, command.argument);
+        break;
+    case SlashCommand::Kind::Nick: {
+        const QString problem = NameRule::check(command.argument, tr("user name"));
+        if (!problem.isEmpty()) {
+            showNotice(problem, true);
+            return;
+        }
+        m_settings->setUserName(command.argument);
+        m_session->changeUserName(command.argument);
+        break;
+    }
+    case SlashCommand::Kind::Msg: {
+        const QString problem = NameRule::check(command.user, tr("user name"));
+        if (!problem.isEmpty()) {
+            showNotice(problem, true);
+            return;
+        }
+        m_pendingOpen = ChatKeys::directChannel(m_session->userName(), command.user);
+        m_session->sendDirectMessage(command.user, command.argument);
+        break;
+    }
+    case SlashCommand::Kind::Help:
+        showNotice(SlashCommand::helpLines().join(u'\n'));
+        break;
+    case SlashCommand::Kind::Invalid:
+        break;
+    }
+}
+
+void MainWindow::switchChannel(int step)
+{
+    const int rows = m_order->rowCount();
+    if (rows == 0)
+        return;
+    const int row = m_order->rowOf(currentChannel());
+    const int next = row < 0 ? 0 : (row + step + rows) % rows;
+    openChannel(m_order->channelAt(next));
+}
+
+void MainWindow::switchUnreadChannel(int step)
+{
+    const int rows = m_order->rowCount();
+    const int row = std::max(0, m_order->rowOf(currentChannel()));
+    for (int i = 1; i < rows; ++i) {
+        const int candidate = ((row + step * i) % rows + rows) % rows;
+        if (m_order->index(candidate, 0).data(ChannelListModel::UnreadRole).toInt() > 0) {
+            openChannel(m_order->channelAt(candidate));
+            return;
+        }
+    }
+}
+
+void MainWindow::switchToChannelNumber(int n)
+{
+    if (n >= 1 && n <= m_order->rowCount())
+        openChannel(m_order->channelAt(n - 1));
+}
+
+void MainWindow::markCurrentRead()
+{
+    if (m_notice->isVisible()) {
+        m_notice->hide();
+        return;
+    }
+    if (!currentChannel().isEmpty())
+        m_session->markRead(currentChannel());
+    m_log->jumpToBottom();
+}
+
+void MainWindow::showQuickSwitcher()
+{
+    auto *switcher = new QuickSwitcher(m_order, ChannelListModel::NameRole, this);
+    switcher->setAttribute(Qt::WA_DeleteOnClose);
+    connect(switcher, &QuickSwitcher::channelChosen, this, &MainWindow::openChannel);
+    switcher->open();
+}
+
+void MainWindow::showShortcutsSheet()
+{
+    auto *sheet = new ShortcutsSheet(this);
+    sheet->setAttribute(Qt::WA_DeleteOnClose);
+    sheet->open();
+}
+
+void MainWindow::showJoinDialog()
+{
+    auto *dialog = new JoinChannelDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        if (!dialog->topic().isEmpty())
+            m_session->createChannel(dialog->channelName(), dialog->topic());
+        openChannel(dialog->channelName());
+    });
+    dialog->open();
+}
+
+void MainWindow::showPreferences()
+{
+    auto *dialog = new PreferencesDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &PreferencesDialog::settingsChanged, this, &MainWindow::applySettings);
+    dialog->open();
+}
+
+void MainWindow::showConnectionDialog()
+{
+    auto *dialog = new ConnectionDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        m_settings->setConnectionOptions(dialog->options());
+        QMessageBox::information(this, tr("Connection"), tr("The new connection settings are used the next time Confab starts."));
+    });
+    dialog->open();
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About Confab"),
+                       tr("<h3>Confab %1</h3><p>A desktop chat client for teams whose chat lives in Redis.</p>"
+                          "<p>Live messages over Redis Pub/Sub, history in Redis Streams; no server of its own.</p>"
+                          "<p>Built with Qt %2.</p>")
+                           .arg(QApplication::applicationVersion(), QLatin1String(qVersion())));
+}
+
+void MainWindow::startSearch()
+{
+    m_search->activate();
+}
+
+void MainWindow::applySettings()
+{
+    Theme::apply(m_settings->theme());
+    for (auto it = m_actions.cbegin(); it != m_actions.cend(); ++it)
+        it.value()->setShortcuts(m_settings->keysFor(it.key()));
+    m_log->setTimestampFormat(m_settings->timestampFormat());
+    m_session->setScrollback(m_settings->scrollbackRows());
+    QFont font = QApplication::font();
+    if (!m_settings->fontFamily().isEmpty())
+        font.setFamily(m_settings->fontFamily());
+    if (m_settings->fontSize() > 0)
+        font.setPointSize(m_settings->fontSize());
+    m_log->setFont(font);
+    m_input->setFont(font);
+}
+
+void MainWindow::onAttention(const QString &channel, const ChatMessage &message)
+{
+    if (!m_tray || !m_settings->notificationsEnabled() || isActiveWindow())
+        return;
+    m_pendingOpen = channel;
+    const QString where = ChatKeys::isDirectChannel(channel) ? message.from : u'#' + channel;
+    m_tray->showMessage(tr("%1 in %2").arg(message.from, where), message.text.left(200), QSystemTrayIcon::Information, 8000);
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::ActivationChange)
+        m_session->setWindowActive(isActiveWindow());
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    m_settings->setWindowGeometry(saveGeometry());
+    m_settings->setWindowState(m_splitter->saveState());
+    m_settings->sync();
+    QMainWindow::closeEvent(event);
 }
 
 } // namespace Confab

@@ -1,24 +1,103 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QPointer>
 
+class QAction;
 class QLabel;
+class QListView;
+class QSplitter;
+class QSystemTrayIcon;
+class QToolButton;
 
 namespace Confab {
 
-// The application window. For now: the frame (title, central area, status bar) that later
-// parts fill with the channel list and message log.
+class AppSettings;
+class ChannelOrderModel;
+class ChatSession;
+class ConnectionStatus;
+class MessageInput;
+class MessageLogView;
+class NoticeBar;
+class SearchBar;
+struct ChatMessage;
+
+// The application window: channel list on the left, topic, message log and input in the
+// centre, members on the right, connection status at the bottom. It shows what the
+// ChatSession's models hold and turns what the user does (typing, slash commands, shortcuts,
+// clicks) into ChatSession calls; it never talks to Redis itself.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    MainWindow(ChatSession *session, AppSettings *settings, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    QString currentChannel() const;
+    void openChannel(const QString &channel);
+    // Runs what the user typed: a slash command or a message to the current channel.
+    void submit(const QString &text);
+
+    // For tests and screenshots.
+    MessageLogView *logView() const { return m_log; }
+    MessageInput *input() const { return m_input; }
+    QListView *channelList() const { return m_channelList; }
+    ConnectionStatus *status() const { return m_status; }
+    NoticeBar *noticeBar() const { return m_notice; }
+    QLabel *topicLabel() const { return m_topic; }
+    QAction *action(const QString &id) const;
 
 public Q_SLOTS:
-    void showConnectionState(const QString &text);
+    void switchChannel(int step);
+    void switchUnreadChannel(int step);
+    void switchToChannelNumber(int n);
+    void markCurrentRead();
+    void showQuickSwitcher();
+    void showShortcutsSheet();
+    void showJoinDialog();
+    void showPreferences();
+    void showConnectionDialog();
+    void showAbout();
+    void startSearch();
+    void applySettings();
+
+protected:
+    void changeEvent(QEvent *event) override;
+    void closeEvent(QCloseEvent *event) override;
 
 private:
-    QLabel *m_connectionLabel = nullptr;
+    void buildLayout();
+    void buildActions();
+    void buildMenus();
+    void buildTray();
+    void connectSession();
+    void onCurrentChannelChanged(const QString &channel);
+    void onAttention(const QString &channel, const ChatMessage &message);
+    void updateTitle();
+    void updateTopic();
+    void updateMembers();
+    void updateTray();
+    void showNotice(const QString &text, bool error = false);
+    QAction *addShortcutAction(const QString &id, std::function<void()> trigger);
+    QStringList channelNames() const;
+
+    ChatSession *m_session;
+    AppSettings *m_settings;
+    ChannelOrderModel *m_order = nullptr;
+    QSplitter *m_splitter = nullptr;
+    QListView *m_channelList = nullptr;
+    QToolButton *m_addChannel = nullptr;
+    QLabel *m_topic = nullptr;
+    SearchBar *m_search = nullptr;
+    MessageLogView *m_log = nullptr;
+    NoticeBar *m_notice = nullptr;
+    MessageInput *m_input = nullptr;
+    QListView *m_memberList = nullptr;
+    QWidget *m_memberPane = nullptr;
+    ConnectionStatus *m_status = nullptr;
+    QSystemTrayIcon *m_tray = nullptr;
+    QHash<QString, QAction *> m_actions;
+    QString m_pendingOpen; // a channel asked for before it was joined
 };
 
 } // namespace Confab

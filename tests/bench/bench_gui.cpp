@@ -1,0 +1,1128 @@
+// The GUI under load, in one binary: a real MainWindow on a ChatSession, on a redis-server of
+// its own, run offscreen. Two things are measured, with the targets from the issue:
+//
+// 1. Stalls of the GUI thread while another thread floods the open channel with 50k messages/s
+//    through the post script (as fast as many busy senders would): a 5 ms precise timer on the
+//    GUI thread records how late each tick comes. The longest stall must stay under 50 ms. The
+//    baseline is the same timer with the window idle; the log's repaints per second and how
+//    many messages reached the model, how fast and how late, are reported beside it.
+// 2. Memory with 20 channels of 10k messages each held in the models and opened once in the
+//    window: resident set size (VmRSS) before and after, and per message. Target: under 150 MB.
+//
+// It exits 0 whatever the figures are; only something functionally broken (messages lost, a
+// log that cannot be paged back, the server or a connection failing) makes it print why and
+// exit 1.
+//
+// Usage: bench_gui [--quick] [stall] [memory]   (--quick: a 1 s flood and 5 channels of 2k
+// messages, for CI; naming sections runs only those)
+
+#include "RedisServerFixture.h"
+#include "ThreadedWorker.h"
+
+#include "AppSettings.h"
+#include "MainWindow.h"
+#include "MessageDelegate.h"
+#include "MessageLogView.h"
+
+#include "chat/ChatKeys.h"
+#include "chat/ChatScripts.h"
+#include "model/ChatSession.h"
+#include "model/MessageLogModel.h"
+
+#include <hiredis/hiredis.h>
+
+#include <QApplication>
+#include <QEventLoop>
+#include <QFile>
+#include <QPointer>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+#include <QTimer>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+namespace Confab {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+constexpr int FullRepeats = 3;
+constexpr int QuickRepeats = 3;
+
+// The flood: FloodRate messages/s in pipelined batches of FloodBatch, one batch per
+// FloodInterval, for FloodDuration (--quick: QuickFloodDuration).
+constexpr int FloodRate = 50000;
+constexpr int FloodBatch = 500;
+constexpr std::chrono::microseconds FloodInterval(1000000LL * FloodBatch / FloodRate);
+constexpr std::chrono::milliseconds FloodDuration = 5s;
+constexpr std::chrono::milliseconds QuickFloodDuration = 1s;
+constexpr char FloodChannel[] = "flood";
+constexpr char FloodSender[] = "flooder";
+
+// The GUI thread's probe.
+constexpr std::chrono::milliseconds TickInterval = 5ms;
+constexpr double MaxStallMs = 50;
+
+// Memory: Channels logs of MessagesPerChannel rows each (--quick: the Quick* sizes).
+constexpr int Channels = 20;
+constexpr int MessagesPerChannel = 10000;
+constexpr int QuickChannels = 5;
+constexpr int QuickMessagesPerChannel = 2000;
+constexpr double MaxRssMb = 150;
+constexpr int FillChunk = 1000;
+
+constexpr QSize WindowSize(1100, 700);
+// Time for what the last step set off (layouts, repaints, late replies) to settle.
+constexpr std::chrono::milliseconds SettleTime = 300ms;
+
+// Anything that takes longer than this is hung, not slow.
+constexpr std::chrono::milliseconds StepTimeout = 180s;
+constexpr std::chrono::milliseconds SetupTimeout = 30s;
+constexpr timeval HiredisTimeout{180, 0};
+
+// Stream entries as the post script writes them (PROTOCOL.md, "Stream entries"), without
+// notices: nobody listens yet. Texts of 20 to 110 characters, from a dozen authors.
+// KEYS[1]: the log. ARGV: first index, count, cid prefix (8 hex digits). Returns the last id.
+const char FillScript[] = R"lua(
+local first, count, prefix = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+local authors = {'alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan',
+                 'judy', 'mallory', 'oscar'}
+local id
+for i = first, first + count - 1 do
+  local text = 'message ' .. i .. ' of the benchmark,' .. string.rep(' more words', i % 9)
+  id = redis.call('XADD', KEYS[1], '*', 'v', '1', 'type', 'msg', 'from',
+                  authors[(i * 7) % #authors + 1], 'text', text,
+                  'cid', string.format('%s%024d', prefix, i))
+end
+return id
+)lua";
+
+// Something functionally broken. Thrown only outside event loops (Qt does not let exceptions
+// through its event dispatch): callbacks record the problem in their Waiter instead.
+struct BenchFailure : std::runtime_error
+{
+    using std::runtime_error::runtime_error;
+};
+
+[[noreturn]] void fail(const QString &what)
+{
+    throw BenchFailure(what.toStdString());
+}
+
+double secondsBetween(Clock::time_point start, Clock::time_point end)
+{
+    return std::chrono::duration<double>(end - start).count();
+}
+
+double millisecondsBetween(Clock::time_point start, Clock::time_point end)
+{
+    return std::chrono::duration<double, std::milli>(end - start).count();
+}
+
+// A fresh 8-hex-digit prefix per use, so that cids stay unique across runs.
+QByteArray nextCidPrefix()
+{
+    static int counter = 0;
+    return QByteArray::number(++counter, 16).rightJustified(8, '0');
+}
+
+// The sizes of one run.
+struct Settings
+{
+    bool quick = false;
+    int repeats = FullRepeats;
+    std::chrono::milliseconds floodDuration = FloodDuration;
+    int channels = Channels;
+    int messagesPerChannel = MessagesPerChannel;
+
+    int floodMessages() const { return int(FloodRate * floodDuration.count() / 1000); }
+
+    static Settings make(bool quick)
+    {
+        Settings s;
+        if (quick) {
+            s.quick = true;
+            s.repeats = QuickRepeats;
+            s.floodDuration = QuickFloodDuration;
+            s.channels = QuickChannels;
+            s.messagesPerChannel = QuickMessagesPerChannel;
+        }
+        return s;
+    }
+};
+
+double median(std::vector<double> values)
+{
+    if (values.empty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    const size_t mid = values.size() / 2;
+    return values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+}
+
+// Nearest rank.
+double percentile(std::vector<double> values, double p)
+{
+    if (values.empty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    const auto rank = size_t(std::ceil(p * double(values.size())));
+    return values[std::clamp<size_t>(rank, 1, values.size()) - 1];
+}
+
+void progress(const QString &line)
+{
+    std::fprintf(stderr, "%s\n", qPrintable(line));
+    std::fflush(stderr);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Waiting without blocking the GUI thread
+
+// A local event loop that runs until callbacks say the work is done, or that it went wrong.
+class Waiter
+{
+public:
+    void finish()
+    {
+        m_finished = true;
+        m_loop.quit();
+    }
+    void failWith(const QString &error)
+    {
+        if (m_error.isEmpty())
+            m_error = error;
+        finish();
+    }
+    // Throws if the work failed or was not done in time.
+    void wait(const QString &what, std::chrono::milliseconds timeout)
+    {
+        // quit() before exec() would be lost, hence the flag.
+        if (!m_finished) {
+            QTimer timer;
+            timer.setSingleShot(true);
+            QObject::connect(&timer, &QTimer::timeout, &m_loop, &QEventLoop::quit);
+            timer.start(timeout);
+            m_loop.exec();
+        }
+        if (!m_error.isEmpty())
+            fail(what + QStringLiteral(": ") + m_error);
+        if (!m_finished)
+            fail(QStringLiteral("%1: not done within %2 s").arg(what).arg(timeout.count() / 1000));
+    }
+
+private:
+    QEventLoop m_loop;
+    QString m_error;
+    bool m_finished = false;
+};
+
+// Runs the event loop until `ready()` holds, asking it every millisecond.
+template<typename Predicate>
+void waitUntil(Predicate ready, const QString &what,
+               std::chrono::milliseconds timeout = SetupTimeout)
+{
+    if (ready())
+        return;
+    Waiter waiter;
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, &poll, [&] {
+        if (ready())
+            waiter.finish();
+    });
+    poll.start(1ms);
+    waiter.wait(what, timeout);
+}
+
+// Runs the event loop for a while.
+void runEventLoop(std::chrono::milliseconds duration)
+{
+    QEventLoop loop;
+    QTimer::singleShot(duration, Qt::PreciseTimer, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain blocking hiredis, for setting up and for the flood
+
+struct HiredisFree
+{
+    void operator()(redisContext *context) const { redisFree(context); }
+    void operator()(redisReply *reply) const { freeReplyObject(reply); }
+};
+using HiredisContext = std::unique_ptr<redisContext, HiredisFree>;
+using HiredisReply = std::unique_ptr<redisReply, HiredisFree>;
+
+HiredisContext hiredisConnect(quint16 port)
+{
+    HiredisContext context(redisConnectWithTimeout("127.0.0.1", port, timeval{10, 0}));
+    if (!context || context->err)
+        fail(QStringLiteral("hiredis cannot connect: %1")
+                 .arg(context ? QString::fromUtf8(context->errstr)
+                              : QStringLiteral("out of memory")));
+    redisSetTimeout(context.get(), HiredisTimeout);
+    return context;
+}
+
+QString hiredisError(const redisContext *context)
+{
+    return QStringLiteral("hiredis: ") + QString::fromUtf8(context->errstr);
+}
+
+QByteArray hiredisBytes(const redisReply *reply)
+{
+    return reply->str ? QByteArray(reply->str, qsizetype(reply->len)) : QByteArray();
+}
+
+void hiredisAppend(redisContext *context, const QList<QByteArray> &args)
+{
+    std::vector<const char *> argv;
+    std::vector<size_t> lengths;
+    argv.reserve(size_t(args.size()));
+    lengths.reserve(size_t(args.size()));
+    for (const QByteArray &arg : args) {
+        argv.push_back(arg.constData());
+        lengths.push_back(size_t(arg.size()));
+    }
+    if (redisAppendCommandArgv(context, int(argv.size()), argv.data(), lengths.data()) != REDIS_OK)
+        fail(hiredisError(context));
+}
+
+HiredisReply hiredisNextReply(redisContext *context)
+{
+    void *reply = nullptr;
+    if (redisGetReply(context, &reply) != REDIS_OK || !reply)
+        fail(hiredisError(context));
+    return HiredisReply(static_cast<redisReply *>(reply));
+}
+
+HiredisReply hiredisCommand(redisContext *context, const QList<QByteArray> &args)
+{
+    hiredisAppend(context, args);
+    return hiredisNextReply(context);
+}
+
+// Writes `count` entries to a log with FillScript, FillChunk per EVAL.
+void fillLog(quint16 port, const QByteArray &logKey, int count)
+{
+    const HiredisContext context = hiredisConnect(port);
+    const QByteArray prefix = nextCidPrefix();
+    for (int first = 0; first < count; first += FillChunk) {
+        const int size = std::min(FillChunk, count - first);
+        const HiredisReply reply =
+            hiredisCommand(context.get(),
+                           {"EVAL", FillScript, "1", logKey, QByteArray::number(first),
+                            QByteArray::number(size), prefix});
+        if (reply->type != REDIS_REPLY_STRING)
+            fail(QStringLiteral("filling %1 failed: %2")
+                     .arg(QString::fromUtf8(logKey), QString::fromUtf8(hiredisBytes(reply.get()))));
+    }
+}
+
+// Posts `count` messages to a channel with the post script (PROTOCOL.md, "Scripts"), as the
+// client does, from a thread of its own over a blocking connection: FloodBatch pipelined
+// EVALSHAs per FloodInterval. Nothing it does waits for the GUI thread.
+class FloodProducer
+{
+public:
+    FloodProducer(quint16 port, const QString &channel, int count)
+        : m_port(port)
+        , m_channel(channel)
+        , m_count(count)
+        , m_cidPrefix(nextCidPrefix())
+    { }
+
+    ~FloodProducer()
+    {
+        m_stop = true;
+        if (m_thread.joinable())
+            m_thread.join();
+    }
+
+    void start()
+    {
+        m_thread = std::thread([this] {
+            try {
+                produce();
+            } catch (const BenchFailure &e) {
+                m_error = QString::fromStdString(e.what());
+            }
+            m_end = Clock::now();
+        });
+    }
+
+    // Waits until all is sent; throws if that failed.
+    void finish()
+    {
+        if (m_thread.joinable())
+            m_thread.join();
+        if (!m_error.isEmpty())
+            fail(QStringLiteral("flooding #%1: %2").arg(m_channel, m_error));
+    }
+
+    // Messages the server has accepted so far; from any thread.
+    int sent() const { return m_sent.load(std::memory_order_acquire); }
+    // After finish(): messages/s achieved.
+    double rate() const { return m_sent / secondsBetween(m_start, m_end); }
+
+private:
+    void produce()
+    {
+        const HiredisContext context = hiredisConnect(m_port);
+        const ChatKeys keys;
+        const ChatConfig defaults;
+        const HiredisReply loaded =
+            hiredisCommand(context.get(), {"SCRIPT", "LOAD", ChatScripts::post().source()});
+        if (loaded->type != REDIS_REPLY_STRING)
+            fail(QStringLiteral("SCRIPT LOAD answered ")
+                 + QString::fromUtf8(hiredisBytes(loaded.get())));
+
+        // EVALSHA sha 4 log sent info members | pubsub retention max-text dedupe type from text
+        // cid version name
+        QList<QByteArray> args{"EVALSHA",
+                               hiredisBytes(loaded.get()),
+                               "4",
+                               keys.log(m_channel),
+                               QByteArray(),
+                               keys.info(m_channel),
+                               keys.members(m_channel),
+                               keys.pubsub(m_channel),
+                               QByteArray::number(defaults.retention),
+                               QByteArray::number(defaults.maxTextBytes),
+                               QByteArray::number(defaults.dedupeSeconds),
+                               "msg",
+                               FloodSender,
+                               QByteArray(),
+                               QByteArray(),
+                               QByteArray::number(ChatScripts::ProtocolVersion),
+                               m_channel.toUtf8()};
+        constexpr int SentKeyArg = 4;
+        constexpr int TextArg = 13;
+        constexpr int CidArg = 14;
+
+        m_start = Clock::now();
+        for (int first = 0, batch = 0; first < m_count && !m_stop; first += FloodBatch, ++batch) {
+            std::this_thread::sleep_until(m_start + batch * FloodInterval);
+            const int size = std::min(FloodBatch, m_count - first);
+            for (int i = first; i < first + size; ++i) {
+                args[CidArg] = m_cidPrefix + QByteArray::number(i).rightJustified(24, '0');
+                args[SentKeyArg] = keys.sent(m_channel, args[CidArg]);
+                args[TextArg] = "flood message " + QByteArray::number(i)
+                    + ", about as long as an ordinary line of chat";
+                hiredisAppend(context.get(), args);
+            }
+            for (int i = 0; i < size; ++i) {
+                const HiredisReply reply = hiredisNextReply(context.get());
+                const bool added = reply->type == REDIS_REPLY_ARRAY && reply->elements == 2
+                    && reply->element[0]->type == REDIS_REPLY_STRING
+                    && reply->element[1]->type == REDIS_REPLY_INTEGER
+                    && reply->element[1]->integer == 0;
+                if (!added)
+                    fail(QStringLiteral("post answered %1")
+                             .arg(reply->type == REDIS_REPLY_ERROR
+                                      ? QString::fromUtf8(hiredisBytes(reply.get()))
+                                      : QStringLiteral("something else than [id, 0]")));
+            }
+            m_sent.fetch_add(size, std::memory_order_release);
+        }
+    }
+
+    const quint16 m_port;
+    const QString m_channel;
+    const int m_count;
+    const QByteArray m_cidPrefix;
+    std::thread m_thread;
+    std::atomic<bool> m_stop{false};
+    std::atomic<int> m_sent{0};
+    // Written by the thread, read after joining it.
+    Clock::time_point m_start;
+    Clock::time_point m_end;
+    QString m_error;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The client under test
+
+// One user's whole client as the application wires it: settings, session and window, shown at
+// WindowSize with the user ready.
+class Client
+{
+public:
+    Client(const Test::RedisServerFixture &server, const QString &user, int scrollback)
+    {
+        m_settings.setScrollbackRows(scrollback);
+        ChatConfig config = Test::ThreadedWorker::configFor(server, user);
+        // No health-check PING in the middle of a measurement, and a dropped connection is a
+        // failure to report, not something to recover from quietly.
+        config.redis.healthCheckInterval = std::chrono::hours(1);
+        config.redis.autoReconnect = false;
+        m_session = std::make_unique<ChatSession>(config);
+        m_session->setScrollback(scrollback);
+        m_window = std::make_unique<MainWindow>(m_session.get(), &m_settings);
+        m_window->resize(WindowSize);
+        m_window->show();
+        if (!QTest::qWaitForWindowExposed(m_window.get()))
+            fail(QStringLiteral("the window was not shown"));
+
+        Waiter waiter;
+        QObject scope; // disconnects the lambdas below before waiter goes
+        QObject::connect(m_session.get(), &ChatSession::ready, &scope,
+                         [&waiter] { waiter.finish(); });
+        QObject::connect(
+            m_session.get(), &ChatSession::userRejected, &scope,
+            [&waiter](const QString &, const QString &error) { waiter.failWith(error); });
+        QObject::connect(m_session.get(), &ChatSession::errorOccurred, &scope,
+                         [&waiter](const QString &error) { waiter.failWith(error); });
+        m_session->start();
+        waiter.wait(QStringLiteral("starting a session for %1").arg(user), SetupTimeout);
+        // Anything that goes wrong later is a failure too, reported after the measurement.
+        QObject::connect(m_session.get(), &ChatSession::errorOccurred, m_session.get(),
+                         [this](const QString &error) { m_errors << error; });
+    }
+
+    ChatSession &session() const { return *m_session; }
+    MainWindow &window() const { return *m_window; }
+    MessageLogView &logView() const { return *m_window->logView(); }
+
+    // Throws if the session reported an error since it started.
+    void checkErrors(const QString &what) const
+    {
+        if (!m_errors.isEmpty())
+            fail(what + QStringLiteral(": ") + m_errors.join(QStringLiteral("; ")));
+    }
+
+    // Joins a channel and waits until its first page is in the model.
+    MessageLogModel *join(const QString &channel)
+    {
+        m_session->joinChannel(channel);
+        waitUntil(
+            [&] {
+                const MessageLogModel *log = m_session->log(channel);
+                return log && log->rowCount() > 0;
+            },
+            QStringLiteral("joining #%1").arg(channel));
+        return m_session->log(channel);
+    }
+
+    // Opens a joined channel in the window and waits until it is current.
+    void open(const QString &channel)
+    {
+        m_window->openChannel(channel);
+        waitUntil([&] { return m_window->currentChannel() == channel; },
+                  QStringLiteral("opening #%1").arg(channel));
+    }
+
+private:
+    // Declared first, so that it goes last: the window and the session use it.
+    AppSettings m_settings;
+    std::unique_ptr<ChatSession> m_session;
+    std::unique_ptr<MainWindow> m_window;
+    QStringList m_errors;
+};
+
+// Counts the paint events a widget receives: with the offscreen platform, each update() of the
+// message log still ends in one, so this is its frame rate.
+class PaintCounter : public QObject
+{
+public:
+    explicit PaintCounter(QWidget *widget)
+        : m_widget(widget)
+    {
+        widget->installEventFilter(this);
+    }
+    ~PaintCounter() override
+    {
+        if (m_widget)
+            m_widget->removeEventFilter(this);
+    }
+
+    int count() const { return m_count; }
+
+protected:
+    bool eventFilter(QObject *, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint)
+            ++m_count;
+        return false;
+    }
+
+private:
+    QPointer<QWidget> m_widget;
+    int m_count = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// 1. GUI-thread stalls under a flood
+
+// What the 5 ms timer saw over one stretch of time.
+struct TickRun
+{
+    std::vector<double> latenessMs; // per tick: the interval since the previous one, minus 5 ms
+    double seconds = 0;
+    int paints = 0;
+
+    double maxStallMs() const
+    {
+        return latenessMs.empty() ? 0 : *std::max_element(latenessMs.cbegin(), latenessMs.cend());
+    }
+    double p99Ms() const { return percentile(latenessMs, 0.99); }
+    double p50Ms() const { return percentile(latenessMs, 0.50); }
+    double paintsPerSecond() const { return seconds > 0 ? paints / seconds : 0; }
+};
+
+// Runs the GUI thread's event loop for `duration` with a precise 5 ms timer in it, recording
+// how late each tick comes: whatever keeps the thread busy (model inserts, layouts, painting)
+// makes the next tick late by as much.
+TickRun measureTicks(std::chrono::milliseconds duration, const PaintCounter &paints)
+{
+    TickRun run;
+    run.latenessMs.reserve(size_t(duration / TickInterval) + 16);
+    const double intervalMs = double(TickInterval.count());
+    Clock::time_point previous;
+    QTimer ticker;
+    ticker.setTimerType(Qt::PreciseTimer);
+    ticker.setInterval(TickInterval);
+    QObject::connect(&ticker, &QTimer::timeout, &ticker, [&] {
+        const Clock::time_point now = Clock::now();
+        run.latenessMs.push_back(millisecondsBetween(previous, now) - intervalMs);
+        previous = now;
+    });
+    QEventLoop loop;
+    QTimer end;
+    end.setSingleShot(true);
+    end.setTimerType(Qt::PreciseTimer);
+    QObject::connect(&end, &QTimer::timeout, &loop, &QEventLoop::quit);
+
+    const int paintsBefore = paints.count();
+    const Clock::time_point start = Clock::now();
+    previous = start;
+    ticker.start();
+    end.start(duration);
+    loop.exec();
+    const Clock::time_point stop = Clock::now();
+    // A stall at the very end delays the end timer as much as the next tick.
+    const double tail = millisecondsBetween(previous, stop);
+    if (tail > intervalMs)
+        run.latenessMs.push_back(tail - intervalMs);
+    run.seconds = secondsBetween(start, stop);
+    run.paints = paints.count() - paintsBefore;
+    return run;
+}
+
+struct FloodRun
+{
+    TickRun ticks;
+    int sent = 0;
+    double sendRate = 0; // what the producer achieved
+    int deliveredDuring = 0; // rows appended to the model while the timer ran
+    int delivered = 0; // in all, once the backlog was through
+    double ingestRate = 0; // delivered / (last delivery - flood start)
+    double drainSeconds = 0; // from the end of the flood until the last message was in
+    double maxLagMs = 0; // newest row's age (now - its id's time) when it was inserted
+};
+
+FloodRun floodRun(Client &client, const Test::RedisServerFixture &server, int count,
+                  std::chrono::milliseconds duration, const PaintCounter &paints)
+{
+    MessageLogModel *log = client.session().log(QLatin1String(FloodChannel));
+    struct State
+    {
+        int delivered = 0;
+        double maxLagMs = 0;
+        Clock::time_point last;
+    } state;
+    QObject scope;
+    QObject::connect(log, &QAbstractItemModel::rowsInserted, &scope,
+                     [&state, log](const QModelIndex &, int first, int last) {
+                         if (last != log->rowCount() - 1)
+                             return; // a page of history at the top
+                         state.delivered += last - first + 1;
+                         state.last = Clock::now();
+                         const double lag =
+                             double(QDateTime::currentMSecsSinceEpoch()) - double(log->lastId().ms);
+                         state.maxLagMs = std::max(state.maxLagMs, lag);
+                     });
+
+    FloodRun run;
+    FloodProducer producer(server.port(), QLatin1String(FloodChannel), count);
+    const Clock::time_point start = Clock::now();
+    producer.start();
+    run.ticks = measureTicks(duration, paints);
+    run.deliveredDuring = state.delivered;
+    producer.finish();
+    run.sent = producer.sent();
+    run.sendRate = producer.rate();
+    const Clock::time_point floodEnd = Clock::now();
+    waitUntil([&] { return state.delivered >= run.sent; },
+              QStringLiteral("%1 flooded messages into the model").arg(run.sent), StepTimeout);
+    client.checkErrors(QStringLiteral("during the flood"));
+    run.delivered = state.delivered;
+    run.ingestRate = run.delivered / secondsBetween(start, state.last);
+    run.drainSeconds = std::max(0.0, secondsBetween(floodEnd, state.last));
+    run.maxLagMs = state.maxLagMs;
+    if (run.delivered != run.sent)
+        fail(QStringLiteral("%1 flooded messages sent, %2 reached the model")
+                 .arg(run.sent)
+                 .arg(run.delivered));
+    return run;
+}
+
+struct StallResult
+{
+    std::vector<TickRun> idle;
+    std::vector<FloodRun> flood;
+};
+
+StallResult measureStalls(const Test::RedisServerFixture &server, const Settings &settings)
+{
+    // The scrollback is the default: a flood fills it at once and then trims as it appends.
+    Client client(server, QStringLiteral("viewer"), AppSettings::DefaultScrollbackRows);
+    client.join(QLatin1String(FloodChannel));
+    client.open(QLatin1String(FloodChannel));
+    PaintCounter paints(client.logView().viewport());
+    runEventLoop(SettleTime);
+
+    StallResult result;
+    for (int i = 0; i < settings.repeats; ++i) {
+        result.idle.push_back(measureTicks(settings.floodDuration, paints));
+        result.flood.push_back(
+            floodRun(client, server, settings.floodMessages(), settings.floodDuration, paints));
+        runEventLoop(SettleTime);
+    }
+    return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Memory
+
+// Bytes, from the kernel's view of this process.
+double residentBytes()
+{
+    QFile file(QStringLiteral("/proc/self/status"));
+    if (!file.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : file.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toDouble() * 1024;
+    }
+    return 0;
+}
+
+// Bytes malloc has handed out and not got back (glibc); 0 where unknown.
+double heapInUse()
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+    const struct mallinfo2 info = mallinfo2();
+    return double(info.uordblks) + double(info.hblkhd);
+#else
+    return 0;
+#endif
+}
+
+struct MemoryPoint
+{
+    double rss = 0;
+    double heap = 0;
+
+    static MemoryPoint now() { return {residentBytes(), heapInUse()}; }
+};
+
+struct MemoryResult
+{
+    int channels = 0;
+    int rowsPerChannel = 0; // the smallest model
+    qint64 rows = 0; // in all models
+    MemoryPoint before; // window shown, nothing loaded
+    MemoryPoint models; // every log paged in (one of them shown)
+    MemoryPoint after; // every channel opened once
+    double loadSeconds = 0; // joining and paging in every log
+    int layoutsCached = 0;
+};
+
+QString memoryChannel(int i)
+{
+    return QStringLiteral("mem-%1").arg(i, 2, 10, QLatin1Char('0'));
+}
+
+MemoryResult measureMemory(const Test::RedisServerFixture &server, const Settings &settings)
+{
+    const int perChannel = settings.messagesPerChannel;
+    const ChatKeys keys;
+    for (int i = 0; i < settings.channels; ++i)
+        fillLog(server.port(), keys.log(memoryChannel(i)), perChannel);
+
+    MemoryResult result;
+    result.channels = settings.channels;
+    Client client(server, QStringLiteral("reader"), perChannel);
+    PaintCounter paints(client.logView().viewport());
+    runEventLoop(SettleTime);
+    result.before = MemoryPoint::now();
+
+    const Clock::time_point start = Clock::now();
+    for (int i = 0; i < settings.channels; ++i)
+        client.session().joinChannel(memoryChannel(i));
+    const auto logOf = [&](int i) {
+        return client.session().log(memoryChannel(i));
+    };
+    waitUntil(
+        [&] {
+            for (int i = 0; i < settings.channels; ++i) {
+                if (!logOf(i) || logOf(i)->rowCount() == 0)
+                    return false;
+            }
+            return true;
+        },
+        QStringLiteral("joining %1 channels").arg(settings.channels));
+    // Older pages, as the view would ask for them when scrolled up, for all logs at once.
+    waitUntil(
+        [&] {
+            bool done = true;
+            for (int i = 0; i < settings.channels; ++i) {
+                MessageLogModel *log = logOf(i);
+                if (log->rowCount() >= perChannel || log->hasReachedStart())
+                    continue;
+                done = false;
+                if (log->canFetchMore(QModelIndex()))
+                    log->fetchMore(QModelIndex());
+            }
+            return done;
+        },
+        QStringLiteral("paging in %1 messages in %2 channels")
+            .arg(perChannel)
+            .arg(settings.channels),
+        StepTimeout);
+    result.loadSeconds = secondsBetween(start, Clock::now());
+    result.rowsPerChannel = std::numeric_limits<int>::max();
+    for (int i = 0; i < settings.channels; ++i) {
+        const int rows = logOf(i)->rowCount();
+        if (rows < perChannel)
+            fail(QStringLiteral("#%1 holds %2 rows after paging back to its start, not %3")
+                     .arg(memoryChannel(i))
+                     .arg(rows)
+                     .arg(perChannel));
+        result.rowsPerChannel = std::min(result.rowsPerChannel, rows);
+        result.rows += rows;
+    }
+    runEventLoop(SettleTime);
+    result.models = MemoryPoint::now();
+
+    // Each channel on screen once: its visible rows laid out and painted. (The first one
+    // joined was opened by the window on its own.)
+    for (int i = 0; i < settings.channels; ++i) {
+        if (client.window().currentChannel() == memoryChannel(i))
+            continue;
+        const int painted = paints.count();
+        client.open(memoryChannel(i));
+        waitUntil([&] { return paints.count() > painted; },
+                  QStringLiteral("painting #%1").arg(memoryChannel(i)));
+    }
+    runEventLoop(SettleTime);
+    client.checkErrors(QStringLiteral("loading the logs"));
+    result.after = MemoryPoint::now();
+    result.layoutsCached = client.logView().messageDelegate()->cachedLayoutCount();
+    return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+// One row of the table: a figure under load (or loaded) and, where there is one, the same
+// figure idle (or empty), with an absolute target.
+struct Figure
+{
+    enum class Target { None, Below };
+
+    QString name;
+    QString unit;
+    double value = 0;
+    std::optional<double> baseline;
+    Target target = Target::None;
+    double limit = 0;
+
+    std::optional<double> ratio() const
+    {
+        if (!baseline || *baseline <= 0)
+            return std::nullopt;
+        return value / *baseline;
+    }
+    bool meetsTarget() const { return target != Target::Below || value < limit; }
+};
+
+// 812k, 1.05M, 45.2, 0.83: three significant digits or so.
+QString humanNumber(double value)
+{
+    if (std::abs(value) >= 1e6)
+        return QString::number(value / 1e6, 'f',
+                               std::abs(value) >= 1e8       ? 0
+                                   : std::abs(value) >= 1e7 ? 1
+                                                            : 2)
+            + QLatin1Char('M');
+    if (std::abs(value) >= 1e4)
+        return QString::number(value / 1e3, 'f', 0) + QLatin1Char('k');
+    return QString::number(value, 'f', std::abs(value) >= 100 ? 0 : std::abs(value) >= 10 ? 1 : 2);
+}
+
+QString withUnit(double value, const QString &unit)
+{
+    return unit.isEmpty() ? humanNumber(value) : humanNumber(value) + QLatin1Char(' ') + unit;
+}
+
+void printLine(const QString &line)
+{
+    std::printf("%s\n", qPrintable(line));
+}
+
+void printHeading(const QString &title, const QString &valueColumn, const QString &baseColumn)
+{
+    printLine(title.leftJustified(30) + valueColumn.leftJustified(16) + baseColumn.leftJustified(16)
+              + QStringLiteral("ratio     target"));
+}
+
+void printFigure(const Figure &f)
+{
+    QString target = QStringLiteral("-");
+    if (f.target != Figure::Target::None) {
+        target = QStringLiteral("%1 %2")
+                     .arg(QStringLiteral("<"), QString::number(f.limit) + QLatin1Char(' ') + f.unit)
+                     .leftJustified(12)
+            + (f.meetsTarget() ? QStringLiteral("meets") : QStringLiteral("below"));
+    }
+    const std::optional<double> ratio = f.ratio();
+    printLine(QStringLiteral("  ") + f.name.leftJustified(28)
+              + withUnit(f.value, f.unit).leftJustified(16)
+              + (f.baseline ? withUnit(*f.baseline, f.unit) : QStringLiteral("-")).leftJustified(16)
+              + (ratio ? QString::number(*ratio, 'f', 2) : QStringLiteral("-")).leftJustified(10)
+              + target);
+}
+
+template<typename Run, typename Get> double medianOf(const std::vector<Run> &runs, Get get)
+{
+    std::vector<double> values;
+    for (const Run &run : runs)
+        values.push_back(get(run));
+    return median(std::move(values));
+}
+
+void printStalls(const StallResult &r)
+{
+    const auto idle = [&r](auto get) {
+        return medianOf(r.idle, get);
+    };
+    const auto flood = [&r](auto get) {
+        return medianOf(r.flood, get);
+    };
+    const auto ms = QStringLiteral("ms");
+    printHeading(QStringLiteral("1. GUI thread"), QStringLiteral("flood"), QStringLiteral("idle"));
+    printFigure({QStringLiteral("longest stall"), ms,
+                 flood([](const FloodRun &f) { return f.ticks.maxStallMs(); }),
+                 idle([](const TickRun &t) { return t.maxStallMs(); }), Figure::Target::Below,
+                 MaxStallMs});
+    printFigure({QStringLiteral("timer lateness p99"), ms,
+                 flood([](const FloodRun &f) { return f.ticks.p99Ms(); }),
+                 idle([](const TickRun &t) { return t.p99Ms(); })});
+    printFigure({QStringLiteral("timer lateness p50"), ms,
+                 flood([](const FloodRun &f) { return f.ticks.p50Ms(); }),
+                 idle([](const TickRun &t) { return t.p50Ms(); })});
+    printFigure({QStringLiteral("log repaints"), QStringLiteral("fps"),
+                 flood([](const FloodRun &f) { return f.ticks.paintsPerSecond(); }),
+                 idle([](const TickRun &t) { return t.paintsPerSecond(); })});
+    printHeading(QStringLiteral("   the flood"), QStringLiteral("got"),
+                 QStringLiteral("asked / sent"));
+    printFigure({QStringLiteral("flood sent"), QStringLiteral("msg/s"),
+                 flood([](const FloodRun &f) { return f.sendRate; }), double(FloodRate)});
+    printFigure({QStringLiteral("reached model during flood"), QStringLiteral("msgs"),
+                 flood([](const FloodRun &f) { return double(f.deliveredDuring); }),
+                 flood([](const FloodRun &f) { return double(f.sent); })});
+    printFigure({QStringLiteral("ingest into model"), QStringLiteral("msg/s"),
+                 flood([](const FloodRun &f) { return f.ingestRate; }),
+                 flood([](const FloodRun &f) { return f.sendRate; })});
+    printFigure({QStringLiteral("newest row's age, max"), ms,
+                 flood([](const FloodRun &f) { return f.maxLagMs; })});
+    printFigure({QStringLiteral("backlog after the flood"), QStringLiteral("s"),
+                 flood([](const FloodRun &f) { return f.drainSeconds; })});
+}
+
+void printMemory(const MemoryResult &r)
+{
+    const double mb = 1024 * 1024;
+    const auto perRow = [&r](double bytes) {
+        return r.rows > 0 ? bytes / double(r.rows) : 0;
+    };
+    printHeading(QStringLiteral("2. Memory"), QStringLiteral("loaded"), QStringLiteral("empty"));
+    const auto megabytes = QStringLiteral("MB");
+    const auto bytes = QStringLiteral("B");
+    printFigure({QStringLiteral("RSS"), megabytes, r.after.rss / mb, r.before.rss / mb,
+                 Figure::Target::Below, MaxRssMb});
+    printFigure(
+        {QStringLiteral("RSS, models only"), megabytes, r.models.rss / mb, r.before.rss / mb});
+    printFigure({QStringLiteral("heap in use"), megabytes, r.after.heap / mb, r.before.heap / mb});
+    printFigure({QStringLiteral("RSS per message"), bytes, perRow(r.after.rss - r.before.rss)});
+    printFigure({QStringLiteral("  models"), bytes, perRow(r.models.rss - r.before.rss)});
+    printFigure(
+        {QStringLiteral("  opening each channel"), bytes, perRow(r.after.rss - r.models.rss)});
+    printFigure({QStringLiteral("heap per message"), bytes, perRow(r.after.heap - r.before.heap)});
+    printFigure({QStringLiteral("joining and paging in"), QStringLiteral("s"), r.loadSeconds});
+}
+
+// The 1-minute load average (Linux), to tell figures taken on a busy machine: with other work
+// on the cores, scheduling delays swamp the stalls.
+QString loadAverage()
+{
+    QFile file(QStringLiteral("/proc/loadavg"));
+    if (!file.open(QIODevice::ReadOnly))
+        return QStringLiteral("?");
+    return QString::fromLatin1(file.readAll().split(' ').value(0));
+}
+
+QString serverVersion(const Test::RedisServerFixture &server)
+{
+    const RedisReply info = server.command({"INFO", "server"});
+    const QByteArray prefix = QByteArrayLiteral("redis_version:");
+    for (const QByteArray &line : info.bytes().split('\n')) {
+        if (line.startsWith(prefix))
+            return QString::fromLatin1(line.mid(prefix.size()).trimmed());
+    }
+    return QStringLiteral("unknown");
+}
+
+const QStringList &sectionNames()
+{
+    static const QStringList names{QStringLiteral("stall"), QStringLiteral("memory")};
+    return names;
+}
+
+int run(bool quick, const QStringList &sections)
+{
+    // A subscriber that falls behind the flood must be measured, not disconnected by the
+    // server's output buffer limit for pub/sub clients (32 MB by default).
+    Test::RedisServerFixture::Config config;
+    config.extraConfig << QStringLiteral("client-output-buffer-limit pubsub 0 0 0");
+    Test::RedisServerFixture server(config);
+    if (!server.start())
+        fail(QStringLiteral("cannot start redis-server: ") + server.errorString());
+
+    const Settings settings = Settings::make(quick);
+    const QString loadBefore = loadAverage();
+    const Clock::time_point begin = Clock::now();
+
+    // Memory first, in a process that has not been through a flood yet.
+    std::optional<MemoryResult> memory;
+    if (sections.contains(QStringLiteral("memory"))) {
+        progress(QStringLiteral("measuring memory with %1 channels x %2 messages...")
+                     .arg(settings.channels)
+                     .arg(settings.messagesPerChannel));
+        const Clock::time_point start = Clock::now();
+        memory = measureMemory(server, settings);
+        progress(
+            QStringLiteral("  done in %1 s").arg(secondsBetween(start, Clock::now()), 0, 'f', 1));
+    }
+    std::optional<StallResult> stalls;
+    if (sections.contains(QStringLiteral("stall"))) {
+        progress(QStringLiteral("measuring GUI stalls, %1 x (%2 s idle, %2 s flood)...")
+                     .arg(settings.repeats)
+                     .arg(double(settings.floodDuration.count()) / 1000));
+        const Clock::time_point start = Clock::now();
+        stalls = measureStalls(server, settings);
+        progress(
+            QStringLiteral("  done in %1 s").arg(secondsBetween(start, Clock::now()), 0, 'f', 1));
+    }
+
+    printLine(
+        QStringLiteral("Confab GUI under load: MainWindow %1x%2 on QPA %3, Qt %4, redis-server %5")
+            .arg(WindowSize.width())
+            .arg(WindowSize.height())
+            .arg(QGuiApplication::platformName(), QLatin1String(qVersion()),
+                 serverVersion(server)));
+    printLine(QStringLiteral("mode: %1, median of %2 runs of the stall measurement")
+                  .arg(settings.quick ? QStringLiteral("quick") : QStringLiteral("full"))
+                  .arg(settings.repeats));
+    printLine(QStringLiteral("flood: %1 msg/s for %2 s (%3 messages) into the open channel: post "
+                             "script by EVALSHA, %4 pipelined per %5 ms, from a thread of its own")
+                  .arg(FloodRate)
+                  .arg(double(settings.floodDuration.count()) / 1000)
+                  .arg(settings.floodMessages())
+                  .arg(FloodBatch)
+                  .arg(double(FloodInterval.count()) / 1000));
+    printLine(QStringLiteral("probe: a %1 ms precise timer on the GUI thread; lateness = interval "
+                             "- %1 ms; repaints = paint events of the log's viewport")
+                  .arg(TickInterval.count()));
+    printLine(QStringLiteral("memory: %1 channels x %2 messages paged into the models, each "
+                             "channel opened once")
+                  .arg(settings.channels)
+                  .arg(settings.messagesPerChannel));
+    printLine(QStringLiteral("machine: %1 cores, load average %2 before, %3 after (a busy machine "
+                             "makes the figures noisy)")
+                  .arg(QThread::idealThreadCount())
+                  .arg(loadBefore, loadAverage()));
+    printLine({});
+    if (stalls) {
+        printStalls(*stalls);
+        printLine({});
+    }
+    if (memory) {
+        printMemory(*memory);
+        printLine(QStringLiteral("  (%1 rows in the models, at least %2 per channel; %3 text "
+                                 "layouts cached in the view)")
+                      .arg(memory->rows)
+                      .arg(memory->rowsPerChannel)
+                      .arg(memory->layoutsCached));
+        printLine({});
+    }
+    printLine(QStringLiteral("total %1 s").arg(secondsBetween(begin, Clock::now()), 0, 'f', 1));
+    return 0;
+}
+
+} // namespace
+} // namespace Confab
+
+int main(int argc, char **argv)
+{
+    // Before anything reads them: no display needed, and the user's settings are not touched.
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QStandardPaths::setTestModeEnabled(true);
+    QApplication app(argc, argv);
+    QTemporaryDir configDir;
+    if (!configDir.isValid()) {
+        std::fprintf(stderr, "bench_gui: FAILED: no temporary directory for the settings\n");
+        return 1;
+    }
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, configDir.path());
+
+    QStringList args = app.arguments().mid(1);
+    const bool quick = args.removeAll(QStringLiteral("--quick")) > 0;
+    for (const QString &arg : std::as_const(args)) {
+        if (!Confab::sectionNames().contains(arg)) {
+            std::fprintf(stderr, "usage: bench_gui [--quick] [%s]...\n",
+                         qPrintable(Confab::sectionNames().join(QLatin1Char('|'))));
+            return 2;
+        }
+    }
+    if (args.isEmpty())
+        args = Confab::sectionNames();
+    try {
+        return Confab::run(quick, args);
+    } catch (const Confab::BenchFailure &e) {
+        std::fprintf(stderr, "bench_gui: FAILED: %s\n", e.what());
+        return 1;
+    }
+}

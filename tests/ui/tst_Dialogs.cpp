@@ -1,0 +1,649 @@
+#include "AppSettings.h"
+#include "ConnectionDialog.h"
+#include "PreferencesDialog.h"
+#include "RedisServerFixture.h"
+#include "ShortcutTable.h"
+#include "ShortcutsSheet.h"
+#include "Theme.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFile>
+#include <QFontComboBox>
+#include <QFontDatabase>
+#include <QGroupBox>
+#include <QHeaderView>
+#include <QKeySequenceEdit>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+using namespace Confab;
+using namespace std::chrono_literals;
+
+namespace {
+
+QSettings rawSettings()
+{
+    return QSettings(QSettings::defaultFormat(), QSettings::UserScope, QStringLiteral("Confab"),
+                     QStringLiteral("Confab"));
+}
+
+QString screenshotDir()
+{
+    const QString dir = qEnvironmentVariable("CONFAB_SCREENSHOT_DIR", QDir::currentPath());
+    QDir().mkpath(dir);
+    return dir;
+}
+
+template<typename T> T *child(const QObject *parent, const char *name)
+{
+    T *found = parent->findChild<T *>(QString::fromLatin1(name));
+    if (!found)
+        qWarning("no child %s", name);
+    return found;
+}
+
+QPushButton *standardButton(const QDialog &dialog, QDialogButtonBox::StandardButton which)
+{
+    const auto *box = dialog.findChild<QDialogButtonBox *>();
+    return box ? box->button(which) : nullptr;
+}
+
+quint16 closedPort()
+{
+    QTcpServer server;
+    if (!server.listen(QHostAddress::LocalHost, 0))
+        return 0;
+    return server.serverPort(); // closed again when `server` goes
+}
+
+// Test results can take a few seconds: a refused TLS handshake or a slow first connect.
+constexpr int TestTimeoutMs = 20000;
+
+// Widgets of ours (not Qt's own parts, named "qt_…") that a screen reader would announce
+// without a name. Labels are named by their text.
+QStringList unnamedWidgets(const QWidget *root)
+{
+    QStringList unnamed;
+    for (const QWidget *widget : root->findChildren<QWidget *>()) {
+        if (widget->objectName().startsWith(QLatin1String("qt_"))
+            || qobject_cast<const QLabel *>(widget))
+            continue;
+        const bool interactive = qobject_cast<const QAbstractButton *>(widget)
+            || qobject_cast<const QLineEdit *>(widget) || qobject_cast<const QComboBox *>(widget)
+            || qobject_cast<const QAbstractSpinBox *>(widget)
+            || qobject_cast<const QGroupBox *>(widget)
+            || qobject_cast<const QKeySequenceEdit *>(widget)
+            || qobject_cast<const QAbstractItemView *>(widget)
+            || qobject_cast<const QTabWidget *>(widget)
+            || qobject_cast<const QProgressBar *>(widget) || qobject_cast<const QFrame *>(widget);
+        // Item views' own scroll bars, headers and viewports are Qt's parts too.
+        const bool qtPart = qobject_cast<const QScrollBar *>(widget)
+            || qobject_cast<const QHeaderView *>(widget)
+            || qobject_cast<const QAbstractItemView *>(widget->parentWidget())
+            || qobject_cast<const QAbstractSpinBox *>(widget->parentWidget())
+            || qobject_cast<const QComboBox *>(widget->parentWidget())
+            || qobject_cast<const QLineEdit *>(widget->parentWidget()) // clear buttons
+            || widget->window() != root; // combo box pop-ups
+        if (interactive && !qtPart && widget->accessibleName().isEmpty())
+            unnamed.append(QString::fromLatin1(widget->metaObject()->className()) + u' '
+                           + widget->objectName());
+    }
+    return unnamed;
+}
+
+} // namespace
+
+class tst_Dialogs : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        // Before any QSettings exists: the user's real configuration is never touched, and
+        // each test program has a store of its own, so suites running in parallel (ctest -j)
+        // do not clear each other's settings.
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_configDir.isValid());
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_configDir.path());
+        QVERIFY2(rawSettings().fileName().startsWith(m_configDir.path()),
+                 qPrintable(rawSettings().fileName()));
+    }
+
+    void init() { rawSettings().clear(); }
+    void cleanupTestCase() { rawSettings().clear(); }
+
+    // --- AppSettings ---------------------------------------------------------------------
+
+    void settingsHaveTheDocumentedDefaults()
+    {
+        const AppSettings settings;
+        QCOMPARE(settings.theme(), AppSettings::Theme::System);
+        QCOMPARE(settings.timestampFormat(), QStringLiteral("HH:mm"));
+        QCOMPARE(settings.scrollbackRows(), 10000);
+        QVERIFY(settings.notificationsEnabled());
+        QVERIFY(settings.fontFamily().isEmpty());
+        QCOMPARE(settings.fontSize(), 0);
+        QVERIFY(settings.tlsVerifyPeer());
+    }
+
+    void installSecretIsMadeOnceAndKept()
+    {
+        const QByteArray secret = AppSettings().installSecret();
+        QCOMPARE(secret.size(), 32);
+        QVERIFY(QByteArray::fromHex(secret).toHex() == secret);
+        QCOMPARE(AppSettings().installSecret(), secret);
+        rawSettings().clear();
+        QVERIFY(AppSettings().installSecret() != secret);
+    }
+
+    void connectionProfileNeverStoresThePassword()
+    {
+        auto options = RedisOptions::fromUrl(QStringLiteral(
+            "rediss://alice:hunter2-secret@example.com:6380/3?tls_ca=/etc/ca.pem&tls_verify=0"));
+        QVERIFY(options);
+        {
+            AppSettings settings;
+            settings.setConnectionOptions(*options);
+            settings.sync();
+        }
+        QFile file(rawSettings().fileName());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(!file.readAll().contains("hunter2"));
+
+        const RedisOptions read = AppSettings().connectionOptions();
+        QCOMPARE(read.transport, RedisOptions::Transport::Tls);
+        QCOMPARE(read.host, QStringLiteral("example.com"));
+        QCOMPARE(read.port, quint16(6380));
+        QCOMPARE(read.db, 3);
+        QCOMPARE(read.username, QStringLiteral("alice"));
+        QCOMPARE(read.password, QString());
+        QCOMPARE(read.tlsCaFile, QStringLiteral("/etc/ca.pem"));
+        QVERIFY(!read.tlsVerifyPeer);
+    }
+
+    // --- PreferencesDialog -----------------------------------------------------------------
+
+    void preferencesPersistThemeFontAndTimestampFormat()
+    {
+        const QStringList families = QFontDatabase::families();
+        QVERIFY(!families.isEmpty());
+        PreferencesDialog dialog;
+        QSignalSpy changed(&dialog, &PreferencesDialog::settingsChanged);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+
+        auto *theme = child<QComboBox>(&dialog, "themeCombo");
+        theme->setCurrentIndex(theme->findData(int(AppSettings::Theme::Dark)));
+        auto *family = child<QFontComboBox>(&dialog, "fontFamilyCombo");
+        const QString wanted =
+            families.last() == family->currentFont().family() ? families.first() : families.last();
+        family->setCurrentFont(QFont(wanted));
+        const QString chosenFamily = family->currentFont().family();
+        child<QSpinBox>(&dialog, "fontSizeSpin")->setValue(15);
+        auto *format = child<QLineEdit>(&dialog, "timestampFormatEdit");
+        format->clear();
+        QTest::keyClicks(format, QStringLiteral("HH:mm:ss"));
+        // The preview follows the typing: a fixed sample time of 14:05:09.
+        QVERIFY2(
+            child<QLabel>(&dialog, "timestampPreview")->text().contains(QLatin1String("14:05:09")),
+            qPrintable(child<QLabel>(&dialog, "timestampPreview")->text()));
+        child<QSpinBox>(&dialog, "scrollbackSpin")->setValue(2500);
+        child<QCheckBox>(&dialog, "notificationsCheck")->setChecked(false);
+
+        QTest::mouseClick(standardButton(dialog, QDialogButtonBox::Ok), Qt::LeftButton);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+
+        const AppSettings settings;
+        QCOMPARE(settings.theme(), AppSettings::Theme::Dark);
+        QCOMPARE(settings.fontFamily(), chosenFamily);
+        QCOMPARE(settings.fontSize(), 15);
+        QCOMPARE(settings.timestampFormat(), QStringLiteral("HH:mm:ss"));
+        QCOMPARE(settings.scrollbackRows(), 2500);
+        QVERIFY(!settings.notificationsEnabled());
+
+        // A new dialog starts from what was saved.
+        PreferencesDialog again;
+        QCOMPARE(child<QComboBox>(&again, "themeCombo")->currentData().toInt(),
+                 int(AppSettings::Theme::Dark));
+        QCOMPARE(child<QLineEdit>(&again, "timestampFormatEdit")->text(),
+                 QStringLiteral("HH:mm:ss"));
+        QCOMPARE(child<QSpinBox>(&again, "fontSizeSpin")->value(), 15);
+    }
+
+    void preferencesCancelWritesNothing()
+    {
+        PreferencesDialog dialog;
+        QSignalSpy changed(&dialog, &PreferencesDialog::settingsChanged);
+        auto *theme = child<QComboBox>(&dialog, "themeCombo");
+        theme->setCurrentIndex(theme->findData(int(AppSettings::Theme::Light)));
+        QVERIFY(dialog.setPrimaryKey(QStringLiteral("search"),
+                                     QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F)));
+        dialog.reject();
+        QCOMPARE(changed.count(), 0);
+        QCOMPARE(AppSettings().theme(), AppSettings::Theme::System);
+        QVERIFY(!AppSettings().hasCustomKeys(QStringLiteral("search")));
+    }
+
+    void untouchedFontStaysTheSystemFont()
+    {
+        PreferencesDialog dialog;
+        dialog.accept();
+        QVERIFY(AppSettings().fontFamily().isEmpty());
+        QCOMPARE(AppSettings().fontSize(), 0);
+        // Defaults are not written out as overrides either.
+        QVERIFY(!AppSettings().hasCustomKeys(QStringLiteral("quickSwitcher")));
+    }
+
+    void typedShortcutIsSaved()
+    {
+        PreferencesDialog dialog;
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        auto *edit = child<QKeySequenceEdit>(&dialog, "keyEdit_quickSwitcher");
+        QCOMPARE(edit->keySequence(), QKeySequence(Qt::CTRL | Qt::Key_K));
+        QTest::keyClick(edit, Qt::Key_J, Qt::ControlModifier);
+        // QKeySequenceEdit finishes a second after the last key.
+        QTRY_COMPARE(dialog.pendingKeys(QStringLiteral("quickSwitcher")),
+                     QList<QKeySequence>{QKeySequence(Qt::CTRL | Qt::Key_J)});
+        QVERIFY(dialog.shortcutWarning().isEmpty());
+        QVERIFY(child<QPushButton>(&dialog, "reset_quickSwitcher")->isEnabled());
+        dialog.accept();
+        QCOMPARE(AppSettings().keysFor(QStringLiteral("quickSwitcher")),
+                 QList<QKeySequence>{QKeySequence(Qt::CTRL | Qt::Key_J)});
+    }
+
+    void duplicateShortcutIsRefusedWithAWarning()
+    {
+        PreferencesDialog dialog;
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        dialog.findChild<QTabWidget *>()->setCurrentIndex(2);
+        auto *edit = child<QKeySequenceEdit>(&dialog, "keyEdit_search");
+        QTest::keyClick(edit, Qt::Key_K, Qt::ControlModifier); // the quick switcher's
+        QTRY_VERIFY(!dialog.shortcutWarning().isEmpty());
+        const QString warning = dialog.shortcutWarning();
+        QVERIFY2(
+            warning.contains(QKeySequence(Qt::CTRL | Qt::Key_K).toString(QKeySequence::NativeText)),
+            qPrintable(warning));
+        QVERIFY2(
+            warning.contains(ShortcutTable::find(QStringLiteral("quickSwitcher"))->description),
+            qPrintable(warning));
+        QVERIFY(child<QLabel>(&dialog, "shortcutWarning")->isVisible());
+        // Refused: the edit shows the old keys again and nothing changes.
+        QCOMPARE(edit->keySequence(), QKeySequence(Qt::CTRL | Qt::Key_F));
+        // Leaving the edit (which finishes it again, unchanged) keeps the warning up.
+        Q_EMIT edit->editingFinished();
+        QCOMPARE(dialog.shortcutWarning(), warning);
+        QCOMPARE(dialog.pendingKeys(QStringLiteral("search")),
+                 QList<QKeySequence>{QKeySequence(Qt::CTRL | Qt::Key_F)});
+        dialog.accept();
+        QVERIFY(!AppSettings().hasCustomKeys(QStringLiteral("search")));
+        QCOMPARE(AppSettings().keysFor(QStringLiteral("quickSwitcher")),
+                 QList<QKeySequence>{QKeySequence(Qt::CTRL | Qt::Key_K)});
+    }
+
+    void secondaryBindingsCountAsTaken()
+    {
+        PreferencesDialog dialog;
+        // Ctrl+Tab is nextChannel's third binding; Ctrl+Shift+Backtab is Ctrl+Backtab to a user.
+        QVERIFY(
+            !dialog.setPrimaryKey(QStringLiteral("search"), QKeySequence(Qt::CTRL | Qt::Key_Tab)));
+        QVERIFY(!dialog.setPrimaryKey(QStringLiteral("search"),
+                                      QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backtab)));
+        QVERIFY(dialog.shortcutWarning().contains(
+            ShortcutTable::find(QStringLiteral("previousChannel"))->description));
+        // Taking a key an action already has as a secondary just promotes it.
+        QVERIFY(dialog.setPrimaryKey(QStringLiteral("nextChannel"),
+                                     QKeySequence(Qt::CTRL | Qt::Key_Tab)));
+        QCOMPARE(dialog.pendingKeys(QStringLiteral("nextChannel")),
+                 (QList<QKeySequence>{QKeySequence(Qt::CTRL | Qt::Key_Tab),
+                                      QKeySequence(Qt::CTRL | Qt::Key_PageDown)}));
+        QVERIFY(dialog.shortcutWarning().isEmpty());
+    }
+
+    void keysThatTypeACharacterAreRefused()
+    {
+        PreferencesDialog dialog;
+        QVERIFY(!dialog.setPrimaryKey(QStringLiteral("search"), QKeySequence(Qt::Key_F)));
+        QVERIFY(
+            !dialog.setPrimaryKey(QStringLiteral("search"), QKeySequence(Qt::SHIFT | Qt::Key_F)));
+        QVERIFY(!dialog.shortcutWarning().isEmpty());
+        QVERIFY(dialog.setPrimaryKey(QStringLiteral("search"), QKeySequence(Qt::Key_F3)));
+        QVERIFY(dialog.setPrimaryKey(QStringLiteral("search"), QKeySequence(Qt::ALT | Qt::Key_F)));
+    }
+
+    void resetButtonRestoresTheDefault()
+    {
+        AppSettings().setKeysFor(QStringLiteral("search"), {QKeySequence(Qt::Key_F3)});
+        PreferencesDialog dialog;
+        auto *reset = child<QPushButton>(&dialog, "reset_search");
+        QVERIFY(reset->isEnabled());
+        QCOMPARE(child<QKeySequenceEdit>(&dialog, "keyEdit_search")->keySequence(),
+                 QKeySequence(Qt::Key_F3));
+        reset->click();
+        QCOMPARE(dialog.pendingKeys(QStringLiteral("search")),
+                 QList<QKeySequence>{QKeySequence(Qt::CTRL | Qt::Key_F)});
+        QVERIFY(!reset->isEnabled());
+        dialog.accept();
+        QVERIFY(!AppSettings().hasCustomKeys(QStringLiteral("search")));
+    }
+
+    void resetIsRefusedWhileAnotherActionHasTheDefault()
+    {
+        PreferencesDialog dialog;
+        QVERIFY(dialog.setPrimaryKey(QStringLiteral("search"), QKeySequence(Qt::Key_F3)));
+        QVERIFY(dialog.setPrimaryKey(QStringLiteral("quit"), QKeySequence(Qt::CTRL | Qt::Key_F)));
+        QVERIFY(!dialog.resetKeys(QStringLiteral("search")));
+        QVERIFY(dialog.shortcutWarning().contains(
+            ShortcutTable::find(QStringLiteral("quit"))->description));
+        child<QPushButton>(&dialog, "resetAllShortcuts")->click();
+        QCOMPARE(dialog.pendingKeys(QStringLiteral("search")),
+                 QList<QKeySequence>{QKeySequence(Qt::CTRL | Qt::Key_F)});
+        QCOMPARE(dialog.pendingKeys(QStringLiteral("quit")),
+                 QList<QKeySequence>{QKeySequence(Qt::CTRL | Qt::Key_Q)});
+    }
+
+    // --- ConnectionDialog ------------------------------------------------------------------
+
+    void connectionDialogRejectsABadUrlInline()
+    {
+        ConnectionDialog dialog;
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        auto *url = child<QLineEdit>(&dialog, "urlEdit");
+        auto *error = child<QLabel>(&dialog, "urlError");
+        auto *ok = standardButton(dialog, QDialogButtonBox::Ok);
+        auto *test = child<QPushButton>(&dialog, "testConnectionButton");
+        QVERIFY(dialog.isValid());
+        QVERIFY(!error->isVisible());
+
+        url->clear();
+        QTest::keyClicks(url, QStringLiteral("http://example.com"));
+        QVERIFY(!dialog.isValid());
+        QVERIFY(error->isVisible());
+        QVERIFY2(error->text().contains(QLatin1String("scheme")), qPrintable(error->text()));
+        QVERIFY(!ok->isEnabled());
+        QVERIFY(!test->isEnabled());
+
+        url->setText(QStringLiteral("redis://example.com:70000"));
+        QVERIFY(!dialog.isValid());
+        QVERIFY(error->isVisible());
+
+        url->setText(QStringLiteral("redis://example.com:6380/2"));
+        QVERIFY(dialog.isValid());
+        QVERIFY(!error->isVisible());
+        QVERIFY(ok->isEnabled());
+        QVERIFY(test->isEnabled());
+    }
+
+    void urlAndFieldsStayInStep()
+    {
+        ConnectionDialog dialog;
+        child<QLineEdit>(&dialog, "urlEdit")
+            ->setText(QStringLiteral("rediss://alice:pw@example.com:6380/2"));
+        QCOMPARE(child<QLineEdit>(&dialog, "hostEdit")->text(), QStringLiteral("example.com"));
+        QCOMPARE(child<QSpinBox>(&dialog, "portSpin")->value(), 6380);
+        QCOMPARE(child<QSpinBox>(&dialog, "dbSpin")->value(), 2);
+        QVERIFY(child<QGroupBox>(&dialog, "tlsGroup")->isChecked());
+        QCOMPARE(child<QLineEdit>(&dialog, "usernameEdit")->text(), QStringLiteral("alice"));
+        QCOMPARE(child<QLineEdit>(&dialog, "passwordEdit")->text(), QStringLiteral("pw"));
+        QCOMPARE(child<QLineEdit>(&dialog, "passwordEdit")->echoMode(), QLineEdit::Password);
+
+        // Editing the fields rewrites the URL, without user or password in it.
+        dialog.findChild<QTabWidget *>()->setCurrentIndex(1);
+        child<QSpinBox>(&dialog, "portSpin")->setValue(6381);
+        QCOMPARE(child<QLineEdit>(&dialog, "urlEdit")->text(),
+                 QStringLiteral("rediss://example.com:6381/2"));
+        child<QLineEdit>(&dialog, "hostEdit")->clear();
+        QVERIFY(!dialog.isValid());
+        child<QLineEdit>(&dialog, "hostEdit")->setText(QStringLiteral("db.internal"));
+        QVERIFY(dialog.isValid());
+
+        const RedisOptions options = dialog.options();
+        QCOMPARE(options.transport, RedisOptions::Transport::Tls);
+        QCOMPARE(options.host, QStringLiteral("db.internal"));
+        QCOMPARE(options.port, quint16(6381));
+        QCOMPARE(options.db, 2);
+        QCOMPARE(options.username, QStringLiteral("alice"));
+        QCOMPARE(options.password, QStringLiteral("pw"));
+        QVERIFY(options.tlsVerifyPeer);
+    }
+
+    void setOptionsShowsEveryField()
+    {
+        RedisOptions options;
+        options.host = QStringLiteral("10.0.0.5");
+        options.port = 7000;
+        options.db = 4;
+        options.username = QStringLiteral("bob");
+        options.password = QStringLiteral("secret");
+        options.transport = RedisOptions::Transport::Tls;
+        options.tlsCaFile = QStringLiteral("/tmp/ca.pem");
+        options.tlsVerifyPeer = false;
+        options.connectTimeout = 1500ms;
+        ConnectionDialog dialog;
+        dialog.setOptions(options);
+        const RedisOptions back = dialog.options();
+        QCOMPARE(back.transport, options.transport);
+        QCOMPARE(back.host, options.host);
+        QCOMPARE(back.port, options.port);
+        QCOMPARE(back.db, options.db);
+        QCOMPARE(back.username, options.username);
+        QCOMPARE(back.password, options.password);
+        QCOMPARE(back.tlsCaFile, options.tlsCaFile);
+        QCOMPARE(back.tlsVerifyPeer, options.tlsVerifyPeer);
+        QCOMPARE(back.connectTimeout, options.connectTimeout);
+        QCOMPARE(child<QLineEdit>(&dialog, "urlEdit")->text(),
+                 QStringLiteral("rediss://10.0.0.5:7000/4"));
+    }
+
+    void testReportsTheServersErrorForAWrongPassword()
+    {
+        Test::RedisServerFixture::Config config;
+        config.password = QStringLiteral("right-password");
+        Test::RedisServerFixture server(config);
+        QVERIFY2(server.start(), qPrintable(server.errorString()));
+
+        RedisOptions options = server.options();
+        options.password = QStringLiteral("wrong-password");
+        ConnectionDialog dialog;
+        dialog.setOptions(options);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QSignalSpy finished(&dialog, &ConnectionDialog::testFinished);
+        child<QPushButton>(&dialog, "testConnectionButton")->click();
+        QVERIFY(dialog.isTesting());
+        QCOMPARE(child<QLabel>(&dialog, "testStatus")->text(), ConnectionDialog::tr("Testing…"));
+        QVERIFY(!child<QPushButton>(&dialog, "testConnectionButton")->isEnabled());
+
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, TestTimeoutMs);
+        QCOMPARE(finished.first().at(0).toBool(), false);
+        QVERIFY2(dialog.testResult().contains(QLatin1String("WRONGPASS")),
+                 qPrintable(dialog.testResult()));
+        QVERIFY(child<QPushButton>(&dialog, "testConnectionButton")->isEnabled());
+        saveScreenshot(&dialog, QStringLiteral("connection-wrong-password"));
+
+        // The right password, from the same dialog.
+        child<QLineEdit>(&dialog, "passwordEdit")->setText(QStringLiteral("right-password"));
+        child<QPushButton>(&dialog, "testConnectionButton")->click();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, TestTimeoutMs);
+        QCOMPARE(finished.at(1).at(0).toBool(), true);
+        const QString result = dialog.testResult();
+        QVERIFY2(result.contains(QStringLiteral("Connected to 127.0.0.1:")
+                                 + QString::number(server.port())),
+                 qPrintable(result));
+        QVERIFY2(result.contains(QLatin1String("(Redis ")), qPrintable(result));
+        saveScreenshot(&dialog, QStringLiteral("connection-connected"));
+    }
+
+    void testReportsConnectionRefused()
+    {
+        const quint16 port = closedPort();
+        QVERIFY(port != 0);
+        ConnectionDialog dialog;
+        child<QLineEdit>(&dialog, "urlEdit")
+            ->setText(QStringLiteral("redis://127.0.0.1:%1").arg(port));
+        QSignalSpy finished(&dialog, &ConnectionDialog::testFinished);
+        dialog.testConnection();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, TestTimeoutMs);
+        QCOMPARE(finished.first().at(0).toBool(), false);
+        QVERIFY2(dialog.testResult().contains(QLatin1String("refused"), Qt::CaseInsensitive),
+                 qPrintable(dialog.testResult()));
+    }
+
+    void testDoesNotBlockTheWindow()
+    {
+        Test::RedisServerFixture server;
+        QVERIFY2(server.start(), qPrintable(server.errorString()));
+        ConnectionDialog dialog;
+        dialog.setOptions(server.options());
+        server.pause(); // accepts the connection, never answers
+        QSignalSpy finished(&dialog, &ConnectionDialog::testFinished);
+        dialog.testConnection();
+
+        // The GUI thread keeps running its event loop while the test waits for the server.
+        int ticks = 0;
+        QTimer timer;
+        connect(&timer, &QTimer::timeout, this, [&ticks] { ++ticks; });
+        timer.start(10);
+        QTRY_VERIFY(ticks >= 20);
+        QVERIFY(dialog.isTesting());
+        QCOMPARE(finished.count(), 0);
+
+        server.resume();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, TestTimeoutMs);
+        QVERIFY2(dialog.testResult().contains(QLatin1String("Connected")),
+                 qPrintable(dialog.testResult()));
+    }
+
+    void closingDuringATestIsSafe()
+    {
+        Test::RedisServerFixture server;
+        QVERIFY2(server.start(), qPrintable(server.errorString()));
+        auto dialog = std::make_unique<ConnectionDialog>();
+        dialog->setOptions(server.options());
+        server.pause();
+        dialog->testConnection();
+        QVERIFY(dialog->isTesting());
+        QElapsedTimer clock;
+        clock.start();
+        dialog.reset(); // stops the test thread; must neither hang nor crash
+        QVERIFY2(clock.elapsed() < 2000, qPrintable(QString::number(clock.elapsed())));
+        server.resume();
+    }
+
+    void everyWidgetHasAnAccessibleName()
+    {
+        PreferencesDialog preferences;
+        QCOMPARE(unnamedWidgets(&preferences), QStringList());
+        QVERIFY(!preferences.accessibleName().isEmpty());
+        ConnectionDialog connection;
+        QCOMPARE(unnamedWidgets(&connection), QStringList());
+        QVERIFY(!connection.accessibleName().isEmpty());
+        ShortcutsSheet sheet;
+        QCOMPARE(unnamedWidgets(&sheet), QStringList());
+        QVERIFY(!sheet.accessibleName().isEmpty());
+    }
+
+    // --- Themes and screenshots ------------------------------------------------------------
+
+    void themesSetTheirPalettes()
+    {
+        const QColor systemWindow = QApplication::palette().color(QPalette::Window);
+        Theme::apply(AppSettings::Theme::Dark);
+        QCOMPARE(QApplication::palette().color(QPalette::Window), QColor(0x2b, 0x2b, 0x2b));
+        QCOMPARE(QApplication::palette().color(QPalette::Base), QColor(0x1e, 0x1e, 0x1e));
+        QCOMPARE(QApplication::palette().color(QPalette::Text), QColor(0xe6, 0xe6, 0xe6));
+        QCOMPARE(QApplication::palette().color(QPalette::Highlight), QColor(0x3d, 0x7b, 0xd9));
+        QVERIFY(QApplication::palette().color(QPalette::Disabled, QPalette::Text).lightness()
+                < QApplication::palette().color(QPalette::Active, QPalette::Text).lightness());
+        QCOMPARE(QApplication::style()->name().toLower(), QStringLiteral("fusion"));
+        Theme::apply(AppSettings::Theme::Light);
+        QCOMPARE(QApplication::palette().color(QPalette::Window),
+                 Theme::lightPalette().color(QPalette::Window));
+        QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 200);
+        Theme::apply(AppSettings::Theme::System);
+        QCOMPARE(QApplication::palette().color(QPalette::Window), systemWindow);
+    }
+
+    void screenshots()
+    {
+        AppSettings().setKeysFor(QStringLiteral("search"),
+                                 {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F)});
+        for (const auto &[theme, name] : {std::pair{AppSettings::Theme::Light, "light"},
+                                          std::pair{AppSettings::Theme::Dark, "dark"}}) {
+            Theme::apply(theme);
+            const QString suffix = QLatin1String(name);
+            {
+                PreferencesDialog dialog;
+                dialog.show();
+                QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+                auto *tabs = dialog.findChild<QTabWidget *>();
+                const QStringList pages{QStringLiteral("appearance"), QStringLiteral("messages"),
+                                        QStringLiteral("shortcuts")};
+                for (int i = 0; i < tabs->count(); ++i) {
+                    tabs->setCurrentIndex(i);
+                    if (i == 2) // show the refusal, as users will see it
+                        dialog.setPrimaryKey(QStringLiteral("quit"),
+                                             QKeySequence(Qt::CTRL | Qt::Key_K));
+                    saveScreenshot(&dialog,
+                                   QStringLiteral("preferences-%1-%2").arg(pages.at(i), suffix));
+                }
+            }
+            {
+                ConnectionDialog dialog;
+                RedisOptions options;
+                options.host = QStringLiteral("redis.example.com");
+                options.username = QStringLiteral("alice");
+                options.password = QStringLiteral("secret");
+                dialog.setOptions(options);
+                dialog.show();
+                QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+                saveScreenshot(&dialog, QStringLiteral("connection-%1").arg(suffix));
+                child<QLineEdit>(&dialog, "urlEdit")->setText(QStringLiteral("redis//oops"));
+                child<QGroupBox>(&dialog, "tlsGroup")->setChecked(true);
+                saveScreenshot(&dialog, QStringLiteral("connection-invalid-%1").arg(suffix));
+            }
+            {
+                ShortcutsSheet sheet;
+                sheet.show();
+                QVERIFY(QTest::qWaitForWindowExposed(&sheet));
+                saveScreenshot(&sheet, QStringLiteral("shortcuts-sheet-%1").arg(suffix));
+            }
+        }
+        Theme::apply(AppSettings::Theme::System);
+    }
+
+private:
+    void saveScreenshot(QWidget *widget, const QString &name)
+    {
+        const QString path = screenshotDir() + u'/' + name + QStringLiteral(".png");
+        // Layouts settle through posted events; a screenshot should show the settled state.
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        QVERIFY2(widget->grab().save(path), qPrintable(path));
+    }
+
+    QTemporaryDir m_configDir;
+};
+
+QTEST_MAIN(tst_Dialogs)
+
+#include "tst_Dialogs.moc"

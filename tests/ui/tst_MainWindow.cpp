@@ -1,0 +1,430 @@
+#include "RedisServerFixture.h"
+#include "ThreadedWorker.h"
+
+#include "AppSettings.h"
+#include "ConnectionStatus.h"
+#include "MainWindow.h"
+#include "MessageInput.h"
+#include "MessageLogView.h"
+#include "NoticeBar.h"
+#include "QuickSwitcher.h"
+#include "ShortcutsSheet.h"
+#include "Theme.h"
+
+#include "model/ChannelListModel.h"
+#include "model/ChatSession.h"
+#include "model/MessageLogModel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDir>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QScrollBar>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace Confab;
+using namespace Confab::Test;
+
+namespace {
+
+// One user's whole client: session, settings and window, as the app wires them.
+struct Client
+{
+    Client(const RedisServerFixture &server, const QString &user)
+        : session(ThreadedWorker::configFor(server, user))
+        , window(&session, &settings)
+    {
+        window.resize(1000, 640);
+        window.show();
+        session.start();
+    }
+
+    bool waitReady() { return QTest::qWaitFor([this] { return session.isReady(); }, 20000); }
+
+    void type(const QString &text)
+    {
+        window.input()->setFocus();
+        window.input()->setPlainText(text);
+        QTest::keyClick(window.input(), Qt::Key_Return);
+    }
+
+    bool waitCurrent(const QString &channel)
+    {
+        return QTest::qWaitFor([this, channel] { return window.currentChannel() == channel; }, 20000);
+    }
+
+    bool waitJoined(const QString &channel)
+    {
+        return QTest::qWaitFor([this, channel] { return session.channels()->indexOf(channel) >= 0; }, 20000);
+    }
+
+    QStringList texts(const QString &channel) const
+    {
+        QStringList out;
+        MessageLogModel *log = session.log(channel);
+        for (int row = 0; log && row < log->rowCount(); ++row) {
+            if (log->index(row).data(MessageLogModel::TypeRole).toInt() == int(ChatMessage::Type::Message))
+                out << log->index(row).data(MessageLogModel::TextRole).toString();
+        }
+        return out;
+    }
+
+    int unread(const QString &channel) const
+    {
+        const int row = session.channels()->indexOf(channel);
+        return row < 0 ? -1 : session.channels()->index(row).data(ChannelListModel::UnreadRole).toInt();
+    }
+
+    void press(const QKeySequence &keys)
+    {
+        QApplication::setActiveWindow(&window);
+        QTest::keySequence(&window, keys);
+    }
+
+    AppSettings settings;
+    ChatSession session;
+    MainWindow window;
+};
+
+} // namespace
+
+class tst_MainWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QCoreApplication::setOrganizationName(QStringLiteral("ConfabTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("Confab"));
+        QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+        m_server = std::make_unique<RedisServerFixture>();
+        QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
+    }
+
+    void init()
+    {
+        QSettings(QSettings::defaultFormat(), QSettings::UserScope, QStringLiteral("Confab"), QStringLiteral("Confab")).clear();
+        QVERIFY(m_server->command({"FLUSHALL"}).isOk());
+    }
+
+    void typingJoinCreatesAndOpensTheChannel()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        alice.type(QStringLiteral("/join dev"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("dev")));
+        QVERIFY(alice.window.topicLabel()->text().contains(QStringLiteral("#dev")));
+        QVERIFY(alice.window.windowTitle().contains(QStringLiteral("#dev")));
+        QVERIFY(alice.window.windowTitle().contains(QStringLiteral("Confab 0.1.0")));
+        QCOMPARE(alice.window.logView()->logModel(), alice.session.log(QStringLiteral("dev")));
+        QCOMPARE(m_server->command({"SISMEMBER", "channel:index", "dev"}).toInteger(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(alice.window.status()->connectionText().startsWith(QStringLiteral("Connected")), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(alice.window.status()->subscriptionText(), QStringLiteral("Live"), 20000);
+        QVERIFY(alice.window.status()->channelText().contains(QStringLiteral("#dev")));
+    }
+
+    void sentMessageAppearsInAnotherClientsWindow()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        Client bob(*m_server, QStringLiteral("bob"));
+        QVERIFY(alice.waitReady() && bob.waitReady());
+        alice.type(QStringLiteral("/join lobby"));
+        bob.type(QStringLiteral("/join lobby"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("lobby")) && bob.waitCurrent(QStringLiteral("lobby")));
+        alice.type(QStringLiteral("hello bob"));
+        QTRY_COMPARE_WITH_TIMEOUT(bob.texts(QStringLiteral("lobby")), QStringList{QStringLiteral("hello bob")}, 20000);
+        QCOMPARE(bob.window.logView()->model()->rowCount() > 0, true);
+        // The input is cleared and remembered.
+        QVERIFY(alice.window.input()->toPlainText().isEmpty());
+        QVERIFY(alice.window.input()->history().contains(QStringLiteral("hello bob")));
+    }
+
+    void originalCommandsWork()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        alice.type(QStringLiteral("/join one"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("one")));
+        alice.type(QStringLiteral("/send via send"));
+        QTRY_COMPARE_WITH_TIMEOUT(alice.texts(QStringLiteral("one")), QStringList{QStringLiteral("via send")}, 20000);
+        alice.type(QStringLiteral("/channels"));
+        QTRY_VERIFY_WITH_TIMEOUT(alice.window.noticeBar()->text().contains(QStringLiteral("#one")), 20000);
+        alice.type(QStringLiteral("/me waves"));
+        QTRY_VERIFY_WITH_TIMEOUT(alice.session.log(QStringLiteral("one"))->rowCount() >= 3, 20000);
+        alice.type(QStringLiteral("/topic Testing topics"));
+        QTRY_VERIFY_WITH_TIMEOUT(alice.window.topicLabel()->text().contains(QStringLiteral("Testing topics")), 20000);
+        alice.type(QStringLiteral("/help"));
+        QVERIFY(alice.window.noticeBar()->text().contains(QStringLiteral("/join NAME")));
+        alice.type(QStringLiteral("/leave"));
+        QTRY_COMPARE_WITH_TIMEOUT(alice.session.channels()->indexOf(QStringLiteral("one")), -1, 20000);
+        QTRY_COMPARE(alice.window.currentChannel(), QString());
+    }
+
+    void directMessagesOpenAConversation()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        Client bob(*m_server, QStringLiteral("bob"));
+        QVERIFY(alice.waitReady() && bob.waitReady());
+        bob.type(QStringLiteral("/join lobby"));
+        QVERIFY(bob.waitCurrent(QStringLiteral("lobby")));
+        alice.type(QStringLiteral("/msg bob psst"));
+        const QString dm = ChatSession::directChannel(QStringLiteral("alice"), QStringLiteral("bob"));
+        QVERIFY(alice.waitCurrent(dm));
+        QVERIFY(bob.waitJoined(dm));
+        QTRY_COMPARE_WITH_TIMEOUT(bob.texts(dm), QStringList{QStringLiteral("psst")}, 20000);
+        QCOMPARE(bob.session.displayName(dm), QStringLiteral("alice"));
+        QTRY_COMPARE_WITH_TIMEOUT(bob.unread(dm), 1, 20000);
+        QCOMPARE(m_server->command({"SISMEMBER", "channel:index", dm.toUtf8()}).toInteger(), 0);
+    }
+
+    void unknownCommandsAndBadNamesShowErrors_data()
+    {
+        QTest::addColumn<QString>("typed");
+        QTest::addColumn<QString>("error");
+        QTest::newRow("unknown") << QStringLiteral("/frobnicate now") << QStringLiteral("Unknown command /frobnicate");
+        QTest::newRow("spaces") << QStringLiteral("/join two words") << QStringLiteral("no spaces");
+        QTest::newRow("braces") << QStringLiteral("/join a{b}") << QStringLiteral("\"{\"");
+        QTest::newRow("missing argument") << QStringLiteral("/join") << QStringLiteral("Usage: /join NAME");
+        QTest::newRow("no channel") << QStringLiteral("hello?") << QStringLiteral("Join a channel first");
+    }
+    void unknownCommandsAndBadNamesShowErrors()
+    {
+        QFETCH(QString, typed);
+        QFETCH(QString, error);
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        alice.type(typed);
+        QVERIFY2(alice.window.noticeBar()->text().contains(error), qPrintable(alice.window.noticeBar()->text()));
+        QVERIFY(alice.window.noticeBar()->isError());
+        QCOMPARE(m_server->command({"SCARD", "channel:index"}).toInteger(), 0);
+    }
+
+    void htmlAndScriptsShowLiterally()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        alice.type(QStringLiteral("/join html"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("html")));
+        const QString nasty = QStringLiteral("<b>bold?</b><script>alert(1)</script><img src=x onerror=alert(2)>");
+        alice.type(nasty);
+        QTRY_COMPARE_WITH_TIMEOUT(alice.texts(QStringLiteral("html")), QStringList{nasty}, 20000);
+        MessageLogModel *log = alice.session.log(QStringLiteral("html"));
+        QVERIFY(log->index(log->rowCount() - 1).data(Qt::DisplayRole).toString().contains(QStringLiteral("<script>")));
+    }
+
+    void everyShortcutSwitchesChannels()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        for (const char *name : {"alpha", "bravo", "charlie", "delta"}) {
+            alice.type(QStringLiteral("/join ") + QLatin1String(name));
+            QVERIFY(alice.waitCurrent(QLatin1String(name)));
+        }
+        auto go = [&](const QKeySequence &keys, const char *expected) {
+            alice.press(keys);
+            return alice.waitCurrent(QLatin1String(expected));
+        };
+        QVERIFY(go(QKeySequence(Qt::ALT | Qt::Key_Up), "charlie"));
+        QVERIFY(go(QKeySequence(Qt::ALT | Qt::Key_Down), "delta"));
+        QVERIFY(go(QKeySequence(Qt::ALT | Qt::Key_Down), "alpha")); // wraps around
+        QVERIFY(go(QKeySequence(Qt::CTRL | Qt::Key_PageDown), "bravo"));
+        QVERIFY(go(QKeySequence(Qt::CTRL | Qt::Key_PageUp), "alpha"));
+        QVERIFY(go(QKeySequence(Qt::CTRL | Qt::Key_Tab), "bravo"));
+        QVERIFY(go(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backtab), "alpha"));
+        QVERIFY(go(QKeySequence(Qt::ALT | Qt::Key_3), "charlie"));
+        QVERIFY(go(QKeySequence(Qt::CTRL | Qt::Key_4), "delta"));
+        QVERIFY(go(QKeySequence(Qt::CTRL | Qt::Key_1), "alpha"));
+
+        // Unread: bob writes in bravo and delta while alice reads alpha.
+        ThreadedWorker bob(ThreadedWorker::configFor(*m_server, QStringLiteral("bob")));
+        QVERIFY(bob.waitForReady());
+        bob.run([w = bob.worker()] {
+            w->sendMessage(QStringLiteral("bravo"), QStringLiteral("b1"));
+            w->sendMessage(QStringLiteral("delta"), QStringLiteral("d1"));
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(alice.unread(QStringLiteral("bravo")) == 1 && alice.unread(QStringLiteral("delta")) == 1, 20000);
+        QVERIFY(go(QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_Down), "bravo"));
+        QCOMPARE(alice.unread(QStringLiteral("bravo")), 0);
+        QVERIFY(go(QKeySequence(Qt::ALT | Qt::Key_A), "delta"));
+        bob.run([w = bob.worker()] { w->sendMessage(QStringLiteral("alpha"), QStringLiteral("a1")); });
+        QTRY_COMPARE_WITH_TIMEOUT(alice.unread(QStringLiteral("alpha")), 1, 20000);
+        QVERIFY(go(QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_Up), "alpha"));
+
+        // Esc marks the current channel read, even while the window was inactive.
+        alice.session.setWindowActive(false);
+        bob.run([w = bob.worker()] { w->sendMessage(QStringLiteral("alpha"), QStringLiteral("a2")); });
+        QTRY_COMPARE_WITH_TIMEOUT(alice.unread(QStringLiteral("alpha")), 1, 20000);
+        alice.press(QKeySequence(Qt::Key_Escape));
+        QCOMPARE(alice.unread(QStringLiteral("alpha")), 0);
+
+        // F1 and Ctrl+/ show the sheet; Ctrl+K the switcher.
+        alice.press(QKeySequence(Qt::Key_F1));
+        QTRY_VERIFY(alice.window.findChild<ShortcutsSheet *>());
+        delete alice.window.findChild<ShortcutsSheet *>();
+        alice.press(QKeySequence(Qt::CTRL | Qt::Key_Slash));
+        QTRY_VERIFY(alice.window.findChild<ShortcutsSheet *>());
+        delete alice.window.findChild<ShortcutsSheet *>();
+    }
+
+    void rebindingAShortcutTakesEffect()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        for (const char *name : {"one", "two"}) {
+            alice.type(QStringLiteral("/join ") + QLatin1String(name));
+            QVERIFY(alice.waitCurrent(QLatin1String(name)));
+        }
+        alice.settings.setKeysFor(QStringLiteral("nextChannel"), {QKeySequence(Qt::CTRL | Qt::Key_J)});
+        alice.window.applySettings();
+        QCOMPARE(alice.window.action(QStringLiteral("nextChannel"))->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_J));
+        alice.press(QKeySequence(Qt::CTRL | Qt::Key_J));
+        QVERIFY(alice.waitCurrent(QStringLiteral("one")));
+    }
+
+    void quickSwitcherFiltersAndOpens()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        for (const char *name : {"general", "random", "release-planning"}) {
+            alice.type(QStringLiteral("/join ") + QLatin1String(name));
+            QVERIFY(alice.waitCurrent(QLatin1String(name)));
+        }
+        alice.press(QKeySequence(Qt::CTRL | Qt::Key_K));
+        QuickSwitcher *switcher = nullptr;
+        QTRY_VERIFY((switcher = alice.window.findChild<QuickSwitcher *>()));
+        QLineEdit *filter = switcher->findChild<QLineEdit *>();
+        QVERIFY(filter);
+        QTest::keyClicks(filter, QStringLiteral("gnrl"));
+        QTRY_COMPARE(switcher->currentName(), QStringLiteral("general"));
+        QTest::keyClick(filter, Qt::Key_Return);
+        QVERIFY(alice.waitCurrent(QStringLiteral("general")));
+    }
+
+    void unreadCountsRiseAndClear()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        alice.type(QStringLiteral("/join quiet"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("quiet")));
+        alice.type(QStringLiteral("/join busy"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("busy")));
+        alice.type(QStringLiteral("/join quiet"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("quiet")));
+        ThreadedWorker bob(ThreadedWorker::configFor(*m_server, QStringLiteral("bob")));
+        QVERIFY(bob.waitForReady());
+        bob.run([w = bob.worker()] {
+            for (int i = 0; i < 3; ++i)
+                w->sendMessage(QStringLiteral("busy"), QStringLiteral("msg %1").arg(i));
+            w->sendMessage(QStringLiteral("busy"), QStringLiteral("hey alice, look"));
+        });
+        QTRY_COMPARE_WITH_TIMEOUT(alice.unread(QStringLiteral("busy")), 4, 20000);
+        const int row = alice.session.channels()->indexOf(QStringLiteral("busy"));
+        QVERIFY(alice.session.channels()->index(row).data(ChannelListModel::MentionRole).toBool());
+        QVERIFY(alice.window.windowTitle().startsWith(QStringLiteral("(4)")));
+        alice.window.openChannel(QStringLiteral("busy"));
+        QCOMPARE(alice.unread(QStringLiteral("busy")), 0);
+        QCOMPARE(alice.session.channels()->totalUnread(), 0);
+    }
+
+    void scrollingToTheTopPagesInOlderHistory()
+    {
+        m_server->command({"EVAL",
+                           "for i = 0, 1999 do redis.call('XADD', KEYS[1], '*', 'v', '1', 'type', 'msg', 'from', 'filler', "
+                           "'text', 'line ' .. i, 'cid', 'f' .. i) end return 1",
+                           "1", "channel:{history}:log"});
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        alice.type(QStringLiteral("/join history"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("history")));
+        MessageLogModel *log = alice.session.log(QStringLiteral("history"));
+        QTRY_VERIFY_WITH_TIMEOUT(log->rowCount() >= 100, 20000);
+        const int before = log->rowCount();
+        QScrollBar *bar = alice.window.logView()->verticalScrollBar();
+        QTRY_VERIFY(bar->maximum() > 0);
+        bar->setValue(bar->minimum());
+        QTRY_VERIFY_WITH_TIMEOUT(log->rowCount() > before, 20000);
+        // The rows that were on screen are still there, below the page that came in.
+        QVERIFY(bar->value() > bar->minimum());
+    }
+
+    void settingsPersist()
+    {
+        {
+            Client alice(*m_server, QStringLiteral("alice"));
+            alice.settings.setTimestampFormat(QStringLiteral("hh:mm AP"));
+            alice.window.resize(870, 610);
+            alice.window.close();
+        }
+        AppSettings settings;
+        QCOMPARE(settings.timestampFormat(), QStringLiteral("hh:mm AP"));
+        QVERIFY(!settings.windowGeometry().isEmpty());
+        Client again(*m_server, QStringLiteral("alice"));
+        QCOMPARE(again.window.size(), QSize(1000, 640)); // Client resizes; geometry restore happened before
+        QVERIFY(!again.settings.installSecret().isEmpty());
+    }
+
+    void screenshots()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        ThreadedWorker bob(ThreadedWorker::configFor(*m_server, QStringLiteral("bob")));
+        ThreadedWorker carol(ThreadedWorker::configFor(*m_server, QStringLiteral("carol")));
+        QVERIFY(alice.waitReady() && bob.waitForReady() && carol.waitForReady());
+        for (const char *name : {"design", "random", "releases"}) {
+            alice.type(QStringLiteral("/join ") + QLatin1String(name));
+            QVERIFY(alice.waitCurrent(QLatin1String(name)));
+        }
+        alice.type(QStringLiteral("/join general"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("general")));
+        alice.type(QStringLiteral("/topic Team chat — be kind, ship often"));
+        for (ThreadedWorker *w : {&bob, &carol}) {
+            w->run([worker = w->worker()] { worker->joinChannel(QStringLiteral("general")); });
+            QVERIFY(w->waitForJoined(QStringLiteral("general")));
+        }
+        const QList<std::pair<ThreadedWorker *, QString>> script{
+            {&bob, QStringLiteral("Morning! Did the 0.1 build go out?")},
+            {&carol, QStringLiteral("It did, the packages are on https://example.org/confab/releases (checksums in the notes).")},
+            {&bob, QStringLiteral("Nice. alice, can you look at the reconnect logic when you have a minute?")},
+        };
+        for (const auto &[who, text] : script)
+            who->run([w = who->worker(), text] { w->sendMessage(QStringLiteral("general"), text); });
+        QTRY_COMPARE_WITH_TIMEOUT(alice.texts(QStringLiteral("general")).size(), 3, 20000);
+        alice.type(QStringLiteral("Sure — I'll take it after lunch. The backoff tops out at ten seconds, with jitter, so a restart "
+                                  "of the server does not stampede every client at once."));
+        alice.type(QStringLiteral("/me grabs a coffee"));
+        carol.run([w = carol.worker()] {
+            w->sendMessage(QStringLiteral("general"), QStringLiteral("<b>tags</b> stay as typed"));
+            w->sendMessage(QStringLiteral("random"), QStringLiteral("anyone up for lunch?"));
+            w->sendMessage(QStringLiteral("releases"), QStringLiteral("0.1.1 is tagged"));
+        });
+        // Another program's malformed entry, added and announced atomically (PROTOCOL.md).
+        m_server->command({"EVAL", "redis.call('XADD', KEYS[1], '*', 'type', 'msg', 'text', ARGV[1]) "
+                                   "return redis.call('PUBLISH', ARGV[2], 'new')",
+                           "1", "channel:{general}:log", "written by a script \xff", "channel:{general}"});
+        QTRY_COMPARE_WITH_TIMEOUT(alice.texts(QStringLiteral("general")).size(), 6, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(alice.unread(QStringLiteral("releases")) == 1, 20000);
+
+        const QString dir = qEnvironmentVariable("CONFAB_SCREENSHOT_DIR", QDir::currentPath());
+        alice.window.resize(1100, 700);
+        for (const auto &[theme, file] : {std::pair{AppSettings::Theme::Light, "mainwindow-light.png"},
+                                          std::pair{AppSettings::Theme::Dark, "mainwindow-dark.png"}}) {
+            alice.settings.setTheme(theme);
+            alice.window.applySettings();
+            QApplication::processEvents();
+            const QString path = QDir(dir).filePath(QLatin1String(file));
+            QVERIFY(alice.window.grab().save(path));
+            qInfo("screenshot: %s", qPrintable(path));
+        }
+    }
+
+private:
+    std::unique_ptr<RedisServerFixture> m_server;
+};
+
+QTEST_MAIN(tst_MainWindow)
+#include "tst_MainWindow.moc"

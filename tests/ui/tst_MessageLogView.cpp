@@ -1,0 +1,890 @@
+#include "AuthorColors.h"
+#include "ColorContrast.h"
+#include "LinkFinder.h"
+#include "MessageDelegate.h"
+#include "MessageLogView.h"
+
+#include "model/MessageLogModel.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QLocale>
+#include <QMenu>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QScrollBar>
+#include <QSignalSpy>
+#include <QStyle>
+#include <QStyleFactory>
+#include <QTest>
+#include <QToolButton>
+
+using namespace Confab;
+
+namespace {
+
+const QString Channel = QStringLiteral("dev");
+
+// Today 09:00 local time: ids in the tests are minutes after it.
+quint64 morning()
+{
+    return quint64(QDateTime(QDate::currentDate(), QTime(9, 0)).toMSecsSinceEpoch());
+}
+
+ChatMessage message(quint64 ms, const QString &from, const QString &text,
+                    ChatMessage::Type type = ChatMessage::Type::Message)
+{
+    ChatMessage m;
+    m.id = StreamId{ms, 0};
+    m.channel = Channel;
+    m.from = from;
+    m.text = text;
+    m.type = type;
+    return m;
+}
+
+// `count` messages a second apart starting at `first`, alternating authors so that rows are
+// not grouped. Some are long enough to wrap, some of those in unusually wide or narrow
+// letters, so that a height estimated from the length is off.
+ChatMessageList conversation(quint64 first, int count)
+{
+    static const QStringList authors = {QStringLiteral("alice"), QStringLiteral("bob"),
+                                        QStringLiteral("carol")};
+    ChatMessageList list;
+    for (int i = 0; i < count; ++i) {
+        QString text = QStringLiteral("message number %1").arg(i);
+        if (i % 7 == 3)
+            text += QStringLiteral(" that goes on").repeated(30);
+        else if (i % 11 == 5)
+            text += QStringLiteral(" WMWMWMWM").repeated(20);
+        else if (i % 13 == 6)
+            text += QStringLiteral(" il").repeated(100);
+        list.append(message(first + quint64(i) * 1000, authors.at(i % 3), text));
+    }
+    return list;
+}
+
+QPalette lightPalette()
+{
+    const std::unique_ptr<QStyle> fusion(QStyleFactory::create(QStringLiteral("Fusion")));
+    return fusion->standardPalette();
+}
+
+QPalette darkPalette()
+{
+    QPalette p = lightPalette();
+    const QColor window(0x2b, 0x2b, 0x2b);
+    const QColor base(0x1e, 0x1e, 0x1e);
+    const QColor text(0xe6, 0xe6, 0xe6);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, window);
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, window);
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::ToolTipBase, window);
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::PlaceholderText, QColor(0x8c, 0x8c, 0x8c));
+    p.setColor(QPalette::Highlight, QColor(0x2f, 0x6f, 0xd0));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::Link, QColor(0x5a, 0xa9, 0xff));
+    p.setColor(QPalette::BrightText, Qt::red);
+    p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x7a, 0x7a, 0x7a));
+    p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x7a, 0x7a, 0x7a));
+    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x7a, 0x7a, 0x7a));
+    return p;
+}
+
+QString clockOf(quint64 ms)
+{
+    return QLocale().toString(QDateTime::fromMSecsSinceEpoch(qint64(ms)), QStringLiteral("HH:mm"));
+}
+
+} // namespace
+
+class tst_MessageLogView : public QObject
+{
+    Q_OBJECT
+
+    // A shown view of `model`, laid out and at rest.
+    std::unique_ptr<MessageLogView> showView(MessageLogModel *model, QSize size = QSize(500, 300))
+    {
+        auto view = std::make_unique<MessageLogView>();
+        view->setOpenLinks(false);
+        view->resize(size);
+        view->setLogModel(model);
+        view->show();
+        if (!QTest::qWaitForWindowExposed(view.get()))
+            return nullptr;
+        view->grab(); // paints once, as a real window would
+        return view;
+    }
+
+    static bool atBottom(const MessageLogView &view)
+    {
+        // visualRect() runs a layout still pending after a model change; the scroll range is
+        // only current after it.
+        view.visualRect(view.model()->index(0, 0));
+        const QScrollBar *bar = view.verticalScrollBar();
+        return bar->value() == bar->maximum();
+    }
+
+    // Scrolls as a reader would: through the scroll bar, not by re-laying out.
+    static void scrollTo(MessageLogView &view, int value)
+    {
+        view.verticalScrollBar()->setValue(value);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QApplication::setStyle(QStringLiteral("Fusion"));
+        QApplication::setPalette(lightPalette());
+    }
+
+    void init()
+    {
+        // The row cache recovers from losing step with the model, but must never need to.
+        QTest::failOnWarning(QRegularExpression(QStringLiteral("out of step")));
+    }
+
+    void cleanup() { QApplication::setPalette(lightPalette()); }
+
+    // --- text ------------------------------------------------------------------------------
+
+    void markupIsShownLiterally()
+    {
+        MessageLogModel model(Channel);
+        const QString html = QStringLiteral("<b>x</b> &amp; <a href=\"https://evil\">y</a>");
+        model.appendMessages({message(morning(), QStringLiteral("alice"), html)});
+        auto view = showView(&model);
+        QVERIFY(view);
+        const QModelIndex index = view->model()->index(0, 0);
+        QCOMPARE(view->messageDelegate()->layoutText(index), html);
+        QVERIFY(index.data(Qt::DisplayRole).toString().contains(QStringLiteral("<b>")));
+        // Nothing in the markup makes a link: only the URL in the (literal) text is one, and
+        // the quote after it ends it.
+        const QList<QRect> links =
+            view->messageDelegate()->linkRects(index, view->visualRect(index));
+        QCOMPARE(links.size(), 1);
+        QCOMPARE(view->linkAt(links.first().center()), QUrl(QStringLiteral("https://evil")));
+    }
+
+    void linkFinderFindsWebLinks_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QStringList>("urls");
+
+        const auto urls = [](std::initializer_list<const char *> list) {
+            QStringList result;
+            for (const char *url : list)
+                result.append(QString::fromUtf8(url));
+            return result;
+        };
+        QTest::newRow("sentence end")
+            << QStringLiteral("see https://example.com/a.") << urls({"https://example.com/a"});
+        QTest::newRow("comma and bang") << QStringLiteral("a http://x.org, b https://y.org/p?q=1!")
+                                        << urls({"http://x.org", "https://y.org/p?q=1"});
+        QTest::newRow("in parentheses")
+            << QStringLiteral("(see https://x.org/docs).") << urls({"https://x.org/docs"});
+        QTest::newRow("balanced parentheses")
+            << QStringLiteral("(https://en.wikipedia.org/wiki/C_(language))")
+            << urls({"https://en.wikipedia.org/wiki/C_(language)"});
+        QTest::newRow("markdown") << QStringLiteral("[docs](https://x.org/y)")
+                                  << urls({"https://x.org/y"});
+        QTest::newRow("angle brackets")
+            << QStringLiteral("<https://x.org/a>") << urls({"https://x.org/a"});
+        QTest::newRow("quoted") << QStringLiteral("'https://x.org/it'")
+                                << urls({"https://x.org/it"});
+        QTest::newRow("upper case")
+            << QStringLiteral("HTTPS://EXAMPLE.COM/Path") << urls({"https://example.com/Path"});
+        QTest::newRow("query and fragment")
+            << QStringLiteral("go https://ci.example.com/b?branch=main&n=2#log now")
+            << urls({"https://ci.example.com/b?branch=main&n=2#log"});
+        QTest::newRow("other schemes")
+            << QStringLiteral("ftp://x.org javascript:alert(1) file:///etc/passwd mailto:a@b.c")
+            << QStringList();
+        QTest::newRow("glued to a word") << QStringLiteral("xhttp://x.org") << QStringList();
+        QTest::newRow("no host") << QStringLiteral("https:// and http://") << QStringList();
+        QTest::newRow("plain text") << QStringLiteral("no links here.") << QStringList();
+    }
+
+    void linkFinderFindsWebLinks()
+    {
+        QFETCH(QString, text);
+        QFETCH(QStringList, urls);
+        QStringList found;
+        for (const LinkFinder::Link &link : LinkFinder::find(text)) {
+            found.append(link.url.toString());
+            // The range covers exactly the URL's text.
+            QCOMPARE(QUrl(text.mid(link.start, link.length)).toString(), link.url.toString());
+        }
+        QCOMPARE(found, urls);
+    }
+
+    void linkFinderGivesTextRanges()
+    {
+        const QList<LinkFinder::Link> links =
+            LinkFinder::find(QStringLiteral("see https://example.com/a. or (http://b.org)"));
+        QCOMPARE(links.size(), 2);
+        QCOMPARE(links.at(0).start, 4);
+        QCOMPARE(links.at(0).length, 21);
+        QCOMPARE(links.at(1).start, 31);
+        QCOMPARE(links.at(1).length, 12);
+    }
+
+    void clickingALinkEmitsLinkActivated()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages(
+            {message(morning(), QStringLiteral("alice"),
+                     QStringLiteral("the build is at https://ci.example.com/b/42, have a look"))});
+        auto view = showView(&model);
+        QVERIFY(view);
+        QSignalSpy activated(view.get(), &MessageLogView::linkActivated);
+        const QModelIndex index = view->model()->index(0, 0);
+        const QList<QRect> links =
+            view->messageDelegate()->linkRects(index, view->visualRect(index));
+        QCOMPARE(links.size(), 1);
+        QVERIFY(view->viewport()->rect().contains(links.first()));
+        QCOMPARE(view->linkAt(links.first().center()),
+                 QUrl(QStringLiteral("https://ci.example.com/b/42")));
+
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, links.first().center());
+        QCOMPARE(activated.size(), 1);
+        QCOMPARE(activated.first().first().toUrl(),
+                 QUrl(QStringLiteral("https://ci.example.com/b/42")));
+        // A click on a link opens it; it does not select the message.
+        QVERIFY(!view->selectionModel()->hasSelection());
+    }
+
+    void theCursorBecomesAHandOverLinks()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages({message(morning(), QStringLiteral("alice"),
+                                      QStringLiteral("see https://example.com/x please"))});
+        auto view = showView(&model);
+        QVERIFY(view);
+        const QModelIndex index = view->model()->index(0, 0);
+        const QRect link =
+            view->messageDelegate()->linkRects(index, view->visualRect(index)).first();
+        QTest::mouseMove(view->viewport(), link.center());
+        QTRY_COMPARE(view->viewport()->cursor().shape(), Qt::PointingHandCursor);
+        QTest::mouseMove(view->viewport(), QPoint(link.right() + 60, link.center().y()));
+        QTRY_COMPARE(view->viewport()->cursor().shape(), Qt::ArrowCursor);
+    }
+
+    void clickingBesideALinkSelectsTheMessage()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages({message(morning(), QStringLiteral("alice"),
+                                      QStringLiteral("see https://example.com/x please"))});
+        auto view = showView(&model);
+        QVERIFY(view);
+        QSignalSpy activated(view.get(), &MessageLogView::linkActivated);
+        const QModelIndex index = view->model()->index(0, 0);
+        const QRect link =
+            view->messageDelegate()->linkRects(index, view->visualRect(index)).first();
+        const QPoint beside(link.right() + 40, link.center().y());
+        QVERIFY(view->linkAt(beside).isEmpty());
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, beside);
+        QCOMPARE(activated.size(), 0);
+        QVERIFY(view->selectionModel()->isSelected(index));
+    }
+
+    // --- following the bottom, holding still ---------------------------------------------
+
+    void staysAtTheBottomWhileMessagesArrive()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages(conversation(morning(), 50));
+        auto view = showView(&model);
+        QVERIFY(view);
+        QTRY_VERIFY(atBottom(*view));
+        QVERIFY(view->verticalScrollBar()->maximum() > 0);
+        for (int batch = 0; batch < 5; ++batch) {
+            model.appendMessages(conversation(morning() + 100000 + quint64(batch) * 10000, 4));
+            QTRY_VERIFY(atBottom(*view));
+        }
+        const QModelIndex last = view->model()->index(model.rowCount() - 1, 0);
+        QVERIFY(view->viewport()->rect().contains(view->visualRect(last)));
+        QVERIFY(view->isPinnedToBottom());
+        QVERIFY(view->newMessagesButton()->isHidden());
+        QCOMPARE(view->newMessageCount(), 0);
+    }
+
+    void messagesArrivingWhileScrolledUpDoNotMoveTheText()
+    {
+        MessageLogModel model(Channel);
+        // Full: every append also trims as many rows at the top, above what is read.
+        model.setMaxRows(200);
+        model.appendMessages(conversation(morning(), 200));
+        auto view = showView(&model);
+        QVERIFY(view);
+        scrollTo(*view, view->verticalScrollBar()->maximum() / 2);
+        QVERIFY(!view->isPinnedToBottom());
+        const QPersistentModelIndex top = view->indexAt(QPoint(10, 0));
+        QVERIFY(top.isValid());
+        const int y = view->visualRect(top).top();
+
+        model.appendMessages(conversation(morning() + 500000, 3));
+        QCOMPARE(view->visualRect(top).top(), y);
+        model.appendMessages(conversation(morning() + 600000, 4));
+        QCOMPARE(view->visualRect(top).top(), y);
+        view->grab();
+        QCOMPARE(view->visualRect(top).top(), y);
+        QCOMPARE(view->indexAt(QPoint(10, 0)), QModelIndex(top));
+
+        QVERIFY(!view->isPinnedToBottom());
+        QCOMPARE(view->newMessageCount(), 7);
+        QVERIFY(view->newMessagesButton()->isVisible());
+        QVERIFY(view->newMessagesButton()->text().contains(QStringLiteral("7 new messages")));
+    }
+
+    void selectingWithTheMouseHoldsTheLogStill()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages(conversation(morning(), 100));
+        auto view = showView(&model);
+        QVERIFY(view);
+        QTRY_VERIFY(atBottom(*view));
+        const QPoint onText(view->viewport()->width() / 2, view->viewport()->height() / 2);
+        const QPersistentModelIndex pressed = view->indexAt(onText);
+        const int y = view->visualRect(pressed).top();
+        QTest::mousePress(view->viewport(), Qt::LeftButton, {}, onText);
+
+        model.appendMessages(conversation(morning() + 500000, 5));
+        QCOMPARE(view->visualRect(pressed).top(), y); // the text under the mouse stays put
+        QVERIFY(!atBottom(*view));
+
+        QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, onText);
+        QTRY_VERIFY(atBottom(*view)); // and then catches up
+        QVERIFY(view->isPinnedToBottom());
+        QVERIFY(view->selectionModel()->isSelected(pressed));
+    }
+
+    void newMessagesButtonJumpsToTheBottom()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages(conversation(morning(), 100));
+        auto view = showView(&model);
+        QVERIFY(view);
+        scrollTo(*view, 0);
+        model.appendMessages(conversation(morning() + 500000, 1));
+        QToolButton *button = view->newMessagesButton();
+        QVERIFY(button->isVisible());
+        QCOMPARE(button->text(), QStringLiteral("1 new message ↓"));
+
+        QTest::mouseClick(button, Qt::LeftButton);
+        QTRY_VERIFY(atBottom(*view));
+        QVERIFY(view->isPinnedToBottom());
+        QVERIFY(button->isHidden());
+        QCOMPARE(view->newMessageCount(), 0);
+        // And it follows again.
+        model.appendMessages(conversation(morning() + 600000, 2));
+        QTRY_VERIFY(atBottom(*view));
+        QVERIFY(button->isHidden());
+    }
+
+    void scrollingBackToTheBottomHidesTheButton()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages(conversation(morning(), 100));
+        auto view = showView(&model);
+        QVERIFY(view);
+        scrollTo(*view, 0);
+        model.appendMessages(conversation(morning() + 500000, 2));
+        QVERIFY(view->newMessagesButton()->isVisible());
+        view->visualRect(view->model()->index(0, 0)); // runs the pending layout
+        scrollTo(*view, view->verticalScrollBar()->maximum());
+        QVERIFY(view->isPinnedToBottom());
+        QVERIFY(view->newMessagesButton()->isHidden());
+    }
+
+    // --- history -----------------------------------------------------------------------
+
+    void stayingAtTheBottomAsksForNoHistory()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages(conversation(morning(), 200));
+        QVERIFY(model.canFetchMore(QModelIndex()));
+        QSignalSpy requests(&model, &MessageLogModel::olderHistoryRequested);
+        auto view = showView(&model);
+        QVERIFY(view);
+        QTRY_VERIFY(atBottom(*view));
+        for (int i = 0; i < 5; ++i)
+            QCoreApplication::processEvents();
+        model.appendMessages(conversation(morning() + 500000, 3));
+        QTRY_VERIFY(atBottom(*view));
+        for (int i = 0; i < 5; ++i)
+            QCoreApplication::processEvents();
+        // Qt's own fetchMore() (on showing the last row) would have asked by now.
+        QCOMPARE(requests.size(), 0);
+    }
+
+    void scrollingToTheTopAsksForOlderHistory()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages(conversation(morning(), 200));
+        QSignalSpy requests(&model, &MessageLogModel::olderHistoryRequested);
+        auto view = showView(&model);
+        QVERIFY(view);
+        scrollTo(*view, 0);
+        QTRY_COMPARE(requests.size(), 1);
+        QCOMPARE(requests.first().at(0).toString(), Channel);
+        QCOMPARE(requests.first().at(1).value<StreamId>(), model.firstId());
+    }
+
+    void olderHistoryKeepsTheTopRowInPlace()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages(conversation(morning() + 1000000, 200));
+        QSignalSpy requests(&model, &MessageLogModel::olderHistoryRequested);
+        auto view = showView(&model);
+        QVERIFY(view);
+        // Into the top fifth, not quite at the top.
+        scrollTo(*view, view->verticalScrollBar()->maximum() / 8);
+        QTRY_COMPARE(requests.size(), 1);
+        const QPersistentModelIndex top = view->indexAt(QPoint(10, 0));
+        QVERIFY(top.isValid());
+        const int y = view->visualRect(top).top();
+        const int value = view->verticalScrollBar()->value();
+
+        model.prependHistory(conversation(morning(), 100), false);
+        QCOMPARE(view->visualRect(top).top(), y);
+        view->grab();
+        QCOMPARE(view->visualRect(top).top(), y);
+        QCOMPARE(view->indexAt(QPoint(10, 0)), QModelIndex(top));
+        QVERIFY(view->verticalScrollBar()->value() > value);
+        QVERIFY(!view->isPinnedToBottom());
+        QVERIFY(view->newMessagesButton()->isHidden()); // history is not news
+    }
+
+    // --- many rows -----------------------------------------------------------------------
+
+    void tenThousandRowsOpenWithoutLayingOutEveryRow()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages(conversation(morning() - 20000000, 10000));
+        QCOMPARE(model.rowCount(), 10000);
+        auto view = std::make_unique<MessageLogView>();
+        view->resize(900, 600);
+        QElapsedTimer timer;
+        timer.start();
+        view->setLogModel(&model);
+        view->show();
+        QVERIFY(QTest::qWaitForWindowExposed(view.get()));
+        const QImage shot = view->grab().toImage();
+        const qint64 openMs = timer.elapsed();
+        QVERIFY(!shot.isNull());
+        const int built = view->messageDelegate()->layoutsBuilt();
+        qInfo("10000 rows: opened and painted in %lld ms, %d text layouts built", openMs, built);
+        QVERIFY2(built < 300, qPrintable(QStringLiteral("%1 layouts built").arg(built)));
+        QVERIFY(view->isPinnedToBottom());
+        const QModelIndex last = view->model()->index(9999, 0);
+        QVERIFY(view->viewport()->rect().contains(view->visualRect(last)));
+
+        // A batch arriving at a full log: one row trimmed at the top, one appended.
+        timer.restart();
+        model.appendMessages(
+            {message(morning() + 100000000, QStringLiteral("bob"), QStringLiteral("new"))});
+        QVERIFY(atBottom(*view));
+        view->grab();
+        qInfo("one more message at 10000 rows: laid out and painted in %lld ms", timer.elapsed());
+
+        // Jumping into the middle lays out only what comes into view there.
+        const int before = view->messageDelegate()->layoutsBuilt();
+        scrollTo(*view, view->verticalScrollBar()->maximum() / 2);
+        view->grab();
+        QVERIFY(view->messageDelegate()->layoutsBuilt() - before < 300);
+        QVERIFY(view->messageDelegate()->cachedLayoutCount() <= MessageDelegate::LayoutCacheSize);
+    }
+
+    void rowsOnScreenTileWithoutGapsOrOverlaps()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages(conversation(morning() - 20000000, 3000));
+        auto view = showView(&model, QSize(600, 500));
+        QVERIFY(view);
+        for (const int value : {view->verticalScrollBar()->maximum() / 3, 0,
+                                view->verticalScrollBar()->maximum() * 2 / 3}) {
+            scrollTo(*view, value);
+            view->grab();
+            const int first = view->indexAt(QPoint(10, 0)).row();
+            const int last = view->indexAt(QPoint(10, view->viewport()->height() - 1)).row();
+            QVERIFY(first >= 0 && last > first);
+            for (int row = first; row < last; ++row) {
+                const QRect a = view->visualRect(view->model()->index(row, 0));
+                const QRect b = view->visualRect(view->model()->index(row + 1, 0));
+                QCOMPARE(a.bottom() + 1, b.top());
+            }
+        }
+    }
+
+    void aLargerFontMakesRowsTaller()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages(conversation(morning(), 20));
+        auto view = showView(&model);
+        QVERIFY(view);
+        const QModelIndex index = view->model()->index(10, 0);
+        const int before = view->visualRect(index).height();
+        QFont font = view->font();
+        font.setPointSizeF(font.pointSizeF() * 2);
+        view->setFont(font);
+        QTRY_VERIFY(view->visualRect(index).height() > before * 3 / 2);
+    }
+
+    void narrowingTheViewRewrapsRows()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages(
+            {message(morning(), QStringLiteral("alice"), QStringLiteral("words ").repeated(40))});
+        auto view = showView(&model, QSize(900, 300));
+        QVERIFY(view);
+        const QModelIndex index = view->model()->index(0, 0);
+        const int wide = view->visualRect(index).height();
+        view->resize(350, 300);
+        QTRY_VERIFY(view->visualRect(index).height() > wide);
+    }
+
+    // --- grouping and separators -----------------------------------------------------------
+
+    void consecutiveMessagesOfOneAuthorAreGrouped()
+    {
+        MessageLogModel model(Channel);
+        const quint64 t = morning();
+        const quint64 minute = 60000;
+        model.appendMessages({
+            message(t, QStringLiteral("bob"), QStringLiteral("first")),
+            message(t + minute, QStringLiteral("alice"), QStringLiteral("one")),
+            message(t + 2 * minute, QStringLiteral("alice"), QStringLiteral("two")),
+            message(t + 10 * minute, QStringLiteral("alice"), QStringLiteral("later")),
+            message(t + 11 * minute, QStringLiteral("bob"), QStringLiteral("other")),
+        });
+        auto view = showView(&model);
+        QVERIFY(view);
+        const auto height = [&](int row) {
+            return view->visualRect(view->model()->index(row, 0)).height();
+        };
+        QVERIFY(height(2) < height(1)); // grouped under alice's name
+        QCOMPARE(height(3), height(1)); // five minutes later: a new group
+        QCOMPARE(height(4), height(1)); // another author
+    }
+
+    void groupingFollowsHistoryPagedInAbove()
+    {
+        MessageLogModel model(Channel);
+        const quint64 t = morning();
+        model.appendMessages({message(t, QStringLiteral("alice"), QStringLiteral("second")),
+                              message(t + 1000, QStringLiteral("bob"), QStringLiteral("third"))});
+        auto view = showView(&model);
+        QVERIFY(view);
+        const QPersistentModelIndex second = view->model()->index(0, 0);
+        const QPersistentModelIndex third = view->model()->index(1, 0);
+        const int opening = view->visualRect(second).height(); // day separator and name
+        const int groupStart = view->visualRect(third).height();
+        QVERIFY(opening > groupStart);
+
+        // alice's first message arrives from history: hers below now only continues it.
+        model.prependHistory({message(t - 60000, QStringLiteral("alice"), QStringLiteral("first"))},
+                             true);
+        QCOMPARE(second.row(), 1);
+        QVERIFY(view->visualRect(second).height() < groupStart);
+        QCOMPARE(view->visualRect(view->model()->index(0, 0)).height(), opening);
+        QCOMPARE(view->visualRect(third).height(), groupStart);
+    }
+
+    void aDaySeparatorPrecedesEachNewDay()
+    {
+        MessageLogModel model(Channel);
+        const quint64 today = morning();
+        const quint64 yesterday = today - 24 * 3600 * 1000;
+        model.appendMessages({
+            message(yesterday, QStringLiteral("bob"), QStringLiteral("a")),
+            message(yesterday + 60000, QStringLiteral("alice"), QStringLiteral("b")),
+            message(today, QStringLiteral("bob"), QStringLiteral("c")),
+        });
+        auto view = showView(&model);
+        QVERIFY(view);
+        const auto height = [&](int row) {
+            return view->visualRect(view->model()->index(row, 0)).height();
+        };
+        QCOMPARE(height(0), height(2)); // both open a day
+        QVERIFY(height(2) > height(1));
+    }
+
+    // --- copying -------------------------------------------------------------------------
+
+    void ctrlCCopiesTheSelectedMessages()
+    {
+        MessageLogModel model(Channel);
+        const quint64 t = morning();
+        model.appendMessages({
+            message(t, QStringLiteral("alice"), QStringLiteral("hello <b>all</b>")),
+            message(t + 60000, QStringLiteral("bob"), QStringLiteral("waves"),
+                    ChatMessage::Type::Action),
+            message(t + 120000, QStringLiteral("carol"), QString(), ChatMessage::Type::Join),
+        });
+        auto view = showView(&model);
+        QVERIFY(view);
+        QItemSelectionModel *selection = view->selectionModel();
+        selection->select(view->model()->index(2, 0), QItemSelectionModel::Select);
+        selection->select(view->model()->index(0, 0), QItemSelectionModel::Select);
+        QGuiApplication::clipboard()->clear();
+        QTest::keySequence(view.get(), QKeySequence::Copy);
+        QCOMPARE(QGuiApplication::clipboard()->text(),
+                 QStringLiteral("[%1] <alice> hello <b>all</b>\n[%2] carol joined")
+                     .arg(clockOf(t), clockOf(t + 120000)));
+
+        selection->select(view->model()->index(1, 0), QItemSelectionModel::Select);
+        view->setTimestampFormat(QStringLiteral("HH:mm:ss"));
+        view->copySelection();
+        const QStringList lines = QGuiApplication::clipboard()->text().split(QLatin1Char('\n'));
+        QCOMPARE(lines.size(), 3);
+        QCOMPARE(lines.at(1),
+                 QStringLiteral("[%1] * bob waves")
+                     .arg(QLocale().toString(QDateTime::fromMSecsSinceEpoch(qint64(t + 60000)),
+                                             QStringLiteral("HH:mm:ss"))));
+    }
+
+    void contextMenuOffersTheLinkUnderTheMouse()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages({message(morning(), QStringLiteral("alice"),
+                                      QStringLiteral("docs: https://example.com/docs"))});
+        auto view = showView(&model);
+        QVERIFY(view);
+        const QModelIndex index = view->model()->index(0, 0);
+        const QRect link =
+            view->messageDelegate()->linkRects(index, view->visualRect(index)).first();
+        const auto texts = [](QMenu *menu) {
+            QStringList list;
+            for (QAction *action : menu->actions()) {
+                if (!action->isSeparator())
+                    list.append(action->text().remove(QLatin1Char('&')));
+            }
+            return list;
+        };
+
+        std::unique_ptr<QMenu> overText(view->createContextMenu(QPoint(20, link.center().y())));
+        QCOMPARE(texts(overText.get()),
+                 QStringList({QStringLiteral("Copy"), QStringLiteral("Copy text"),
+                              QStringLiteral("Select all")}));
+        QVERIFY(view->selectionModel()->isSelected(index));
+
+        std::unique_ptr<QMenu> overLink(view->createContextMenu(link.center()));
+        QVERIFY(texts(overLink.get()).contains(QStringLiteral("Copy link address")));
+        for (QAction *action : overLink->actions()) {
+            if (action->text().remove(QLatin1Char('&')) == u"Copy link address")
+                action->trigger();
+        }
+        QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("https://example.com/docs"));
+    }
+
+    void isNamedForScreenReaders()
+    {
+        MessageLogView view;
+        QCOMPARE(view.accessibleName(), QStringLiteral("Message log"));
+    }
+
+    // --- switching channels ----------------------------------------------------------------
+
+    void switchingChannelsKeepsEachOnesPosition()
+    {
+        MessageLogModel dev(Channel);
+        dev.appendMessages(conversation(morning(), 300));
+        MessageLogModel ops(QStringLiteral("ops"));
+        ops.appendMessages(conversation(morning(), 50));
+        auto view = showView(&dev);
+        QVERIFY(view);
+        scrollTo(*view, view->verticalScrollBar()->maximum() / 2);
+        const QByteArray topId =
+            view->indexAt(QPoint(10, 0)).data(MessageLogModel::IdRole).toByteArray();
+        const int y = view->visualRect(view->indexAt(QPoint(10, 0))).top();
+
+        view->setLogModel(&ops);
+        QTRY_VERIFY(atBottom(*view));
+        QVERIFY(view->isPinnedToBottom());
+
+        view->setLogModel(&dev);
+        view->grab();
+        const QModelIndex top = view->indexAt(QPoint(10, 0));
+        QCOMPARE(top.data(MessageLogModel::IdRole).toByteArray(), topId);
+        QCOMPARE(view->visualRect(top).top(), y);
+        QVERIFY(!view->isPinnedToBottom());
+
+        view->setLogModel(nullptr);
+        QCOMPARE(view->model()->rowCount(), 0);
+    }
+
+    // --- colours ------------------------------------------------------------------------
+
+    void authorColorsAreStable()
+    {
+        // FNV-1a of the UTF-8: the same on every machine and in every run.
+        QCOMPARE(AuthorColors::nameHash(QStringLiteral("alice")), 2267157479u);
+        const QPalette light = lightPalette();
+        QCOMPARE(AuthorColors::colorFor(QStringLiteral("alice"), light),
+                 AuthorColors::colorFor(QStringLiteral("alice"), lightPalette()));
+        QVERIFY(AuthorColors::colorFor(QStringLiteral("alice"), light)
+                != AuthorColors::colorFor(QStringLiteral("bob"), light));
+        // The hue is the name's on both themes; only the shade adapts.
+        const int lightHue = AuthorColors::colorFor(QStringLiteral("alice"), light).hslHue();
+        const int darkHue = AuthorColors::colorFor(QStringLiteral("alice"), darkPalette()).hslHue();
+        QVERIFY2(std::abs(lightHue - darkHue) <= 3,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(lightHue).arg(darkHue)));
+    }
+
+    void authorColorsAreReadableOnLightAndDarkThemes()
+    {
+        QRandomGenerator random(20261122);
+        const QString letters = QStringLiteral("abcdefghijklmnopqrstuvwxyz0123456789_-");
+        QSet<int> hues;
+        for (const QPalette &palette : {lightPalette(), darkPalette()}) {
+            const QColor base = palette.color(QPalette::Base);
+            for (int i = 0; i < 200; ++i) {
+                QString name;
+                const int length = 3 + int(random.bounded(10));
+                for (int c = 0; c < length; ++c)
+                    name += letters.at(int(random.bounded(letters.size())));
+                const QColor color = AuthorColors::colorFor(name, palette);
+                const qreal ratio = ColorContrast::ratio(color, base);
+                QVERIFY2(ratio >= 4.5,
+                         qPrintable(QStringLiteral("%1: %2 on %3 is %4")
+                                        .arg(name, color.name(), base.name())
+                                        .arg(ratio)));
+                hues.insert(color.hslHue() / 30);
+            }
+        }
+        QCOMPARE(hues.size(), 12); // names spread over the whole colour wheel
+    }
+
+    // --- screenshots ---------------------------------------------------------------------
+
+    void screenshots_data()
+    {
+        QTest::addColumn<QPalette>("palette");
+        QTest::addColumn<QString>("file");
+        QTest::newRow("light") << lightPalette() << QStringLiteral("messagelog-light.png");
+        QTest::newRow("dark") << darkPalette() << QStringLiteral("messagelog-dark.png");
+    }
+
+    void screenshots()
+    {
+        QFETCH(QPalette, palette);
+        QFETCH(QString, file);
+        QApplication::setPalette(palette);
+
+        MessageLogModel model(Channel);
+        model.setMyName(QStringLiteral("carol"));
+        const quint64 t = morning();
+        const quint64 yesterday = t - 24 * 3600 * 1000;
+        const quint64 minute = 60000;
+        using Type = ChatMessage::Type;
+        ChatMessage expired;
+        expired.id = StreamId{yesterday + 600 * minute - 1, 0};
+        expired.channel = Channel;
+        expired.type = Type::Expired;
+        ChatMessage malformed =
+            message(t + 32 * minute, QString(), QStringLiteral("\xff\xfe garbled"));
+        malformed.problem = QStringLiteral("missing field \"from\"");
+        model.appendMessages({
+            expired,
+            message(yesterday + 808 * minute, QStringLiteral("dana"),
+                    QStringLiteral("anyone still around?")),
+            message(yesterday + 810 * minute, QStringLiteral("bob"),
+                    QStringLiteral("yep, finishing the changelog")),
+            message(yesterday + 811 * minute, QStringLiteral("bob"),
+                    QStringLiteral("pushed: https://git.example.com/confab/commit/4f2a9c1")),
+            message(yesterday + 813 * minute, QStringLiteral("dana"),
+                    QStringLiteral("great, thanks (the TLS notes are in the wiki now)")),
+            message(yesterday + 815 * minute, QStringLiteral("maximilian_the_release_manager"),
+                    QStringLiteral("tagging tomorrow morning, please don't merge anything big")),
+            message(yesterday + 820 * minute, QStringLiteral("dana"),
+                    QStringLiteral("night all, the release branch is cut")),
+            message(yesterday + 821 * minute, QStringLiteral("erin"),
+                    QStringLiteral("waves goodnight"), Type::Action),
+            message(t - 2 * minute, QStringLiteral("frank"), QString(), Type::Join),
+            message(t + 2 * minute, QStringLiteral("alice"),
+                    QStringLiteral("morning! did the nightly build go through?")),
+            message(t + 2 * minute + 20000, QStringLiteral("alice"),
+                    QStringLiteral("dashboard: https://ci.example.com/confab/builds?branch=main")),
+            message(t + 3 * minute, QStringLiteral("bob"),
+                    QStringLiteral("yes, all green except the flaky TLS test")),
+            message(t + 5 * minute, QStringLiteral("carol"),
+                    QStringLiteral("I'll look at it, probably the test cert expired again")),
+            message(t + 6 * minute, QStringLiteral("alice"),
+                    QStringLiteral("Release 0.1: checklist at https://wiki.example.com/release."),
+                    Type::Topic),
+            message(t + 9 * minute, QStringLiteral("bob"),
+                    QStringLiteral("Long story short: the reconnect test kills the server while a "
+                                   "page of history is in flight, the worker retries with the old "
+                                   "cursor, and the model drops the stale answer as designed, so "
+                                   "nothing is lost or duplicated; it just takes one more round "
+                                   "trip than before, which is fine.")),
+            message(t + 12 * minute, QStringLiteral("dana"),
+                    QStringLiteral("@carol can you review the packaging change before lunch?")),
+            message(t + 14 * minute, QStringLiteral("erin"),
+                    QStringLiteral("<b>this is not bold</b> and <script>neither is this</script>")),
+            message(t + 15 * minute, QStringLiteral("erin"), QStringLiteral("erin_away"),
+                    Type::Nick),
+            message(t + 20 * minute, QStringLiteral("frank"), QString(), Type::Leave),
+            message(t + 31 * minute, QStringLiteral("bob"), QStringLiteral("grabs coffee"),
+                    Type::Action),
+            malformed,
+            message(t + 33 * minute, QStringLiteral("carol"), QStringLiteral("sure, on it")),
+        });
+
+        MessageLogView view;
+        view.setOpenLinks(false);
+        view.resize(900, 600);
+        view.setLogModel(&model);
+        // Offscreen, the pointer sits on some row; a picture of the log has none hovered.
+        view.viewport()->setAttribute(Qt::WA_Hover, false);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QTRY_VERIFY(atBottom(view));
+        // One selected row, to show what selection looks like.
+        view.selectionModel()->select(view.model()->index(6, 0), QItemSelectionModel::Select);
+        const QImage image = view.grab().toImage();
+
+        const QDir dir(qEnvironmentVariable("CONFAB_SCREENSHOT_DIR", QDir::currentPath()));
+        QVERIFY(dir.exists() || QDir().mkpath(dir.absolutePath()));
+        const QString path = dir.filePath(file);
+        QVERIFY2(image.save(path), qPrintable(path));
+        qInfo("saved %s", qPrintable(path));
+        // The view was painted in the theme asked for: mostly its Base colour.
+        int baseColored = 0;
+        for (int y = 0; y < image.height(); y += 7) {
+            for (int x = 0; x < image.width(); x += 7)
+                baseColored += image.pixelColor(x, y) == palette.color(QPalette::Base);
+        }
+        QVERIFY(baseColored > (image.width() / 7) * (image.height() / 7) / 2);
+
+        // Scrolled up while the conversation goes on: the "new messages" button.
+        model.appendMessages({
+            message(t + 34 * minute, QStringLiteral("alice"), QStringLiteral("thanks!")),
+            message(t + 35 * minute, QStringLiteral("bob"), QStringLiteral("lunch?")),
+            message(t + 35 * minute + 5000, QStringLiteral("dana"), QStringLiteral("yes")),
+        });
+        QTRY_VERIFY(atBottom(view));
+        QVERIFY(view.verticalScrollBar()->maximum() > 0);
+        scrollTo(view, 0);
+        model.appendMessages({
+            message(t + 36 * minute, QStringLiteral("erin"), QStringLiteral("back")),
+            message(t + 37 * minute, QStringLiteral("erin"), QStringLiteral("count me in")),
+            message(t + 38 * minute, QStringLiteral("frank"), QString(), Type::Join),
+        });
+        QVERIFY(view.newMessagesButton()->isVisible());
+        const QString scrolledPath = dir.filePath(
+            QString(file).replace(QStringLiteral(".png"), QStringLiteral("-scrolled.png")));
+        QVERIFY(view.grab().toImage().save(scrolledPath));
+    }
+};
+
+QTEST_MAIN(tst_MessageLogView)
+#include "tst_MessageLogView.moc"

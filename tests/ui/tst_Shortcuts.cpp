@@ -1,0 +1,250 @@
+#include "AppSettings.h"
+#include "ShortcutTable.h"
+#include "ShortcutsSheet.h"
+
+#include <QSet>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Confab;
+
+namespace {
+
+QKeySequence keys(QKeyCombination combination)
+{
+    return QKeySequence(combination);
+}
+
+// The settings store AppSettings uses, read from the side.
+QSettings rawSettings()
+{
+    return QSettings(QSettings::defaultFormat(), QSettings::UserScope, QStringLiteral("Confab"),
+                     QStringLiteral("Confab"));
+}
+
+} // namespace
+
+class tst_Shortcuts : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        // Before any QSettings exists: the user's real configuration is never touched, and
+        // each test program has a store of its own, so suites running in parallel (ctest -j)
+        // do not clear each other's settings.
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_configDir.isValid());
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_configDir.path());
+        QVERIFY2(rawSettings().fileName().startsWith(m_configDir.path()),
+                 qPrintable(rawSettings().fileName()));
+    }
+
+    void init() { rawSettings().clear(); }
+    void cleanupTestCase() { rawSettings().clear(); }
+
+    void everyDesignBindingIsInTheTable_data()
+    {
+        QTest::addColumn<QString>("id");
+        QTest::addColumn<QKeySequence>("keys");
+        auto row = [](const char *id, QKeySequence keys) {
+            QTest::addRow("%s %s", id, qPrintable(keys.toString(QKeySequence::PortableText)))
+                << QString::fromLatin1(id) << keys;
+        };
+        row("quickSwitcher", keys(Qt::CTRL | Qt::Key_K));
+        row("previousChannel", keys(Qt::ALT | Qt::Key_Up));
+        row("previousChannel", keys(Qt::CTRL | Qt::Key_PageUp));
+        row("previousChannel", keys(Qt::CTRL | Qt::Key_Backtab));
+        row("nextChannel", keys(Qt::ALT | Qt::Key_Down));
+        row("nextChannel", keys(Qt::CTRL | Qt::Key_PageDown));
+        row("nextChannel", keys(Qt::CTRL | Qt::Key_Tab));
+        row("previousUnread", keys(Qt::ALT | Qt::SHIFT | Qt::Key_Up));
+        row("nextUnread", keys(Qt::ALT | Qt::SHIFT | Qt::Key_Down));
+        row("nextUnread", keys(Qt::ALT | Qt::Key_A));
+        for (int n = 1; n <= 9; ++n) {
+            const QByteArray id = "channel" + QByteArray::number(n);
+            row(id.constData(), keys(Qt::ALT | Qt::Key(Qt::Key_0 + n)));
+            row(id.constData(), keys(Qt::CTRL | Qt::Key(Qt::Key_0 + n)));
+        }
+        row("markRead", keys(Qt::Key_Escape));
+        row("search", keys(Qt::CTRL | Qt::Key_F));
+        row("shortcutsSheet", keys(Qt::Key_F1));
+        row("shortcutsSheet", keys(Qt::CTRL | Qt::Key_Slash));
+        row("joinChannel", keys(Qt::CTRL | Qt::Key_N));
+        row("preferences", keys(Qt::CTRL | Qt::Key_Comma));
+        row("quit", keys(Qt::CTRL | Qt::Key_Q));
+    }
+
+    void everyDesignBindingIsInTheTable()
+    {
+        QFETCH(QString, id);
+        QFETCH(QKeySequence, keys);
+        const ShortcutAction *action = ShortcutTable::find(id);
+        QVERIFY2(action, qPrintable(id));
+        QVERIFY2(action->defaults.contains(keys),
+                 qPrintable(QKeySequence::listToString(action->defaults)));
+        QVERIFY(!action->description.isEmpty());
+    }
+
+    void noKeySequenceIsBoundTwice()
+    {
+        QHash<QString, QString> owner;
+        QSet<QString> ids;
+        for (const ShortcutAction &action : ShortcutTable::actions()) {
+            QVERIFY2(!ids.contains(action.id), qPrintable(action.id));
+            ids.insert(action.id);
+            QVERIFY2(!action.defaults.isEmpty(), qPrintable(action.id));
+            for (const QKeySequence &sequence : action.defaults) {
+                const QString text = sequence.toString(QKeySequence::PortableText);
+                QVERIFY2(!owner.contains(text),
+                         qPrintable(text + QStringLiteral(": ") + owner.value(text)
+                                    + QStringLiteral(" and ") + action.id));
+                owner.insert(text, action.id);
+            }
+        }
+        // 5 navigation actions, 9 channels, 6 others.
+        QCOMPARE(ShortcutTable::actions().size(), 20);
+    }
+
+    void backtabIsShownAsTheKeysPressed()
+    {
+        const QString text = ShortcutTable::displayText(keys(Qt::CTRL | Qt::Key_Backtab));
+        QCOMPARE(text, keys(Qt::CTRL | Qt::SHIFT | Qt::Key_Tab).toString(QKeySequence::NativeText));
+        QVERIFY(!text.contains(QLatin1String("Backtab")));
+        QCOMPARE(ShortcutTable::displayText(
+                     QList<QKeySequence>{keys(Qt::Key_F1), keys(Qt::CTRL | Qt::Key_Slash)}),
+                 keys(Qt::Key_F1).toString(QKeySequence::NativeText) + QStringLiteral(" or ")
+                     + keys(Qt::CTRL | Qt::Key_Slash).toString(QKeySequence::NativeText));
+    }
+
+    void findReturnsNullForAnUnknownId()
+    {
+        QVERIFY(!ShortcutTable::find(QStringLiteral("noSuchAction")));
+        QCOMPARE(ShortcutTable::find(QStringLiteral("search"))->id, QStringLiteral("search"));
+    }
+
+    void defaultsApplyUntilRebound()
+    {
+        const AppSettings settings;
+        QCOMPARE(settings.keysFor(QStringLiteral("search")),
+                 QList<QKeySequence>{keys(Qt::CTRL | Qt::Key_F)});
+        QVERIFY(!settings.hasCustomKeys(QStringLiteral("search")));
+        QVERIFY(settings.keysFor(QStringLiteral("noSuchAction")).isEmpty());
+    }
+
+    void rebindingPersistsInSettings()
+    {
+        const QList<QKeySequence> rebound{keys(Qt::CTRL | Qt::SHIFT | Qt::Key_F), keys(Qt::Key_F3)};
+        {
+            AppSettings settings;
+            settings.setKeysFor(QStringLiteral("search"), rebound);
+            settings.sync();
+        }
+        const AppSettings reread;
+        QCOMPARE(reread.keysFor(QStringLiteral("search")), rebound);
+        QVERIFY(reread.hasCustomKeys(QStringLiteral("search")));
+        // Stored readably, in the portable notation.
+        QCOMPARE(rawSettings().value(QStringLiteral("shortcuts/search")).toStringList(),
+                 (QStringList{QStringLiteral("Ctrl+Shift+F"), QStringLiteral("F3")}));
+        // Other actions keep their defaults.
+        QCOMPARE(reread.keysFor(QStringLiteral("quickSwitcher")),
+                 QList<QKeySequence>{keys(Qt::CTRL | Qt::Key_K)});
+    }
+
+    void bindingsWithPunctuationSurviveStorage()
+    {
+        const QList<QKeySequence> rebound{keys(Qt::CTRL | Qt::Key_Comma),
+                                          keys(Qt::CTRL | Qt::Key_Semicolon)};
+        AppSettings().setKeysFor(QStringLiteral("preferences"), rebound);
+        QCOMPARE(AppSettings().keysFor(QStringLiteral("preferences")), rebound);
+        const QList<QKeySequence> single{keys(Qt::ALT | Qt::Key_Comma)};
+        AppSettings().setKeysFor(QStringLiteral("preferences"), single);
+        QCOMPARE(AppSettings().keysFor(QStringLiteral("preferences")), single);
+    }
+
+    void anEmptyBindingStaysUnbound()
+    {
+        AppSettings().setKeysFor(QStringLiteral("markRead"), {});
+        const AppSettings reread;
+        QVERIFY(reread.keysFor(QStringLiteral("markRead")).isEmpty());
+        QVERIFY(reread.hasCustomKeys(QStringLiteral("markRead")));
+    }
+
+    void resetRestoresTheDefault()
+    {
+        AppSettings settings;
+        settings.setKeysFor(QStringLiteral("quit"), {keys(Qt::CTRL | Qt::SHIFT | Qt::Key_Q)});
+        QCOMPARE(settings.keysFor(QStringLiteral("quit")),
+                 QList<QKeySequence>{keys(Qt::CTRL | Qt::SHIFT | Qt::Key_Q)});
+        settings.resetKeys(QStringLiteral("quit"));
+        QCOMPARE(AppSettings().keysFor(QStringLiteral("quit")),
+                 QList<QKeySequence>{keys(Qt::CTRL | Qt::Key_Q)});
+        QVERIFY(!AppSettings().hasCustomKeys(QStringLiteral("quit")));
+        QVERIFY(!rawSettings().contains(QStringLiteral("shortcuts/quit")));
+    }
+
+    void sheetListsEveryActionWithItsDefaultKeys()
+    {
+        ShortcutsSheet sheet;
+        for (const ShortcutAction &action : ShortcutTable::actions())
+            QCOMPARE(sheet.keysShownFor(action.id), ShortcutTable::displayText(action.defaults));
+        QVERIFY(sheet.keysShownFor(QStringLiteral("nextChannel"))
+                    .contains(keys(Qt::CTRL | Qt::Key_Tab).toString(QKeySequence::NativeText)));
+    }
+
+    void sheetShowsTheReboundKeys()
+    {
+        AppSettings().setKeysFor(QStringLiteral("quickSwitcher"), {keys(Qt::CTRL | Qt::Key_J)});
+        ShortcutsSheet sheet;
+        QCOMPARE(sheet.keysShownFor(QStringLiteral("quickSwitcher")),
+                 keys(Qt::CTRL | Qt::Key_J).toString(QKeySequence::NativeText));
+
+        // reload() picks up a change made while the sheet exists.
+        AppSettings().resetKeys(QStringLiteral("quickSwitcher"));
+        AppSettings().setKeysFor(QStringLiteral("search"), {});
+        sheet.reload();
+        QCOMPARE(sheet.keysShownFor(QStringLiteral("quickSwitcher")),
+                 keys(Qt::CTRL | Qt::Key_K).toString(QKeySequence::NativeText));
+        QCOMPARE(sheet.keysShownFor(QStringLiteral("search")), ShortcutsSheet::tr("(not bound)"));
+    }
+
+    void sheetClosesOnF1AndEscape_data()
+    {
+        QTest::addColumn<int>("key");
+        QTest::newRow("F1") << int(Qt::Key_F1);
+        QTest::newRow("Esc") << int(Qt::Key_Escape);
+    }
+
+    void sheetClosesOnF1AndEscape()
+    {
+        QFETCH(int, key);
+        ShortcutsSheet sheet;
+        sheet.show();
+        QVERIFY(QTest::qWaitForWindowActive(&sheet));
+        QTest::keyClick(&sheet, Qt::Key(key));
+        QTRY_VERIFY(!sheet.isVisible());
+        QCOMPARE(sheet.result(), int(QDialog::Rejected));
+    }
+
+    void sheetClosesOnTheReboundOpeningKeys()
+    {
+        AppSettings().setKeysFor(QStringLiteral("shortcutsSheet"), {keys(Qt::Key_F2)});
+        ShortcutsSheet sheet;
+        sheet.show();
+        QVERIFY(QTest::qWaitForWindowActive(&sheet));
+        QTest::keyClick(&sheet, Qt::Key_F1);
+        QVERIFY(sheet.isVisible()); // F1 is no longer the sheet's key
+        QTest::keyClick(&sheet, Qt::Key_F2);
+        QTRY_VERIFY(!sheet.isVisible());
+    }
+
+private:
+    QTemporaryDir m_configDir;
+};
+
+QTEST_MAIN(tst_Shortcuts)
+
+#include "tst_Shortcuts.moc"

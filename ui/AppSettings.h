@@ -1,0 +1,92 @@
+#pragma once
+
+#include "redis/RedisOptions.h"
+
+#include <QByteArray>
+#include <QKeySequence>
+#include <QList>
+#include <QSettings>
+#include <QString>
+
+namespace Confab {
+
+// The user's preferences, typed, over QSettings (organisation and application "Confab", in the
+// format QSettings::defaultFormat() names). Each getter knows its default, so a fresh install and
+// a settings file from an older version read the same way. Cheap to construct: make one where
+// it is needed rather than passing one around; all instances see the same store.
+//
+// Passwords are never stored here: the settings file is plain text. They belong in the OS
+// keychain.
+class AppSettings
+{
+public:
+    enum class Theme { System, Light, Dark };
+
+    static constexpr int DefaultScrollbackRows = 10000;
+    static constexpr int MinScrollbackRows = 500;
+    static constexpr int MaxScrollbackRows = 100000;
+
+    AppSettings();
+
+    Theme theme() const;
+    void setTheme(Theme theme);
+    // Empty / 0: the system's default font.
+    QString fontFamily() const;
+    void setFontFamily(const QString &family);
+    int fontSize() const;
+    void setFontSize(int points);
+    // A QDateTime::toString() format for message timestamps.
+    QString timestampFormat() const;
+    void setTimestampFormat(const QString &format);
+    // Messages kept in memory per channel; clamped to [MinScrollbackRows, MaxScrollbackRows].
+    int scrollbackRows() const;
+    void setScrollbackRows(int rows);
+    bool notificationsEnabled() const;
+    void setNotificationsEnabled(bool enabled);
+
+    // The bindings in force for a ShortcutTable action: the user's, or the table's defaults.
+    // An empty list set by the user means "unbound" and stays unbound.
+    QList<QKeySequence> keysFor(const QString &actionId) const;
+    void setKeysFor(const QString &actionId, const QList<QKeySequence> &keys);
+    // Back to the table's defaults.
+    void resetKeys(const QString &actionId);
+    bool hasCustomKeys(const QString &actionId) const;
+
+    QByteArray windowGeometry() const;
+    void setWindowGeometry(const QByteArray &geometry);
+    QByteArray windowState() const;
+    void setWindowState(const QByteArray &state);
+    QString lastChannel() const;
+    void setLastChannel(const QString &name);
+    QString userName() const;
+    void setUserName(const QString &name);
+    // 32 hex characters proving that this install owns its user name (PROTOCOL.md, "Users").
+    // Made up from the system's random source the first time it is asked for, then kept.
+    QByteArray installSecret();
+
+    // The connection profile, without the password.
+    QString connectionUrl() const;
+    void setConnectionUrl(const QString &url);
+    QString connectionUsername() const;
+    void setConnectionUsername(const QString &username);
+    QString tlsCaFile() const;
+    void setTlsCaFile(const QString &path);
+    QString tlsCertFile() const;
+    void setTlsCertFile(const QString &path);
+    QString tlsKeyFile() const;
+    void setTlsKeyFile(const QString &path);
+    bool tlsVerifyPeer() const;
+    void setTlsVerifyPeer(bool verify);
+    // The profile as options (password empty), and the profile taken from options (password
+    // dropped). A stored URL that no longer parses gives the default options.
+    RedisOptions connectionOptions() const;
+    void setConnectionOptions(const RedisOptions &options);
+
+    // Writes pending changes to disk now (QSettings also does so on its own, later).
+    void sync();
+
+private:
+    QSettings m_settings;
+};
+
+} // namespace Confab

@@ -1,0 +1,92 @@
+#include "ChannelDelegate.h"
+
+#include "model/ChannelListModel.h"
+
+#include "chat/ChatKeys.h"
+
+#include <QApplication>
+#include <QPainter>
+
+namespace Confab {
+
+namespace {
+
+constexpr int HPadding = 10;
+constexpr int VPadding = 5;
+
+} // namespace
+
+ChannelDelegate::ChannelDelegate(DisplayName displayName, QObject *parent)
+    : QStyledItemDelegate(parent)
+    , m_displayName(std::move(displayName))
+{
+}
+
+QSize ChannelDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const
+{
+    return {120, option.fontMetrics.height() + 2 * VPadding + 2};
+}
+
+void ChannelDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    QStyleOptionViewItem opt = option;
+    initStyleOption(&opt, index);
+    opt.text.clear();
+    QStyle *style = opt.widget ? opt.widget->style() : QApplication::style();
+    style->drawPrimitive(QStyle::PE_PanelItemViewItem, &opt, painter, opt.widget);
+
+    const QString name = index.data(ChannelListModel::NameRole).toString();
+    const int unread = index.data(ChannelListModel::UnreadRole).toInt();
+    const bool mention = index.data(ChannelListModel::MentionRole).toBool();
+    const bool selected = opt.state & QStyle::State_Selected;
+    const QPalette &palette = opt.palette;
+    const QColor text = palette.color(selected ? QPalette::HighlightedText : QPalette::Text);
+    QColor muted = text;
+    muted.setAlphaF(0.55f);
+
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing);
+    QRect rect = opt.rect.adjusted(HPadding, 0, -HPadding, 0);
+
+    // Badge first, so the name knows how much room is left.
+    if (unread > 0) {
+        QFont badgeFont = opt.font;
+        badgeFont.setBold(true);
+        badgeFont.setPointSizeF(badgeFont.pointSizeF() * 0.85);
+        const QFontMetrics fm(badgeFont);
+        const QString count = unread > 999 ? QStringLiteral("999+") : QString::number(unread);
+        const int h = fm.height() + 2;
+        const int w = std::max(h, fm.horizontalAdvance(count) + 12);
+        const QRect badge(rect.right() - w, rect.center().y() - h / 2 + 1, w, h);
+        const QColor fill = mention ? QColor(0xd9, 0x3f, 0x3f) : (selected ? palette.color(QPalette::HighlightedText) : palette.color(QPalette::Mid));
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(fill);
+        painter->drawRoundedRect(badge, h / 2.0, h / 2.0);
+        painter->setFont(badgeFont);
+        painter->setPen(mention ? QColor(Qt::white) : (selected ? palette.color(QPalette::Highlight) : palette.color(QPalette::Text)));
+        painter->drawText(badge, Qt::AlignCenter, count);
+        rect.setRight(badge.left() - 6);
+    }
+
+    const bool direct = ChatKeys::isDirectChannel(name);
+    QFont font = opt.font;
+    font.setBold(unread > 0);
+    painter->setFont(font);
+    const QFontMetrics fm(font);
+    const QString sigil = direct ? QStringLiteral("@") : QStringLiteral("#");
+    painter->setPen(muted);
+    painter->drawText(rect, Qt::AlignVCenter | Qt::AlignLeft, sigil);
+    const int sigilWidth = fm.horizontalAdvance(QStringLiteral("#")) + 4;
+    rect.setLeft(rect.left() + sigilWidth);
+    painter->setPen(unread > 0 || selected ? text : muted.lighter(100));
+    if (unread == 0 && !selected) {
+        QColor normal = text;
+        normal.setAlphaF(0.8f);
+        painter->setPen(normal);
+    }
+    const QString shown = m_displayName ? m_displayName(name) : name;
+    painter->drawText(rect, Qt::AlignVCenter | Qt::AlignLeft, fm.elidedText(shown, Qt::ElideRight, rect.width()));
+    painter->restore();
+}
+
+} // namespace Confab

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QStyledItemDelegate>
+
+#include <functional>
+
+namespace Confab {
+
+// A row of the channel list: "# name" or "@ person", bold while it has unread messages, with
+// an unread count badge that turns to the accent colour when one of them mentions the user.
+class ChannelDelegate : public QStyledItemDelegate
+{
+    Q_OBJECT
+public:
+    // Maps a channel name to what is shown ("dm:alice:bob" -> "bob" for alice).
+    using DisplayName = std::function<QString(const QString &)>;
+    explicit ChannelDelegate(DisplayName displayName, QObject *parent = nullptr);
+
+    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+
+private:
+    DisplayName m_displayName;
+};
+
+} // namespace Confab

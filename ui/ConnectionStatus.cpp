@@ -1,0 +1,115 @@
+#include "ConnectionStatus.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+
+namespace Confab {
+
+ConnectionStatus::ConnectionStatus(QWidget *parent)
+    : QWidget(parent)
+{
+    m_dot = new QLabel(this);
+    m_dot->setFixedSize(10, 10);
+    m_connection = new QLabel(this);
+    m_connection->setAccessibleName(tr("Connection"));
+    m_connection->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_channel = new QLabel(this);
+    m_channel->setAccessibleName(tr("Current channel"));
+    m_subscribed = new QLabel(this);
+    m_subscribed->setAccessibleName(tr("Live updates"));
+    m_outbox = new QLabel(this);
+    m_outbox->setAccessibleName(tr("Unsent messages"));
+
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(6, 0, 6, 0);
+    layout->setSpacing(8);
+    layout->addWidget(m_dot);
+    layout->addWidget(m_connection, 1);
+    layout->addWidget(m_outbox);
+    layout->addWidget(m_channel);
+    layout->addWidget(m_subscribed);
+    refresh();
+}
+
+void ConnectionStatus::setServer(const QString &endpoint)
+{
+    m_server = endpoint;
+    refresh();
+}
+
+void ConnectionStatus::setConnectionState(RedisConnection::State state, const QString &detail)
+{
+    m_state = state;
+    m_detail = detail;
+    refresh();
+}
+
+void ConnectionStatus::setChannel(const QString &channel, int members)
+{
+    if (channel.isEmpty())
+        m_channel->clear();
+    else
+        m_channel->setText(tr("%1 · %n member(s)", nullptr, members).arg(channel));
+}
+
+void ConnectionStatus::setSubscribed(bool subscribed)
+{
+    m_subscribed->setText(subscribed ? tr("Live") : tr("Not live"));
+    m_subscribed->setToolTip(subscribed ? tr("Subscribed: new messages arrive as they are sent")
+                                        : tr("Not subscribed: new messages arrive once reconnected"));
+}
+
+void ConnectionStatus::setOutboxCount(int count)
+{
+    m_outbox->setVisible(count > 0);
+    m_outbox->setText(tr("%n message(s) waiting to be sent", nullptr, count));
+}
+
+QString ConnectionStatus::connectionText() const
+{
+    return m_connection->text();
+}
+
+QString ConnectionStatus::channelText() const
+{
+    return m_channel->text();
+}
+
+QString ConnectionStatus::subscriptionText() const
+{
+    return m_subscribed->text();
+}
+
+QString ConnectionStatus::outboxText() const
+{
+    return m_outbox->isVisible() ? m_outbox->text() : QString();
+}
+
+void ConnectionStatus::refresh()
+{
+    QColor colour;
+    QString text;
+    switch (m_state) {
+    case RedisConnection::State::Connected:
+        colour = QColor(0x3b, 0xa5, 0x5d);
+        text = tr("Connected to %1").arg(m_server);
+        break;
+    case RedisConnection::State::Connecting:
+        colour = QColor(0xe0, 0xa8, 0x2e);
+        text = tr("Connecting to %1…").arg(m_server);
+        break;
+    case RedisConnection::State::Reconnecting:
+        colour = QColor(0xe0, 0xa8, 0x2e);
+        text = tr("Reconnecting to %1: %2").arg(m_server, m_detail);
+        break;
+    case RedisConnection::State::Disconnected:
+        colour = QColor(0xd9, 0x3f, 0x3f);
+        text = m_detail.isEmpty() ? tr("Not connected") : tr("Not connected: %1").arg(m_detail);
+        break;
+    }
+    m_dot->setStyleSheet(QStringLiteral("background: %1; border-radius: 5px;").arg(colour.name()));
+    m_connection->setText(text);
+    m_connection->setToolTip(text);
+}
+
+} // namespace Confab

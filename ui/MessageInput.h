@@ -1,0 +1,52 @@
+#pragma once
+
+#include <QPlainTextEdit>
+#include <QStringList>
+
+#include <functional>
+
+namespace Confab {
+
+// The line the user types into: Enter sends, Shift+Enter starts a new line, Up/Down walk
+// through what was sent before (Up only from the first line, Down only from the last, so
+// multi-line editing still works), and Tab completes member names and #channels.
+class MessageInput : public QPlainTextEdit
+{
+    Q_OBJECT
+public:
+    explicit MessageInput(QWidget *parent = nullptr);
+
+    // Called on Tab to get what can be completed: user names and channel names (without '#').
+    using CompletionSource = std::function<QStringList()>;
+    void setCompletionSources(CompletionSource users, CompletionSource channels);
+    QStringList history() const { return m_history; }
+
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+Q_SIGNALS:
+    void submitted(const QString &text);
+
+protected:
+    void keyPressEvent(QKeyEvent *event) override;
+
+private:
+    void submit();
+    void browseHistory(int step);
+    void complete();
+    void adjustHeight();
+    int lineHeight() const;
+
+    QStringList m_history;
+    int m_historyPos = 0; // == m_history.size() when editing a new line
+    QString m_draft; // what was typed before browsing history
+    CompletionSource m_users;
+    CompletionSource m_channels;
+    // Tab cycles through the matches of the word as it was when Tab was first pressed.
+    QStringList m_matches;
+    int m_matchIndex = -1;
+    int m_wordStart = 0;
+    QString m_completionPrefix;
+};
+
+} // namespace Confab

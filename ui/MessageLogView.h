@@ -1,0 +1,146 @@
+#pragma once
+
+#include "model/MessageLogModel.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QListView>
+#include <QPersistentModelIndex>
+#include <QPointer>
+#include <QTimer>
+#include <QUrl>
+
+class QIdentityProxyModel;
+class QMenu;
+class QToolButton;
+
+namespace Confab {
+
+class MessageDelegate;
+
+// The message log of the open channel, as Chatterino, Quassel and Konversation users expect it:
+//
+// - While at the bottom it stays there as messages arrive. Scrolled up, nothing moves under
+//   the reader: new rows only grow the scroll range, and a floating "N new messages" button
+//   counts them and jumps down when clicked. Older history paged in at the top (the model is
+//   asked when the top fifth comes into view) keeps the row on screen where it was.
+// - Only rows on or near the screen are laid out (MessageDelegate caches their layouts), so a
+//   channel with ten thousand rows opens at once.
+// - Whole messages are selected; Ctrl+C copies them as "[12:01] <alice> hello" lines. Web
+//   links are clickable and opened in the browser.
+class MessageLogView : public QListView
+{
+    Q_OBJECT
+public:
+    explicit MessageLogView(QWidget *parent = nullptr);
+    ~MessageLogView() override;
+
+    MessageLogModel *logModel() const { return m_source; }
+    // Shows another channel's log (nullptr: none). Where the reader was in the log being left
+    // is remembered and restored when it is shown again.
+    void setLogModel(MessageLogModel *model);
+
+    QString timestampFormat() const;
+    // A QDateTime format, shown in brackets: the default "HH:mm" gives "[12:01]".
+    void setTimestampFormat(const QString &format);
+
+    // Whether activating a link also opens it with QDesktopServices (linkActivated is emitted
+    // either way). On by default; tests turn it off.
+    bool openLinks() const { return m_openLinks; }
+    void setOpenLinks(bool open) { m_openLinks = open; }
+
+    bool isPinnedToBottom() const { return m_pinned; }
+    // Rows appended since the reader scrolled away from the bottom; what the button shows.
+    int newMessageCount() const { return m_newMessages; }
+    QToolButton *newMessagesButton() const { return m_newMessagesButton; }
+    MessageDelegate *messageDelegate() const { return m_delegate; }
+
+    // The clipboard text for these rows, oldest first: "[12:01] <alice> hello" per message.
+    QString copyText(const QModelIndexList &indexes) const;
+    // The context menu for a point in the viewport (the caller owns it): Copy, Copy text,
+    // Copy link address over a link, Select all.
+    QMenu *createContextMenu(const QPoint &pos);
+    // The web link drawn at a point of the viewport, if any.
+    QUrl linkAt(const QPoint &pos) const;
+
+    void scrollTo(const QModelIndex &index, ScrollHint hint = EnsureVisible) override;
+    // Typing in the log does not jump to rows that start with the letters typed.
+    void keyboardSearch(const QString &) override { }
+
+public Q_SLOTS:
+    void jumpToBottom();
+    void copySelection();
+    void doItemsLayout() override;
+    void reset() override;
+
+Q_SIGNALS:
+    // A web link was clicked.
+    void linkActivated(const QUrl &url);
+
+protected:
+    void updateGeometries() override;
+    void scrollContentsBy(int dx, int dy) override;
+    void rowsInserted(const QModelIndex &parent, int start, int end) override;
+    void rowsAboutToBeRemoved(const QModelIndex &parent, int start, int end) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+    void changeEvent(QEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
+    bool viewportEvent(QEvent *event) override;
+
+private:
+    struct SavedPosition
+    {
+        bool pinned = true;
+        QByteArray anchorId;
+        int anchorOffset = 0;
+        int newMessages = 0;
+    };
+
+    void onScrolled();
+    void captureAnchor();
+    void restorePosition();
+    bool settleVisibleRows();
+    bool followsBottom() const { return m_pinned && !m_selecting; }
+    void savePosition();
+    void restoreSavedPosition();
+    void scheduleHistoryCheck();
+    void fetchHistoryIfNearTop();
+    void updateNewMessagesButton();
+    void placeNewMessagesButton();
+    void styleNewMessagesButton();
+    void activateLink(const QUrl &url);
+    QString copyLine(const QModelIndex &index) const;
+    void armMidnightTimer();
+
+    QIdentityProxyModel *m_proxy = nullptr;
+    QPointer<MessageLogModel> m_source;
+    MessageDelegate *m_delegate = nullptr;
+    QToolButton *m_newMessagesButton = nullptr;
+    QTimer m_midnightTimer;
+
+    // Following new messages at the bottom (the reader is there).
+    bool m_pinned = true;
+    // The left button is down for a drag selection: the log holds still until it is released.
+    bool m_selecting = false;
+    // Scroll-bar changes the view makes itself, which say nothing about where the reader is.
+    bool m_adjusting = false;
+    bool m_restoring = false;
+    bool m_inLayout = false;
+    bool m_historyCheckQueued = false;
+    bool m_openLinks = true;
+    int m_newMessages = 0;
+    // The row the reader is looking at (the topmost on screen) and where its top edge was in
+    // the viewport: every re-layout puts it back there, so inserted, trimmed or re-measured
+    // rows never move the text being read.
+    QPersistentModelIndex m_anchor;
+    int m_anchorOffset = 0;
+    QUrl m_pressedLink;
+    QHash<const MessageLogModel *, SavedPosition> m_savedPositions;
+};
+
+} // namespace Confab

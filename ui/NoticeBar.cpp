@@ -1,0 +1,56 @@
+#include "NoticeBar.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QStyle>
+#include <QToolButton>
+
+namespace Confab {
+
+NoticeBar::NoticeBar(QWidget *parent)
+    : QFrame(parent)
+{
+    setAccessibleName(tr("Notice"));
+    setFrameShape(QFrame::StyledPanel);
+    setAutoFillBackground(true);
+    m_label = new QLabel(this);
+    m_label->setWordWrap(true);
+    m_label->setTextFormat(Qt::PlainText);
+    m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_label->setAccessibleName(tr("Notice text"));
+    m_close = new QToolButton(this);
+    m_close->setAutoRaise(true);
+    m_close->setIcon(style()->standardIcon(QStyle::SP_TitleBarCloseButton));
+    m_close->setAccessibleName(tr("Dismiss notice"));
+    m_close->setToolTip(tr("Dismiss"));
+    connect(m_close, &QToolButton::clicked, this, &QWidget::hide);
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(10, 6, 6, 6);
+    layout->addWidget(m_label, 1);
+    layout->addWidget(m_close, 0, Qt::AlignTop);
+    hide();
+}
+
+void NoticeBar::showNotice(const QString &text, bool error)
+{
+    m_error = error;
+    m_label->setText(text);
+    QPalette p = parentWidget() ? parentWidget()->palette() : palette();
+    const QColor base = p.color(QPalette::Base);
+    const QColor tint = error ? QColor(0xd9, 0x3f, 0x3f) : p.color(QPalette::Highlight);
+    QColor background = tint;
+    background.setAlphaF(0.14f);
+    // Blend by hand: Window role backgrounds ignore alpha.
+    const auto mix = [](int a, int b, float t) { return int(a + (b - a) * t); };
+    const QColor solid(mix(base.red(), tint.red(), 0.14f), mix(base.green(), tint.green(), 0.14f), mix(base.blue(), tint.blue(), 0.14f));
+    p.setColor(QPalette::Window, solid);
+    setPalette(p);
+    show();
+}
+
+QString NoticeBar::text() const
+{
+    return isVisible() ? m_label->text() : QString();
+}
+
+} // namespace Confab
