@@ -7,6 +7,8 @@
 #include <QLocale>
 #include <QStringDecoder>
 
+#include <algorithm>
+
 namespace Confab {
 
 namespace {
@@ -66,6 +68,12 @@ void decodeFields(ChatMessage &message, const RawFields &fields)
 
 QString MessageCodec::decodeUtf8(const QByteArray &bytes, bool *valid)
 {
+    // Most chat text is ASCII, which is valid UTF-8 as it is; skip the decoder's setup then.
+    const bool ascii = std::all_of(bytes.cbegin(), bytes.cend(), [](char c) { return uchar(c) < 0x80; });
+    if (ascii) {
+        *valid = true;
+        return QString::fromLatin1(bytes);
+    }
     QStringDecoder decoder(QStringDecoder::Utf8);
     QString text = decoder.decode(bytes);
     *valid = !decoder.hasError();
