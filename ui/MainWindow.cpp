@@ -349,7 +349,6 @@ void MainWindow::connectSession()
         updateTopic();
         updateMembers();
     });
-    connect(m_log, &MessageLogView::linkActivated, this, [](const QUrl &) {});
 }
 
 QString MainWindow::currentChannel() const
