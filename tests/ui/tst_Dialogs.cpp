@@ -1,3 +1,4 @@
+#include "IsolatedSettings.h"
 #include "AppSettings.h"
 #include "ConnectionDialog.h"
 #include "PreferencesDialog.h"
@@ -33,15 +34,10 @@
 #include <QTimer>
 
 using namespace Confab;
+using namespace Confab::Test;
 using namespace std::chrono_literals;
 
 namespace {
-
-QSettings rawSettings()
-{
-    return QSettings(QSettings::defaultFormat(), QSettings::UserScope, QStringLiteral("Confab"),
-                     QStringLiteral("Confab"));
-}
 
 QString screenshotDir()
 {
@@ -113,21 +109,10 @@ class tst_Dialogs : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        // Before any QSettings exists: the user's real configuration is never touched, and
-        // each test program has a store of its own, so suites running in parallel (ctest -j)
-        // do not clear each other's settings.
-        QStandardPaths::setTestModeEnabled(true);
-        QVERIFY(m_configDir.isValid());
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_configDir.path());
-        QVERIFY2(rawSettings().fileName().startsWith(m_configDir.path()),
-                 qPrintable(rawSettings().fileName()));
-    }
+    void initTestCase() { QVERIFY2(m_settings.isValid(), qPrintable(IsolatedSettings::store().fileName())); }
 
-    void init() { rawSettings().clear(); }
-    void cleanupTestCase() { rawSettings().clear(); }
+    void init() { IsolatedSettings::store().clear(); }
+    void cleanupTestCase() { IsolatedSettings::store().clear(); }
 
     // --- AppSettings ---------------------------------------------------------------------
 
@@ -149,7 +134,7 @@ private Q_SLOTS:
         QCOMPARE(secret.size(), 32);
         QVERIFY(QByteArray::fromHex(secret).toHex() == secret);
         QCOMPARE(AppSettings().installSecret(), secret);
-        rawSettings().clear();
+        IsolatedSettings::store().clear();
         QVERIFY(AppSettings().installSecret() != secret);
     }
 
@@ -163,7 +148,7 @@ private Q_SLOTS:
             settings.setConnectionOptions(*options);
             settings.sync();
         }
-        QFile file(rawSettings().fileName());
+        QFile file(IsolatedSettings::store().fileName());
         QVERIFY(file.open(QIODevice::ReadOnly));
         QVERIFY(!file.readAll().contains("hunter2"));
 
@@ -641,7 +626,7 @@ private:
         QVERIFY2(widget->grab().save(path), qPrintable(path));
     }
 
-    QTemporaryDir m_configDir;
+    IsolatedSettings m_settings;
 };
 
 QTEST_MAIN(tst_Dialogs)

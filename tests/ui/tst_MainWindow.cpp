@@ -1,3 +1,4 @@
+#include "IsolatedSettings.h"
 #include "RedisServerFixture.h"
 #include "ThreadedWorker.h"
 
@@ -98,8 +99,7 @@ class tst_MainWindow : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QVERIFY2(m_settings.isValid(), qPrintable(IsolatedSettings::store().fileName()));
         QCoreApplication::setOrganizationName(QStringLiteral("ConfabTest"));
         QCoreApplication::setApplicationName(QStringLiteral("Confab"));
         QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
@@ -109,7 +109,7 @@ private Q_SLOTS:
 
     void init()
     {
-        QSettings(QSettings::defaultFormat(), QSettings::UserScope, QStringLiteral("Confab"), QStringLiteral("Confab")).clear();
+        IsolatedSettings::store().clear();
         QVERIFY(m_server->command({"FLUSHALL"}).isOk());
     }
 
@@ -423,6 +423,7 @@ private Q_SLOTS:
     }
 
 private:
+    IsolatedSettings m_settings;
     std::unique_ptr<RedisServerFixture> m_server;
 };
 

@@ -3,6 +3,7 @@
 #include "LinkFinder.h"
 #include "MessageDelegate.h"
 #include "MessageLogView.h"
+#include "Theme.h"
 
 #include "model/MessageLogModel.h"
 
@@ -66,36 +67,15 @@ ChatMessageList conversation(quint64 first, int count)
     return list;
 }
 
+// The palettes the application itself uses, so what is checked here is what users see.
 QPalette lightPalette()
 {
-    const std::unique_ptr<QStyle> fusion(QStyleFactory::create(QStringLiteral("Fusion")));
-    return fusion->standardPalette();
+    return Theme::lightPalette();
 }
 
 QPalette darkPalette()
 {
-    QPalette p = lightPalette();
-    const QColor window(0x2b, 0x2b, 0x2b);
-    const QColor base(0x1e, 0x1e, 0x1e);
-    const QColor text(0xe6, 0xe6, 0xe6);
-    p.setColor(QPalette::Window, window);
-    p.setColor(QPalette::WindowText, text);
-    p.setColor(QPalette::Base, base);
-    p.setColor(QPalette::AlternateBase, window);
-    p.setColor(QPalette::Text, text);
-    p.setColor(QPalette::Button, window);
-    p.setColor(QPalette::ButtonText, text);
-    p.setColor(QPalette::ToolTipBase, window);
-    p.setColor(QPalette::ToolTipText, text);
-    p.setColor(QPalette::PlaceholderText, QColor(0x8c, 0x8c, 0x8c));
-    p.setColor(QPalette::Highlight, QColor(0x2f, 0x6f, 0xd0));
-    p.setColor(QPalette::HighlightedText, Qt::white);
-    p.setColor(QPalette::Link, QColor(0x5a, 0xa9, 0xff));
-    p.setColor(QPalette::BrightText, Qt::red);
-    p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x7a, 0x7a, 0x7a));
-    p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x7a, 0x7a, 0x7a));
-    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x7a, 0x7a, 0x7a));
-    return p;
+    return Theme::darkPalette();
 }
 
 QString clockOf(quint64 ms)

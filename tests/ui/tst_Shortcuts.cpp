@@ -1,3 +1,4 @@
+#include "IsolatedSettings.h"
 #include "AppSettings.h"
 #include "ShortcutTable.h"
 #include "ShortcutsSheet.h"
@@ -9,6 +10,7 @@
 #include <QTest>
 
 using namespace Confab;
+using namespace Confab::Test;
 
 namespace {
 
@@ -18,33 +20,16 @@ QKeySequence keys(QKeyCombination combination)
 }
 
 // The settings store AppSettings uses, read from the side.
-QSettings rawSettings()
-{
-    return QSettings(QSettings::defaultFormat(), QSettings::UserScope, QStringLiteral("Confab"),
-                     QStringLiteral("Confab"));
-}
-
 } // namespace
 
 class tst_Shortcuts : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        // Before any QSettings exists: the user's real configuration is never touched, and
-        // each test program has a store of its own, so suites running in parallel (ctest -j)
-        // do not clear each other's settings.
-        QStandardPaths::setTestModeEnabled(true);
-        QVERIFY(m_configDir.isValid());
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_configDir.path());
-        QVERIFY2(rawSettings().fileName().startsWith(m_configDir.path()),
-                 qPrintable(rawSettings().fileName()));
-    }
+    void initTestCase() { QVERIFY2(m_settings.isValid(), qPrintable(IsolatedSettings::store().fileName())); }
 
-    void init() { rawSettings().clear(); }
-    void cleanupTestCase() { rawSettings().clear(); }
+    void init() { IsolatedSettings::store().clear(); }
+    void cleanupTestCase() { IsolatedSettings::store().clear(); }
 
     void everyDesignBindingIsInTheTable_data()
     {
@@ -147,7 +132,7 @@ private Q_SLOTS:
         QCOMPARE(reread.keysFor(QStringLiteral("search")), rebound);
         QVERIFY(reread.hasCustomKeys(QStringLiteral("search")));
         // Stored readably, in the portable notation.
-        QCOMPARE(rawSettings().value(QStringLiteral("shortcuts/search")).toStringList(),
+        QCOMPARE(IsolatedSettings::store().value(QStringLiteral("shortcuts/search")).toStringList(),
                  (QStringList{QStringLiteral("Ctrl+Shift+F"), QStringLiteral("F3")}));
         // Other actions keep their defaults.
         QCOMPARE(reread.keysFor(QStringLiteral("quickSwitcher")),
@@ -183,7 +168,7 @@ private Q_SLOTS:
         QCOMPARE(AppSettings().keysFor(QStringLiteral("quit")),
                  QList<QKeySequence>{keys(Qt::CTRL | Qt::Key_Q)});
         QVERIFY(!AppSettings().hasCustomKeys(QStringLiteral("quit")));
-        QVERIFY(!rawSettings().contains(QStringLiteral("shortcuts/quit")));
+        QVERIFY(!IsolatedSettings::store().contains(QStringLiteral("shortcuts/quit")));
     }
 
     void sheetListsEveryActionWithItsDefaultKeys()
@@ -242,7 +227,7 @@ private Q_SLOTS:
     }
 
 private:
-    QTemporaryDir m_configDir;
+    IsolatedSettings m_settings;
 };
 
 QTEST_MAIN(tst_Shortcuts)
