@@ -4,6 +4,7 @@
 
 #include "chat/RedisWorker.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace Confab {
@@ -157,16 +158,38 @@ void CliCommand::finishSendingIfAcknowledged()
 
 void CliCommand::history()
 {
+    // The worker answers at most ChatConfig::catchUpPageSize entries per request, so a larger
+    // --count is read page by page, newest first, and printed oldest first once complete.
+    m_historyBefore = m_options.before;
     connect(m_worker.get(), &RedisWorker::historyLoaded, this,
-            [this](const QString &channel, const ChatMessageList &messages) {
+            [this](const QString &channel, const ChatMessageList &messages, bool reachedStart) {
                 if (channel != m_options.channel)
                     return;
-                for (const ChatMessage &message : messages)
-                    m_printer.print(message);
-                succeed();
+                // A user who has joined the channel also gets the worker's newest page of it
+                // once ready; that is no answer to "what lies before m_historyBefore".
+                if (!m_historyBefore.isNull() && !messages.isEmpty()
+                    && !(messages.last().id < m_historyBefore))
+                    return;
+                m_history = messages + m_history;
+                if (!messages.isEmpty())
+                    m_historyBefore = messages.first().id;
+                if (reachedStart || messages.isEmpty() || m_history.size() >= m_options.count) {
+                    for (const ChatMessage &message : std::as_const(m_history))
+                        m_printer.print(message);
+                    succeed();
+                    return;
+                }
+                requestHistoryPage();
             });
+    requestHistoryPage();
+}
+
+void CliCommand::requestHistoryPage()
+{
     waitForAnswer();
-    m_worker->loadOlder(m_options.channel, m_options.before, m_options.count);
+    const int wanted = m_options.count - int(m_history.size());
+    m_worker->loadOlder(m_options.channel, m_historyBefore,
+                        std::min(wanted, m_options.config.catchUpPageSize));
 }
 
 void CliCommand::tail()

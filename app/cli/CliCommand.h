@@ -3,6 +3,7 @@
 #include "CliOptions.h"
 #include "CliPrinter.h"
 
+#include "chat/ChatMessage.h"
 #include "redis/RedisConnection.h"
 
 #include <QObject>
@@ -37,6 +38,7 @@ private:
     void leave();
     void send();
     void history();
+    void requestHistoryPage();
     void tail();
 
     void sendText(const QString &text);
@@ -55,6 +57,9 @@ private:
     StdinReader *m_stdin = nullptr;
     bool m_inputDone = false;
     int m_unacknowledged = 0;
+    // history: what was read so far (ascending) and where the next page ends
+    ChatMessageList m_history;
+    StreamId m_historyBefore;
     // tail
     bool m_reconnecting = false;
     bool m_hideFirstExpired = false;

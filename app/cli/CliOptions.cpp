@@ -49,7 +49,8 @@ Commands:
 
 Environment: REDIS_URL, REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASSWORD, CHANNEL_PREFIX and
 MESSAGE_PREFIX say where Redis is; CONFAB_USER the user name; CONFAB_SECRET replaces the
-install secret that proves this install owns the user name.)";
+install secret that proves this install owns the user name; CONFAB_RETENTION is the default
+of --retention.)";
 
 QString latin1(const char *text)
 {
@@ -150,8 +151,14 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
     const QCommandLineOption sinceOption(
         QStringLiteral("since"), QStringLiteral("tail: first print what came after this id."),
         QStringLiteral("id"));
+    const QCommandLineOption retentionOption(
+        QStringLiteral("retention"),
+        QStringLiteral("Keep about N entries in the log of a channel this run writes to "
+                       "(default: $CONFAB_RETENTION, else 100000)."),
+        QStringLiteral("n"));
     parser.addOptions({urlOption, hostOption, portOption, dbOption, passwordOption, userOption,
-                       jsonOption, timeoutOption, countOption, beforeOption, sinceOption});
+                       jsonOption, timeoutOption, countOption, beforeOption, sinceOption,
+                       retentionOption});
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral("What to do (see above)."),
                                  QStringLiteral("COMMAND [ARGS...]"));
@@ -283,6 +290,14 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
     }
     if (parser.isSet(passwordOption))
         config.redis.password = parser.value(passwordOption);
+    if (parser.isSet(retentionOption)) {
+        bool ok = false;
+        config.retention = parser.value(retentionOption).toInt(&ok);
+        if (!ok || config.retention <= 0)
+            return usageError(
+                QStringLiteral("--retention needs a positive number of entries, not \"%1\"")
+                    .arg(parser.value(retentionOption)));
+    }
     // A one-shot command that cannot reach the server should say so, not wait; tail is meant
     // to outlive server restarts.
     config.redis.autoReconnect = command == Command::Tail;

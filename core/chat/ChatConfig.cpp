@@ -50,6 +50,18 @@ bool ChatConfig::applyEnvironment(const QProcessEnvironment &env, QString *error
         channelPrefix = env.value(QStringLiteral("CHANNEL_PREFIX")).toUtf8();
     if (env.contains(QStringLiteral("MESSAGE_PREFIX")))
         messagePrefix = env.value(QStringLiteral("MESSAGE_PREFIX")).toUtf8();
+    if (env.contains(QStringLiteral("CONFAB_RETENTION"))) {
+        // A typo is an error rather than the default: retention decides how much history the
+        // server keeps, for everyone in the channel.
+        const QString value = env.value(QStringLiteral("CONFAB_RETENTION"));
+        bool ok = false;
+        const int entries = value.trimmed().toInt(&ok);
+        if (!ok || entries <= 0)
+            return fail(QStringLiteral("CONFAB_RETENTION is not a positive number of entries "
+                                       "per channel: \"%1\"")
+                            .arg(value));
+        retention = entries;
+    }
     return true;
 }
 

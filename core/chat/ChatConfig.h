@@ -19,17 +19,20 @@ struct ChatConfig
     QByteArray installSecret;
     QByteArray channelPrefix = "channel:";
     QByteArray messagePrefix = "message:";
-    int retention = 100000; // entries kept per channel (XADD MAXLEN ~)
+    // Entries kept per channel (XADD MAXLEN ~); CONFAB_RETENTION, confab-cli --retention.
+    int retention = 100000;
     int maxTextBytes = 32 * 1024;
     int dedupeSeconds = 24 * 3600;
     int firstPageSize = 100;
     int historyPageSize = 200;
+    // Also the most any one history request asks for (RedisWorker::loadOlder).
     int catchUpPageSize = 1000;
     // Where unsent messages wait across restarts; empty keeps them in memory only.
     QString outboxPath;
 
-    // Applies REDIS_URL, then REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASSWORD, CHANNEL_PREFIX
-    // and MESSAGE_PREFIX from the environment; false (and why) on a value that does not parse.
+    // Applies REDIS_URL, then REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASSWORD, CHANNEL_PREFIX,
+    // MESSAGE_PREFIX and CONFAB_RETENTION from the environment; false (and why) on a value that
+    // does not parse.
     bool applyEnvironment(const QProcessEnvironment &environment, QString *error);
 };
 

@@ -128,6 +128,12 @@ void RedisWorker::start()
     m_subscriber->open();
 }
 
+void RedisWorker::setRedisOptions(const RedisOptions &options)
+{
+    if (!m_commands)
+        m_config.redis = options;
+}
+
 void RedisWorker::stop()
 {
     saveOutbox();
@@ -559,6 +565,9 @@ void RedisWorker::loadOlder(const QString &channel, const StreamId &before, int 
 {
     if (count <= 0)
         count = m_config.historyPageSize;
+    // One reply of a caller's choosing could be the whole stream (100k entries and more by
+    // default), parsed in one go in this thread; larger requests are paged by the caller.
+    count = std::min(count, std::max(1, m_config.catchUpPageSize));
     const QByteArray end = before.isNull() ? QByteArray("+") : "(" + before.toByteArray();
     m_commands->command({"XREVRANGE", m_keys.log(channel), end, "-", "COUNT", QByteArray::number(count)},
                         [this, channel, count](const RedisReply &reply) {

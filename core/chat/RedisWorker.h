@@ -42,6 +42,9 @@ public Q_SLOTS:
     void start();
     // Saves the outbox and disconnects.
     void stop();
+    // Where to connect, when it is only known after construction (the private server). Has no
+    // effect once started.
+    void setRedisOptions(const Confab::RedisOptions &options);
 
     void createChannel(const QString &name, const QString &topic);
     // Creates the channel if needed (not an error), joins it and starts receiving it.
@@ -53,7 +56,8 @@ public Q_SLOTS:
     void listMembers(const QString &channel);
     void sendMessage(const QString &channel, const QString &text, Confab::ChatMessage::Type type = ChatMessage::Type::Message);
     void setTopic(const QString &channel, const QString &topic);
-    // An older page: entries before `before` (the newest page for a null id), ascending.
+    // An older page: entries before `before` (the newest page for a null id), ascending; `count`
+    // (default historyPageSize) is capped at ChatConfig::catchUpPageSize, so more takes pages.
     void loadOlder(const QString &channel, const Confab::StreamId &before, int count = 0);
     // Changes the user name (/nick); before the first name was accepted, tries this one instead.
     void changeUserName(const QString &name);

@@ -64,6 +64,9 @@ public:
     // Commands written and not yet answered, and commands waiting for a connection.
     qsizetype pendingCount() const { return qsizetype(m_pending.size()); }
     qsizetype queuedCount() const { return qsizetype(m_queued.size()); }
+    // Bytes the reply reader holds allocated (RedisReplyReader::bufferCapacity). For tests: once
+    // a large reply has been handled it must drop back instead of staying at its peak.
+    qsizetype readerBufferCapacity() const { return m_reader.bufferCapacity(); }
 
     void open();
     // Disconnects for good (until open()); pending and queued commands fail with CONNECTION_LOST.

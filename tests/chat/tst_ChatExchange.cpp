@@ -221,7 +221,102 @@ private Q_SLOTS:
         QCOMPARE(m_server->command({"XLEN", "channel:{s}:log"}).toInteger(), 1);
     }
 
+    void scriptsCheckNamesThemselves_data()
+    {
+        QTest::addColumn<QByteArray>("name");
+        QTest::addColumn<QString>("why"); // empty: the name is fine
+        QTest::newRow("letters") << QByteArray("café") << QString();
+        QTest::newRow("cjk") << QByteArray("開発") << QString();
+        QTest::newRow("punctuation") << QByteArray("ops:alerts#2") << QString();
+        QTest::newRow("direct channel") << QByteArray("dm:alice:bob") << QString();
+        QTest::newRow("64 characters") << QString(64, u'é').toUtf8() << QString();
+        // 50 characters of four bytes each: at the byte limit, well within the character one.
+        QTest::newRow("200 bytes") << QString::fromUtf8("\U0001F600").repeated(50).toUtf8()
+                                   << QString();
+
+        QTest::newRow("201 bytes") << QByteArray(201, 'x') << QStringLiteral("too long (201 bytes");
+        QTest::newRow("65 characters") << QString(65, u'é').toUtf8()
+                                       << QStringLiteral("too long (65 characters");
+        const QString whitespace = QStringLiteral("may not contain whitespace or control characters");
+        QTest::newRow("space") << QByteArray("two words") << whitespace;
+        QTest::newRow("tab") << QByteArray("a\tb") << whitespace;
+        QTest::newRow("newline") << QByteArray("a\r\nb") << whitespace;
+        QTest::newRow("nul") << QByteArray("a\0b", 3) << whitespace;
+        QTest::newRow("escape") << QByteArray("a\x1b[31m") << whitespace;
+        QTest::newRow("delete") << QByteArray("a\x7f") << whitespace;
+        for (const char *bad : {"a{b", "a}b", "all*", "what?", "a[b", "a]b", "back\\slash"})
+            QTest::newRow(bad) << QByteArray(bad)
+                               << QStringLiteral("may not contain any of { } * ? [ ] \\");
+        for (const char *bad : {"#dev", "/dev", "@dev"})
+            QTest::newRow(bad) << QByteArray(bad) << QStringLiteral("may not start with #, / or @");
+        QTest::newRow("empty") << QByteArray() << QStringLiteral("is empty");
+    }
+
+    void scriptsCheckNamesThemselves()
+    {
+        // A client that bypasses NameRule still meets the scripts' part of it (PROTOCOL.md,
+        // "Names"), with an error saying what is wrong and nothing written.
+        QFETCH(QByteArray, name);
+        QFETCH(QString, why);
+        struct Case
+        {
+            const char *script;
+            QString what;
+            RedisReply reply;
+        };
+        QList<Case> cases{
+            {"post (channel)", QStringLiteral("channel name"), runPost(name, "mallory")},
+            {"create-channel (channel)", QStringLiteral("channel name"),
+             runCreateChannel(name, "mallory")},
+            {"create-channel (creator)", QStringLiteral("user name"),
+             runCreateChannel("fine", name)},
+            {"claim-user", QStringLiteral("user name"), runClaimUser(name)},
+        };
+        // An empty sender is the older INVALID error (serverSideLimitsHoldForOtherClients).
+        if (!name.isEmpty())
+            cases.append(Case{"post (sender)", QStringLiteral("user name"), runPost("fine", name)});
+        for (const Case &c : std::as_const(cases)) {
+            const QString context =
+                QLatin1String(c.script) + QStringLiteral(": ") + c.reply.toDebugString();
+            if (why.isEmpty()) {
+                QVERIFY2(!c.reply.isError(), qPrintable(context));
+                continue;
+            }
+            QVERIFY2(c.reply.errorCode() == "BADNAME", qPrintable(context));
+            const QString prefix = QStringLiteral("BADNAME ") + c.what;
+            QVERIFY2(c.reply.toString().startsWith(prefix), qPrintable(context));
+            QVERIFY2(c.reply.toString().contains(why), qPrintable(context));
+            // One line, whatever bytes the name had.
+            QVERIFY2(!c.reply.bytes().contains('\n') && !c.reply.bytes().contains('\r'),
+                     qPrintable(context));
+        }
+        if (!why.isEmpty())
+            QCOMPARE(m_server->command({"DBSIZE"}).toInteger(), 0);
+    }
+
 private:
+    // The scripts run directly, as another client would, with `name` where the rule applies.
+    RedisReply runPost(const QByteArray &channel, const QByteArray &from) const
+    {
+        const QByteArray tagged = "channel:{" + channel + '}';
+        return m_server->command({"EVAL", ChatScripts::post().source(), "4", tagged + ":log",
+                                  "message:{" + channel + "}:c1", tagged + ":info",
+                                  tagged + ":members", tagged, "100", "1000", "60", "msg", from,
+                                  "hello", "c1", "1", channel});
+    }
+
+    RedisReply runCreateChannel(const QByteArray &channel, const QByteArray &creator) const
+    {
+        return m_server->command({"EVAL", ChatScripts::createChannel().source(), "1",
+                                  "channel:{" + channel + "}:info", channel, creator, "", "1"});
+    }
+
+    RedisReply runClaimUser(const QByteArray &name) const
+    {
+        return m_server->command(
+            {"EVAL", ChatScripts::claimUser().source(), "1", "user:" + name, "secret", name});
+    }
+
     std::unique_ptr<RedisServerFixture> m_server;
 };
 

@@ -4,6 +4,7 @@
 #include "chat/ChatScripts.h"
 
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QTest>
 
 using namespace Confab;
@@ -48,6 +49,44 @@ private Q_SLOTS:
         QCOMPARE(texts.size(), count);
         for (int i = 0; i < count; ++i)
             QCOMPARE(texts[i], QString::number(i));
+    }
+
+    void olderPagesAreBounded()
+    {
+        fill("long", 500);
+        ChatConfig config = ThreadedWorker::configFor(*m_server, QStringLiteral("alice"));
+        config.catchUpPageSize = 100;
+        ThreadedWorker alice(config);
+        QVERIFY(alice.waitForReady());
+        // More than a page asked for: one page comes, and it says there is more before it.
+        alice.run([w = alice.worker()] { w->loadOlder(QStringLiteral("long"), StreamId(), 5000); });
+        QTRY_COMPARE_WITH_TIMEOUT(alice.historyPages(QStringLiteral("long")), 1, 20000);
+        QCOMPARE(alice.texts(QStringLiteral("long")), numbers(400, 500));
+        QVERIFY(!alice.reachedStart(QStringLiteral("long")));
+    }
+
+    void retentionFromTheEnvironmentTrimsTheLog()
+    {
+        ChatConfig config = ThreadedWorker::configFor(*m_server, QStringLiteral("alice"));
+        QProcessEnvironment environment;
+        environment.insert(QStringLiteral("CONFAB_RETENTION"), QStringLiteral("10"));
+        QString error;
+        QVERIFY2(config.applyEnvironment(environment, &error), qPrintable(error));
+        QCOMPARE(config.retention, 10);
+        ThreadedWorker alice(config);
+        alice.run([w = alice.worker()] { w->joinChannel(QStringLiteral("brief")); });
+        QVERIFY(alice.waitForJoined(QStringLiteral("brief")));
+        constexpr int count = 1000;
+        alice.run([w = alice.worker(), n = count] {
+            for (int i = 0; i < n; ++i)
+                w->sendMessage(QStringLiteral("brief"), QString::number(i));
+        });
+        QTRY_COMPARE_WITH_TIMEOUT(alice.sentCount(), count, 60000);
+        QVERIFY(alice.sendErrors().isEmpty());
+        // MAXLEN ~ trims whole macro nodes only (stream-node-max-entries, 100 by default), so
+        // the log keeps the retention and at most about one node more; never all 1001 entries.
+        const qint64 length = m_server->command({"XLEN", "channel:{brief}:log"}).toInteger();
+        QVERIFY2(length >= 10 && length <= 200, qPrintable(QString::number(length)));
     }
 
     void messagesWrittenWithRedisCliAppear()

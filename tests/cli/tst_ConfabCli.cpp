@@ -171,6 +171,92 @@ private Q_SLOTS:
         QCOMPARE(cli({u"history"_s, u"dev"_s, u"--count"_s, u"0"_s}).exitCode, 2);
     }
 
+    void historyLongerThanAPageIsReadInPages()
+    {
+        // Written as another client would; the worker asks for at most
+        // ChatConfig::catchUpPageSize (1000) entries per request.
+        constexpr int count = 2500;
+        const RedisReply filled = m_server->command(
+            {"EVAL",
+             "for i = 0, tonumber(ARGV[1]) - 1 do redis.call('XADD', KEYS[1], '*', 'v', '1', "
+             "'type', 'msg', 'from', 'filler', 'text', tostring(i), 'cid', 'f' .. i) end return 1",
+             "1", "channel:{dev}:log", QByteArray::number(count)});
+        QCOMPARE(filled.toInteger(), 1);
+        // Every command goes to the slow log, so the requests the run made can be read back.
+        QVERIFY(m_server->command({"CONFIG", "SET", "slowlog-max-len", "1000"}).isOk());
+        QVERIFY(m_server->command({"CONFIG", "SET", "slowlog-log-slower-than", "0"}).isOk());
+        QVERIFY(m_server->command({"SLOWLOG", "RESET"}).isOk());
+        const Result most = cli({u"--json"_s, u"history"_s, u"dev"_s, u"--count"_s, u"2400"_s});
+        const RedisReply slowlog = m_server->command({"SLOWLOG", "GET", "1000"});
+        m_server->command({"CONFIG", "SET", "slowlog-log-slower-than", "10000"});
+        QVERIFY2(most.succeeded(), most.err.constData());
+        QCOMPARE(texts(most), numbers(count - 2400, count));
+        QList<qint64> pages;
+        for (const RedisReply &entry : slowlog.elements()) {
+            // id, time, duration, arguments, ...
+            if (entry.size() < 4 || entry.at(3).size() != 6
+                || entry.at(3).at(0).bytes().toUpper() != "XREVRANGE")
+                continue;
+            pages << entry.at(3).at(5).bytes().toLongLong();
+        }
+        QVERIFY2(pages.size() >= 3, qPrintable(slowlog.toDebugString()));
+        for (const qint64 page : std::as_const(pages))
+            QVERIFY2(page > 0 && page <= 1000, qPrintable(slowlog.toDebugString()));
+
+        // More than there is: all of it, oldest first.
+        const Result all = cli({u"--json"_s, u"history"_s, u"dev"_s, u"--count"_s, u"5000"_s});
+        QVERIFY2(all.succeeded(), all.err.constData());
+        QCOMPARE(texts(all), numbers(0, count));
+    }
+
+    void retentionOptionAndVariableTrimTheLog()
+    {
+        QByteArray input;
+        for (int i = 0; i < 1000; ++i)
+            input += QByteArray::number(i) + '\n';
+        // MAXLEN ~ trims whole macro nodes only (100 entries by default), so about the
+        // retention and at most one node more stay; never all 1000.
+        auto length = [this](const QByteArray &channel) {
+            return m_server->command({"XLEN", "channel:{" + channel + "}:log"}).toInteger();
+        };
+        const Result option = cli({u"--retention"_s, u"10"_s, u"send"_s, u"dev"_s}, input);
+        QVERIFY2(option.succeeded(), option.err.constData());
+        QVERIFY2(length("dev") >= 10 && length("dev") <= 200, QByteArray::number(length("dev")));
+
+        QProcessEnvironment env = environment();
+        env.insert(u"CONFAB_RETENTION"_s, u"10"_s);
+        const Result variable = cli({u"send"_s, u"ops"_s}, input, env);
+        QVERIFY2(variable.succeeded(), variable.err.constData());
+        QVERIFY2(length("ops") >= 10 && length("ops") <= 200, QByteArray::number(length("ops")));
+
+        // The command line wins over the environment.
+        env.insert(u"CONFAB_RETENTION"_s, u"1000000"_s);
+        const Result both = cli({u"--retention"_s, u"10"_s, u"send"_s, u"qa"_s}, input, env);
+        QVERIFY2(both.succeeded(), both.err.constData());
+        QVERIFY2(length("qa") >= 10 && length("qa") <= 200, QByteArray::number(length("qa")));
+    }
+
+    void badRetentionIsAClearError()
+    {
+        const Result option = cli({u"--retention"_s, u"lots"_s, u"send"_s, u"dev"_s, u"x"_s});
+        QCOMPARE(option.exitCode, 2);
+        QVERIFY2(option.failedWithOneLine(), option.err.constData());
+        QVERIFY2(option.error().contains(u"--retention"_s)
+                     && option.error().contains(u"\"lots\""_s),
+                 option.err.constData());
+        QCOMPARE(cli({u"--retention"_s, u"0"_s, u"send"_s, u"dev"_s, u"x"_s}).exitCode, 2);
+
+        QProcessEnvironment env = environment();
+        env.insert(u"CONFAB_RETENTION"_s, u"-5"_s);
+        const Result variable = cli({u"send"_s, u"dev"_s, u"x"_s}, {}, env);
+        QCOMPARE(variable.exitCode, 1);
+        QVERIFY2(variable.failedWithOneLine(), variable.err.constData());
+        QVERIFY2(variable.error().contains(u"CONFAB_RETENTION"_s)
+                     && variable.error().contains(u"\"-5\""_s),
+                 variable.err.constData());
+        QCOMPARE(m_server->command({"DBSIZE"}).toInteger(), 0);
+    }
+
     void tailPrintsMessagesSentAfterItStarts()
     {
         QVERIFY(cli({u"send"_s, u"live"_s, u"sent before the tail started"_s}).succeeded());
@@ -350,7 +436,8 @@ private:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         for (const char *name :
              {"REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD",
-              "REDIS_USERNAME", "CHANNEL_PREFIX", "MESSAGE_PREFIX", "CONFAB_USER", "CONFAB_SECRET"})
+              "REDIS_USERNAME", "CHANNEL_PREFIX", "MESSAGE_PREFIX", "CONFAB_USER", "CONFAB_SECRET",
+              "CONFAB_RETENTION"})
             env.remove(QString::fromLatin1(name));
         env.insert(QStringLiteral("CONFAB_USER"), QStringLiteral("tester"));
         env.insert(QStringLiteral("CONFAB_SECRET"), QStringLiteral("test secret"));
@@ -421,6 +508,14 @@ private:
         QStringList out;
         for (const QJsonObject &message : objects(result))
             out << message[u"text"].toString();
+        return out;
+    }
+
+    static QStringList numbers(int from, int to)
+    {
+        QStringList out;
+        for (int i = from; i < to; ++i)
+            out << QString::number(i);
         return out;
     }
 

@@ -31,7 +31,10 @@ ThreadedWorker::ThreadedWorker(const ChatConfig &config, QObject *parent)
         ++m_listings;
     });
     connect(m_worker, &RedisWorker::connectionStateChanged, this,
-            [this](RedisConnection::State state) { m_state = state; });
+            [this](RedisConnection::State state) {
+                m_state = state;
+                m_states << state;
+            });
     connect(m_worker, &RedisWorker::messagesReceived, this,
             [this](const QString &channel, const ChatMessageList &batch) { m_messages[channel].append(batch); });
     connect(m_worker, &RedisWorker::historyLoaded, this,

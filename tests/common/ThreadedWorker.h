@@ -55,6 +55,8 @@ public:
     ChannelInfoList lastListing() const { return m_listing; }
     int listings() const { return m_listings; }
     RedisConnection::State state() const { return m_state; }
+    // Every state reported, in order: a short Reconnecting between two polls shows here.
+    QList<RedisConnection::State> states() const { return m_states; }
 
 private:
     QThread m_thread;
@@ -72,6 +74,7 @@ private:
     ChannelInfoList m_listing;
     int m_listings = 0;
     RedisConnection::State m_state = RedisConnection::State::Disconnected;
+    QList<RedisConnection::State> m_states;
 };
 
 } // namespace Confab::Test

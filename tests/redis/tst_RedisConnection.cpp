@@ -126,6 +126,30 @@ private Q_SLOTS:
         QCOMPARE(all.at(199999).bytes(), QByteArray("200000"));
     }
 
+    void millionElementReplyLeavesNoBufferBehind()
+    {
+        RedisConnection c(m_server->options());
+        QVERIFY(openAndWait(c));
+        constexpr int count = 1000000;
+        // RPUSH in chunks of 1000 (well within Lua's unpack limit): 1M single calls would be slow.
+        const RedisReply length = runCommand(
+            c, {"EVAL",
+                "local n = tonumber(ARGV[1]) for i = 1, n, 1000 do local chunk = {} "
+                "for j = i, math.min(i + 999, n) do chunk[#chunk + 1] = j end "
+                "redis.call('RPUSH', KEYS[1], unpack(chunk)) end return redis.call('LLEN', KEYS[1])",
+                "1", "million", QByteArray::number(count)});
+        QCOMPARE(length.toInteger(), count);
+        const RedisReply all = runCommand(c, {"LRANGE", "million", "0", "-1"});
+        QCOMPARE(all.size(), count);
+        QCOMPARE(all.at(0).bytes(), QByteArray("1"));
+        QCOMPARE(all.at(count - 1).bytes(), QByteArray::number(count));
+        // Some 14 MB went through the reader; it must not keep a buffer of that order.
+        QTRY_VERIFY2(c.readerBufferCapacity() < 1024 * 1024,
+                     QByteArray::number(c.readerBufferCapacity()));
+        // And it goes on reading.
+        QCOMPARE(runCommand(c, {"PING"}), RedisReply::status("PONG"));
+    }
+
     void commandTimeoutFailsOnlyThatCommand()
     {
         RedisConnection c(m_server->options());
