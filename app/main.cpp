@@ -4,16 +4,25 @@
 
 #include "chat/ChatConfig.h"
 #include "chat/NameRule.h"
+#include "local/InstanceGuard.h"
+#include "local/QuitSignalWatcher.h"
+#include "local/SessionStarter.h"
 #include "model/ChatSession.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QEventLoop>
+#include <QIcon>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMessageBox>
 #include <QRegularExpression>
 #include <QStandardPaths>
+#include <QTimer>
 
 #include <cstdio>
+#include <memory>
 
 using namespace Confab;
 
@@ -33,6 +42,36 @@ int fail(const QString &message)
     return 2;
 }
 
+// The variables that name a server; any of them set means the user chose one.
+bool environmentNamesServer(const QProcessEnvironment &environment)
+{
+    for (const char *name : {"REDIS_URL", "REDIS_HOST", "REDIS_PORT"}) {
+        if (!environment.value(QString::fromLatin1(name)).isEmpty())
+            return true;
+    }
+    return false;
+}
+
+// What tells one profile from another: another settings file, server or user is another
+// Confab, which may run beside this one.
+QString profileKey(const AppSettings &settings, const QCommandLineParser &parser, const QCommandLineOption &url,
+                   const QCommandLineOption &user)
+{
+    const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    QStringList parts{settings.location(), parser.value(url), parser.value(user)};
+    for (const char *name : {"REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_DB"})
+        parts << environment.value(QString::fromLatin1(name));
+    return parts.join(u'\n');
+}
+
+QIcon applicationIcon()
+{
+    QIcon icon;
+    for (int size : {16, 22, 24, 32, 48, 64, 128, 256, 512})
+        icon.addFile(QStringLiteral(":/icons/confab-%1.png").arg(size), QSize(size, size));
+    return icon;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -41,7 +80,9 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("Confab"));
     QApplication::setApplicationVersion(QStringLiteral(CONFAB_VERSION));
     QApplication::setOrganizationName(QStringLiteral("Confab"));
-    QApplication::setDesktopFileName(QStringLiteral("confab"));
+    // Matches the installed .desktop file, so that docks and task bars group our windows there.
+    QApplication::setDesktopFileName(QStringLiteral("io.github.confab_chat.Confab"));
+    QApplication::setWindowIcon(applicationIcon());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Desktop chat client for teams whose chat lives in Redis"));
@@ -61,7 +102,8 @@ int main(int argc, char *argv[])
     ChatConfig config;
     config.redis = settings.connectionOptions();
     QString error;
-    if (!config.applyEnvironment(QProcessEnvironment::systemEnvironment(), &error))
+    const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    if (!config.applyEnvironment(environment, &error))
         return fail(error);
     if (parser.isSet(urlOption)) {
         const auto options = RedisOptions::fromUrl(parser.value(urlOption), &error);
@@ -75,20 +117,69 @@ int main(int argc, char *argv[])
     const QString nameProblem = NameRule::check(config.userName, QStringLiteral("user name"));
     if (!nameProblem.isEmpty())
         return fail(nameProblem);
+    const QString wanted = parser.isSet(channelOption) ? NameRule::normalizedChannel(parser.value(channelOption))
+                                                       : QString();
+    const bool serverChosen = parser.isSet(urlOption) || environmentNamesServer(environment)
+        || settings.hasConnectionProfile();
+
+    // A second start of the same profile hands its channel to the running window and ends.
+    InstanceGuard guard(profileKey(settings, parser, urlOption, userOption));
+    bool handedOver = false;
+    {
+        QEventLoop claiming;
+        QObject::connect(&guard, &InstanceGuard::primary, &claiming, &QEventLoop::quit);
+        QObject::connect(&guard, &InstanceGuard::handedOver, &claiming, [&] {
+            handedOver = true;
+            claiming.quit();
+        });
+        guard.claim(QJsonDocument(QJsonObject{{QStringLiteral("channel"), wanted}}).toJson(QJsonDocument::Compact));
+        claiming.exec();
+    }
+    if (handedOver)
+        return 0;
+
     settings.setUserName(config.userName);
     config.installSecret = settings.installSecret();
-    config.outboxPath = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/outbox.json");
+    const QString dataDirectory = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    config.outboxPath = dataDirectory + QStringLiteral("/outbox.json");
 
     Theme::apply(settings.theme());
-    ChatSession session(config);
-    MainWindow window(&session, &settings);
-    window.show();
+    auto session = std::make_unique<ChatSession>(config);
+    auto window = std::make_unique<MainWindow>(session.get(), &settings);
+    window->show();
 
-    QString wanted = parser.isSet(channelOption) ? NameRule::normalizedChannel(parser.value(channelOption)) : settings.lastChannel();
-    if (!wanted.isEmpty()) {
-        QObject::connect(&session, &ChatSession::ready, &window, [&window, wanted] { window.openChannel(wanted); },
-                         Qt::SingleShotConnection);
+    const QString opening = wanted.isEmpty() ? settings.lastChannel() : wanted;
+    if (!opening.isEmpty()) {
+        QObject::connect(session.get(), &ChatSession::ready, window.get(),
+                         [&window, opening] { window->openChannel(opening); }, Qt::SingleShotConnection);
     }
-    session.start();
-    return app.exec();
+    QObject::connect(&guard, &InstanceGuard::requestReceived, window.get(), [&window](const QByteArray &request) {
+        window->bringToFront();
+        const QString channel = QJsonDocument::fromJson(request).object().value(QStringLiteral("channel")).toString();
+        if (!channel.isEmpty())
+            window->openChannel(channel);
+    });
+
+    // A logout or `kill` closes the window as the Quit action does.
+    QuitSignalWatcher quitSignals;
+    QObject::connect(&quitSignals, &QuitSignalWatcher::quitRequested, window.get(), [&window] { window->close(); });
+
+    SessionStarter starter(session.get(), dataDirectory + QStringLiteral("/redis"));
+    QObject::connect(&starter, &SessionStarter::notice, window.get(), [&window](const QString &text) {
+        window->showNotice(text, true);
+    });
+    starter.start(serverChosen);
+    const int status = app.exec();
+
+    // The chat's connections go first, then the private server is released (and shut down if
+    // no other Confab uses it), bounded in time so that quitting never hangs.
+    window.reset();
+    session.reset();
+    QEventLoop finishing;
+    QObject::connect(&starter, &SessionStarter::finished, &finishing, &QEventLoop::quit);
+    QTimer::singleShot(15000, &finishing, &QEventLoop::quit);
+    starter.finish();
+    if (starter.usesPrivateServer())
+        finishing.exec();
+    return status;
 }

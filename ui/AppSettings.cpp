@@ -309,6 +309,11 @@ RedisOptions AppSettings::connectionOptions() const
     return options;
 }
 
+bool AppSettings::hasConnectionProfile() const
+{
+    return m_settings.contains(UrlKey);
+}
+
 void AppSettings::setConnectionOptions(const RedisOptions &options)
 {
     // displayUrl() leaves the password out, which is the point.

@@ -81,6 +81,10 @@ public:
     // dropped). A stored URL that no longer parses gives the default options.
     RedisOptions connectionOptions() const;
     void setConnectionOptions(const RedisOptions &options);
+    // Whether the user ever chose a server (the connection dialog saves one).
+    bool hasConnectionProfile() const;
+    // Where these settings are kept; tells one profile from another.
+    QString location() const { return m_settings.fileName(); }
 
     // Writes pending changes to disk now (QSettings also does so on its own, later).
     void sync();

@@ -189,7 +189,7 @@ void MainWindow::buildLayout()
     setCentralWidget(m_splitter);
 
     m_status = new ConnectionStatus(this);
-    m_status->setServer(m_session->endpoint());
+    m_status->setServer(m_session->serverLabel());
     statusBar()->addWidget(m_status, 1);
     statusBar()->setSizeGripEnabled(true);
 }
@@ -225,7 +225,8 @@ void MainWindow::buildActions()
     addShortcutAction(QStringLiteral("joinChannel"), [this] { showJoinDialog(); });
     addShortcutAction(QStringLiteral("shortcutsSheet"), [this] { showShortcutsSheet(); });
     addShortcutAction(QStringLiteral("preferences"), [this] { showPreferences(); });
-    addShortcutAction(QStringLiteral("quit"), [] { QApplication::quit(); });
+    // Closing (rather than QApplication::quit()) saves the geometry and layout on the way out.
+    addShortcutAction(QStringLiteral("quit"), [this] { close(); });
 }
 
 void MainWindow::buildMenus()
@@ -263,24 +264,15 @@ void MainWindow::buildTray()
         return;
     m_tray = new QSystemTrayIcon(windowIcon().isNull() ? QApplication::windowIcon() : windowIcon(), this);
     auto *menu = new QMenu(this);
-    menu->addAction(tr("Show Confab"), this, [this] {
-        showNormal();
-        raise();
-        activateWindow();
-    });
+    menu->addAction(tr("Show Confab"), this, &MainWindow::bringToFront);
     menu->addAction(m_actions.value(QStringLiteral("quit")));
     m_tray->setContextMenu(menu);
     connect(m_tray, &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason reason) {
-        if (reason == QSystemTrayIcon::Trigger) {
-            showNormal();
-            raise();
-            activateWindow();
-        }
+        if (reason == QSystemTrayIcon::Trigger)
+            bringToFront();
     });
     connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
-        showNormal();
-        raise();
-        activateWindow();
+        bringToFront();
         if (!m_pendingOpen.isEmpty())
             openChannel(std::exchange(m_pendingOpen, {}));
     });
@@ -290,6 +282,7 @@ void MainWindow::buildTray()
 
 void MainWindow::connectSession()
 {
+    connect(m_session, &ChatSession::serverChanged, m_status, &ConnectionStatus::setServer);
     connect(m_session, &ChatSession::connectionStateChanged, m_status, &ConnectionStatus::setConnectionState);
     connect(m_session, &ChatSession::subscribedChanged, m_status, &ConnectionStatus::setSubscribed);
     connect(m_session, &ChatSession::outboxChanged, m_status, &ConnectionStatus::setOutboxCount);
@@ -494,7 +487,7 @@ void MainWindow::submit(const QString &text)
         m_session->requestChannelList();
         break;
     case SlashCommand::Kind::Quit:
-        QApplication::quit();
+        close();
         break;
     case SlashCommand::Kind::Topic:
         m_session->setTopic(channel, command.argument);
@@ -657,6 +650,16 @@ void MainWindow::changeEvent(QEvent *event)
     if (event->type() == QEvent::ActivationChange)
         m_session->setWindowActive(isActiveWindow());
     QMainWindow::changeEvent(event);
+}
+
+void MainWindow::bringToFront()
+{
+    if (isMinimized())
+        showNormal();
+    else
+        show();
+    raise();
+    activateWindow();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -37,6 +37,10 @@ public:
     void openChannel(const QString &channel);
     // Runs what the user typed: a slash command or a message to the current channel.
     void submit(const QString &text);
+    // Shows the window, restored and raised (a second start, the tray, a notification).
+    void bringToFront();
+    // A line above the input: what went wrong, or something worth knowing.
+    void showNotice(const QString &text, bool error = false);
 
     // For tests and screenshots.
     MessageLogView *logView() const { return m_log; }
@@ -77,7 +81,6 @@ private:
     void updateTopic();
     void updateMembers();
     void updateTray();
-    void showNotice(const QString &text, bool error = false);
     QAction *addShortcutAction(const QString &id, std::function<void()> trigger);
     QStringList channelNames() const;
 

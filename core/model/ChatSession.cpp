@@ -94,6 +94,17 @@ void ChatSession::start()
     toWorker([w = m_worker] { w->start(); });
 }
 
+void ChatSession::setServer(const RedisOptions &options, const QString &label)
+{
+    if (m_thread.isRunning())
+        return;
+    m_config.redis = options;
+    m_serverLabel = label;
+    // The worker has not started (its thread has not either), so this call runs before start.
+    toWorker([w = m_worker, options] { w->setRedisOptions(options); });
+    Q_EMIT serverChanged(serverLabel());
+}
+
 QString ChatSession::directChannel(const QString &a, const QString &b)
 {
     return ChatKeys::directChannel(a, b);

@@ -30,6 +30,9 @@ public:
     ~ChatSession() override;
 
     void start();
+    // Before start(): connect here instead of the configured server. `label` is how the status
+    // bar names it ("the private server"); empty means its address.
+    void setServer(const RedisOptions &options, const QString &label = {});
 
     QString userName() const { return m_user; }
     bool isReady() const { return !m_user.isEmpty(); }
@@ -37,7 +40,10 @@ public:
     QString connectionDetail() const { return m_detail; }
     bool isSubscribed() const { return m_subscribed; }
     int outboxCount() const { return m_outbox; }
+    const RedisOptions &redisOptions() const { return m_config.redis; }
     QString endpoint() const { return m_config.redis.endpoint(); }
+    // The server as the status bar names it.
+    QString serverLabel() const { return m_serverLabel.isEmpty() ? endpoint() : m_serverLabel; }
 
     // Joined channels and direct conversations, as the channel list shows them.
     ChannelListModel *channels() const { return m_channels; }
@@ -70,6 +76,7 @@ public:
 Q_SIGNALS:
     void ready(const QString &userName);
     void userRejected(const QString &name, const QString &error);
+    void serverChanged(const QString &label);
     void connectionStateChanged(Confab::RedisConnection::State state, const QString &detail);
     void subscribedChanged(bool subscribed);
     void outboxChanged(int count);
@@ -92,6 +99,7 @@ private:
     void toWorker(F &&f);
 
     ChatConfig m_config;
+    QString m_serverLabel;
     QThread m_thread;
     QPointer<RedisWorker> m_worker;
     ChannelListModel *m_channels = nullptr;
