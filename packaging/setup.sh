@@ -12,6 +12,7 @@ packages=(
     redis-server redis-tools
     openssl ca-certificates
     xvfb xauth fonts-dejavu-core
+    file appstream desktop-file-utils
 )
 
 missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up (packaging/setup.sh), builds and runs every test suite, against real redis-servers
 # that the tests start themselves; widget tests run offscreen. Benchmarks run in their quick
-# mode here (label "bench"); run build/tests/bench/bench_* by hand for full figures.
+# mode here (label "bench"); run build/tests/bench/bench_* by hand for full figures. Then the
+# .deb is built, installed, started and removed (packaging/check-deb.sh).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,3 +11,4 @@ bash "$root/packaging/setup.sh"
 cd "$root"
 export QT_QPA_PLATFORM=offscreen
 ctest --preset default --timeout 900 "$@"
+bash "$root/packaging/check-deb.sh"
