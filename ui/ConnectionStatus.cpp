@@ -49,7 +49,7 @@ void ConnectionStatus::setChannel(const QString &channel, int members)
     if (channel.isEmpty())
         m_channel->clear();
     else
-        m_channel->setText(tr("%1 · %n member(s)", nullptr, members).arg(channel));
+        m_channel->setText(members == 1 ? tr("%1 · 1 member").arg(channel) : tr("%1 · %2 members").arg(channel).arg(members));
 }
 
 void ConnectionStatus::setSubscribed(bool subscribed)
@@ -62,7 +62,7 @@ void ConnectionStatus::setSubscribed(bool subscribed)
 void ConnectionStatus::setOutboxCount(int count)
 {
     m_outbox->setVisible(count > 0);
-    m_outbox->setText(tr("%n message(s) waiting to be sent", nullptr, count));
+    m_outbox->setText(count == 1 ? tr("1 message waiting to be sent") : tr("%1 messages waiting to be sent").arg(count));
 }
 
 QString ConnectionStatus::connectionText() const

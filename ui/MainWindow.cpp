@@ -162,7 +162,8 @@ void MainWindow::buildLayout()
     membersTitle->setContentsMargins(12, 10, 6, 8);
     m_memberList = new QListView(right);
     m_memberList->setSpacing(2);
-    m_memberList->setStyleSheet(QStringLiteral("QListView { padding-left: 8px; }"));
+    // A margin rather than a style sheet: a styled view ignores the palette a theme switch sets.
+    m_memberList->setContentsMargins(8, 0, 0, 0);
     rightLayout->addWidget(membersTitle);
     rightLayout->addWidget(m_memberList, 1);
     m_memberList->setAccessibleName(tr("Members"));
@@ -380,7 +381,16 @@ void MainWindow::openChannel(const QString &channel)
 void MainWindow::onCurrentChannelChanged(const QString &channel)
 {
     m_log->setLogModel(m_session->log(channel));
-    m_memberList->setModel(m_session->members(channel));
+    if (m_watchedMembers)
+        m_watchedMembers->disconnect(this);
+    m_watchedMembers = m_session->members(channel);
+    m_memberList->setModel(m_watchedMembers);
+    // The status bar's count follows the list: members are listed after the channel opens.
+    if (m_watchedMembers) {
+        connect(m_watchedMembers, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateMembers);
+        connect(m_watchedMembers, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateMembers);
+        connect(m_watchedMembers, &QAbstractItemModel::modelReset, this, &MainWindow::updateMembers);
+    }
     const int row = m_order->rowOf(channel);
     m_channelList->setCurrentIndex(row >= 0 ? m_order->index(row, 0) : QModelIndex());
     if (!channel.isEmpty())

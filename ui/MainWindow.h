@@ -17,6 +17,7 @@ class ChannelOrderModel;
 class ChatSession;
 class ConnectionStatus;
 class MessageInput;
+class MemberListModel;
 class MessageLogView;
 class NoticeBar;
 class SearchBar;
@@ -96,6 +97,7 @@ private:
     NoticeBar *m_notice = nullptr;
     MessageInput *m_input = nullptr;
     QListView *m_memberList = nullptr;
+    QPointer<MemberListModel> m_watchedMembers;
     QWidget *m_memberPane = nullptr;
     ConnectionStatus *m_status = nullptr;
     QSystemTrayIcon *m_tray = nullptr;

@@ -127,6 +127,12 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(alice.window.status()->connectionText().startsWith(QStringLiteral("Connected")), 20000);
         QTRY_COMPARE_WITH_TIMEOUT(alice.window.status()->subscriptionText(), QStringLiteral("Live"), 20000);
         QVERIFY(alice.window.status()->channelText().contains(QStringLiteral("#dev")));
+        // The member count follows the member list, which arrives after the channel opens.
+        QTRY_COMPARE_WITH_TIMEOUT(alice.window.status()->channelText(), QStringLiteral("#dev · 1 member"), 20000);
+        Client bob(*m_server, QStringLiteral("bob"));
+        QVERIFY(bob.waitReady());
+        bob.type(QStringLiteral("/join dev"));
+        QTRY_COMPARE_WITH_TIMEOUT(alice.window.status()->channelText(), QStringLiteral("#dev · 2 members"), 20000);
     }
 
     void sentMessageAppearsInAnotherClientsWindow()
