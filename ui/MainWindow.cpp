@@ -274,8 +274,8 @@ void MainWindow::buildTray()
     });
     connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
         bringToFront();
-        if (!m_pendingOpen.isEmpty())
-            openChannel(std::exchange(m_pendingOpen, {}));
+        if (!m_notifiedChannel.isEmpty())
+            openChannel(std::exchange(m_notifiedChannel, {}));
     });
     updateTray();
     m_tray->show();
@@ -650,7 +650,8 @@ void MainWindow::onAttention(const QString &channel, const ChatMessage &message)
 {
     if (!m_tray || !m_settings->notificationsEnabled() || isActiveWindow())
         return;
-    m_pendingOpen = channel;
+    // Its own field: a /join waiting to open its channel must not be lost to a notification.
+    m_notifiedChannel = channel;
     const QString where = ChatKeys::isDirectChannel(channel) ? message.from : u'#' + channel;
     m_tray->showMessage(tr("%1 in %2").arg(message.from, where), message.text.left(200), QSystemTrayIcon::Information, 8000);
 }

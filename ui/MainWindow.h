@@ -103,6 +103,7 @@ private:
     QSystemTrayIcon *m_tray = nullptr;
     QHash<QString, QAction *> m_actions;
     QString m_pendingOpen; // a channel asked for before it was joined
+    QString m_notifiedChannel; // where the last desktop notification came from
 };
 
 } // namespace Confab

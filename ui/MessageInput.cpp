@@ -85,10 +85,12 @@ void MessageInput::keyPressEvent(QKeyEvent *event)
         }
         break;
     case Qt::Key_Tab:
-        if (plain) {
-            complete();
+        // With nothing to complete, Tab moves on (keyboard users must be able to leave). Past
+        // QPlainTextEdit, which refuses to give up focus while Tab is text.
+        if (plain && !complete())
+            QWidget::focusNextPrevChild(true);
+        if (plain)
             return;
-        }
         break;
     default:
         break;
@@ -125,7 +127,7 @@ void MessageInput::browseHistory(int step)
     moveCursor(QTextCursor::End);
 }
 
-void MessageInput::complete()
+bool MessageInput::complete()
 {
     QTextCursor cursor = textCursor();
     const QString text = toPlainText();
@@ -137,7 +139,7 @@ void MessageInput::complete()
             --start;
         const QString word = text.mid(start, end - start);
         if (word.isEmpty())
-            return;
+            return false;
         m_wordStart = start;
         m_completionPrefix = word;
         m_matches.clear();
@@ -152,7 +154,7 @@ void MessageInput::complete()
         }
         m_matches.sort(Qt::CaseInsensitive);
         if (m_matches.isEmpty())
-            return;
+            return false;
         m_matchIndex = 0;
     } else {
         m_matchIndex = (m_matchIndex + 1) % int(m_matches.size());
@@ -166,6 +168,7 @@ void MessageInput::complete()
     cursor.setPosition(textCursor().position(), QTextCursor::KeepAnchor);
     cursor.insertText(completion);
     setTextCursor(cursor);
+    return true;
 }
 
 } // namespace Confab

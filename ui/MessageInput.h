@@ -33,7 +33,8 @@ protected:
 private:
     void submit();
     void browseHistory(int step);
-    void complete();
+    // False when there was nothing to complete.
+    bool complete();
     void adjustHeight();
     int lineHeight() const;
 
