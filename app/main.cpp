@@ -54,8 +54,8 @@ bool environmentNamesServer(const QProcessEnvironment &environment)
 
 // What tells one profile from another: another settings file, server or user is another
 // Confab, which may run beside this one.
-QString profileKey(const AppSettings &settings, const QCommandLineParser &parser, const QCommandLineOption &url,
-                   const QCommandLineOption &user)
+QString profileKey(const AppSettings &settings, const QCommandLineParser &parser,
+                   const QCommandLineOption &url, const QCommandLineOption &user)
 {
     const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     QStringList parts{settings.location(), parser.value(url), parser.value(user)};
@@ -85,15 +85,21 @@ int main(int argc, char *argv[])
     QApplication::setWindowIcon(applicationIcon());
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Desktop chat client for teams whose chat lives in Redis"));
+    parser.setApplicationDescription(
+        QStringLiteral("Desktop chat client for teams whose chat lives in Redis"));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption urlOption(QStringLiteral("url"),
-                                       QStringLiteral("Redis server: redis://[user:pass@]host:port/db, rediss://..., unix:///path."),
-                                       QStringLiteral("url"));
-    const QCommandLineOption userOption(QStringLiteral("user"), QStringLiteral("Your user name in the chat."), QStringLiteral("name"));
-    const QCommandLineOption channelOption(QStringLiteral("channel"), QStringLiteral("Open this channel (joining it if needed)."),
-                                           QStringLiteral("name"));
+    const QCommandLineOption urlOption(
+        QStringLiteral("url"),
+        QStringLiteral(
+            "Redis server: redis://[user:pass@]host:port/db, rediss://..., unix:///path."),
+        QStringLiteral("url"));
+    const QCommandLineOption userOption(QStringLiteral("user"),
+                                        QStringLiteral("Your user name in the chat."),
+                                        QStringLiteral("name"));
+    const QCommandLineOption channelOption(
+        QStringLiteral("channel"), QStringLiteral("Open this channel (joining it if needed)."),
+        QStringLiteral("name"));
     parser.addOptions({urlOption, userOption, channelOption});
     parser.process(app);
 
@@ -117,8 +123,9 @@ int main(int argc, char *argv[])
     const QString nameProblem = NameRule::check(config.userName, QStringLiteral("user name"));
     if (!nameProblem.isEmpty())
         return fail(nameProblem);
-    const QString wanted = parser.isSet(channelOption) ? NameRule::normalizedChannel(parser.value(channelOption))
-                                                       : QString();
+    const QString wanted = parser.isSet(channelOption)
+        ? NameRule::normalizedChannel(parser.value(channelOption))
+        : QString();
     const bool serverChosen = parser.isSet(urlOption) || environmentNamesServer(environment)
         || settings.hasConnectionProfile();
 
@@ -132,7 +139,8 @@ int main(int argc, char *argv[])
             handedOver = true;
             claiming.quit();
         });
-        guard.claim(QJsonDocument(QJsonObject{{QStringLiteral("channel"), wanted}}).toJson(QJsonDocument::Compact));
+        guard.claim(QJsonDocument(QJsonObject{{QStringLiteral("channel"), wanted}})
+                        .toJson(QJsonDocument::Compact));
         claiming.exec();
     }
     if (handedOver)
@@ -150,24 +158,29 @@ int main(int argc, char *argv[])
 
     const QString opening = wanted.isEmpty() ? settings.lastChannel() : wanted;
     if (!opening.isEmpty()) {
-        QObject::connect(session.get(), &ChatSession::ready, window.get(),
-                         [&window, opening] { window->openChannel(opening); }, Qt::SingleShotConnection);
+        QObject::connect(
+            session.get(), &ChatSession::ready, window.get(),
+            [&window, opening] { window->openChannel(opening); }, Qt::SingleShotConnection);
     }
-    QObject::connect(&guard, &InstanceGuard::requestReceived, window.get(), [&window](const QByteArray &request) {
-        window->bringToFront();
-        const QString channel = QJsonDocument::fromJson(request).object().value(QStringLiteral("channel")).toString();
-        if (!channel.isEmpty())
-            window->openChannel(channel);
-    });
+    QObject::connect(&guard, &InstanceGuard::requestReceived, window.get(),
+                     [&window](const QByteArray &request) {
+                         window->bringToFront();
+                         const QString channel = QJsonDocument::fromJson(request)
+                                                     .object()
+                                                     .value(QStringLiteral("channel"))
+                                                     .toString();
+                         if (!channel.isEmpty())
+                             window->openChannel(channel);
+                     });
 
     // A logout or `kill` closes the window as the Quit action does.
     QuitSignalWatcher quitSignals;
-    QObject::connect(&quitSignals, &QuitSignalWatcher::quitRequested, window.get(), [&window] { window->close(); });
+    QObject::connect(&quitSignals, &QuitSignalWatcher::quitRequested, window.get(),
+                     [&window] { window->close(); });
 
     SessionStarter starter(session.get(), dataDirectory + QStringLiteral("/redis"));
-    QObject::connect(&starter, &SessionStarter::notice, window.get(), [&window](const QString &text) {
-        window->showNotice(text, true);
-    });
+    QObject::connect(&starter, &SessionStarter::notice, window.get(),
+                     [&window](const QString &text) { window->showNotice(text, true); });
     starter.start(serverChosen);
     const int status = app.exec();
 

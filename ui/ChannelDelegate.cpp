@@ -19,15 +19,15 @@ constexpr int VPadding = 5;
 ChannelDelegate::ChannelDelegate(DisplayName displayName, QObject *parent)
     : QStyledItemDelegate(parent)
     , m_displayName(std::move(displayName))
-{
-}
+{ }
 
 QSize ChannelDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const
 {
     return {120, option.fontMetrics.height() + 2 * VPadding + 2};
 }
 
-void ChannelDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+void ChannelDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
+                            const QModelIndex &index) const
 {
     QStyleOptionViewItem opt = option;
     initStyleOption(&opt, index);
@@ -58,12 +58,16 @@ void ChannelDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         const int h = fm.height() + 2;
         const int w = std::max(h, fm.horizontalAdvance(count) + 12);
         const QRect badge(rect.right() - w, rect.center().y() - h / 2 + 1, w, h);
-        const QColor fill = mention ? QColor(0xd9, 0x3f, 0x3f) : (selected ? palette.color(QPalette::HighlightedText) : palette.color(QPalette::Mid));
+        const QColor fill = mention
+            ? QColor(0xd9, 0x3f, 0x3f)
+            : (selected ? palette.color(QPalette::HighlightedText) : palette.color(QPalette::Mid));
         painter->setPen(Qt::NoPen);
         painter->setBrush(fill);
         painter->drawRoundedRect(badge, h / 2.0, h / 2.0);
         painter->setFont(badgeFont);
-        painter->setPen(mention ? QColor(Qt::white) : (selected ? palette.color(QPalette::Highlight) : palette.color(QPalette::Text)));
+        painter->setPen(mention ? QColor(Qt::white)
+                                : (selected ? palette.color(QPalette::Highlight)
+                                            : palette.color(QPalette::Text)));
         painter->drawText(badge, Qt::AlignCenter, count);
         rect.setRight(badge.left() - 6);
     }
@@ -85,7 +89,8 @@ void ChannelDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         painter->setPen(normal);
     }
     const QString shown = m_displayName ? m_displayName(name) : name;
-    painter->drawText(rect, Qt::AlignVCenter | Qt::AlignLeft, fm.elidedText(shown, Qt::ElideRight, rect.width()));
+    painter->drawText(rect, Qt::AlignVCenter | Qt::AlignLeft,
+                      fm.elidedText(shown, Qt::ElideRight, rect.width()));
     painter->restore();
 }
 

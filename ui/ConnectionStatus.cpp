@@ -49,20 +49,23 @@ void ConnectionStatus::setChannel(const QString &channel, int members)
     if (channel.isEmpty())
         m_channel->clear();
     else
-        m_channel->setText(members == 1 ? tr("%1 · 1 member").arg(channel) : tr("%1 · %2 members").arg(channel).arg(members));
+        m_channel->setText(members == 1 ? tr("%1 · 1 member").arg(channel)
+                                        : tr("%1 · %2 members").arg(channel).arg(members));
 }
 
 void ConnectionStatus::setSubscribed(bool subscribed)
 {
     m_subscribed->setText(subscribed ? tr("Live") : tr("Not live"));
-    m_subscribed->setToolTip(subscribed ? tr("Subscribed: new messages arrive as they are sent")
-                                        : tr("Not subscribed: new messages arrive once reconnected"));
+    m_subscribed->setToolTip(subscribed
+                                 ? tr("Subscribed: new messages arrive as they are sent")
+                                 : tr("Not subscribed: new messages arrive once reconnected"));
 }
 
 void ConnectionStatus::setOutboxCount(int count)
 {
     m_outbox->setVisible(count > 0);
-    m_outbox->setText(count == 1 ? tr("1 message waiting to be sent") : tr("%1 messages waiting to be sent").arg(count));
+    m_outbox->setText(count == 1 ? tr("1 message waiting to be sent")
+                                 : tr("%1 messages waiting to be sent").arg(count));
 }
 
 QString ConnectionStatus::connectionText() const

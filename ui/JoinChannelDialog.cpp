@@ -42,7 +42,9 @@ JoinChannelDialog::JoinChannelDialog(QWidget *parent)
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
     auto *layout = new QVBoxLayout(this);
-    auto *intro = new QLabel(tr("Channels are shared by everyone on this server. Joining a channel that does not exist creates it."), this);
+    auto *intro = new QLabel(tr("Channels are shared by everyone on this server. Joining a channel "
+                                "that does not exist creates it."),
+                             this);
     intro->setWordWrap(true);
     layout->addWidget(intro);
     layout->addLayout(form);

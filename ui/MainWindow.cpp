@@ -94,23 +94,28 @@ void MainWindow::buildLayout()
     m_channelList = new QListView(left);
     m_channelList->setAccessibleName(tr("Channel list"));
     m_channelList->setModel(m_order);
-    m_channelList->setItemDelegate(new ChannelDelegate([this](const QString &name) { return m_session->displayName(name); }, m_channelList));
+    m_channelList->setItemDelegate(new ChannelDelegate(
+        [this](const QString &name) { return m_session->displayName(name); }, m_channelList));
     m_channelList->setFrameShape(QFrame::NoFrame);
     m_channelList->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_channelList->setContextMenuPolicy(Qt::CustomContextMenu);
     m_channelList->setFocusPolicy(Qt::NoFocus);
-    connect(m_channelList, &QListView::clicked, this,
-            [this](const QModelIndex &index) { openChannel(index.data(ChannelListModel::NameRole).toString()); });
+    connect(m_channelList, &QListView::clicked, this, [this](const QModelIndex &index) {
+        openChannel(index.data(ChannelListModel::NameRole).toString());
+    });
     connect(m_channelList, &QListView::customContextMenuRequested, this, [this](const QPoint &pos) {
-        const QString name = m_channelList->indexAt(pos).data(ChannelListModel::NameRole).toString();
+        const QString name =
+            m_channelList->indexAt(pos).data(ChannelListModel::NameRole).toString();
         if (name.isEmpty())
             return;
         QMenu menu(this);
         menu.addAction(tr("Mark as Read"), this, [this, name] { m_session->markRead(name); });
-        menu.addAction(tr("Copy Name"), this, [name] { QGuiApplication::clipboard()->setText(name); });
+        menu.addAction(tr("Copy Name"), this,
+                       [name] { QGuiApplication::clipboard()->setText(name); });
         menu.addSeparator();
-        menu.addAction(ChatKeys::isDirectChannel(name) ? tr("Close Conversation") : tr("Leave #%1").arg(name), this,
-                       [this, name] { m_session->leaveChannel(name); });
+        menu.addAction(ChatKeys::isDirectChannel(name) ? tr("Close Conversation")
+                                                       : tr("Leave #%1").arg(name),
+                       this, [this, name] { m_session->leaveChannel(name); });
         menu.exec(m_channelList->viewport()->mapToGlobal(pos));
     });
     leftLayout->addWidget(header);
@@ -220,7 +225,8 @@ void MainWindow::buildActions()
     addShortcutAction(QStringLiteral("previousUnread"), [this] { switchUnreadChannel(-1); });
     addShortcutAction(QStringLiteral("nextUnread"), [this] { switchUnreadChannel(+1); });
     for (int n = 1; n <= 9; ++n)
-        addShortcutAction(ShortcutTable::channelActionId(n), [this, n] { switchToChannelNumber(n); });
+        addShortcutAction(ShortcutTable::channelActionId(n),
+                          [this, n] { switchToChannelNumber(n); });
     addShortcutAction(QStringLiteral("markRead"), [this] { markCurrentRead(); });
     addShortcutAction(QStringLiteral("search"), [this] { startSearch(); });
     addShortcutAction(QStringLiteral("joinChannel"), [this] { showJoinDialog(); });
@@ -245,7 +251,8 @@ void MainWindow::buildMenus()
     file->addAction(m_actions.value(QStringLiteral("quit")));
 
     QMenu *go = menuBar()->addMenu(tr("&Go"));
-    for (const char *id : {"quickSwitcher", "previousChannel", "nextChannel", "previousUnread", "nextUnread", "markRead", "search"})
+    for (const char *id : {"quickSwitcher", "previousChannel", "nextChannel", "previousUnread",
+                           "nextUnread", "markRead", "search"})
         go->addAction(m_actions.value(QLatin1String(id)));
     QAction *members = go->addAction(tr("Show &Members"));
     members->setCheckable(true);
@@ -254,7 +261,8 @@ void MainWindow::buildMenus()
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_actions.value(QStringLiteral("shortcutsSheet")));
-    help->addAction(tr("Slash &Commands"), this, [this] { showNotice(SlashCommand::helpLines().join(u'\n')); });
+    help->addAction(tr("Slash &Commands"), this,
+                    [this] { showNotice(SlashCommand::helpLines().join(u'\n')); });
     help->addSeparator();
     help->addAction(tr("&About Confab"), this, &MainWindow::showAbout);
 }
@@ -263,15 +271,17 @@ void MainWindow::buildTray()
 {
     if (!QSystemTrayIcon::isSystemTrayAvailable())
         return;
-    m_tray = new QSystemTrayIcon(windowIcon().isNull() ? QApplication::windowIcon() : windowIcon(), this);
+    m_tray = new QSystemTrayIcon(windowIcon().isNull() ? QApplication::windowIcon() : windowIcon(),
+                                 this);
     auto *menu = new QMenu(this);
     menu->addAction(tr("Show Confab"), this, &MainWindow::bringToFront);
     menu->addAction(m_actions.value(QStringLiteral("quit")));
     m_tray->setContextMenu(menu);
-    connect(m_tray, &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason reason) {
-        if (reason == QSystemTrayIcon::Trigger)
-            bringToFront();
-    });
+    connect(m_tray, &QSystemTrayIcon::activated, this,
+            [this](QSystemTrayIcon::ActivationReason reason) {
+                if (reason == QSystemTrayIcon::Trigger)
+                    bringToFront();
+            });
     connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
         bringToFront();
         if (!m_notifiedChannel.isEmpty())
@@ -284,26 +294,32 @@ void MainWindow::buildTray()
 void MainWindow::connectSession()
 {
     connect(m_session, &ChatSession::serverChanged, m_status, &ConnectionStatus::setServer);
-    connect(m_session, &ChatSession::connectionStateChanged, m_status, &ConnectionStatus::setConnectionState);
+    connect(m_session, &ChatSession::connectionStateChanged, m_status,
+            &ConnectionStatus::setConnectionState);
     connect(m_session, &ChatSession::subscribedChanged, m_status, &ConnectionStatus::setSubscribed);
     connect(m_session, &ChatSession::outboxChanged, m_status, &ConnectionStatus::setOutboxCount);
-    connect(m_session, &ChatSession::currentChannelChanged, this, &MainWindow::onCurrentChannelChanged);
+    connect(m_session, &ChatSession::currentChannelChanged, this,
+            &MainWindow::onCurrentChannelChanged);
     connect(m_session, &ChatSession::attentionNeeded, this, &MainWindow::onAttention);
     connect(m_session, &ChatSession::ready, this, &MainWindow::updateTitle);
-    connect(m_session, &ChatSession::errorOccurred, this, [this](const QString &message) { showNotice(message, true); });
-    connect(m_session, &ChatSession::sendFailed, this, [this](const QString &channel, const QString &error) {
-        showNotice(tr("Not sent to #%1: %2").arg(channel, error), true);
-    });
-    connect(m_session, &ChatSession::userRejected, this, [this](const QString &name, const QString &error) {
-        bool ok = false;
-        const QString other = QInputDialog::getText(this, tr("Choose a User Name"),
-                                                    error + QStringLiteral("\n\n") + tr("User name:"), QLineEdit::Normal,
-                                                    name + QStringLiteral("_"), &ok);
-        if (ok && !other.trimmed().isEmpty()) {
-            m_settings->setUserName(other.trimmed());
-            m_session->changeUserName(other.trimmed());
-        }
-    });
+    connect(m_session, &ChatSession::errorOccurred, this,
+            [this](const QString &message) { showNotice(message, true); });
+    connect(m_session, &ChatSession::sendFailed, this,
+            [this](const QString &channel, const QString &error) {
+                showNotice(tr("Not sent to #%1: %2").arg(channel, error), true);
+            });
+    connect(m_session, &ChatSession::userRejected, this,
+            [this](const QString &name, const QString &error) {
+                bool ok = false;
+                const QString other =
+                    QInputDialog::getText(this, tr("Choose a User Name"),
+                                          error + QStringLiteral("\n\n") + tr("User name:"),
+                                          QLineEdit::Normal, name + QStringLiteral("_"), &ok);
+                if (ok && !other.trimmed().isEmpty()) {
+                    m_settings->setUserName(other.trimmed());
+                    m_session->changeUserName(other.trimmed());
+                }
+            });
     connect(m_session, &ChatSession::channelJoined, this, [this](const QString &channel) {
         // Follow a /join or a click: open what the user asked for, or the first channel.
         if (channel == m_pendingOpen || currentChannel().isEmpty()) {
@@ -328,7 +344,8 @@ void MainWindow::connectSession()
         }
         QStringList lines{tr("%n channel(s):", nullptr, int(channels.size()))};
         for (const ChannelInfo &info : channels) {
-            QString line = QStringLiteral("#%1 — %2").arg(info.name, tr("%n member(s)", nullptr, int(info.memberCount)));
+            QString line = QStringLiteral("#%1 — %2")
+                               .arg(info.name, tr("%n member(s)", nullptr, int(info.memberCount)));
             if (!info.topic.isEmpty())
                 line += QStringLiteral(" — ") + info.topic;
             lines << line;
@@ -368,7 +385,8 @@ void MainWindow::openChannel(const QString &channel)
         m_pendingOpen = channel;
         if (ChatKeys::isDirectChannel(channel)) {
             const QStringList people = ChatKeys::directParticipants(channel);
-            const QString other = people.value(0) == m_session->userName() ? people.value(1) : people.value(0);
+            const QString other =
+                people.value(0) == m_session->userName() ? people.value(1) : people.value(0);
             m_session->sendDirectMessage(other, QString());
         } else {
             m_session->joinChannel(channel);
@@ -387,9 +405,12 @@ void MainWindow::onCurrentChannelChanged(const QString &channel)
     m_memberList->setModel(m_watchedMembers);
     // The status bar's count follows the list: members are listed after the channel opens.
     if (m_watchedMembers) {
-        connect(m_watchedMembers, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateMembers);
-        connect(m_watchedMembers, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateMembers);
-        connect(m_watchedMembers, &QAbstractItemModel::modelReset, this, &MainWindow::updateMembers);
+        connect(m_watchedMembers, &QAbstractItemModel::rowsInserted, this,
+                &MainWindow::updateMembers);
+        connect(m_watchedMembers, &QAbstractItemModel::rowsRemoved, this,
+                &MainWindow::updateMembers);
+        connect(m_watchedMembers, &QAbstractItemModel::modelReset, this,
+                &MainWindow::updateMembers);
     }
     const int row = m_order->rowOf(channel);
     m_channelList->setCurrentIndex(row >= 0 ? m_order->index(row, 0) : QModelIndex());
@@ -404,11 +425,14 @@ void MainWindow::onCurrentChannelChanged(const QString &channel)
 
 void MainWindow::updateTitle()
 {
-    const QString app = QStringLiteral("%1 %2").arg(QApplication::applicationName(), QApplication::applicationVersion());
+    const QString app = QStringLiteral("%1 %2").arg(QApplication::applicationName(),
+                                                    QApplication::applicationVersion());
     const QString channel = currentChannel();
     QString title = app;
     if (!channel.isEmpty()) {
-        const QString shown = ChatKeys::isDirectChannel(channel) ? u'@' + m_session->displayName(channel) : u'#' + channel;
+        const QString shown = ChatKeys::isDirectChannel(channel)
+            ? u'@' + m_session->displayName(channel)
+            : u'#' + channel;
         title = shown + QStringLiteral(" — ") + app;
     }
     const int unread = m_session->channels()->totalUnread();
@@ -422,11 +446,14 @@ void MainWindow::updateTopic()
     const QString channel = currentChannel();
     const int row = m_session->channels()->indexOf(channel);
     if (channel.isEmpty() || row < 0) {
-        m_topic->setText(m_session->isReady() ? tr("Join a channel with + or /join NAME") : tr("Connecting…"));
+        m_topic->setText(m_session->isReady() ? tr("Join a channel with + or /join NAME")
+                                              : tr("Connecting…"));
         return;
     }
-    const QString topic = m_session->channels()->index(row).data(ChannelListModel::TopicRole).toString();
-    const QString name = ChatKeys::isDirectChannel(channel) ? u'@' + m_session->displayName(channel) : u'#' + channel;
+    const QString topic =
+        m_session->channels()->index(row).data(ChannelListModel::TopicRole).toString();
+    const QString name = ChatKeys::isDirectChannel(channel) ? u'@' + m_session->displayName(channel)
+                                                            : u'#' + channel;
     m_topic->setText(topic.isEmpty() ? name : name + QStringLiteral("  —  ") + topic);
     m_topic->setToolTip(topic);
 }
@@ -434,7 +461,8 @@ void MainWindow::updateTopic()
 void MainWindow::updateMembers()
 {
     MemberListModel *members = m_session->members(currentChannel());
-    m_status->setChannel(currentChannel().isEmpty() ? QString() : u'#' + currentChannel(), members ? members->rowCount() : 0);
+    m_status->setChannel(currentChannel().isEmpty() ? QString() : u'#' + currentChannel(),
+                         members ? members->rowCount() : 0);
 }
 
 void MainWindow::updateTray()
@@ -442,7 +470,8 @@ void MainWindow::updateTray()
     if (!m_tray)
         return;
     const int unread = m_session->channels()->totalUnread();
-    m_tray->setToolTip(unread > 0 ? tr("Confab — %n unread message(s)", nullptr, unread) : tr("Confab"));
+    m_tray->setToolTip(unread > 0 ? tr("Confab — %n unread message(s)", nullptr, unread)
+                                  : tr("Confab"));
 }
 
 void MainWindow::showNotice(const QString &text, bool error)
@@ -458,8 +487,9 @@ void MainWindow::submit(const QString &text)
         showNotice(command.error, true);
         return;
     }
-    const bool needsChannel = command.kind == SlashCommand::Kind::Text || command.kind == SlashCommand::Kind::Send
-        || command.kind == SlashCommand::Kind::Me || command.kind == SlashCommand::Kind::Topic;
+    const bool needsChannel = command.kind == SlashCommand::Kind::Text
+        || command.kind == SlashCommand::Kind::Send || command.kind == SlashCommand::Kind::Me
+        || command.kind == SlashCommand::Kind::Topic;
     if (needsChannel && channel.isEmpty()) {
         showNotice(tr("Join a channel first: /join NAME"), true);
         return;
@@ -485,7 +515,8 @@ void MainWindow::submit(const QString &text)
         break;
     }
     case SlashCommand::Kind::Leave: {
-        const QString name = command.argument.isEmpty() ? channel : NameRule::normalizedChannel(command.argument);
+        const QString name =
+            command.argument.isEmpty() ? channel : NameRule::normalizedChannel(command.argument);
         if (name.isEmpty()) {
             showNotice(tr("You are not in a channel."), true);
             return;
@@ -611,18 +642,22 @@ void MainWindow::showConnectionDialog()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         m_settings->setConnectionOptions(dialog->options());
-        QMessageBox::information(this, tr("Connection"), tr("The new connection settings are used the next time Confab starts."));
+        QMessageBox::information(
+            this, tr("Connection"),
+            tr("The new connection settings are used the next time Confab starts."));
     });
     dialog->open();
 }
 
 void MainWindow::showAbout()
 {
-    QMessageBox::about(this, tr("About Confab"),
-                       tr("<h3>Confab %1</h3><p>A desktop chat client for teams whose chat lives in Redis.</p>"
-                          "<p>Live messages over Redis Pub/Sub, history in Redis Streams; no server of its own.</p>"
-                          "<p>Built with Qt %2.</p>")
-                           .arg(QApplication::applicationVersion(), QLatin1String(qVersion())));
+    QMessageBox::about(
+        this, tr("About Confab"),
+        tr("<h3>Confab %1</h3><p>A desktop chat client for teams whose chat lives in Redis.</p>"
+           "<p>Live messages over Redis Pub/Sub, history in Redis Streams; no server of its "
+           "own.</p>"
+           "<p>Built with Qt %2.</p>")
+            .arg(QApplication::applicationVersion(), QLatin1String(qVersion())));
 }
 
 void MainWindow::startSearch()
@@ -653,7 +688,8 @@ void MainWindow::onAttention(const QString &channel, const ChatMessage &message)
     // Its own field: a /join waiting to open its channel must not be lost to a notification.
     m_notifiedChannel = channel;
     const QString where = ChatKeys::isDirectChannel(channel) ? message.from : u'#' + channel;
-    m_tray->showMessage(tr("%1 in %2").arg(message.from, where), message.text.left(200), QSystemTrayIcon::Information, 8000);
+    m_tray->showMessage(tr("%1 in %2").arg(message.from, where), message.text.left(200),
+                        QSystemTrayIcon::Information, 8000);
 }
 
 void MainWindow::changeEvent(QEvent *event)

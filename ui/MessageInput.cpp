@@ -57,7 +57,9 @@ void MessageInput::adjustHeight()
 
 void MessageInput::keyPressEvent(QKeyEvent *event)
 {
-    const bool plain = !(event->modifiers() & (Qt::ShiftModifier | Qt::ControlModifier | Qt::AltModifier | Qt::MetaModifier));
+    const bool plain =
+        !(event->modifiers()
+          & (Qt::ShiftModifier | Qt::ControlModifier | Qt::AltModifier | Qt::MetaModifier));
     if (event->key() != Qt::Key_Tab)
         m_matchIndex = -1;
     switch (event->key()) {

@@ -41,8 +41,11 @@ void NoticeBar::showNotice(const QString &text, bool error)
     QColor background = tint;
     background.setAlphaF(0.14f);
     // Blend by hand: Window role backgrounds ignore alpha.
-    const auto mix = [](int a, int b, float t) { return int(a + (b - a) * t); };
-    const QColor solid(mix(base.red(), tint.red(), 0.14f), mix(base.green(), tint.green(), 0.14f), mix(base.blue(), tint.blue(), 0.14f));
+    const auto mix = [](int a, int b, float t) {
+        return int(a + (b - a) * t);
+    };
+    const QColor solid(mix(base.red(), tint.red(), 0.14f), mix(base.green(), tint.green(), 0.14f),
+                       mix(base.blue(), tint.blue(), 0.14f));
     p.setColor(QPalette::Window, solid);
     setPalette(p);
     show();

@@ -77,7 +77,9 @@ bool SearchBar::findNext(int step)
     for (row += step; row >= 0 && row < rows; row += step) {
         const QModelIndex index = model->index(row);
         if (index.data(MessageLogModel::TextRole).toString().contains(needle, Qt::CaseInsensitive)
-            || index.data(MessageLogModel::AuthorRole).toString().contains(needle, Qt::CaseInsensitive)) {
+            || index.data(MessageLogModel::AuthorRole)
+                   .toString()
+                   .contains(needle, Qt::CaseInsensitive)) {
             m_row = row;
             const QModelIndex shown = m_view->model()->index(row, 0);
             m_view->setCurrentIndex(shown);

@@ -23,7 +23,8 @@ QList<ShortcutAction> buildActions()
          {QKeySequence(Qt::ALT | Qt::Key_Up), QKeySequence(Qt::CTRL | Qt::Key_PageUp),
           // Shift+Tab arrives as Backtab, with or without the Shift modifier depending on the
           // platform, so Ctrl+Shift+Tab is bound both ways.
-          QKeySequence(Qt::CTRL | Qt::Key_Backtab), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backtab)}},
+          QKeySequence(Qt::CTRL | Qt::Key_Backtab),
+          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backtab)}},
         {QStringLiteral("nextChannel"),
          tr("Next channel"),
          {QKeySequence(Qt::ALT | Qt::Key_Down), QKeySequence(Qt::CTRL | Qt::Key_PageDown),

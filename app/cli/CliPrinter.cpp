@@ -90,13 +90,13 @@ QString CliPrinter::textLine(const ChatMessage &message)
 QByteArray CliPrinter::jsonLine(const ChatMessage &message)
 {
     QJsonObject object{
-        { QStringLiteral("id"), QString::fromLatin1(message.id.toByteArray()) },
-        { QStringLiteral("time"), isoTime(message.time()) },
-        { QStringLiteral("channel"), message.channel },
-        { QStringLiteral("type"), QString::fromLatin1(ChatMessage::typeName(message.type)) },
-        { QStringLiteral("from"), message.from },
-        { QStringLiteral("text"), message.text },
-        { QStringLiteral("cid"), QString::fromLatin1(message.cid) },
+        {QStringLiteral("id"), QString::fromLatin1(message.id.toByteArray())},
+        {QStringLiteral("time"), isoTime(message.time())},
+        {QStringLiteral("channel"), message.channel},
+        {QStringLiteral("type"), QString::fromLatin1(ChatMessage::typeName(message.type))},
+        {QStringLiteral("from"), message.from},
+        {QStringLiteral("text"), message.text},
+        {QStringLiteral("cid"), QString::fromLatin1(message.cid)},
     };
     if (message.isMalformed())
         object.insert(QStringLiteral("problem"), message.problem);
@@ -105,20 +105,20 @@ QByteArray CliPrinter::jsonLine(const ChatMessage &message)
 
 QString CliPrinter::textLine(const ChannelInfo &channel)
 {
-    return QStringList{ channel.name, QString::number(channel.memberCount),
-                        isoTime(channel.lastActivity()), oneLine(channel.topic) }
+    return QStringList{channel.name, QString::number(channel.memberCount),
+                       isoTime(channel.lastActivity()), oneLine(channel.topic)}
         .join(u'\t');
 }
 
 QByteArray CliPrinter::jsonLine(const ChannelInfo &channel)
 {
     const QJsonObject object{
-        { QStringLiteral("name"), channel.name },
-        { QStringLiteral("members"), channel.memberCount },
-        { QStringLiteral("last_activity"), isoTime(channel.lastActivity()) },
-        { QStringLiteral("topic"), channel.topic },
-        { QStringLiteral("created_by"), channel.createdBy },
-        { QStringLiteral("created_at"), isoTime(channel.createdAt) },
+        {QStringLiteral("name"), channel.name},
+        {QStringLiteral("members"), channel.memberCount},
+        {QStringLiteral("last_activity"), isoTime(channel.lastActivity())},
+        {QStringLiteral("topic"), channel.topic},
+        {QStringLiteral("created_by"), channel.createdBy},
+        {QStringLiteral("created_at"), isoTime(channel.createdAt)},
     };
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }

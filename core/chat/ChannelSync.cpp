@@ -23,8 +23,8 @@ StreamId predecessor(StreamId id)
 
 } // namespace
 
-ChannelSync::ChannelSync(QString channel, ChatKeys keys, RedisConnection *commands, Sink sink, int firstPageSize,
-                         int catchUpPageSize)
+ChannelSync::ChannelSync(QString channel, ChatKeys keys, RedisConnection *commands, Sink sink,
+                         int firstPageSize, int catchUpPageSize)
     : m_channel(std::move(channel))
     , m_keys(std::move(keys))
     , m_logKey(m_keys.log(m_channel))
@@ -32,8 +32,7 @@ ChannelSync::ChannelSync(QString channel, ChatKeys keys, RedisConnection *comman
     , m_sink(std::move(sink))
     , m_firstPageSize(firstPageSize)
     , m_catchUpPageSize(catchUpPageSize)
-{
-}
+{ }
 
 ChannelSync::~ChannelSync() = default;
 
@@ -110,7 +109,8 @@ bool ChannelSync::handleFailure(const RedisReply &reply)
         m_phase = Phase::WaitingForCommands;
         return true;
     }
-    m_sink.error(QStringLiteral("Cannot read the history of #%1: %2").arg(m_channel, reply.toString()));
+    m_sink.error(
+        QStringLiteral("Cannot read the history of #%1: %2").arg(m_channel, reply.toString()));
     // Still show what arrives live.
     m_phase = Phase::Live;
     m_buffer.clear();
@@ -120,23 +120,24 @@ bool ChannelSync::handleFailure(const RedisReply &reply)
 void ChannelSync::readFirstPage()
 {
     auto current = stillCurrent();
-    m_commands->command({"XREVRANGE", m_logKey, "+", "-", "COUNT", QByteArray::number(m_firstPageSize)},
-                        [this, current](const RedisReply &reply) {
-                            if (!current() || handleFailure(reply))
-                                return;
-                            ChatMessageList page;
-                            page.reserve(reply.size());
-                            for (qsizetype i = reply.size() - 1; i >= 0; --i) {
-                                if (auto message = MessageCodec::fromStreamEntry(m_channel, reply.at(i)))
-                                    page << *message;
-                                else
-                                    qCWarning(lcSync) << "skipping an unreadable entry in" << m_logKey;
-                            }
-                            if (!page.isEmpty())
-                                m_last = page.last().id;
-                            m_sink.firstPage(page, reply.size() < m_firstPageSize);
-                            finishCatchUp();
-                        });
+    m_commands->command(
+        {"XREVRANGE", m_logKey, "+", "-", "COUNT", QByteArray::number(m_firstPageSize)},
+        [this, current](const RedisReply &reply) {
+            if (!current() || handleFailure(reply))
+                return;
+            ChatMessageList page;
+            page.reserve(reply.size());
+            for (qsizetype i = reply.size() - 1; i >= 0; --i) {
+                if (auto message = MessageCodec::fromStreamEntry(m_channel, reply.at(i)))
+                    page << *message;
+                else
+                    qCWarning(lcSync) << "skipping an unreadable entry in" << m_logKey;
+            }
+            if (!page.isEmpty())
+                m_last = page.last().id;
+            m_sink.firstPage(page, reply.size() < m_firstPageSize);
+            finishCatchUp();
+        });
 }
 
 void ChannelSync::readSince(StreamId after, bool checkTrimmed)
@@ -147,10 +148,11 @@ void ChannelSync::readSince(StreamId after, bool checkTrimmed)
     // the oldest entries first, so if it is gone, entries after it may be gone too.
     auto lastStillThere = std::make_shared<bool>(true);
     if (checkTrimmed) {
-        m_commands->command({"XRANGE", m_logKey, afterId, afterId}, [current, lastStillThere](const RedisReply &reply) {
-            if (current() && reply.isArray())
-                *lastStillThere = reply.size() > 0;
-        });
+        m_commands->command({"XRANGE", m_logKey, afterId, afterId},
+                            [current, lastStillThere](const RedisReply &reply) {
+                                if (current() && reply.isArray())
+                                    *lastStillThere = reply.size() > 0;
+                            });
     }
     m_commands->command(
         {"XRANGE", m_logKey, "(" + afterId, "+", "COUNT", QByteArray::number(m_catchUpPageSize)},
@@ -180,7 +182,8 @@ void ChannelSync::readSince(StreamId after, bool checkTrimmed)
                     expired.id = predecessor(message->id);
                     expired.channel = m_channel;
                     expired.type = ChatMessage::Type::Expired;
-                    expired.text = QStringLiteral("Older messages expired before they could be shown.");
+                    expired.text =
+                        QStringLiteral("Older messages expired before they could be shown.");
                     page << expired;
                 }
                 page << *message;
@@ -196,9 +199,10 @@ void ChannelSync::readSince(StreamId after, bool checkTrimmed)
 
 void ChannelSync::finishCatchUp()
 {
-    std::stable_sort(m_buffer.begin(), m_buffer.end(), [](const MessageCodec::Notice &a, const MessageCodec::Notice &b) {
-        return a.id.value_or(StreamId()) < b.id.value_or(StreamId());
-    });
+    std::stable_sort(m_buffer.begin(), m_buffer.end(),
+                     [](const MessageCodec::Notice &a, const MessageCodec::Notice &b) {
+                         return a.id.value_or(StreamId()) < b.id.value_or(StreamId());
+                     });
     ChatMessageList merged;
     bool readAgain = false;
     for (const MessageCodec::Notice &notice : m_buffer) {

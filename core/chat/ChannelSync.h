@@ -33,8 +33,8 @@ public:
         std::function<void(const QString &)> error;
     };
 
-    ChannelSync(QString channel, ChatKeys keys, RedisConnection *commands, Sink sink, int firstPageSize,
-                int catchUpPageSize);
+    ChannelSync(QString channel, ChatKeys keys, RedisConnection *commands, Sink sink,
+                int firstPageSize, int catchUpPageSize);
     ~ChannelSync();
 
     const QString &channel() const { return m_channel; }

@@ -32,14 +32,16 @@ bool ChatConfig::applyEnvironment(const QProcessEnvironment &env, QString *error
         bool ok = false;
         const int port = env.value(QStringLiteral("REDIS_PORT")).toInt(&ok);
         if (!ok || port <= 0 || port > 65535)
-            return fail(QStringLiteral("REDIS_PORT is not a port number: \"%1\"").arg(env.value(QStringLiteral("REDIS_PORT"))));
+            return fail(QStringLiteral("REDIS_PORT is not a port number: \"%1\"")
+                            .arg(env.value(QStringLiteral("REDIS_PORT"))));
         redis.port = quint16(port);
     }
     if (env.contains(QStringLiteral("REDIS_DB"))) {
         bool ok = false;
         const int db = env.value(QStringLiteral("REDIS_DB")).toInt(&ok);
         if (!ok || db < 0)
-            return fail(QStringLiteral("REDIS_DB is not a database number: \"%1\"").arg(env.value(QStringLiteral("REDIS_DB"))));
+            return fail(QStringLiteral("REDIS_DB is not a database number: \"%1\"")
+                            .arg(env.value(QStringLiteral("REDIS_DB"))));
         redis.db = db;
     }
     if (env.contains(QStringLiteral("REDIS_PASSWORD")))

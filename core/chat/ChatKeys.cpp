@@ -7,8 +7,7 @@ namespace Confab {
 ChatKeys::ChatKeys(QByteArray channelPrefix, QByteArray messagePrefix)
     : m_channelPrefix(std::move(channelPrefix))
     , m_messagePrefix(std::move(messagePrefix))
-{
-}
+{ }
 
 QByteArray ChatKeys::tagged(const QString &channel) const
 {
@@ -82,7 +81,8 @@ QStringList ChatKeys::directParticipants(const QString &channel)
 
 std::optional<QString> ChatKeys::channelOfPubsub(const QByteArray &pubsubChannel) const
 {
-    if (!pubsubChannel.startsWith(QByteArray(m_channelPrefix + '{')) || !pubsubChannel.endsWith('}'))
+    if (!pubsubChannel.startsWith(QByteArray(m_channelPrefix + '{'))
+        || !pubsubChannel.endsWith('}'))
         return std::nullopt;
     const qsizetype start = m_channelPrefix.size() + 1;
     return QString::fromUtf8(pubsubChannel.mid(start, pubsubChannel.size() - start - 1));
@@ -92,7 +92,8 @@ QByteArray ChatKeys::newCid()
 {
     quint64 words[2];
     QRandomGenerator::system()->fillRange(words);
-    return QByteArray::number(words[0], 16).rightJustified(16, '0') + QByteArray::number(words[1], 16).rightJustified(16, '0');
+    return QByteArray::number(words[0], 16).rightJustified(16, '0')
+        + QByteArray::number(words[1], 16).rightJustified(16, '0');
 }
 
 } // namespace Confab

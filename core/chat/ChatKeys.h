@@ -17,7 +17,8 @@ public:
     static constexpr const char *DefaultChannelPrefix = "channel:";
     static constexpr const char *DefaultMessagePrefix = "message:";
 
-    explicit ChatKeys(QByteArray channelPrefix = DefaultChannelPrefix, QByteArray messagePrefix = DefaultMessagePrefix);
+    explicit ChatKeys(QByteArray channelPrefix = DefaultChannelPrefix,
+                      QByteArray messagePrefix = DefaultMessagePrefix);
 
     QByteArray channelPrefix() const { return m_channelPrefix; }
     QByteArray messagePrefix() const { return m_messagePrefix; }
@@ -30,11 +31,15 @@ public:
     QByteArray sent(const QString &channel, const QByteArray &cid) const; // message:{NAME}:CID
     static QByteArray user(const QString &name); // user:NAME (HASH)
     static QByteArray userChannels(const QString &name); // user:NAME:channels (SET)
-    static QByteArray userInbox(const QString &name); // user:NAME:inbox (pub/sub: new direct channels)
+    static QByteArray
+    userInbox(const QString &name); // user:NAME:inbox (pub/sub: new direct channels)
 
     // The channel of the direct conversation between two users: "dm:A:B", names sorted.
     static QString directChannel(const QString &a, const QString &b);
-    static bool isDirectChannel(const QString &channel) { return channel.startsWith(QLatin1String("dm:")); }
+    static bool isDirectChannel(const QString &channel)
+    {
+        return channel.startsWith(QLatin1String("dm:"));
+    }
     // The participants of a direct channel; empty if it is not one.
     static QStringList directParticipants(const QString &channel);
 

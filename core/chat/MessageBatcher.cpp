@@ -6,8 +6,7 @@ namespace Confab {
 
 MessageBatcher::MessageBatcher(QObject *parent)
     : QObject(parent)
-{
-}
+{ }
 
 void MessageBatcher::add(const QString &channel, const ChatMessageList &messages)
 {

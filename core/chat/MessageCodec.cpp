@@ -31,7 +31,8 @@ void decodeFields(ChatMessage &message, const RawFields &fields)
     } else {
         message.type = ChatMessage::typeFromName(*fields.type);
         if (message.type == ChatMessage::Type::Unknown)
-            problems << QStringLiteral("unknown type \"%1\"").arg(QString::fromUtf8(fields.type->left(32)));
+            problems << QStringLiteral("unknown type \"%1\"")
+                            .arg(QString::fromUtf8(fields.type->left(32)));
     }
     bool valid = true;
     if (!fields.from) {
@@ -50,12 +51,14 @@ void decodeFields(ChatMessage &message, const RawFields &fields)
     } else {
         const QByteArray &text = *fields.text;
         const bool cut = text.size() > MessageCodec::MaxDisplayBytes;
-        message.text = MessageCodec::decodeUtf8(cut ? text.left(MessageCodec::MaxDisplayBytes) : text, &valid);
+        message.text =
+            MessageCodec::decodeUtf8(cut ? text.left(MessageCodec::MaxDisplayBytes) : text, &valid);
         if (cut) {
             // Cutting may split a character; only complain about UTF-8 in what is shown.
             if (message.text.endsWith(QChar::ReplacementCharacter))
                 message.text.chop(1);
-            problems << QStringLiteral("text too long (%1), shown cut").arg(QLocale::c().formattedDataSize(text.size()));
+            problems << QStringLiteral("text too long (%1), shown cut")
+                            .arg(QLocale::c().formattedDataSize(text.size()));
         }
         if (!valid && !cut)
             problems << QStringLiteral("text is not valid UTF-8");
@@ -69,7 +72,8 @@ void decodeFields(ChatMessage &message, const RawFields &fields)
 QString MessageCodec::decodeUtf8(const QByteArray &bytes, bool *valid)
 {
     // Most chat text is ASCII, which is valid UTF-8 as it is; skip the decoder's setup then.
-    const bool ascii = std::all_of(bytes.cbegin(), bytes.cend(), [](char c) { return uchar(c) < 0x80; });
+    const bool ascii =
+        std::all_of(bytes.cbegin(), bytes.cend(), [](char c) { return uchar(c) < 0x80; });
     if (ascii) {
         *valid = true;
         return QString::fromLatin1(bytes);
@@ -80,7 +84,8 @@ QString MessageCodec::decodeUtf8(const QByteArray &bytes, bool *valid)
     return text;
 }
 
-std::optional<ChatMessage> MessageCodec::fromStreamEntry(const QString &channel, const RedisReply &entry)
+std::optional<ChatMessage> MessageCodec::fromStreamEntry(const QString &channel,
+                                                         const RedisReply &entry)
 {
     if (!entry.isArray() || entry.size() < 1 || !entry.at(0).isString())
         return std::nullopt;

@@ -19,7 +19,8 @@ public:
 
     // One XRANGE/XREVRANGE element: [id, [field, value, ...]]. nullopt only when not even an
     // id can be read (then the entry cannot be placed in the log at all).
-    static std::optional<ChatMessage> fromStreamEntry(const QString &channel, const RedisReply &entry);
+    static std::optional<ChatMessage> fromStreamEntry(const QString &channel,
+                                                      const RedisReply &entry);
 
     // What a pub/sub payload tells: at least (usually) the new entry's id, and the whole
     // message when the payload is complete and well-formed. A payload that is not (a bare

@@ -18,9 +18,14 @@ QString NameRule::check(const QString &name, const QString &what)
         return QStringLiteral("The %1 is empty.").arg(what);
     const QList<uint> codePoints = name.toUcs4();
     if (codePoints.size() > MaxLength)
-        return QStringLiteral("The %1 is too long (%2 characters; at most %3).").arg(what).arg(codePoints.size()).arg(MaxLength);
+        return QStringLiteral("The %1 is too long (%2 characters; at most %3).")
+            .arg(what)
+            .arg(codePoints.size())
+            .arg(MaxLength);
     if (name.toUtf8().size() > MaxBytes)
-        return QStringLiteral("The %1 is too long (more than %2 bytes in UTF-8).").arg(what).arg(MaxBytes);
+        return QStringLiteral("The %1 is too long (more than %2 bytes in UTF-8).")
+            .arg(what)
+            .arg(MaxBytes);
     for (const uint c : codePoints) {
         const QString shown = QString::fromUcs4(reinterpret_cast<const char32_t *>(&c), 1);
         if (QChar::isSpace(c))
@@ -40,7 +45,8 @@ QString NameRule::check(const QString &name, const QString &what)
         case '[':
         case ']':
         case '\\':
-            return QStringLiteral("The %1 may not contain \"%2\" (not allowed: { } * ? [ ] \\).").arg(what, shown);
+            return QStringLiteral("The %1 may not contain \"%2\" (not allowed: { } * ? [ ] \\).")
+                .arg(what, shown);
         default:
             break;
         }

@@ -12,8 +12,7 @@ namespace Confab {
 
 Outbox::Outbox(QString path)
     : m_path(std::move(path))
-{
-}
+{ }
 
 bool Outbox::load(QString *error)
 {
@@ -23,14 +22,16 @@ bool Outbox::load(QString *error)
     QFile file(m_path);
     if (!file.open(QIODevice::ReadOnly)) {
         if (error)
-            *error = QStringLiteral("cannot read the outbox %1: %2").arg(m_path, file.errorString());
+            *error =
+                QStringLiteral("cannot read the outbox %1: %2").arg(m_path, file.errorString());
         return false;
     }
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
     if (parseError.error != QJsonParseError::NoError || !doc.isArray()) {
         if (error)
-            *error = QStringLiteral("the outbox %1 is damaged: %2").arg(m_path, parseError.errorString());
+            *error = QStringLiteral("the outbox %1 is damaged: %2")
+                         .arg(m_path, parseError.errorString());
         return false;
     }
     for (const QJsonValue &value : doc.array()) {
@@ -40,7 +41,8 @@ bool Outbox::load(QString *error)
         m.channel = o.value(QLatin1String("channel")).toString();
         m.type = ChatMessage::typeFromName(o.value(QLatin1String("type")).toString().toLatin1());
         m.text = o.value(QLatin1String("text")).toString();
-        m.created = QDateTime::fromString(o.value(QLatin1String("created")).toString(), Qt::ISODateWithMs);
+        m.created =
+            QDateTime::fromString(o.value(QLatin1String("created")).toString(), Qt::ISODateWithMs);
         if (m.cid.isEmpty() || m.channel.isEmpty() || m.type == ChatMessage::Type::Unknown)
             continue;
         m_messages << m;
@@ -68,13 +70,15 @@ bool Outbox::save(QString *error)
     QSaveFile file(m_path);
     if (!file.open(QIODevice::WriteOnly)) {
         if (error)
-            *error = QStringLiteral("cannot write the outbox %1: %2").arg(m_path, file.errorString());
+            *error =
+                QStringLiteral("cannot write the outbox %1: %2").arg(m_path, file.errorString());
         return false;
     }
     file.write(QJsonDocument(array).toJson(QJsonDocument::Compact));
     if (!file.commit()) {
         if (error)
-            *error = QStringLiteral("cannot write the outbox %1: %2").arg(m_path, file.errorString());
+            *error =
+                QStringLiteral("cannot write the outbox %1: %2").arg(m_path, file.errorString());
         return false;
     }
     m_savedCount = m_messages.size();

@@ -116,11 +116,12 @@ void RedisWorker::start()
     });
     connect(m_subscriber, &RedisConnection::subscribed, this, &RedisWorker::onSubscribed);
     for (RedisConnection *connection : {m_commands, m_subscriber}) {
-        connect(connection, &RedisConnection::reconnectScheduled, this, [this](std::chrono::milliseconds delay) {
-            m_retryDelay = delay;
-            m_lastDetail.clear();
-            emitConnectionState();
-        });
+        connect(connection, &RedisConnection::reconnectScheduled, this,
+                [this](std::chrono::milliseconds delay) {
+                    m_retryDelay = delay;
+                    m_lastDetail.clear();
+                    emitConnectionState();
+                });
     }
     connect(m_subscriber, &RedisConnection::messageReceived, this, &RedisWorker::onMessage);
 
@@ -153,7 +154,8 @@ void RedisWorker::whenUserReady(std::function<void()> action)
 
 void RedisWorker::onCommandsConnected()
 {
-    for (const RedisScript *script : {&ChatScripts::post(), &ChatScripts::createChannel(), &ChatScripts::claimUser()})
+    for (const RedisScript *script :
+         {&ChatScripts::post(), &ChatScripts::createChannel(), &ChatScripts::claimUser()})
         script->load(*m_commands);
     for (const auto &sync : std::as_const(m_syncs))
         sync->commandsReconnected();
@@ -183,35 +185,39 @@ void RedisWorker::claimUser(const QString &name, std::function<void()> onClaimed
         Q_EMIT userRejected(name, problem);
         return;
     }
-    ChatScripts::claimUser().run(*m_commands, {ChatKeys::user(name)}, {m_config.installSecret, name.toUtf8()},
-                                 [this, name, onClaimed = std::move(onClaimed)](const RedisReply &reply) {
-                                     if (reply.isError()) {
-                                         if (reply.isClientError())
-                                             return; // retried on the next connect
-                                         const QString why = reply.errorCode() == "TAKEN"
-                                             ? QStringLiteral("The user name \"%1\" already exists; choose another one.").arg(name)
-                                             : reply.toString();
-                                         Q_EMIT userRejected(name, why);
-                                         return;
-                                     }
-                                     onClaimed();
-                                 });
+    ChatScripts::claimUser().run(
+        *m_commands, {ChatKeys::user(name)}, {m_config.installSecret, name.toUtf8()},
+        [this, name, onClaimed = std::move(onClaimed)](const RedisReply &reply) {
+            if (reply.isError()) {
+                if (reply.isClientError())
+                    return; // retried on the next connect
+                const QString why = reply.errorCode() == "TAKEN"
+                    ? QStringLiteral("The user name \"%1\" already exists; choose another one.")
+                          .arg(name)
+                    : reply.toString();
+                Q_EMIT userRejected(name, why);
+                return;
+            }
+            onClaimed();
+        });
 }
 
 void RedisWorker::restoreChannels()
 {
-    m_commands->command({"SMEMBERS", ChatKeys::userChannels(m_user)}, [this](const RedisReply &reply) {
-        if (!reply.isArray())
-            return;
-        for (const RedisReply &name : reply.elements()) {
-            const QString channel = QString::fromUtf8(name.bytes());
-            if (!NameRule::isValid(channel) || m_joined.contains(channel))
-                continue;
-            m_joined.insert(channel);
-            watchChannel(channel);
-            fetchChannelInfo(channel, [this](const ChannelInfo &info) { Q_EMIT channelJoined(info); });
-        }
-    });
+    m_commands->command(
+        {"SMEMBERS", ChatKeys::userChannels(m_user)}, [this](const RedisReply &reply) {
+            if (!reply.isArray())
+                return;
+            for (const RedisReply &name : reply.elements()) {
+                const QString channel = QString::fromUtf8(name.bytes());
+                if (!NameRule::isValid(channel) || m_joined.contains(channel))
+                    continue;
+                m_joined.insert(channel);
+                watchChannel(channel);
+                fetchChannelInfo(channel,
+                                 [this](const ChannelInfo &info) { Q_EMIT channelJoined(info); });
+            }
+        });
 }
 
 void RedisWorker::onCommandsStateChanged()
@@ -251,7 +257,8 @@ void RedisWorker::emitConnectionState()
         state = State::Connecting;
     QString detail = m_config.redis.endpoint();
     if (state != State::Connected) {
-        const QString error = !m_commands->lastError().isEmpty() ? m_commands->lastError() : m_subscriber->lastError();
+        const QString error = !m_commands->lastError().isEmpty() ? m_commands->lastError()
+                                                                 : m_subscriber->lastError();
         if (!error.isEmpty())
             detail = error;
         if (state == State::Reconnecting && m_retryDelay.count() > 0) {
@@ -301,14 +308,18 @@ void RedisWorker::watchChannel(const QString &name, const StreamId &after)
     if (m_syncs.contains(name) || !checkChannelName(name, QStringLiteral("watch")))
         return;
     ChannelSync::Sink sink;
-    sink.messages = [this, name](const ChatMessageList &messages) { m_batcher->add(name, messages); };
+    sink.messages = [this, name](const ChatMessageList &messages) {
+        m_batcher->add(name, messages);
+    };
     sink.firstPage = [this, name](const ChatMessageList &messages, bool reachedStart) {
         m_batcher->flush();
         Q_EMIT historyLoaded(name, messages, reachedStart);
     };
-    sink.error = [this](const QString &message) { Q_EMIT errorOccurred(message); };
-    auto sync = std::make_shared<ChannelSync>(name, m_keys, m_commands, std::move(sink), m_config.firstPageSize,
-                                              m_config.catchUpPageSize);
+    sink.error = [this](const QString &message) {
+        Q_EMIT errorOccurred(message);
+    };
+    auto sync = std::make_shared<ChannelSync>(name, m_keys, m_commands, std::move(sink),
+                                              m_config.firstPageSize, m_config.catchUpPageSize);
     if (!after.isNull())
         sync->setLastDelivered(after);
     m_syncs.insert(name, sync);
@@ -331,7 +342,8 @@ bool RedisWorker::checkChannelName(const QString &name, const QString &action)
     return false;
 }
 
-void RedisWorker::fetchChannelInfo(const QString &name, std::function<void(const ChannelInfo &)> done)
+void RedisWorker::fetchChannelInfo(const QString &name,
+                                   std::function<void(const ChannelInfo &)> done)
 {
     auto info = std::make_shared<ChannelInfo>();
     info->name = name;
@@ -348,13 +360,13 @@ void RedisWorker::fetchChannelInfo(const QString &name, std::function<void(const
                 info->createdAt = QDateTime::fromMSecsSinceEpoch(value.toLongLong());
         }
     });
-    m_commands->command({"SCARD", m_keys.members(name)}, [info](const RedisReply &reply) {
-        info->memberCount = reply.toInteger();
-    });
+    m_commands->command({"SCARD", m_keys.members(name)},
+                        [info](const RedisReply &reply) { info->memberCount = reply.toInteger(); });
     m_commands->command({"XREVRANGE", m_keys.log(name), "+", "-", "COUNT", "1"},
                         [info, done = std::move(done)](const RedisReply &reply) {
                             if (reply.size() > 0 && reply.at(0).size() > 0)
-                                info->lastId = StreamId::parse(reply.at(0).at(0).bytes()).value_or(StreamId());
+                                info->lastId =
+                                    StreamId::parse(reply.at(0).at(0).bytes()).value_or(StreamId());
                             done(*info);
                         });
 }
@@ -365,20 +377,24 @@ void RedisWorker::createChannel(const QString &typed, const QString &topic)
     if (!checkChannelName(name, QStringLiteral("create")))
         return;
     whenUserReady([this, name, topic] {
-        ChatScripts::createChannel().run(*m_commands, {m_keys.info(name)},
-                                         {name.toUtf8(), m_user.toUtf8(), topic.toUtf8(),
-                                          QByteArray::number(ChatScripts::ProtocolVersion)},
-                                         [this, name](const RedisReply &reply) {
-                                             if (reply.isError()) {
-                                                 Q_EMIT errorOccurred(QStringLiteral("Cannot create #%1: %2").arg(name, reply.toString()));
-                                                 return;
-                                             }
-                                             if (reply.toInteger() == 0) {
-                                                 Q_EMIT errorOccurred(QStringLiteral("The channel #%1 already exists.").arg(name));
-                                                 return;
-                                             }
-                                             fetchChannelInfo(name, [this](const ChannelInfo &info) { Q_EMIT channelCreated(info); });
-                                         });
+        ChatScripts::createChannel().run(
+            *m_commands, {m_keys.info(name)},
+            {name.toUtf8(), m_user.toUtf8(), topic.toUtf8(),
+             QByteArray::number(ChatScripts::ProtocolVersion)},
+            [this, name](const RedisReply &reply) {
+                if (reply.isError()) {
+                    Q_EMIT errorOccurred(
+                        QStringLiteral("Cannot create #%1: %2").arg(name, reply.toString()));
+                    return;
+                }
+                if (reply.toInteger() == 0) {
+                    Q_EMIT errorOccurred(
+                        QStringLiteral("The channel #%1 already exists.").arg(name));
+                    return;
+                }
+                fetchChannelInfo(name,
+                                 [this](const ChannelInfo &info) { Q_EMIT channelCreated(info); });
+            });
         m_commands->command({"SADD", m_keys.index(), name.toUtf8()});
     });
 }
@@ -397,15 +413,18 @@ void RedisWorker::join(const QString &name, StreamId after)
         if (!ChatKeys::isDirectChannel(name))
             m_commands->command({"SADD", m_keys.index(), name.toUtf8()});
         m_commands->command({"SADD", ChatKeys::userChannels(m_user), name.toUtf8()});
-        post(name, m_user, ChatMessage::Type::Join, QString(), ChatKeys::newCid(), [this, name, after](const RedisReply &reply) {
-            if (reply.isError()) {
-                Q_EMIT errorOccurred(QStringLiteral("Cannot join #%1: %2").arg(name, reply.toString()));
-                return;
-            }
-            m_joined.insert(name);
-            watchChannel(name, after);
-            fetchChannelInfo(name, [this](const ChannelInfo &info) { Q_EMIT channelJoined(info); });
-        });
+        post(name, m_user, ChatMessage::Type::Join, QString(), ChatKeys::newCid(),
+             [this, name, after](const RedisReply &reply) {
+                 if (reply.isError()) {
+                     Q_EMIT errorOccurred(
+                         QStringLiteral("Cannot join #%1: %2").arg(name, reply.toString()));
+                     return;
+                 }
+                 m_joined.insert(name);
+                 watchChannel(name, after);
+                 fetchChannelInfo(name,
+                                  [this](const ChannelInfo &info) { Q_EMIT channelJoined(info); });
+             });
     });
 }
 
@@ -418,10 +437,12 @@ void RedisWorker::leaveChannel(const QString &typed)
         m_joined.remove(name);
         unwatchChannel(name);
         m_commands->command({"SREM", ChatKeys::userChannels(m_user), name.toUtf8()});
-        post(name, m_user, ChatMessage::Type::Leave, QString(), ChatKeys::newCid(), [this, name](const RedisReply &reply) {
-            if (reply.isError() && !reply.isClientError())
-                Q_EMIT errorOccurred(QStringLiteral("Cannot leave #%1: %2").arg(name, reply.toString()));
-        });
+        post(name, m_user, ChatMessage::Type::Leave, QString(), ChatKeys::newCid(),
+             [this, name](const RedisReply &reply) {
+                 if (reply.isError() && !reply.isClientError())
+                     Q_EMIT errorOccurred(
+                         QStringLiteral("Cannot leave #%1: %2").arg(name, reply.toString()));
+             });
         Q_EMIT channelLeft(name);
     });
 }
@@ -449,9 +470,10 @@ void RedisWorker::listChannels()
             fetchChannelInfo(channel, [this, collected, expected](const ChannelInfo &info) {
                 *collected << info;
                 if (collected->size() == expected) {
-                    std::sort(collected->begin(), collected->end(), [](const ChannelInfo &a, const ChannelInfo &b) {
-                        return a.name.compare(b.name, Qt::CaseInsensitive) < 0;
-                    });
+                    std::sort(collected->begin(), collected->end(),
+                              [](const ChannelInfo &a, const ChannelInfo &b) {
+                                  return a.name.compare(b.name, Qt::CaseInsensitive) < 0;
+                              });
                     Q_EMIT channelsListed(*collected);
                 }
             });
@@ -461,28 +483,32 @@ void RedisWorker::listChannels()
 
 void RedisWorker::listMembers(const QString &channel)
 {
-    m_commands->command({"SMEMBERS", m_keys.members(channel)}, [this, channel](const RedisReply &reply) {
-        QStringList members;
-        for (const RedisReply &name : reply.elements())
-            members << QString::fromUtf8(name.bytes());
-        members.sort(Qt::CaseInsensitive);
-        Q_EMIT membersListed(channel, members);
-    });
+    m_commands->command({"SMEMBERS", m_keys.members(channel)},
+                        [this, channel](const RedisReply &reply) {
+                            QStringList members;
+                            for (const RedisReply &name : reply.elements())
+                                members << QString::fromUtf8(name.bytes());
+                            members.sort(Qt::CaseInsensitive);
+                            Q_EMIT membersListed(channel, members);
+                        });
 }
 
-void RedisWorker::post(const QString &channel, const QString &from, ChatMessage::Type type, const QString &text,
-                       const QByteArray &cid, RedisConnection::Callback done)
+void RedisWorker::post(const QString &channel, const QString &from, ChatMessage::Type type,
+                       const QString &text, const QByteArray &cid, RedisConnection::Callback done)
 {
     ChatScripts::post().run(*m_commands,
-                            {m_keys.log(channel), m_keys.sent(channel, cid), m_keys.info(channel), m_keys.members(channel)},
+                            {m_keys.log(channel), m_keys.sent(channel, cid), m_keys.info(channel),
+                             m_keys.members(channel)},
                             {m_keys.pubsub(channel), QByteArray::number(m_config.retention),
-                             QByteArray::number(m_config.maxTextBytes), QByteArray::number(m_config.dedupeSeconds),
+                             QByteArray::number(m_config.maxTextBytes),
+                             QByteArray::number(m_config.dedupeSeconds),
                              ChatMessage::typeName(type), from.toUtf8(), text.toUtf8(), cid,
                              QByteArray::number(ChatScripts::ProtocolVersion), channel.toUtf8()},
                             std::move(done));
 }
 
-void RedisWorker::sendMessage(const QString &typedChannel, const QString &text, ChatMessage::Type type)
+void RedisWorker::sendMessage(const QString &typedChannel, const QString &text,
+                              ChatMessage::Type type)
 {
     const QString channel = NameRule::normalizedChannel(typedChannel);
     if (!checkChannelName(channel, QStringLiteral("send to")))
@@ -496,7 +522,8 @@ void RedisWorker::sendMessage(const QString &typedChannel, const QString &text, 
     if (bytes > m_config.maxTextBytes) {
         Q_EMIT sendFailed(channel, cid,
                           QStringLiteral("The message is too long (%1; at most %2).")
-                              .arg(QLocale::c().formattedDataSize(bytes), QLocale::c().formattedDataSize(m_config.maxTextBytes)));
+                              .arg(QLocale::c().formattedDataSize(bytes),
+                                   QLocale::c().formattedDataSize(m_config.maxTextBytes)));
         return;
     }
     OutgoingMessage message{cid, channel, type, text, QDateTime::currentDateTimeUtc()};
@@ -519,23 +546,25 @@ void RedisWorker::setTopic(const QString &typedChannel, const QString &topic)
 void RedisWorker::postOutgoing(const OutgoingMessage &message)
 {
     m_inFlight.insert(message.cid);
-    post(message.channel, m_user, message.type, message.text, message.cid, [this, message](const RedisReply &reply) {
-        m_inFlight.remove(message.cid);
-        if (reply.isClientError()) {
-            // Still in the outbox; goes out again once connected.
-            saveOutboxSoon();
-            return;
-        }
-        m_outbox.remove(message.cid);
-        if (m_outbox.hasSavedMessages())
-            saveOutboxSoon();
-        Q_EMIT outboxChanged(int(m_outbox.size()));
-        if (reply.isError()) {
-            Q_EMIT sendFailed(message.channel, message.cid, reply.toString());
-            return;
-        }
-        Q_EMIT messageSent(message.channel, message.cid, StreamId::parse(reply.at(0).bytes()).value_or(StreamId()));
-    });
+    post(message.channel, m_user, message.type, message.text, message.cid,
+         [this, message](const RedisReply &reply) {
+             m_inFlight.remove(message.cid);
+             if (reply.isClientError()) {
+                 // Still in the outbox; goes out again once connected.
+                 saveOutboxSoon();
+                 return;
+             }
+             m_outbox.remove(message.cid);
+             if (m_outbox.hasSavedMessages())
+                 saveOutboxSoon();
+             Q_EMIT outboxChanged(int(m_outbox.size()));
+             if (reply.isError()) {
+                 Q_EMIT sendFailed(message.channel, message.cid, reply.toString());
+                 return;
+             }
+             Q_EMIT messageSent(message.channel, message.cid,
+                                StreamId::parse(reply.at(0).bytes()).value_or(StreamId()));
+         });
 }
 
 void RedisWorker::flushOutbox()
@@ -569,15 +598,17 @@ void RedisWorker::loadOlder(const QString &channel, const StreamId &before, int 
     // default), parsed in one go in this thread; larger requests are paged by the caller.
     count = std::min(count, std::max(1, m_config.catchUpPageSize));
     const QByteArray end = before.isNull() ? QByteArray("+") : "(" + before.toByteArray();
-    m_commands->command({"XREVRANGE", m_keys.log(channel), end, "-", "COUNT", QByteArray::number(count)},
-                        [this, channel, count](const RedisReply &reply) {
-                            if (reply.isError()) {
-                                Q_EMIT errorOccurred(QStringLiteral("Cannot load the history of #%1: %2").arg(channel, reply.toString()));
-                                Q_EMIT historyFailed(channel);
-                                return;
-                            }
-                            Q_EMIT historyLoaded(channel, parseEntries(channel, reply, true), reply.size() < count);
-                        });
+    m_commands->command(
+        {"XREVRANGE", m_keys.log(channel), end, "-", "COUNT", QByteArray::number(count)},
+        [this, channel, count](const RedisReply &reply) {
+            if (reply.isError()) {
+                Q_EMIT errorOccurred(QStringLiteral("Cannot load the history of #%1: %2")
+                                         .arg(channel, reply.toString()));
+                Q_EMIT historyFailed(channel);
+                return;
+            }
+            Q_EMIT historyLoaded(channel, parseEntries(channel, reply, true), reply.size() < count);
+        });
 }
 
 void RedisWorker::openDirectChannel(const QString &user, const QString &text)
@@ -588,18 +619,19 @@ void RedisWorker::openDirectChannel(const QString &user, const QString &text)
         return;
     }
     whenUserReady([this, user, text] {
-        m_commands->command({"EXISTS", ChatKeys::user(user)}, [this, user, text](const RedisReply &reply) {
-            if (reply.toInteger() != 1) {
-                Q_EMIT errorOccurred(QStringLiteral("There is no user \"%1\".").arg(user));
-                return;
-            }
-            const QString channel = ChatKeys::directChannel(m_user, user);
-            m_commands->command({"SADD", ChatKeys::userChannels(user), channel.toUtf8()});
-            joinChannel(channel);
-            m_commands->command({"PUBLISH", ChatKeys::userInbox(user), channel.toUtf8()});
-            if (!text.isEmpty())
-                sendMessage(channel, text);
-        });
+        m_commands->command(
+            {"EXISTS", ChatKeys::user(user)}, [this, user, text](const RedisReply &reply) {
+                if (reply.toInteger() != 1) {
+                    Q_EMIT errorOccurred(QStringLiteral("There is no user \"%1\".").arg(user));
+                    return;
+                }
+                const QString channel = ChatKeys::directChannel(m_user, user);
+                m_commands->command({"SADD", ChatKeys::userChannels(user), channel.toUtf8()});
+                joinChannel(channel);
+                m_commands->command({"PUBLISH", ChatKeys::userInbox(user), channel.toUtf8()});
+                if (!text.isEmpty())
+                    sendMessage(channel, text);
+            });
     });
 }
 

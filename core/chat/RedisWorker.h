@@ -54,7 +54,8 @@ public Q_SLOTS:
     void watchChannel(const QString &name, const Confab::StreamId &after = {});
     void listChannels();
     void listMembers(const QString &channel);
-    void sendMessage(const QString &channel, const QString &text, Confab::ChatMessage::Type type = ChatMessage::Type::Message);
+    void sendMessage(const QString &channel, const QString &text,
+                     Confab::ChatMessage::Type type = ChatMessage::Type::Message);
     void setTopic(const QString &channel, const QString &topic);
     // An older page: entries before `before` (the newest page for a null id), ascending; `count`
     // (default historyPageSize) is capped at ChatConfig::catchUpPageSize, so more takes pages.
@@ -78,7 +79,8 @@ Q_SIGNALS:
     void membersListed(const QString &channel, const QStringList &members);
     // New messages of one channel, ascending, coalesced: at most once per event-loop pass.
     void messagesReceived(const QString &channel, const Confab::ChatMessageList &messages);
-    void historyLoaded(const QString &channel, const Confab::ChatMessageList &messages, bool reachedStart);
+    void historyLoaded(const QString &channel, const Confab::ChatMessageList &messages,
+                       bool reachedStart);
     // A loadOlder() that could not be answered (the reason went to errorOccurred).
     void historyFailed(const QString &channel);
     void messageSent(const QString &channel, const QByteArray &cid, const Confab::StreamId &id);
@@ -99,8 +101,8 @@ private:
     void join(const QString &name, StreamId after);
     void restoreChannels();
     void fetchChannelInfo(const QString &name, std::function<void(const ChannelInfo &)> done);
-    void post(const QString &channel, const QString &from, ChatMessage::Type type, const QString &text,
-              const QByteArray &cid, RedisConnection::Callback done);
+    void post(const QString &channel, const QString &from, ChatMessage::Type type,
+              const QString &text, const QByteArray &cid, RedisConnection::Callback done);
     void postOutgoing(const OutgoingMessage &message);
     void flushOutbox();
     void saveOutbox();

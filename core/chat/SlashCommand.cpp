@@ -9,9 +9,12 @@ const QList<SlashCommand::Spec> &SlashCommand::commands()
 {
     // The original terminal app's five first, then the rest.
     static const QList<Spec> table{
-        {Kind::Join, "join", "/join NAME", "Join a channel (creating it if needed) and switch to it", true},
-        {Kind::Leave, "leave", "/leave [NAME]", "Leave the current channel, or the one named", false},
-        {Kind::Channels, "channels", "/channels", "List all channels with their members and topics", false},
+        {Kind::Join, "join", "/join NAME",
+         "Join a channel (creating it if needed) and switch to it", true},
+        {Kind::Leave, "leave", "/leave [NAME]", "Leave the current channel, or the one named",
+         false},
+        {Kind::Channels, "channels", "/channels", "List all channels with their members and topics",
+         false},
         {Kind::Send, "send", "/send TEXT", "Send TEXT to the current channel", true},
         {Kind::Quit, "quit", "/quit", "Quit Confab", false},
         {Kind::Me, "me", "/me ACTION", "Send an action: \"/me waves\" shows \"* you waves\"", true},
@@ -27,7 +30,8 @@ QStringList SlashCommand::helpLines()
 {
     QStringList lines;
     for (const Spec &spec : commands())
-        lines << QStringLiteral("%1 — %2").arg(QLatin1String(spec.usage), QLatin1String(spec.description));
+        lines << QStringLiteral("%1 — %2").arg(QLatin1String(spec.usage),
+                                               QLatin1String(spec.description));
     return lines;
 }
 
@@ -49,7 +53,8 @@ SlashCommand SlashCommand::parse(const QString &line)
     }
     if (!spec) {
         command.kind = Kind::Invalid;
-        command.error = QStringLiteral("Unknown command /%1. Type /help to see the commands.").arg(name);
+        command.error =
+            QStringLiteral("Unknown command /%1. Type /help to see the commands.").arg(name);
         return command;
     }
     if (spec->needsArgument && rest.isEmpty()) {
@@ -73,8 +78,9 @@ SlashCommand SlashCommand::parse(const QString &line)
         && rest.contains(QRegularExpression(QStringLiteral("\\s")))) {
         command.kind = Kind::Invalid;
         command.error = QStringLiteral("A %1 has no spaces: \"%2\". Usage: %3")
-                            .arg(spec->kind == Kind::Nick ? QStringLiteral("user name") : QStringLiteral("channel name"), rest,
-                                 QLatin1String(spec->usage));
+                            .arg(spec->kind == Kind::Nick ? QStringLiteral("user name")
+                                                          : QStringLiteral("channel name"),
+                                 rest, QLatin1String(spec->usage));
     }
     return command;
 }

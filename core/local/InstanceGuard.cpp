@@ -20,7 +20,9 @@ InstanceGuard::InstanceGuard(const QString &key, QObject *parent)
     // Per user as well as per profile: local server names are global on Windows and live in
     // a shared temporary directory elsewhere.
     const QString owner = QDir::homePath();
-    const QByteArray hash = QCryptographicHash::hash((owner + u'\n' + key).toUtf8(), QCryptographicHash::Sha256).toHex();
+    const QByteArray hash =
+        QCryptographicHash::hash((owner + u'\n' + key).toUtf8(), QCryptographicHash::Sha256)
+            .toHex();
     m_serverName = QStringLiteral("confab-") + QString::fromLatin1(hash.left(24));
     m_server.setSocketOptions(QLocalServer::UserAccessOption);
     m_timeout.setSingleShot(true);
@@ -37,7 +39,8 @@ void InstanceGuard::claim(const QByteArray &request)
     m_request = request;
     m_request.replace('\n', ' ');
     m_client = new QLocalSocket(this);
-    connect(m_client, &QLocalSocket::connected, this, [this] { m_client->write(m_request + '\n'); });
+    connect(m_client, &QLocalSocket::connected, this,
+            [this] { m_client->write(m_request + '\n'); });
     connect(m_client, &QLocalSocket::readyRead, this, [this] {
         if (!m_client->canReadLine())
             return;
@@ -51,16 +54,17 @@ void InstanceGuard::claim(const QByteArray &request)
         else
             listen();
     });
-    connect(m_client, &QLocalSocket::errorOccurred, this, [this](QLocalSocket::LocalSocketError error) {
-        if (error == QLocalSocket::PeerClosedError && m_client->canReadLine())
-            return; // readyRead has the answer
-        m_timeout.stop();
-        m_client->disconnect(this);
-        m_client->deleteLater();
-        m_client = nullptr;
-        // Nobody there (or a socket file left by a crash): we are the first.
-        listen();
-    });
+    connect(m_client, &QLocalSocket::errorOccurred, this,
+            [this](QLocalSocket::LocalSocketError error) {
+                if (error == QLocalSocket::PeerClosedError && m_client->canReadLine())
+                    return; // readyRead has the answer
+                m_timeout.stop();
+                m_client->disconnect(this);
+                m_client->deleteLater();
+                m_client = nullptr;
+                // Nobody there (or a socket file left by a crash): we are the first.
+                listen();
+            });
     connect(&m_timeout, &QTimer::timeout, this, [this] {
         // A running instance that does not answer is hung; do not let it keep us from starting.
         if (m_client) {
@@ -74,7 +78,8 @@ void InstanceGuard::claim(const QByteArray &request)
     m_timeout.start(AnswerTimeoutMs);
     // Later, so that even a failure reported at once (no such server) arrives as a signal the
     // caller is already waiting for.
-    QTimer::singleShot(0, m_client, [client = m_client, name = m_serverName] { client->connectToServer(name); });
+    QTimer::singleShot(0, m_client,
+                       [client = m_client, name = m_serverName] { client->connectToServer(name); });
 }
 
 void InstanceGuard::listen()
@@ -83,7 +88,8 @@ void InstanceGuard::listen()
         // Unix: a socket file whose owner is gone (we just failed to reach it). Take it over.
         QLocalServer::removeServer(m_serverName);
         if (!m_server.listen(m_serverName))
-            qWarning("confab: cannot listen on %s: %s", qPrintable(m_serverName), qPrintable(m_server.errorString()));
+            qWarning("confab: cannot listen on %s: %s", qPrintable(m_serverName),
+                     qPrintable(m_server.errorString()));
     }
     Q_EMIT primary();
 }

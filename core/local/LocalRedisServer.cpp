@@ -51,7 +51,8 @@ QString socketPathFor(const QString &dataDirectory)
     if (runtime.isEmpty())
         runtime = QDir::tempPath();
     const QByteArray hash = QByteArray::number(qHash(QDir::cleanPath(dataDirectory)), 16);
-    return runtime + QStringLiteral("/confab-redis-") + QString::fromLatin1(hash) + QStringLiteral(".sock");
+    return runtime + QStringLiteral("/confab-redis-") + QString::fromLatin1(hash)
+        + QStringLiteral(".sock");
 }
 
 } // namespace
@@ -64,8 +65,8 @@ LocalRedisServer::LocalRedisServer(const QString &dataDirectory, QObject *parent
 {
     // Unique per object, not only per process, so that two users in one process count apart.
     static std::atomic<int> instances{0};
-    m_presenceName = QString::fromLatin1(PresencePrefix) + QString::number(QCoreApplication::applicationPid())
-        + u'.' + QString::number(++instances);
+    m_presenceName = QString::fromLatin1(PresencePrefix)
+        + QString::number(QCoreApplication::applicationPid()) + u'.' + QString::number(++instances);
     m_retryTimer.setSingleShot(true);
 }
 
@@ -81,9 +82,10 @@ QString LocalRedisServer::findExecutable()
 {
     QString path = QStandardPaths::findExecutable(QStringLiteral("redis-server"));
     if (path.isEmpty()) {
-        path = QStandardPaths::findExecutable(QStringLiteral("redis-server"),
-                                              {QStringLiteral("/usr/sbin"), QStringLiteral("/usr/local/bin"),
-                                               QStringLiteral("/opt/homebrew/bin"), QStringLiteral("/opt/local/bin")});
+        path = QStandardPaths::findExecutable(
+            QStringLiteral("redis-server"),
+            {QStringLiteral("/usr/sbin"), QStringLiteral("/usr/local/bin"),
+             QStringLiteral("/opt/homebrew/bin"), QStringLiteral("/opt/local/bin")});
     }
     return path;
 }
@@ -106,11 +108,13 @@ void LocalRedisServer::start()
     m_startedHere = false;
     m_serverPid = 0;
     if (!QDir().mkpath(m_dataDirectory)) {
-        fail(tr("Cannot create %1 for the private Redis server.").arg(QDir::toNativeSeparators(m_dataDirectory)));
+        fail(tr("Cannot create %1 for the private Redis server.")
+                 .arg(QDir::toNativeSeparators(m_dataDirectory)));
         return;
     }
     // The data and the socket are this user's alone.
-    QFile::setPermissions(m_dataDirectory, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    QFile::setPermissions(m_dataDirectory,
+                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     m_deadline.start();
     // Later, so that a result known at once still reaches signals connected after this call.
     QTimer::singleShot(0, this, [this] { withLock(&LocalRedisServer::joinOrSpawn); });
@@ -125,7 +129,8 @@ void LocalRedisServer::release()
         m_presence = nullptr;
         unlock();
         m_state = State::Idle;
-        QMetaObject::invokeMethod(this, [this] { Q_EMIT released(false); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this] { Q_EMIT released(false); }, Qt::QueuedConnection);
         return;
     }
     m_state = State::Releasing;
@@ -146,8 +151,9 @@ void LocalRedisServer::withLock(void (LocalRedisServer::*action)())
         return;
     }
     if (m_lock->error() != QLockFile::LockFailedError || m_deadline.elapsed() > LockWaitMs) {
-        const QString why = m_lock->error() == QLockFile::LockFailedError ? tr("another Confab holds it")
-                                                                           : tr("the file cannot be written");
+        const QString why = m_lock->error() == QLockFile::LockFailedError
+            ? tr("another Confab holds it")
+            : tr("the file cannot be written");
         if (m_state == State::Releasing)
             finishRelease(false);
         else
@@ -198,7 +204,9 @@ void LocalRedisServer::onPresenceState()
         } else if (!processExists(m_serverPid)) {
             fail(tr("The private Redis server stopped: %1").arg(logTail()));
         } else if (m_deadline.elapsed() > StartTimeoutMs) {
-            fail(tr("The private Redis server did not start within %1 s: %2").arg(StartTimeoutMs / 1000).arg(logTail()));
+            fail(tr("The private Redis server did not start within %1 s: %2")
+                     .arg(StartTimeoutMs / 1000)
+                     .arg(logTail()));
         } else {
             disconnect(&m_retryTimer, nullptr, this, nullptr);
             connect(&m_retryTimer, &QTimer::timeout, m_presence, &RedisConnection::open);
@@ -221,7 +229,8 @@ void LocalRedisServer::onPresenceState()
 void LocalRedisServer::spawn()
 {
     if (m_executable.isEmpty()) {
-        fail(tr("No Redis server is configured and redis-server is not installed. Install redis-server, "
+        fail(tr("No Redis server is configured and redis-server is not installed. Install "
+                "redis-server, "
                 "or choose a server in Connection settings."));
         return;
     }
@@ -232,13 +241,20 @@ void LocalRedisServer::spawn()
     QProcess process;
     process.setProgram(m_executable);
     process.setArguments({
-        QStringLiteral("--port"), QStringLiteral("0"),
-        QStringLiteral("--unixsocket"), m_socketPath,
-        QStringLiteral("--unixsocketperm"), QStringLiteral("700"),
-        QStringLiteral("--dir"), m_dataDirectory,
-        QStringLiteral("--appendonly"), QStringLiteral("yes"),
-        QStringLiteral("--daemonize"), QStringLiteral("no"),
-        QStringLiteral("--logfile"), log,
+        QStringLiteral("--port"),
+        QStringLiteral("0"),
+        QStringLiteral("--unixsocket"),
+        m_socketPath,
+        QStringLiteral("--unixsocketperm"),
+        QStringLiteral("700"),
+        QStringLiteral("--dir"),
+        m_dataDirectory,
+        QStringLiteral("--appendonly"),
+        QStringLiteral("yes"),
+        QStringLiteral("--daemonize"),
+        QStringLiteral("no"),
+        QStringLiteral("--logfile"),
+        log,
     });
     process.setWorkingDirectory(m_dataDirectory);
     process.setStandardInputFile(QProcess::nullDevice());
@@ -247,7 +263,8 @@ void LocalRedisServer::spawn()
     // Detached: the server outlives this process while other Confabs still use it.
     qint64 pid = 0;
     if (!process.startDetached(&pid)) {
-        fail(tr("Cannot start %1: %2").arg(QDir::toNativeSeparators(m_executable), process.errorString()));
+        fail(tr("Cannot start %1: %2")
+                 .arg(QDir::toNativeSeparators(m_executable), process.errorString()));
         return;
     }
     m_serverPid = pid;
@@ -259,31 +276,39 @@ void LocalRedisServer::spawn()
 
 void LocalRedisServer::countOthersAndFinish()
 {
-    const RedisConnection::CommandOptions quick{std::chrono::milliseconds(5000), RedisConnection::QueuePolicy::FailFast};
+    const RedisConnection::CommandOptions quick{std::chrono::milliseconds(5000),
+                                                RedisConnection::QueuePolicy::FailFast};
     const QByteArray own = m_presenceName.toUtf8();
-    m_presence->command({"INFO", "server"}, [this](const RedisReply &reply) {
-        for (const QByteArray &line : reply.bytes().split('\n')) {
-            if (line.startsWith("process_id:"))
-                m_serverPid = line.mid(int(qstrlen("process_id:"))).trimmed().toLongLong();
-        }
-    }, quick);
-    m_presence->command({"CLIENT", "LIST"}, [this, own](const RedisReply &reply) {
-        if (reply.isError()) {
-            finishRelease(false);
-            return;
-        }
-        int others = 0;
-        for (const QByteArray &line : reply.bytes().split('\n')) {
-            for (const QByteArray &field : line.split(' ')) {
-                if (field.startsWith(QByteArray(QByteArray("name=") + PresencePrefix)) && field.mid(5) != own)
-                    ++others;
+    m_presence->command(
+        {"INFO", "server"},
+        [this](const RedisReply &reply) {
+            for (const QByteArray &line : reply.bytes().split('\n')) {
+                if (line.startsWith("process_id:"))
+                    m_serverPid = line.mid(int(qstrlen("process_id:"))).trimmed().toLongLong();
             }
-        }
-        if (others > 0)
-            finishRelease(false);
-        else
-            shutDown();
-    }, quick);
+        },
+        quick);
+    m_presence->command(
+        {"CLIENT", "LIST"},
+        [this, own](const RedisReply &reply) {
+            if (reply.isError()) {
+                finishRelease(false);
+                return;
+            }
+            int others = 0;
+            for (const QByteArray &line : reply.bytes().split('\n')) {
+                for (const QByteArray &field : line.split(' ')) {
+                    if (field.startsWith(QByteArray(QByteArray("name=") + PresencePrefix))
+                        && field.mid(5) != own)
+                        ++others;
+                }
+            }
+            if (others > 0)
+                finishRelease(false);
+            else
+                shutDown();
+        },
+        quick);
 }
 
 void LocalRedisServer::shutDown()
@@ -292,7 +317,8 @@ void LocalRedisServer::shutDown()
     m_presence->command({"SHUTDOWN"}, [this](const RedisReply &reply) {
         // Success has no reply: the server closes the connection as it exits.
         if (reply.errorCode() != RedisReply::ConnectionLost) {
-            qWarning("confab: the private Redis server refused to shut down: %s", reply.bytes().constData());
+            qWarning("confab: the private Redis server refused to shut down: %s",
+                     reply.bytes().constData());
             finishRelease(false);
             return;
         }

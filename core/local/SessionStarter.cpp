@@ -9,12 +9,12 @@
 
 namespace Confab {
 
-SessionStarter::SessionStarter(ChatSession *session, const QString &privateDataDirectory, QObject *parent)
+SessionStarter::SessionStarter(ChatSession *session, const QString &privateDataDirectory,
+                               QObject *parent)
     : QObject(parent)
     , m_session(session)
     , m_local(new LocalRedisServer(privateDataDirectory, this))
-{
-}
+{ }
 
 SessionStarter::~SessionStarter() = default;
 
@@ -72,7 +72,8 @@ void SessionStarter::finish()
         Q_EMIT finished();
         return;
     }
-    connect(m_local, &LocalRedisServer::released, this, &SessionStarter::finished, Qt::SingleShotConnection);
+    connect(m_local, &LocalRedisServer::released, this, &SessionStarter::finished,
+            Qt::SingleShotConnection);
     m_local->release();
 }
 

@@ -19,7 +19,8 @@ class SessionStarter : public QObject
 {
     Q_OBJECT
 public:
-    SessionStarter(ChatSession *session, const QString &privateDataDirectory, QObject *parent = nullptr);
+    SessionStarter(ChatSession *session, const QString &privateDataDirectory,
+                   QObject *parent = nullptr);
     ~SessionStarter() override;
 
     // serverChosen: the session's configured server is the user's choice; do not look further.

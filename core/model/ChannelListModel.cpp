@@ -86,7 +86,7 @@ void ChannelListModel::setChannels(const ChannelInfoList &channels)
             wanted[*it].info = info;
         } else {
             wantedRow.insert(info.name, wanted.size());
-            wanted.append(Row{ info });
+            wanted.append(Row{info});
         }
     }
     std::sort(wanted.begin(), wanted.end(), [](const Row &a, const Row &b) {
@@ -142,7 +142,7 @@ void ChannelListModel::upsertChannel(const ChannelInfo &channel)
         return;
     const int row = indexOf(channel.name);
     if (row < 0) {
-        insertRowBlock(lowerBound(channel.name), { Row{ channel } });
+        insertRowBlock(lowerBound(channel.name), {Row{channel}});
         return;
     }
     if (m_rows.at(row).info == channel)
@@ -171,7 +171,7 @@ void ChannelListModel::addUnread(const QString &name, int count, bool mention)
         return;
     r.unread += count;
     r.mention = r.mention || mention;
-    Q_EMIT dataChanged(index(row), index(row), { UnreadRole, MentionRole, Qt::AccessibleTextRole });
+    Q_EMIT dataChanged(index(row), index(row), {UnreadRole, MentionRole, Qt::AccessibleTextRole});
     updateTotalUnread();
 }
 
@@ -185,7 +185,7 @@ void ChannelListModel::markRead(const QString &name)
         return;
     r.unread = 0;
     r.mention = false;
-    Q_EMIT dataChanged(index(row), index(row), { UnreadRole, MentionRole, Qt::AccessibleTextRole });
+    Q_EMIT dataChanged(index(row), index(row), {UnreadRole, MentionRole, Qt::AccessibleTextRole});
     updateTotalUnread();
 }
 

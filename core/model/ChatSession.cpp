@@ -58,10 +58,11 @@ ChatSession::ChatSession(const ChatConfig &config, QObject *parent)
     connect(worker, &RedisWorker::channelJoined, this, &ChatSession::onChannelJoined);
     connect(worker, &RedisWorker::channelLeft, this, &ChatSession::onChannelLeft);
     connect(worker, &RedisWorker::channelsListed, this, &ChatSession::channelsListed);
-    connect(worker, &RedisWorker::membersListed, this, [this](const QString &channel, const QStringList &names) {
-        if (MemberListModel *members = m_members.value(channel))
-            members->setMembers(names);
-    });
+    connect(worker, &RedisWorker::membersListed, this,
+            [this](const QString &channel, const QStringList &names) {
+                if (MemberListModel *members = m_members.value(channel))
+                    members->setMembers(names);
+            });
     connect(worker, &RedisWorker::messagesReceived, this, &ChatSession::onMessages);
     connect(worker, &RedisWorker::historyLoaded, this, &ChatSession::onHistory);
     connect(worker, &RedisWorker::historyFailed, this, [this](const QString &channel) {
@@ -70,7 +71,9 @@ ChatSession::ChatSession(const ChatConfig &config, QObject *parent)
     });
     connect(worker, &RedisWorker::errorOccurred, this, &ChatSession::errorOccurred);
     connect(worker, &RedisWorker::sendFailed, this,
-            [this](const QString &channel, const QByteArray &, const QString &error) { Q_EMIT sendFailed(channel, error); });
+            [this](const QString &channel, const QByteArray &, const QString &error) {
+                Q_EMIT sendFailed(channel, error);
+            });
 }
 
 ChatSession::~ChatSession()
@@ -79,8 +82,7 @@ ChatSession::~ChatSession()
     m_thread.wait();
 }
 
-template<typename F>
-void ChatSession::toWorker(F &&f)
+template<typename F> void ChatSession::toWorker(F &&f)
 {
     if (m_worker)
         QMetaObject::invokeMethod(m_worker, std::forward<F>(f), Qt::QueuedConnection);
@@ -194,15 +196,17 @@ void ChatSession::onChannelJoined(const ChannelInfo &info)
         auto *log = new MessageLogModel(info.name, this);
         log->setMyName(m_user);
         log->setMaxRows(m_scrollback);
-        connect(log, &MessageLogModel::olderHistoryRequested, this, [this](const QString &channel, const StreamId &before) {
-            // The first page comes by itself with the subscription; only page back from rows.
-            if (before.isNull()) {
-                if (MessageLogModel *log = m_logs.value(channel))
-                    log->historyRequestFailed();
-                return;
-            }
-            toWorker([w = m_worker, channel, before] { w->loadOlder(channel, before); });
-        });
+        connect(log, &MessageLogModel::olderHistoryRequested, this,
+                [this](const QString &channel, const StreamId &before) {
+                    // The first page comes by itself with the subscription; only page back from
+                    // rows.
+                    if (before.isNull()) {
+                        if (MessageLogModel *log = m_logs.value(channel))
+                            log->historyRequestFailed();
+                        return;
+                    }
+                    toWorker([w = m_worker, channel, before] { w->loadOlder(channel, before); });
+                });
         m_logs.insert(info.name, log);
         auto *members = new MemberListModel(this);
         members->setMyName(m_user);
@@ -252,7 +256,8 @@ void ChatSession::onMessages(const QString &channel, const ChatMessageList &mess
         m_channels->addUnread(channel, unread, mention);
 }
 
-void ChatSession::onHistory(const QString &channel, const ChatMessageList &messages, bool reachedStart)
+void ChatSession::onHistory(const QString &channel, const ChatMessageList &messages,
+                            bool reachedStart)
 {
     if (MessageLogModel *log = m_logs.value(channel))
         log->prependHistory(messages, reachedStart);
@@ -280,7 +285,8 @@ void ChatSession::updateFromMessages(const QString &channel, const ChatMessageLi
         case ChatMessage::Type::Topic: {
             const int row = m_channels->indexOf(channel);
             if (row >= 0) {
-                ChannelInfo info = m_channels->index(row).data(ChannelListModel::InfoRole).value<ChannelInfo>();
+                ChannelInfo info =
+                    m_channels->index(row).data(ChannelListModel::InfoRole).value<ChannelInfo>();
                 info.topic = message.text.trimmed();
                 m_channels->upsertChannel(info);
             }
@@ -293,7 +299,8 @@ void ChatSession::updateFromMessages(const QString &channel, const ChatMessageLi
     if (!messages.isEmpty()) {
         const int row = m_channels->indexOf(channel);
         if (row >= 0) {
-            ChannelInfo info = m_channels->index(row).data(ChannelListModel::InfoRole).value<ChannelInfo>();
+            ChannelInfo info =
+                m_channels->index(row).data(ChannelListModel::InfoRole).value<ChannelInfo>();
             info.lastId = messages.last().id;
             info.memberCount = members ? members->rowCount() : info.memberCount;
             m_channels->upsertChannel(info);

@@ -61,7 +61,8 @@ public:
     void joinChannel(const QString &name);
     void leaveChannel(const QString &name);
     void createChannel(const QString &name, const QString &topic);
-    void sendMessage(const QString &channel, const QString &text, ChatMessage::Type type = ChatMessage::Type::Message);
+    void sendMessage(const QString &channel, const QString &text,
+                     ChatMessage::Type type = ChatMessage::Type::Message);
     void sendDirectMessage(const QString &user, const QString &text);
     void setTopic(const QString &channel, const QString &topic);
     void changeUserName(const QString &name);
@@ -69,7 +70,10 @@ public:
 
     // "dm:alice:bob" for the conversation between two users (PROTOCOL.md, "Direct messages").
     static QString directChannel(const QString &a, const QString &b);
-    static bool isDirectChannel(const QString &channel) { return channel.startsWith(QLatin1String("dm:")); }
+    static bool isDirectChannel(const QString &channel)
+    {
+        return channel.startsWith(QLatin1String("dm:"));
+    }
     // For a direct channel, the other participant; the channel itself otherwise.
     QString displayName(const QString &channel) const;
 
@@ -95,8 +99,7 @@ private:
     void onMessages(const QString &channel, const ChatMessageList &messages);
     void onHistory(const QString &channel, const ChatMessageList &messages, bool reachedStart);
     void updateFromMessages(const QString &channel, const ChatMessageList &messages);
-    template<typename F>
-    void toWorker(F &&f);
+    template<typename F> void toWorker(F &&f);
 
     ChatConfig m_config;
     QString m_serverLabel;

@@ -92,7 +92,7 @@ void MemberListModel::addMember(const QString &name)
 {
     if (name.isEmpty() || indexOf(name) >= 0)
         return;
-    insertNames(lowerBound(name), { name });
+    insertNames(lowerBound(name), {name});
 }
 
 void MemberListModel::removeMember(const QString &name)
@@ -109,9 +109,9 @@ void MemberListModel::setMyName(const QString &name)
     const int oldRow = indexOf(m_myName);
     m_myName = name;
     const int newRow = indexOf(m_myName);
-    for (const int row : { oldRow, newRow }) {
+    for (const int row : {oldRow, newRow}) {
         if (row >= 0)
-            Q_EMIT dataChanged(index(row), index(row), { IsMeRole });
+            Q_EMIT dataChanged(index(row), index(row), {IsMeRole});
     }
 }
 

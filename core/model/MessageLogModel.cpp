@@ -56,7 +56,7 @@ void MessageLogModel::setMyName(const QString &name)
         return;
     for (Row &row : m_rows)
         row = makeRow(row.message);
-    Q_EMIT dataChanged(index(0), index(rowCount() - 1), { MineRole, MentionRole });
+    Q_EMIT dataChanged(index(0), index(rowCount() - 1), {MineRole, MentionRole});
 }
 
 void MessageLogModel::setMaxRows(int rows)

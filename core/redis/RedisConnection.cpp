@@ -165,8 +165,9 @@ void RedisConnection::sendHandshake()
 
 void RedisConnection::failHandshake(const RedisReply &error, const QByteArray &step)
 {
-    const QString reason = QStringLiteral("%1: %2 failed: %3")
-                               .arg(m_options.endpoint(), QString::fromLatin1(step), error.toString());
+    const QString reason =
+        QStringLiteral("%1: %2 failed: %3")
+            .arg(m_options.endpoint(), QString::fromLatin1(step), error.toString());
     if (isTransientServerError(error)) {
         dropConnection(reason);
         return;
@@ -235,7 +236,8 @@ void RedisConnection::command(const QList<QByteArray> &args, Callback callback)
     command(args, std::move(callback), CommandOptions());
 }
 
-void RedisConnection::command(const QList<QByteArray> &args, Callback callback, const CommandOptions &options)
+void RedisConnection::command(const QList<QByteArray> &args, Callback callback,
+                              const CommandOptions &options)
 {
     Q_ASSERT_X(thread() == QThread::currentThread(), "RedisConnection::command",
                "a RedisConnection is used only from the thread it lives in");
@@ -243,7 +245,8 @@ void RedisConnection::command(const QList<QByteArray> &args, Callback callback, 
     auto failLater = [this](Callback cb, RedisReply reply) {
         if (cb) {
             QMetaObject::invokeMethod(
-                this, [cb = std::move(cb), reply = std::move(reply)] { cb(reply); }, Qt::QueuedConnection);
+                this, [cb = std::move(cb), reply = std::move(reply)] { cb(reply); },
+                Qt::QueuedConnection);
         }
     };
     if (args.isEmpty()) {
@@ -259,16 +262,18 @@ void RedisConnection::command(const QList<QByteArray> &args, Callback callback, 
         return;
     }
     if (m_state == State::Disconnected || options.whenDisconnected == QueuePolicy::FailFast) {
-        const QString why = m_lastError.isEmpty() ? QStringLiteral("not connected to %1").arg(m_options.endpoint())
-                                                  : m_lastError;
+        const QString why = m_lastError.isEmpty()
+            ? QStringLiteral("not connected to %1").arg(m_options.endpoint())
+            : m_lastError;
         failLater(std::move(callback), RedisReply::clientError(RedisReply::NotConnected, why));
         return;
     }
     if (qsizetype(m_queued.size()) >= m_options.maxQueuedCommands) {
-        failLater(std::move(callback),
-                  RedisReply::clientError(RedisReply::NotConnected,
-                                          QStringLiteral("%1 commands already wait for a connection")
-                                              .arg(m_queued.size())));
+        failLater(
+            std::move(callback),
+            RedisReply::clientError(
+                RedisReply::NotConnected,
+                QStringLiteral("%1 commands already wait for a connection").arg(m_queued.size())));
         return;
     }
     Queued q;
@@ -305,7 +310,8 @@ void RedisConnection::sendSubscription(Kind kind, bool subscribe, const QList<QB
 {
     QList<QByteArray> args;
     args.reserve(names.size() + 1);
-    args << (subscribe ? RedisSubscriptions::subscribeVerb(kind) : RedisSubscriptions::unsubscribeVerb(kind));
+    args << (subscribe ? RedisSubscriptions::subscribeVerb(kind)
+                       : RedisSubscriptions::unsubscribeVerb(kind));
     args << names;
     Pending entry;
     entry.type = EntryType::Subscription;
@@ -339,7 +345,8 @@ void RedisConnection::onReadyRead()
             if (result == RedisReplyReader::Result::NeedMoreData)
                 break;
             if (result == RedisReplyReader::Result::ProtocolError) {
-                dropConnection(QStringLiteral("%1: protocol error: %2").arg(m_options.endpoint(), m_reader.errorString()));
+                dropConnection(QStringLiteral("%1: protocol error: %2")
+                                   .arg(m_options.endpoint(), m_reader.errorString()));
                 return;
             }
             dispatch(std::move(reply));
@@ -367,7 +374,8 @@ void RedisConnection::dispatch(RedisReply &&reply)
         return;
     }
 
-    const bool headIsSubscription = !m_pending.empty() && m_pending.front().type == EntryType::Subscription;
+    const bool headIsSubscription =
+        !m_pending.empty() && m_pending.front().type == EntryType::Subscription;
     if (headIsSubscription || (m_pending.empty() && m_subscriptions.serverSubscribed())) {
         if (const auto confirmation = RedisSubscriptions::confirmation(reply)) {
             m_subscriptions.apply(*confirmation);
@@ -387,7 +395,8 @@ void RedisConnection::dispatch(RedisReply &&reply)
     }
 
     if (m_pending.empty()) {
-        dropConnection(QStringLiteral("%1: unexpected reply: %2").arg(m_options.endpoint(), reply.toDebugString().left(200)));
+        dropConnection(QStringLiteral("%1: unexpected reply: %2")
+                           .arg(m_options.endpoint(), reply.toDebugString().left(200)));
         return;
     }
     Pending head = std::move(m_pending.front());
@@ -395,9 +404,10 @@ void RedisConnection::dispatch(RedisReply &&reply)
     if (head.type == EntryType::Subscription && reply.isError()) {
         // Refused as a whole (ACL, cross-slot...): stop asking for it at every reconnect.
         m_subscriptions.unwant(head.kind, head.names);
-        Q_EMIT errorOccurred(QStringLiteral("%1 %2 refused: %3")
-                                 .arg(QString::fromLatin1(RedisSubscriptions::subscribeVerb(head.kind)),
-                                      QString::fromUtf8(head.names.join(' ')), reply.toString()));
+        Q_EMIT errorOccurred(
+            QStringLiteral("%1 %2 refused: %3")
+                .arg(QString::fromLatin1(RedisSubscriptions::subscribeVerb(head.kind)),
+                     QString::fromUtf8(head.names.join(' ')), reply.toString()));
     }
     if (head.callback)
         head.callback(reply);
@@ -452,7 +462,8 @@ void RedisConnection::scheduleReconnect(const QString &reason)
     const qint64 minDelay = std::max<qint64>(1, m_options.reconnectMinDelay.count());
     const qint64 maxDelay = std::max<qint64>(minDelay, m_options.reconnectMaxDelay.count());
     const qint64 base = std::min(maxDelay, minDelay << std::min(m_attempt, 20));
-    const qint64 delay = base / 2 + qint64(QRandomGenerator::global()->bounded(double(base / 2 + 1)));
+    const qint64 delay =
+        base / 2 + qint64(QRandomGenerator::global()->bounded(double(base / 2 + 1)));
     ++m_attempt;
     setState(State::Reconnecting, reason);
     Q_EMIT reconnectScheduled(std::chrono::milliseconds(delay), reason);
@@ -473,7 +484,9 @@ void RedisConnection::checkDeadlines()
 {
     const qint64 t = now();
     qint64 next = 0;
-    auto consider = [&next](qint64 deadline) { next = next == 0 ? deadline : std::min(next, deadline); };
+    auto consider = [&next](qint64 deadline) {
+        next = next == 0 ? deadline : std::min(next, deadline);
+    };
 
     std::vector<std::pair<Callback, RedisReply>> due;
     for (Pending &p : m_pending) {
@@ -482,9 +495,11 @@ void RedisConnection::checkDeadlines()
         if (p.deadline <= t) {
             // The reply may still come; it will be matched to this entry and dropped.
             if (p.callback) {
-                due.emplace_back(std::move(p.callback),
-                                 RedisReply::clientError(RedisReply::Timeout,
-                                                         QStringLiteral("no reply from %1 in time").arg(m_options.endpoint())));
+                due.emplace_back(
+                    std::move(p.callback),
+                    RedisReply::clientError(
+                        RedisReply::Timeout,
+                        QStringLiteral("no reply from %1 in time").arg(m_options.endpoint())));
                 p.callback = nullptr;
             }
             p.deadline = 0;
@@ -494,10 +509,13 @@ void RedisConnection::checkDeadlines()
     }
     for (auto it = m_queued.begin(); it != m_queued.end();) {
         if (it->expiry <= t) {
-            QString why = QStringLiteral("no connection to %1 within %2 ms").arg(m_options.endpoint()).arg(t - it->issuedAt);
+            QString why = QStringLiteral("no connection to %1 within %2 ms")
+                              .arg(m_options.endpoint())
+                              .arg(t - it->issuedAt);
             if (!m_lastError.isEmpty())
                 why += QStringLiteral(" (") + m_lastError + u')';
-            due.emplace_back(std::move(it->callback), RedisReply::clientError(RedisReply::NotConnected, why));
+            due.emplace_back(std::move(it->callback),
+                             RedisReply::clientError(RedisReply::NotConnected, why));
             it = m_queued.erase(it);
         } else {
             consider(it->expiry);

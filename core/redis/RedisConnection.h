@@ -77,12 +77,30 @@ public:
 
     // Subscriptions are remembered and restored after every reconnect. An empty list in an
     // unsubscribe call means all of that kind.
-    void subscribe(const QList<QByteArray> &channels) { changeSubscriptions(Kind::Channel, channels, true); }
-    void unsubscribe(const QList<QByteArray> &channels = {}) { changeSubscriptions(Kind::Channel, channels, false); }
-    void psubscribe(const QList<QByteArray> &patterns) { changeSubscriptions(Kind::Pattern, patterns, true); }
-    void punsubscribe(const QList<QByteArray> &patterns = {}) { changeSubscriptions(Kind::Pattern, patterns, false); }
-    void ssubscribe(const QList<QByteArray> &channels) { changeSubscriptions(Kind::ShardChannel, channels, true); }
-    void sunsubscribe(const QList<QByteArray> &channels = {}) { changeSubscriptions(Kind::ShardChannel, channels, false); }
+    void subscribe(const QList<QByteArray> &channels)
+    {
+        changeSubscriptions(Kind::Channel, channels, true);
+    }
+    void unsubscribe(const QList<QByteArray> &channels = {})
+    {
+        changeSubscriptions(Kind::Channel, channels, false);
+    }
+    void psubscribe(const QList<QByteArray> &patterns)
+    {
+        changeSubscriptions(Kind::Pattern, patterns, true);
+    }
+    void punsubscribe(const QList<QByteArray> &patterns = {})
+    {
+        changeSubscriptions(Kind::Pattern, patterns, false);
+    }
+    void ssubscribe(const QList<QByteArray> &channels)
+    {
+        changeSubscriptions(Kind::ShardChannel, channels, true);
+    }
+    void sunsubscribe(const QList<QByteArray> &channels = {})
+    {
+        changeSubscriptions(Kind::ShardChannel, channels, false);
+    }
     // What the server has confirmed on the current connection.
     bool isSubscribed(Kind kind, const QByteArray &name) const;
 
@@ -99,7 +117,8 @@ Q_SIGNALS:
     void errorOccurred(const QString &message);
 
     void messageReceived(const QByteArray &channel, const QByteArray &payload);
-    void patternMessageReceived(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload);
+    void patternMessageReceived(const QByteArray &pattern, const QByteArray &channel,
+                                const QByteArray &payload);
     void shardMessageReceived(const QByteArray &channel, const QByteArray &payload);
     // The server confirmed a (re)subscription: from here on nothing published there is missed.
     void subscribed(Confab::RedisConnection::Kind kind, const QByteArray &name);

@@ -33,7 +33,8 @@ std::optional<RedisOptions> RedisOptions::fromUrl(const QString &text, QString *
 {
     const QUrl url(text.trimmed(), QUrl::StrictMode);
     if (!url.isValid())
-        return fail(error, QStringLiteral("invalid Redis URL \"%1\": %2").arg(text, url.errorString()));
+        return fail(error,
+                    QStringLiteral("invalid Redis URL \"%1\": %2").arg(text, url.errorString()));
 
     RedisOptions options;
     const QString scheme = url.scheme().toLower();
@@ -45,7 +46,8 @@ std::optional<RedisOptions> RedisOptions::fromUrl(const QString &text, QString *
         options.transport = Transport::UnixSocket;
     } else {
         return fail(error,
-                    QStringLiteral("unsupported scheme \"%1\" in \"%2\" (use redis://, rediss:// or unix://)")
+                    QStringLiteral(
+                        "unsupported scheme \"%1\" in \"%2\" (use redis://, rediss:// or unix://)")
                         .arg(url.scheme(), text));
     }
 
@@ -75,7 +77,9 @@ std::optional<RedisOptions> RedisOptions::fromUrl(const QString &text, QString *
             bool ok = false;
             options.db = path.toInt(&ok);
             if (!ok || options.db < 0)
-                return fail(error, QStringLiteral("invalid database number \"%1\" in \"%2\"").arg(path, text));
+                return fail(
+                    error,
+                    QStringLiteral("invalid database number \"%1\" in \"%2\"").arg(path, text));
         }
     }
 
@@ -109,7 +113,9 @@ std::optional<RedisOptions> RedisOptions::fromUrl(const QString &text, QString *
             return fail(error, QStringLiteral("unknown parameter \"%1\" in \"%2\"").arg(key, text));
         }
         if (!ok)
-            return fail(error, QStringLiteral("invalid value \"%1\" for \"%2\" in \"%3\"").arg(value, key, text));
+            return fail(
+                error,
+                QStringLiteral("invalid value \"%1\" for \"%2\" in \"%3\"").arg(value, key, text));
     }
     return options;
 }

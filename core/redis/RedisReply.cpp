@@ -78,7 +78,8 @@ static void appendDebug(QString &out, const RedisReply &r, int indent)
         out += QStringLiteral("(error) ") + r.toString();
         break;
     case RedisReply::Type::String:
-        out += QLatin1Char('"') + QString::fromLatin1(r.bytes().toPercentEncoding(" !#$&'()*+,/:;=?@[]{}<>^|~\\"))
+        out += QLatin1Char('"')
+            + QString::fromLatin1(r.bytes().toPercentEncoding(" !#$&'()*+,/:;=?@[]{}<>^|~\\"))
             + QLatin1Char('"');
         break;
     case RedisReply::Type::Array:

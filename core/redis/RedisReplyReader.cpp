@@ -103,12 +103,14 @@ struct RedisReplyFunctions
     }
 
     // hiredis only frees roots (children are owned by their parent's list).
-    static void freeObject(void *obj) { delete static_cast<RedisReply *>(obj); }
+    static void freeObject(void *obj)
+    {
+        delete static_cast<RedisReply *>(obj);
+    }
 };
 
 static redisReplyObjectFunctions replyFunctions = {
-    RedisReplyFunctions::createString,
-    RedisReplyFunctions::createArray,
+    RedisReplyFunctions::createString,  RedisReplyFunctions::createArray,
     RedisReplyFunctions::createInteger,
 #if HIREDIS_MAJOR >= 1
     RedisReplyFunctions::createDouble,

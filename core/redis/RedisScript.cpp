@@ -8,26 +8,28 @@ namespace Confab {
 RedisScript::RedisScript(QByteArray source)
     : m_source(std::move(source))
     , m_sha1(QCryptographicHash::hash(m_source, QCryptographicHash::Sha1).toHex())
-{
-}
+{ }
 
-void RedisScript::run(RedisConnection &connection, const QList<QByteArray> &keys, const QList<QByteArray> &args,
-                      RedisConnection::Callback callback, const RedisConnection::CommandOptions &options) const
+void RedisScript::run(RedisConnection &connection, const QList<QByteArray> &keys,
+                      const QList<QByteArray> &args, RedisConnection::Callback callback,
+                      const RedisConnection::CommandOptions &options) const
 {
     QList<QByteArray> tail;
     tail.reserve(keys.size() + args.size() + 1);
     tail << QByteArray::number(keys.size()) << keys << args;
     QPointer<RedisConnection> guard(&connection);
-    connection.command(QList<QByteArray>{"EVALSHA", m_sha1} + tail,
-                       [guard, source = m_source, tail, callback = std::move(callback), options](const RedisReply &reply) {
-                           if (reply.errorCode() == "NOSCRIPT" && guard) {
-                               guard->command(QList<QByteArray>{"EVAL", source} + tail, callback, options);
-                               return;
-                           }
-                           if (callback)
-                               callback(reply);
-                       },
-                       options);
+    connection.command(
+        QList<QByteArray>{"EVALSHA", m_sha1} + tail,
+        [guard, source = m_source, tail, callback = std::move(callback),
+         options](const RedisReply &reply) {
+            if (reply.errorCode() == "NOSCRIPT" && guard) {
+                guard->command(QList<QByteArray>{"EVAL", source} + tail, callback, options);
+                return;
+            }
+            if (callback)
+                callback(reply);
+        },
+        options);
 }
 
 void RedisScript::load(RedisConnection &connection) const

@@ -14,8 +14,9 @@ public:
     const QByteArray &source() const { return m_source; }
     const QByteArray &sha1() const { return m_sha1; }
 
-    void run(RedisConnection &connection, const QList<QByteArray> &keys, const QList<QByteArray> &args,
-             RedisConnection::Callback callback, const RedisConnection::CommandOptions &options = {}) const;
+    void run(RedisConnection &connection, const QList<QByteArray> &keys,
+             const QList<QByteArray> &args, RedisConnection::Callback callback,
+             const RedisConnection::CommandOptions &options = {}) const;
     // Loads the script ahead of its first use (after connecting), so EVALSHA finds it.
     void load(RedisConnection &connection) const;
 

@@ -12,8 +12,7 @@ namespace Confab {
 RedisSocket::RedisSocket(const RedisOptions &options, QObject *parent)
     : QObject(parent)
     , m_options(options)
-{
-}
+{ }
 
 RedisSocket::~RedisSocket()
 {
@@ -57,7 +56,8 @@ void RedisSocket::connectToServer()
         QString error;
         if (!setUpTls(ssl, &error)) {
             // Report asynchronously, like every other connection failure.
-            QMetaObject::invokeMethod(this, [this, error] { fail(error); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [this, error] { fail(error); }, Qt::QueuedConnection);
             return;
         }
         connect(ssl, &QSslSocket::encrypted, this, [this, ssl] {
@@ -102,7 +102,8 @@ bool RedisSocket::setUpTls(QSslSocket *socket, QString *error)
     if (!m_options.tlsCaFile.isEmpty()) {
         const QList<QSslCertificate> cas = QSslCertificate::fromPath(m_options.tlsCaFile);
         if (cas.isEmpty()) {
-            *error = QStringLiteral("no CA certificate could be read from %1").arg(m_options.tlsCaFile);
+            *error =
+                QStringLiteral("no CA certificate could be read from %1").arg(m_options.tlsCaFile);
             return false;
         }
         config.setCaCertificates(cas);
@@ -110,13 +111,16 @@ bool RedisSocket::setUpTls(QSslSocket *socket, QString *error)
     if (!m_options.tlsCertFile.isEmpty()) {
         const QList<QSslCertificate> certs = QSslCertificate::fromPath(m_options.tlsCertFile);
         if (certs.isEmpty()) {
-            *error = QStringLiteral("no client certificate could be read from %1").arg(m_options.tlsCertFile);
+            *error = QStringLiteral("no client certificate could be read from %1")
+                         .arg(m_options.tlsCertFile);
             return false;
         }
         config.setLocalCertificate(certs.first());
-        QFile keyFile(m_options.tlsKeyFile.isEmpty() ? m_options.tlsCertFile : m_options.tlsKeyFile);
+        QFile keyFile(m_options.tlsKeyFile.isEmpty() ? m_options.tlsCertFile
+                                                     : m_options.tlsKeyFile);
         if (!keyFile.open(QIODevice::ReadOnly)) {
-            *error = QStringLiteral("cannot read TLS key %1: %2").arg(keyFile.fileName(), keyFile.errorString());
+            *error = QStringLiteral("cannot read TLS key %1: %2")
+                         .arg(keyFile.fileName(), keyFile.errorString());
             return false;
         }
         const QByteArray pem = keyFile.readAll();
@@ -132,7 +136,8 @@ bool RedisSocket::setUpTls(QSslSocket *socket, QString *error)
         }
         config.setPrivateKey(key);
     }
-    config.setPeerVerifyMode(m_options.tlsVerifyPeer ? QSslSocket::VerifyPeer : QSslSocket::VerifyNone);
+    config.setPeerVerifyMode(m_options.tlsVerifyPeer ? QSslSocket::VerifyPeer
+                                                     : QSslSocket::VerifyNone);
     socket->setSslConfiguration(config);
     return true;
 }

@@ -83,10 +83,13 @@ std::optional<RedisSubscriptions::Push> RedisSubscriptions::message(const RedisR
 
 std::optional<RedisSubscriptions::Push> RedisSubscriptions::confirmation(const RedisReply &reply)
 {
-    if (!reply.isArray() || reply.size() != 3 || !reply.at(0).isString() || !reply.at(2).isInteger())
+    if (!reply.isArray() || reply.size() != 3 || !reply.at(0).isString()
+        || !reply.at(2).isInteger())
         return std::nullopt;
     static const std::array<std::pair<const char *, Kind>, 3> subscribeVerbs{
-        {{"subscribe", Kind::Channel}, {"psubscribe", Kind::Pattern}, {"ssubscribe", Kind::ShardChannel}}};
+        {{"subscribe", Kind::Channel},
+         {"psubscribe", Kind::Pattern},
+         {"ssubscribe", Kind::ShardChannel}}};
     static const std::array<std::pair<const char *, Kind>, 3> unsubscribeVerbs{
         {{"unsubscribe", Kind::Channel},
          {"punsubscribe", Kind::Pattern},

@@ -39,7 +39,8 @@ private Q_SLOTS:
         QVERIFY(bob.waitForTexts(QStringLiteral("general"), 1));
         bob.run([w = bob.worker()] {
             w->sendMessage(QStringLiteral("general"), QStringLiteral("hi alice"));
-            w->sendMessage(QStringLiteral("general"), QStringLiteral("<b>not bold</b> & \"quoted\""));
+            w->sendMessage(QStringLiteral("general"),
+                           QStringLiteral("<b>not bold</b> & \"quoted\""));
         });
         QVERIFY(alice.waitForTexts(QStringLiteral("general"), 3));
         QVERIFY(bob.waitForTexts(QStringLiteral("general"), 3));
@@ -49,10 +50,14 @@ private Q_SLOTS:
                                    QStringLiteral("<b>not bold</b> & \"quoted\"")};
         QCOMPARE(alice.texts(QStringLiteral("general")), expected);
         QCOMPARE(bob.texts(QStringLiteral("general")), expected);
-        QCOMPARE(bob.texts(QStringLiteral("random")), QStringList{QStringLiteral("random thought")});
+        QCOMPARE(bob.texts(QStringLiteral("random")),
+                 QStringList{QStringLiteral("random thought")});
         // Senders are recorded by the server side of the protocol.
         const ChatMessageList log = alice.messages(QStringLiteral("general"));
-        QCOMPARE(std::count_if(log.begin(), log.end(), [](const ChatMessage &m) { return m.from == QStringLiteral("bob"); }), 3);
+        QCOMPARE(
+            std::count_if(log.begin(), log.end(),
+                          [](const ChatMessage &m) { return m.from == QStringLiteral("bob"); }),
+            3);
         for (qsizetype i = 1; i < log.size(); ++i)
             QVERIFY(log[i - 1].id < log[i].id);
         QCOMPARE(alice.sentCount(), 2);
@@ -72,9 +77,13 @@ private Q_SLOTS:
         bob.run([w = bob.worker()] { w->leaveChannel(QStringLiteral("lobby")); });
         auto has = [&alice](ChatMessage::Type type, const QString &who) {
             const ChatMessageList log = alice.messages(QStringLiteral("lobby"));
-            return std::any_of(log.begin(), log.end(), [&](const ChatMessage &m) { return m.type == type && m.from == who; });
+            return std::any_of(log.begin(), log.end(), [&](const ChatMessage &m) {
+                return m.type == type && m.from == who;
+            });
         };
-        QTRY_VERIFY_WITH_TIMEOUT(has(ChatMessage::Type::Join, QStringLiteral("bob")) && has(ChatMessage::Type::Leave, QStringLiteral("bob")), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(has(ChatMessage::Type::Join, QStringLiteral("bob"))
+                                     && has(ChatMessage::Type::Leave, QStringLiteral("bob")),
+                                 20000);
         QVERIFY(has(ChatMessage::Type::Join, QStringLiteral("alice")));
         QTRY_VERIFY(!bob.joined().contains(QStringLiteral("lobby")));
         QCOMPARE(m_server->command({"SMEMBERS", "channel:{lobby}:members"}).size(), 1);
@@ -84,7 +93,9 @@ private Q_SLOTS:
     {
         ThreadedWorker alice(ThreadedWorker::configFor(*m_server, QStringLiteral("alice")));
         QVERIFY(alice.waitForReady());
-        alice.run([w = alice.worker()] { w->createChannel(QStringLiteral("dev"), QStringLiteral("Where code happens")); });
+        alice.run([w = alice.worker()] {
+            w->createChannel(QStringLiteral("dev"), QStringLiteral("Where code happens"));
+        });
         alice.run([w = alice.worker()] { w->listChannels(); });
         QTRY_VERIFY_WITH_TIMEOUT(alice.listings() == 1, 20000);
         QCOMPARE(alice.lastListing().size(), 1);
@@ -98,14 +109,18 @@ private Q_SLOTS:
         // Creating it again is an error; joining it is not.
         alice.run([w = alice.worker()] { w->createChannel(QStringLiteral("dev"), QString()); });
         QTRY_VERIFY_WITH_TIMEOUT(!alice.errors().isEmpty(), 20000);
-        QVERIFY2(alice.errors().last().contains(QStringLiteral("already exists")), qPrintable(alice.errors().last()));
+        QVERIFY2(alice.errors().last().contains(QStringLiteral("already exists")),
+                 qPrintable(alice.errors().last()));
         alice.run([w = alice.worker()] { w->joinChannel(QStringLiteral("dev")); });
         QVERIFY(alice.waitForJoined(QStringLiteral("dev")));
         QCOMPARE(alice.errors().size(), 1);
 
-        alice.run([w = alice.worker()] { w->setTopic(QStringLiteral("dev"), QStringLiteral("Ship it")); });
+        alice.run([w = alice.worker()] {
+            w->setTopic(QStringLiteral("dev"), QStringLiteral("Ship it"));
+        });
         QTRY_VERIFY_WITH_TIMEOUT(!alice.messages(QStringLiteral("dev")).isEmpty()
-                                     && alice.messages(QStringLiteral("dev")).last().type == ChatMessage::Type::Topic,
+                                     && alice.messages(QStringLiteral("dev")).last().type
+                                         == ChatMessage::Type::Topic,
                                  20000);
         QCOMPARE(alice.messages(QStringLiteral("dev")).last().text, QStringLiteral("Ship it"));
         alice.run([w = alice.worker()] {
@@ -144,7 +159,8 @@ private Q_SLOTS:
         impostor.installSecret = "another install";
         ThreadedWorker other(impostor);
         QTRY_VERIFY_WITH_TIMEOUT(!other.rejections().isEmpty(), 20000);
-        QVERIFY2(other.rejections().first().contains(QStringLiteral("already exists")), qPrintable(other.rejections().first()));
+        QVERIFY2(other.rejections().first().contains(QStringLiteral("already exists")),
+                 qPrintable(other.rejections().first()));
         QVERIFY(other.userName().isEmpty());
         // The same install gets its name back.
         ThreadedWorker sameInstall(ThreadedWorker::configFor(*m_server, QStringLiteral("alice")));
@@ -159,11 +175,14 @@ private Q_SLOTS:
         QVERIFY(alice.waitForJoined(QStringLiteral("n")));
         alice.run([w = alice.worker()] { w->changeUserName(QStringLiteral("alicia")); });
         QTRY_COMPARE_WITH_TIMEOUT(alice.userName(), QStringLiteral("alicia"), 20000);
-        alice.run([w = alice.worker()] { w->sendMessage(QStringLiteral("n"), QStringLiteral("new name")); });
+        alice.run([w = alice.worker()] {
+            w->sendMessage(QStringLiteral("n"), QStringLiteral("new name"));
+        });
         QVERIFY(alice.waitForTexts(QStringLiteral("n"), 1));
         const ChatMessageList log = alice.messages(QStringLiteral("n"));
         QVERIFY(std::any_of(log.begin(), log.end(), [](const ChatMessage &m) {
-            return m.type == ChatMessage::Type::Nick && m.from == QStringLiteral("alice") && m.text == QStringLiteral("alicia");
+            return m.type == ChatMessage::Type::Nick && m.from == QStringLiteral("alice")
+                && m.text == QStringLiteral("alicia");
         }));
         QCOMPARE(log.last().from, QStringLiteral("alicia"));
         QVERIFY(m_server->command({"SISMEMBER", "channel:{n}:members", "alicia"}).toInteger() == 1);
@@ -183,7 +202,8 @@ private Q_SLOTS:
         QVERIFY(alice.waitForReady());
         alice.run([w = alice.worker(), name] { w->joinChannel(name); });
         QTRY_VERIFY_WITH_TIMEOUT(!alice.errors().isEmpty(), 20000);
-        QVERIFY2(alice.errors().first().contains(QStringLiteral("Cannot join")), qPrintable(alice.errors().first()));
+        QVERIFY2(alice.errors().first().contains(QStringLiteral("Cannot join")),
+                 qPrintable(alice.errors().first()));
         QCOMPARE(m_server->command({"SCARD", "channel:index"}).toInteger(), 0);
     }
 
@@ -194,9 +214,12 @@ private Q_SLOTS:
         alice.run([w = alice.worker()] { w->joinChannel(QStringLiteral("big")); });
         QVERIFY(alice.waitForJoined(QStringLiteral("big")));
         const QString fiveMegabytes(5 * 1024 * 1024, u'x');
-        alice.run([w = alice.worker(), fiveMegabytes] { w->sendMessage(QStringLiteral("big"), fiveMegabytes); });
+        alice.run([w = alice.worker(), fiveMegabytes] {
+            w->sendMessage(QStringLiteral("big"), fiveMegabytes);
+        });
         QTRY_VERIFY_WITH_TIMEOUT(!alice.sendErrors().isEmpty(), 20000);
-        QVERIFY2(alice.sendErrors().first().contains(QStringLiteral("too long")), qPrintable(alice.sendErrors().first()));
+        QVERIFY2(alice.sendErrors().first().contains(QStringLiteral("too long")),
+                 qPrintable(alice.sendErrors().first()));
         QCOMPARE(alice.outboxCount(), 0);
         QCOMPARE(m_server->command({"XLEN", "channel:{big}:log"}).toInteger(), 1); // the join only
     }
@@ -204,11 +227,13 @@ private Q_SLOTS:
     void serverSideLimitsHoldForOtherClients()
     {
         // A client that bypasses our checks still meets the script's.
-        const QByteArray sha = m_server->command({"SCRIPT", "LOAD", ChatScripts::post().source()}).bytes();
+        const QByteArray sha =
+            m_server->command({"SCRIPT", "LOAD", ChatScripts::post().source()}).bytes();
         QCOMPARE(sha, ChatScripts::post().sha1());
         auto post = [&](const QByteArray &type, const QByteArray &text, const QByteArray &cid) {
-            return m_server->command({"EVALSHA", sha, "4", "channel:{s}:log", "message:{s}:" + cid, "channel:{s}:info",
-                                      "channel:{s}:members", "channel:{s}", "100", "10", "60", type, "mallory", text, cid, "1", "s"});
+            return m_server->command({"EVALSHA", sha, "4", "channel:{s}:log", "message:{s}:" + cid,
+                                      "channel:{s}:info", "channel:{s}:members", "channel:{s}",
+                                      "100", "10", "60", type, "mallory", text, cid, "1", "s"});
         };
         QCOMPARE(post("msg", "01234567890", "c1").errorCode(), QByteArray("TOOLARGE"));
         QCOMPARE(post("poll", "x", "c2").errorCode(), QByteArray("INVALID"));
@@ -231,13 +256,14 @@ private Q_SLOTS:
         QTest::newRow("direct channel") << QByteArray("dm:alice:bob") << QString();
         QTest::newRow("64 characters") << QString(64, u'é').toUtf8() << QString();
         // 50 characters of four bytes each: at the byte limit, well within the character one.
-        QTest::newRow("200 bytes") << QString::fromUtf8("\U0001F600").repeated(50).toUtf8()
-                                   << QString();
+        QTest::newRow("200 bytes")
+            << QString::fromUtf8("\U0001F600").repeated(50).toUtf8() << QString();
 
         QTest::newRow("201 bytes") << QByteArray(201, 'x') << QStringLiteral("too long (201 bytes");
-        QTest::newRow("65 characters") << QString(65, u'é').toUtf8()
-                                       << QStringLiteral("too long (65 characters");
-        const QString whitespace = QStringLiteral("may not contain whitespace or control characters");
+        QTest::newRow("65 characters")
+            << QString(65, u'é').toUtf8() << QStringLiteral("too long (65 characters");
+        const QString whitespace =
+            QStringLiteral("may not contain whitespace or control characters");
         QTest::newRow("space") << QByteArray("two words") << whitespace;
         QTest::newRow("tab") << QByteArray("a\tb") << whitespace;
         QTest::newRow("newline") << QByteArray("a\r\nb") << whitespace;

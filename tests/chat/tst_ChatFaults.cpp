@@ -26,8 +26,8 @@ private Q_SLOTS:
         m_server = std::make_unique<RedisServerFixture>(config);
         QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
         QVERIFY(m_dir.isValid());
-        m_alice = std::make_unique<ThreadedWorker>(
-            configFor(QStringLiteral("alice"), m_dir.filePath(QStringLiteral("alice-outbox.json"))));
+        m_alice = std::make_unique<ThreadedWorker>(configFor(
+            QStringLiteral("alice"), m_dir.filePath(QStringLiteral("alice-outbox.json"))));
         m_bob = std::make_unique<ThreadedWorker>(configFor(QStringLiteral("bob")));
         for (ThreadedWorker *w : {m_alice.get(), m_bob.get()}) {
             w->run([worker = w->worker()] { worker->joinChannel(QStringLiteral("flood")); });
@@ -74,7 +74,8 @@ private Q_SLOTS:
         // While the server is still silent, Bob's health check gives up on it and he starts
         // reconnecting: the pause is noticed, not merely sat out on an open socket.
         QTRY_VERIFY_WITH_TIMEOUT(
-            m_bob->states().mid(statesBefore).contains(RedisConnection::State::Reconnecting), 20000);
+            m_bob->states().mid(statesBefore).contains(RedisConnection::State::Reconnecting),
+            20000);
         // The fault itself: five seconds of silence in all.
         QTest::qWait(int(std::max<qint64>(0, 5000 - paused.elapsed())));
         m_server->resume();
@@ -106,8 +107,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(m_alice->outboxCount(), 100, 20000);
         m_alice.reset(); // quit while offline
         QVERIFY(m_server->restart());
-        m_alice = std::make_unique<ThreadedWorker>(
-            configFor(QStringLiteral("alice"), m_dir.filePath(QStringLiteral("alice-outbox.json"))));
+        m_alice = std::make_unique<ThreadedWorker>(configFor(
+            QStringLiteral("alice"), m_dir.filePath(QStringLiteral("alice-outbox.json"))));
         // Behind the 100 of the saved outbox. (Only Bob's log is compared: the new Alice's
         // first screen is the newest page, not the whole log.)
         sendSentinel();
@@ -121,7 +122,10 @@ private:
     static constexpr int Total = 20000;
     static constexpr int Half = Total / 2;
 
-    static QString text(int i, int padding) { return QString::number(i).rightJustified(padding, u'.'); }
+    static QString text(int i, int padding)
+    {
+        return QString::number(i).rightJustified(padding, u'.');
+    }
 
     // Alice's last word, sent after everything else. Once a log holds it, everything before it
     // has arrived, and so would have any duplicate of it: the log is then compared exactly,
@@ -153,7 +157,8 @@ private:
     // The id of the pub/sub connection with this client name, from CLIENT LIST.
     QString subscriberId(const QString &name) const
     {
-        const QStringList lines = m_server->command({"CLIENT", "LIST", "TYPE", "pubsub"}).toString().split(u'\n');
+        const QStringList lines =
+            m_server->command({"CLIENT", "LIST", "TYPE", "pubsub"}).toString().split(u'\n');
         for (const QString &line : lines) {
             if (line.contains(QStringLiteral(" name=") + name + u' '))
                 return line.section(u' ', 0, 0);
@@ -171,7 +176,8 @@ private:
 
     void sendSentinel()
     {
-        m_alice->run([w = m_alice->worker()] { w->sendMessage(QStringLiteral("flood"), sentinel()); });
+        m_alice->run(
+            [w = m_alice->worker()] { w->sendMessage(QStringLiteral("flood"), sentinel()); });
     }
 
     // Waits for the sentinel in `worker`'s log, then wants exactly `want`: no gaps, no
@@ -179,12 +185,14 @@ private:
     void verifyLog(const ThreadedWorker &worker, const QStringList &want)
     {
         const bool complete = QTest::qWaitFor(
-            [&worker] { return worker.texts(QStringLiteral("flood")).contains(sentinel()); }, 120000);
+            [&worker] { return worker.texts(QStringLiteral("flood")).contains(sentinel()); },
+            120000);
         const QStringList got = worker.texts(QStringLiteral("flood"));
-        QVERIFY2(complete, qPrintable(QStringLiteral("%1 has %2 of %3 messages, not the sentinel")
-                                          .arg(worker.userName())
-                                          .arg(got.size())
-                                          .arg(want.size())));
+        QVERIFY2(complete,
+                 qPrintable(QStringLiteral("%1 has %2 of %3 messages, not the sentinel")
+                                .arg(worker.userName())
+                                .arg(got.size())
+                                .arg(want.size())));
         if (got != want) {
             for (qsizetype i = 0; i < std::min(got.size(), want.size()); ++i)
                 QVERIFY2(got[i] == want[i],

@@ -40,7 +40,9 @@ private Q_SLOTS:
         int pages = 1;
         while (!alice.reachedStart(QStringLiteral("deep"))) {
             const StreamId oldest = alice.messages(QStringLiteral("deep")).first().id;
-            alice.run([w = alice.worker(), oldest] { w->loadOlder(QStringLiteral("deep"), oldest, 1000); });
+            alice.run([w = alice.worker(), oldest] {
+                w->loadOlder(QStringLiteral("deep"), oldest, 1000);
+            });
             ++pages;
             QTRY_COMPARE_WITH_TIMEOUT(alice.historyPages(QStringLiteral("deep")), pages, 20000);
             QVERIFY(pages < 20);
@@ -97,24 +99,32 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(alice.historyPages(QStringLiteral("cli")), 1, 20000);
 
         // PROTOCOL.md, "Writing with redis-cli": XADD the entry, then PUBLISH anything.
-        const QString id = redisCli({"XADD", "channel:{cli}:log", "*", "v", "1", "type", "msg", "from", "carol", "text",
-                                     "hello from redis-cli", "cid", "cli-1"});
+        const QString id =
+            redisCli({"XADD", "channel:{cli}:log", "*", "v", "1", "type", "msg", "from", "carol",
+                      "text", "hello from redis-cli", "cid", "cli-1"});
         QVERIFY2(id.contains(u'-'), qPrintable(id));
         redisCli({"PUBLISH", "channel:{cli}", "new"});
         QVERIFY(alice.waitForTexts(QStringLiteral("cli"), 1));
         // A complete payload is delivered as it is.
-        const QString id2 = redisCli({"XADD", "channel:{cli}:log", "*", "v", "1", "type", "me", "from", "carol", "text", "waves", "cid", "cli-2"});
-        redisCli({"PUBLISH", "channel:{cli}",
-                  QStringLiteral(R"({"v":1,"id":"%1","type":"me","from":"carol","text":"waves","cid":"cli-2"})").arg(id2).toUtf8()});
-        QTRY_VERIFY_WITH_TIMEOUT(alice.messages(QStringLiteral("cli")).last().type == ChatMessage::Type::Action, 20000);
+        const QString id2 = redisCli({"XADD", "channel:{cli}:log", "*", "v", "1", "type", "me",
+                                      "from", "carol", "text", "waves", "cid", "cli-2"});
+        redisCli(
+            {"PUBLISH", "channel:{cli}",
+             QStringLiteral(
+                 R"({"v":1,"id":"%1","type":"me","from":"carol","text":"waves","cid":"cli-2"})")
+                 .arg(id2)
+                 .toUtf8()});
+        QTRY_VERIFY_WITH_TIMEOUT(
+            alice.messages(QStringLiteral("cli")).last().type == ChatMessage::Type::Action, 20000);
         const ChatMessageList log = alice.messages(QStringLiteral("cli"));
         QCOMPARE(log.at(log.size() - 2).text, QStringLiteral("hello from redis-cli"));
         QCOMPARE(log.at(log.size() - 2).from, QStringLiteral("carol"));
         QCOMPARE(log.last().id.toByteArray(), id2.toLatin1());
 
         // The post script run by hand, as PROTOCOL.md shows.
-        redisCli({"EVAL", ChatScripts::post().source(), "4", "channel:{cli}:log", "message:{cli}:cli-3", "channel:{cli}:info",
-                  "channel:{cli}:members", "channel:{cli}", "100000", "32768", "86400", "msg", "carol", "hello again",
+        redisCli({"EVAL", ChatScripts::post().source(), "4", "channel:{cli}:log",
+                  "message:{cli}:cli-3", "channel:{cli}:info", "channel:{cli}:members",
+                  "channel:{cli}", "100000", "32768", "86400", "msg", "carol", "hello again",
                   "cli-3", "1", "cli"});
         QVERIFY(alice.waitForTexts(QStringLiteral("cli"), 2));
         QCOMPARE(alice.texts(QStringLiteral("cli")).last(), QStringLiteral("hello again"));
@@ -124,9 +134,12 @@ private Q_SLOTS:
     {
         const QByteArray log = "channel:{mess}:log";
         m_server->command({"XADD", log, "*", "text", "no type, no sender"});
-        m_server->command({"XADD", log, "*", "type", "msg", "from", "eve", "text", "bad \xff\xfe utf-8"});
-        m_server->command({"XADD", log, "*", "type", "msg", "from", "eve", "text", QByteArray(5 * 1024 * 1024, 'y')});
-        m_server->command({"XADD", log, "*", "type", "hologram", "from", "eve", "text", "from the future"});
+        m_server->command(
+            {"XADD", log, "*", "type", "msg", "from", "eve", "text", "bad \xff\xfe utf-8"});
+        m_server->command({"XADD", log, "*", "type", "msg", "from", "eve", "text",
+                           QByteArray(5 * 1024 * 1024, 'y')});
+        m_server->command(
+            {"XADD", log, "*", "type", "hologram", "from", "eve", "text", "from the future"});
         m_server->command({"XADD", log, "*", "unrelated", "field"});
         ThreadedWorker alice(ThreadedWorker::configFor(*m_server, QStringLiteral("alice")));
         alice.run([w = alice.worker()] { w->joinChannel(QStringLiteral("mess")); });
@@ -144,7 +157,9 @@ private Q_SLOTS:
         m_server->command({"XADD", log, "*", "type", "msg", "text", "who said this?"});
         m_server->command({"PUBLISH", "channel:{mess}", "{not json"});
         QTRY_COMPARE_WITH_TIMEOUT(alice.messages(QStringLiteral("mess")).size(), 7, 20000);
-        QVERIFY(alice.messages(QStringLiteral("mess")).last().problem.contains(QStringLiteral("no sender")));
+        QVERIFY(alice.messages(QStringLiteral("mess"))
+                    .last()
+                    .problem.contains(QStringLiteral("no sender")));
         QVERIFY(alice.errors().isEmpty());
     }
 
@@ -189,11 +204,13 @@ private:
     // Appends `count` messages "0".."count-1" as another client would, returning their ids.
     QList<QByteArray> fill(const QByteArray &channel, int count)
     {
-        const RedisReply ids = m_server->command(
-            {"EVAL",
-             "local ids = {} for i = 0, tonumber(ARGV[1]) - 1 do ids[#ids + 1] = redis.call('XADD', KEYS[1], '*', "
-             "'v', '1', 'type', 'msg', 'from', 'filler', 'text', tostring(i), 'cid', 'f' .. i) end return ids",
-             "1", "channel:{" + channel + "}:log", QByteArray::number(count)});
+        const RedisReply ids =
+            m_server->command({"EVAL",
+                               "local ids = {} for i = 0, tonumber(ARGV[1]) - 1 do ids[#ids + 1] = "
+                               "redis.call('XADD', KEYS[1], '*', "
+                               "'v', '1', 'type', 'msg', 'from', 'filler', 'text', tostring(i), "
+                               "'cid', 'f' .. i) end return ids",
+                               "1", "channel:{" + channel + "}:log", QByteArray::number(count)});
         QList<QByteArray> out;
         for (const RedisReply &id : ids.elements())
             out << id.bytes();

@@ -23,8 +23,10 @@ class tst_MessageCodec : public QObject
 private Q_SLOTS:
     void wellFormedEntry()
     {
-        const auto m = MessageCodec::fromStreamEntry(QStringLiteral("dev"),
-                                                     entry("1700000000123-4", {"v", "1", "type", "me", "from", "alice", "text", "waves", "cid", "abc"}));
+        const auto m = MessageCodec::fromStreamEntry(
+            QStringLiteral("dev"),
+            entry("1700000000123-4",
+                  {"v", "1", "type", "me", "from", "alice", "text", "waves", "cid", "abc"}));
         QVERIFY(m);
         QCOMPARE(m->id, (StreamId{1700000000123, 4}));
         QCOMPARE(m->type, ChatMessage::Type::Action);
@@ -37,7 +39,8 @@ private Q_SLOTS:
 
     void missingFieldsAreMarked()
     {
-        const auto m = MessageCodec::fromStreamEntry(QStringLiteral("dev"), entry("1-0", {"text", "hi"}));
+        const auto m =
+            MessageCodec::fromStreamEntry(QStringLiteral("dev"), entry("1-0", {"text", "hi"}));
         QVERIFY(m);
         QVERIFY(m->problem.contains(QStringLiteral("no type")));
         QVERIFY(m->problem.contains(QStringLiteral("no sender")));
@@ -47,8 +50,9 @@ private Q_SLOTS:
 
     void invalidUtf8IsReplacedAndMarked()
     {
-        const auto m = MessageCodec::fromStreamEntry(QStringLiteral("dev"),
-                                                     entry("1-0", {"type", "msg", "from", "bob", "text", "ok \xc3\x28 bad"}));
+        const auto m = MessageCodec::fromStreamEntry(
+            QStringLiteral("dev"),
+            entry("1-0", {"type", "msg", "from", "bob", "text", "ok \xc3\x28 bad"}));
         QVERIFY(m);
         QVERIFY(m->problem.contains(QStringLiteral("UTF-8")));
         QVERIFY(m->text.startsWith(QStringLiteral("ok ")));
@@ -58,7 +62,8 @@ private Q_SLOTS:
     void hugeTextIsCutForDisplay()
     {
         const QByteArray five(5 * 1024 * 1024, 'x');
-        const auto m = MessageCodec::fromStreamEntry(QStringLiteral("dev"), entry("1-0", {"type", "msg", "from", "bob", "text", five}));
+        const auto m = MessageCodec::fromStreamEntry(
+            QStringLiteral("dev"), entry("1-0", {"type", "msg", "from", "bob", "text", five}));
         QVERIFY(m);
         QCOMPARE(m->text.size(), MessageCodec::MaxDisplayBytes);
         QVERIFY2(m->problem.contains(QStringLiteral("too long")), qPrintable(m->problem));
@@ -66,7 +71,8 @@ private Q_SLOTS:
 
     void unknownTypeIsKeptAndMarked()
     {
-        const auto m = MessageCodec::fromStreamEntry(QStringLiteral("dev"), entry("1-0", {"type", "poll", "from", "bob", "text", "?"}));
+        const auto m = MessageCodec::fromStreamEntry(
+            QStringLiteral("dev"), entry("1-0", {"type", "poll", "from", "bob", "text", "?"}));
         QVERIFY(m);
         QCOMPARE(m->type, ChatMessage::Type::Unknown);
         QVERIFY(m->problem.contains(QStringLiteral("poll")));
@@ -78,18 +84,21 @@ private Q_SLOTS:
         QVERIFY(!MessageCodec::fromStreamEntry(QStringLiteral("d"), RedisReply::integer(3)));
         QVERIFY(!MessageCodec::fromStreamEntry(QStringLiteral("d"), RedisReply::array({})));
         QVERIFY(!MessageCodec::fromStreamEntry(QStringLiteral("d"), entry("not-an-id", {})));
-        const auto noFields = MessageCodec::fromStreamEntry(QStringLiteral("d"), RedisReply::array({RedisReply::string("5-1"), RedisReply::nil()}));
+        const auto noFields = MessageCodec::fromStreamEntry(
+            QStringLiteral("d"), RedisReply::array({RedisReply::string("5-1"), RedisReply::nil()}));
         QVERIFY(noFields);
         QVERIFY(noFields->isMalformed());
-        const auto oddFields = MessageCodec::fromStreamEntry(QStringLiteral("d"), entry("5-2", {"type", "msg", "from"}));
+        const auto oddFields = MessageCodec::fromStreamEntry(QStringLiteral("d"),
+                                                             entry("5-2", {"type", "msg", "from"}));
         QVERIFY(oddFields);
         QVERIFY(oddFields->isMalformed());
     }
 
     void completePayloadCarriesTheMessage()
     {
-        const auto n = MessageCodec::fromPayload(QStringLiteral("dev"),
-                                                 R"({"v":1,"id":"17-2","type":"msg","from":"alice","text":"h\u00e9 <b>","cid":"c1"})");
+        const auto n = MessageCodec::fromPayload(
+            QStringLiteral("dev"),
+            R"({"v":1,"id":"17-2","type":"msg","from":"alice","text":"h\u00e9 <b>","cid":"c1"})");
         QVERIFY(n.id);
         QCOMPARE(*n.id, (StreamId{17, 2}));
         QVERIFY(n.message);
@@ -103,10 +112,15 @@ private Q_SLOTS:
         QTest::addColumn<bool>("hasId");
         QTest::newRow("bare word") << QByteArray("new") << false;
         QTest::newRow("id only") << QByteArray(R"({"id":"5-0"})") << true;
-        QTest::newRow("wrong types") << QByteArray(R"({"id":"5-0","type":1,"from":[],"text":null})") << true;
-        QTest::newRow("unknown type") << QByteArray(R"({"id":"5-0","type":"poll","from":"a","text":"x"})") << true;
-        QTest::newRow("bad id") << QByteArray(R"({"id":"x","type":"msg","from":"a","text":"x"})") << false;
-        QTest::newRow("invalid utf-8") << QByteArray("{\"id\":\"5-0\",\"type\":\"msg\",\"from\":\"a\",\"text\":\"\xc3\x28\"}") << false;
+        QTest::newRow("wrong types")
+            << QByteArray(R"({"id":"5-0","type":1,"from":[],"text":null})") << true;
+        QTest::newRow("unknown type")
+            << QByteArray(R"({"id":"5-0","type":"poll","from":"a","text":"x"})") << true;
+        QTest::newRow("bad id") << QByteArray(R"({"id":"x","type":"msg","from":"a","text":"x"})")
+                                << false;
+        QTest::newRow("invalid utf-8")
+            << QByteArray("{\"id\":\"5-0\",\"type\":\"msg\",\"from\":\"a\",\"text\":\"\xc3\x28\"}")
+            << false;
         QTest::newRow("not an object") << QByteArray("[1,2]") << false;
     }
     void incompletePayloadsOnlyNotify()
@@ -126,7 +140,8 @@ private Q_SLOTS:
         QCOMPARE(keys.info(QStringLiteral("dev")), QByteArray("channel:{dev}:info"));
         QCOMPARE(keys.members(QStringLiteral("dev")), QByteArray("channel:{dev}:members"));
         QCOMPARE(keys.sent(QStringLiteral("dev"), "c1"), QByteArray("message:{dev}:c1"));
-        QCOMPARE(keys.channelOfPubsub("channel:{dev}"), std::optional<QString>(QStringLiteral("dev")));
+        QCOMPARE(keys.channelOfPubsub("channel:{dev}"),
+                 std::optional<QString>(QStringLiteral("dev")));
         QVERIFY(!keys.channelOfPubsub("other:{dev}"));
         const ChatKeys custom("chat/", "msg/");
         QCOMPARE(custom.log(QStringLiteral("é")), QByteArray("chat/{\xc3\xa9}:log"));

@@ -33,7 +33,8 @@ private Q_SLOTS:
         QTest::newRow("empty") << QString() << QStringLiteral("empty");
         QTest::newRow("space") << QStringLiteral("my channel") << QStringLiteral("whitespace");
         QTest::newRow("tab") << QStringLiteral("a\tb") << QStringLiteral("whitespace");
-        QTest::newRow("no-break space") << QStringLiteral("a\u00a0b") << QStringLiteral("whitespace");
+        QTest::newRow("no-break space")
+            << QStringLiteral("a\u00a0b") << QStringLiteral("whitespace");
         QTest::newRow("open brace") << QStringLiteral("a{b") << QStringLiteral("\"{\"");
         QTest::newRow("close brace") << QStringLiteral("a}b") << QStringLiteral("\"}\"");
         QTest::newRow("star") << QStringLiteral("a*") << QStringLiteral("\"*\"");
@@ -43,7 +44,8 @@ private Q_SLOTS:
         QTest::newRow("control") << QStringLiteral("a\u0007b") << QStringLiteral("control");
         QTest::newRow("zero width") << QStringLiteral("a\u200bb") << QStringLiteral("invisible");
         QTest::newRow("too long") << QString(65, u'x') << QStringLiteral("too long");
-        QTest::newRow("too many bytes") << QStringLiteral("🎉").repeated(51) << QStringLiteral("bytes");
+        QTest::newRow("too many bytes")
+            << QStringLiteral("🎉").repeated(51) << QStringLiteral("bytes");
         QTest::newRow("leading hash") << QStringLiteral("#x") << QStringLiteral("start with");
         QTest::newRow("leading slash") << QStringLiteral("/x") << QStringLiteral("start with");
     }

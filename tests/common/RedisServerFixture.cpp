@@ -52,14 +52,13 @@ RedisReply fromHiredis(const redisReply *r)
 
 RedisServerFixture::RedisServerFixture()
     : RedisServerFixture(Config())
-{
-}
+{ }
 
 RedisServerFixture::RedisServerFixture(Config config)
     : m_config(std::move(config))
-    , m_dir(std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/confab-redis-XXXXXX")))
-{
-}
+    , m_dir(std::make_unique<QTemporaryDir>(QDir::tempPath()
+                                            + QStringLiteral("/confab-redis-XXXXXX")))
+{ }
 
 RedisServerFixture::~RedisServerFixture()
 {
@@ -78,7 +77,9 @@ QString RedisServerFixture::redisServerPath()
         return env;
     QString path = QStandardPaths::findExecutable(QStringLiteral("redis-server"));
     if (path.isEmpty())
-        path = QStandardPaths::findExecutable(QStringLiteral("redis-server"), {QStringLiteral("/usr/sbin"), QStringLiteral("/usr/local/bin")});
+        path = QStandardPaths::findExecutable(
+            QStringLiteral("redis-server"),
+            {QStringLiteral("/usr/sbin"), QStringLiteral("/usr/local/bin")});
     return path;
 }
 
@@ -123,7 +124,8 @@ bool RedisServerFixture::generateCertificates()
         openssl.setProcessChannelMode(QProcess::MergedChannels);
         openssl.start(QStringLiteral("openssl"), args);
         if (!openssl.waitForFinished(30000) || openssl.exitCode() != 0) {
-            m_error = QStringLiteral("openssl %1 failed: %2").arg(args.join(u' '), QString::fromLocal8Bit(openssl.readAll()));
+            m_error = QStringLiteral("openssl %1 failed: %2")
+                          .arg(args.join(u' '), QString::fromLocal8Bit(openssl.readAll()));
             return false;
         }
         return true;
@@ -133,13 +135,20 @@ bool RedisServerFixture::generateCertificates()
         return false;
     ext.write("subjectAltName=DNS:localhost\n");
     ext.close();
-    const auto cmd = [](const char *line) { return QString::fromLatin1(line).split(u' '); };
-    return run(cmd("req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj /CN=ConfabTestCA"))
-        && run(cmd("req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=localhost"))
-        && run(cmd("x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 2 "
+    const auto cmd = [](const char *line) {
+        return QString::fromLatin1(line).split(u' ');
+    };
+    return run(cmd("req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj "
+                   "/CN=ConfabTestCA"))
+        && run(cmd(
+            "req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=localhost"))
+        && run(cmd("x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out "
+                   "server.crt -days 2 "
                    "-extfile server.ext"))
-        && run(cmd("req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj /CN=confab-client"))
-        && run(cmd("x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out client.crt -days 2"));
+        && run(cmd("req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj "
+                   "/CN=confab-client"))
+        && run(cmd("x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out "
+                   "client.crt -days 2"));
 }
 
 bool RedisServerFixture::writeConfig()
@@ -153,7 +162,8 @@ bool RedisServerFixture::writeConfig()
         QStringLiteral("save \"\""),
         QStringLiteral("protected-mode no"),
         QStringLiteral("enable-debug-command yes"),
-        QStringLiteral("appendonly %1").arg(m_config.appendOnly ? QStringLiteral("yes") : QStringLiteral("no")),
+        QStringLiteral("appendonly %1")
+            .arg(m_config.appendOnly ? QStringLiteral("yes") : QStringLiteral("no")),
         QStringLiteral("appendfsync always"),
     };
     if (!m_config.password.isEmpty())
@@ -161,13 +171,17 @@ bool RedisServerFixture::writeConfig()
     for (const QString &user : m_config.aclUsers)
         lines << QStringLiteral("user ") + user;
     if (m_config.unixSocket)
-        lines << QStringLiteral("unixsocket \"%1\"").arg(unixSocketPath()) << QStringLiteral("unixsocketperm 700");
+        lines << QStringLiteral("unixsocket \"%1\"").arg(unixSocketPath())
+              << QStringLiteral("unixsocketperm 700");
     if (m_config.tls) {
         lines << QStringLiteral("tls-port %1").arg(m_tlsPort)
-              << QStringLiteral("tls-cert-file \"%1\"").arg(m_dir->filePath(QStringLiteral("server.crt")))
-              << QStringLiteral("tls-key-file \"%1\"").arg(m_dir->filePath(QStringLiteral("server.key")))
+              << QStringLiteral("tls-cert-file \"%1\"")
+                     .arg(m_dir->filePath(QStringLiteral("server.crt")))
+              << QStringLiteral("tls-key-file \"%1\"")
+                     .arg(m_dir->filePath(QStringLiteral("server.key")))
               << QStringLiteral("tls-ca-cert-file \"%1\"").arg(caFile())
-              << QStringLiteral("tls-auth-clients %1").arg(m_config.tlsAuthClients ? QStringLiteral("yes") : QStringLiteral("no"));
+              << QStringLiteral("tls-auth-clients %1")
+                     .arg(m_config.tlsAuthClients ? QStringLiteral("yes") : QStringLiteral("no"));
     }
     lines << m_config.extraConfig;
     QFile file(m_dir->filePath(QStringLiteral("redis.conf")));
@@ -220,7 +234,9 @@ bool RedisServerFixture::start()
     while (!log.contains("Ready to accept connections")) {
         if (!m_process->waitForReadyRead(int(deadline.remainingTime())) || deadline.hasExpired()) {
             log += m_process->readAll();
-            m_error = QStringLiteral("redis-server did not become ready on port %1:\n%2").arg(m_port).arg(QString::fromLocal8Bit(log));
+            m_error = QStringLiteral("redis-server did not become ready on port %1:\n%2")
+                          .arg(m_port)
+                          .arg(QString::fromLocal8Bit(log));
             m_process->kill();
             m_process->waitForFinished(5000);
             return false;
@@ -228,7 +244,8 @@ bool RedisServerFixture::start()
         log += m_process->readAll();
     }
     // Keep draining its log so a chatty server never blocks on a full pipe.
-    QObject::connect(m_process.get(), &QProcess::readyRead, m_process.get(), [p = m_process.get()] { p->readAll(); });
+    QObject::connect(m_process.get(), &QProcess::readyRead, m_process.get(),
+                     [p = m_process.get()] { p->readAll(); });
     m_paused = false;
     return true;
 }
@@ -303,7 +320,8 @@ RedisReply RedisServerFixture::command(const QList<QByteArray> &args) const
             ptrs << a.constData();
             lengths << size_t(a.size());
         }
-        auto *r = static_cast<redisReply *>(redisCommandArgv(c, int(argv.size()), ptrs.data(), lengths.data()));
+        auto *r = static_cast<redisReply *>(
+            redisCommandArgv(c, int(argv.size()), ptrs.data(), lengths.data()));
         if (!r)
             return RedisReply::error("FIXTURE " + QByteArray(c->errstr));
         RedisReply reply = fromHiredis(r);

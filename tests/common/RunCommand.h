@@ -14,7 +14,8 @@ inline RedisReply runCommand(RedisConnection &connection, const QList<QByteArray
                              const RedisConnection::CommandOptions &options = {})
 {
     std::optional<RedisReply> result;
-    connection.command(args, [&result](const RedisReply &reply) { result = reply; }, options);
+    connection.command(
+        args, [&result](const RedisReply &reply) { result = reply; }, options);
     if (!QTest::qWaitFor([&result] { return result.has_value(); }, 30000))
         return RedisReply::error("TEST_TIMEOUT no callback within 30 s");
     return *result;
@@ -24,8 +25,9 @@ inline RedisReply runCommand(RedisConnection &connection, const QList<QByteArray
 inline bool openAndWait(RedisConnection &connection, int timeoutMs = 15000)
 {
     connection.open();
-    return QTest::qWaitFor([&connection] { return connection.state() == RedisConnection::State::Connected; },
-                           timeoutMs);
+    return QTest::qWaitFor(
+        [&connection] { return connection.state() == RedisConnection::State::Connected; },
+        timeoutMs);
 }
 
 } // namespace Confab::Test

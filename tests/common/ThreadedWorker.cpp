@@ -16,16 +16,22 @@ ThreadedWorker::ThreadedWorker(const ChatConfig &config, QObject *parent)
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
 
-    connect(m_worker, &RedisWorker::userReady, this, [this](const QString &name) { m_user = name; });
+    connect(m_worker, &RedisWorker::userReady, this,
+            [this](const QString &name) { m_user = name; });
     connect(m_worker, &RedisWorker::userRejected, this,
             [this](const QString &, const QString &error) { m_rejections << error; });
-    connect(m_worker, &RedisWorker::errorOccurred, this, [this](const QString &error) { m_errors << error; });
+    connect(m_worker, &RedisWorker::errorOccurred, this,
+            [this](const QString &error) { m_errors << error; });
     connect(m_worker, &RedisWorker::sendFailed, this,
-            [this](const QString &, const QByteArray &, const QString &error) { m_sendErrors << error; });
+            [this](const QString &, const QByteArray &, const QString &error) {
+                m_sendErrors << error;
+            });
     connect(m_worker, &RedisWorker::messageSent, this, [this] { ++m_sent; });
     connect(m_worker, &RedisWorker::outboxChanged, this, [this](int count) { m_outbox = count; });
-    connect(m_worker, &RedisWorker::channelJoined, this, [this](const ChannelInfo &info) { m_joined.insert(info.name); });
-    connect(m_worker, &RedisWorker::channelLeft, this, [this](const QString &name) { m_joined.remove(name); });
+    connect(m_worker, &RedisWorker::channelJoined, this,
+            [this](const ChannelInfo &info) { m_joined.insert(info.name); });
+    connect(m_worker, &RedisWorker::channelLeft, this,
+            [this](const QString &name) { m_joined.remove(name); });
     connect(m_worker, &RedisWorker::channelsListed, this, [this](const ChannelInfoList &list) {
         m_listing = list;
         ++m_listings;
@@ -36,7 +42,9 @@ ThreadedWorker::ThreadedWorker(const ChatConfig &config, QObject *parent)
                 m_states << state;
             });
     connect(m_worker, &RedisWorker::messagesReceived, this,
-            [this](const QString &channel, const ChatMessageList &batch) { m_messages[channel].append(batch); });
+            [this](const QString &channel, const ChatMessageList &batch) {
+                m_messages[channel].append(batch);
+            });
     connect(m_worker, &RedisWorker::historyLoaded, this,
             [this](const QString &channel, const ChatMessageList &page, bool reachedStart) {
                 ChatMessageList &log = m_messages[channel];
@@ -49,7 +57,8 @@ ThreadedWorker::ThreadedWorker(const ChatConfig &config, QObject *parent)
     run([w = m_worker] { w->start(); });
 }
 
-ChatConfig ThreadedWorker::configFor(const RedisServerFixture &server, const QString &user, const QString &outboxPath)
+ChatConfig ThreadedWorker::configFor(const RedisServerFixture &server, const QString &user,
+                                     const QString &outboxPath)
 {
     ChatConfig config;
     config.redis = server.options();
@@ -79,7 +88,8 @@ bool ThreadedWorker::waitForJoined(const QString &channel, int timeoutMs)
 
 bool ThreadedWorker::waitForTexts(const QString &channel, int count, int timeoutMs)
 {
-    return QTest::qWaitFor([this, channel, count] { return texts(channel).size() >= count; }, timeoutMs);
+    return QTest::qWaitFor([this, channel, count] { return texts(channel).size() >= count; },
+                           timeoutMs);
 }
 
 QStringList ThreadedWorker::texts(const QString &channel) const

@@ -24,11 +24,11 @@ public:
 
     // A config for `user` on `server`, with a secret of its own per user name (so the same
     // name twice is the same install) and quick reconnects.
-    static ChatConfig configFor(const RedisServerFixture &server, const QString &user, const QString &outboxPath = {});
+    static ChatConfig configFor(const RedisServerFixture &server, const QString &user,
+                                const QString &outboxPath = {});
 
     // Runs `f` in the worker's thread, after everything asked before.
-    template<typename F>
-    void run(F &&f)
+    template<typename F> void run(F &&f)
     {
         QMetaObject::invokeMethod(m_worker, std::forward<F>(f), Qt::QueuedConnection);
     }

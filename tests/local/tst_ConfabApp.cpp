@@ -24,7 +24,8 @@ class tst_ConfabApp : public QObject
     QProcessEnvironment environment() const
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        for (const char *name : {"REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD"})
+        for (const char *name :
+             {"REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD"})
             env.remove(QString::fromLatin1(name));
         env.insert(QStringLiteral("HOME"), m_home.path());
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.path() + QStringLiteral("/config"));
@@ -34,7 +35,10 @@ class tst_ConfabApp : public QObject
         return env;
     }
 
-    QString socketPath() const { return m_home.path() + QStringLiteral("/data/Confab/Confab/redis/redis.sock"); }
+    QString socketPath() const
+    {
+        return m_home.path() + QStringLiteral("/data/Confab/Confab/redis/redis.sock");
+    }
 
     RedisOptions privateServer() const
     {
@@ -48,15 +52,20 @@ class tst_ConfabApp : public QObject
     {
         QTcpSocket probe;
         probe.connectToHost(QStringLiteral("127.0.0.1"), 6379);
-        [[maybe_unused]] const bool settled = QTest::qWaitFor([&] { return probe.state() == QAbstractSocket::ConnectedState
-                                  || probe.state() == QAbstractSocket::UnconnectedState; },
-                        3000);
+        [[maybe_unused]] const bool settled = QTest::qWaitFor(
+            [&] {
+                return probe.state() == QAbstractSocket::ConnectedState
+                    || probe.state() == QAbstractSocket::UnconnectedState;
+            },
+            3000);
         return probe.state() == QAbstractSocket::ConnectedState;
     }
 
     static bool clientListHas(RedisConnection &connection, const QByteArray &name)
     {
-        return runCommand(connection, {"CLIENT", "LIST"}).bytes().contains(QByteArray("name=" + name + ' '));
+        return runCommand(connection, {"CLIENT", "LIST"})
+            .bytes()
+            .contains(QByteArray("name=" + name + ' '));
     }
 
 private Q_SLOTS:
@@ -69,7 +78,8 @@ private Q_SLOTS:
         QVERIFY(m_home.isValid());
         QVERIFY(QDir().mkpath(m_home.path() + QStringLiteral("/runtime")));
         QFile::setPermissions(m_home.path() + QStringLiteral("/runtime"),
-                              QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+                              QFileDevice::ReadOwner | QFileDevice::WriteOwner
+                                  | QFileDevice::ExeOwner);
     }
 
     void versionIsPrinted()
@@ -87,7 +97,8 @@ private Q_SLOTS:
         QProcess first;
         first.setProcessEnvironment(environment());
         first.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        first.start(QStringLiteral(CONFAB_BINARY), {QStringLiteral("--user"), QStringLiteral("dbl")});
+        first.start(QStringLiteral(CONFAB_BINARY),
+                    {QStringLiteral("--user"), QStringLiteral("dbl")});
         QVERIFY(first.waitForStarted());
 
         QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(socketPath()), 30000);
@@ -95,17 +106,20 @@ private Q_SLOTS:
         QVERIFY(openAndWait(connection));
         // The app's own connections, logged in as dbl.
         QTRY_VERIFY_WITH_TIMEOUT(clientListHas(connection, "confab:dbl"), 30000);
-        QCOMPARE(runCommand(connection, {"CONFIG", "GET", "appendonly"}).at(1).bytes(), QByteArray("yes"));
+        QCOMPARE(runCommand(connection, {"CONFIG", "GET", "appendonly"}).at(1).bytes(),
+                 QByteArray("yes"));
 
         // A second double-click, asking for a channel, is handed to the running window.
         QProcess second;
         second.setProcessEnvironment(environment());
         second.start(QStringLiteral(CONFAB_BINARY),
-                     {QStringLiteral("--user"), QStringLiteral("dbl"), QStringLiteral("--channel"), QStringLiteral("handover")});
+                     {QStringLiteral("--user"), QStringLiteral("dbl"), QStringLiteral("--channel"),
+                      QStringLiteral("handover")});
         QVERIFY(second.waitForFinished(30000));
         QCOMPARE(second.exitCode(), 0);
-        QTRY_COMPARE_WITH_TIMEOUT(runCommand(connection, {"SISMEMBER", "channel:{handover}:members", "dbl"}).toInteger(),
-                                  qint64(1), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            runCommand(connection, {"SISMEMBER", "channel:{handover}:members", "dbl"}).toInteger(),
+            qint64(1), 30000);
         // Only one Confab is connected: the second did not start a copy of its own.
         const QByteArray clients = runCommand(connection, {"CLIENT", "LIST"}).bytes();
         QCOMPARE(clients.count("name=confab:dbl "), 1);

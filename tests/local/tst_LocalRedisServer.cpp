@@ -7,9 +7,9 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QLockFile>
-#include <QSysInfo>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QSysInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -90,9 +90,12 @@ private:
         once.autoReconnect = false;
         RedisConnection connection(once);
         connection.open();
-        [[maybe_unused]] const bool settled = QTest::qWaitFor([&] { return connection.state() == RedisConnection::State::Connected
-                                  || connection.state() == RedisConnection::State::Disconnected; },
-                        10000);
+        [[maybe_unused]] const bool settled = QTest::qWaitFor(
+            [&] {
+                return connection.state() == RedisConnection::State::Connected
+                    || connection.state() == RedisConnection::State::Disconnected;
+            },
+            10000);
         return connection.state() == RedisConnection::State::Connected;
     }
 
@@ -124,10 +127,12 @@ private Q_SLOTS:
 
         RedisConnection connection(server->options());
         QVERIFY(openAndWait(connection));
-        QCOMPARE(runCommand(connection, {"CONFIG", "GET", "appendonly"}).at(1).bytes(), QByteArray("yes"));
+        QCOMPARE(runCommand(connection, {"CONFIG", "GET", "appendonly"}).at(1).bytes(),
+                 QByteArray("yes"));
         // No TCP port: nothing outside this user's processes can reach it.
         QCOMPARE(runCommand(connection, {"CONFIG", "GET", "port"}).at(1).bytes(), QByteArray("0"));
-        QCOMPARE(runCommand(connection, {"CONFIG", "GET", "dir"}).at(1).toString(), server->dataDirectory());
+        QCOMPARE(runCommand(connection, {"CONFIG", "GET", "dir"}).at(1).toString(),
+                 server->dataDirectory());
         const qint64 pid = serverPid(server->options());
         QVERIFY(processExists(pid));
         connection.close();
@@ -183,8 +188,8 @@ private Q_SLOTS:
         QVERIFY(QDir().mkpath(dataDir()));
         QFile lock(dataDir() + QStringLiteral("/server.lock"));
         QVERIFY(lock.open(QIODevice::WriteOnly));
-        lock.write(QByteArray::number(deadPid) + '\n' + QCoreApplication::applicationName().toUtf8() + '\n'
-                   + QSysInfo::machineHostName().toUtf8() + '\n');
+        lock.write(QByteArray::number(deadPid) + '\n' + QCoreApplication::applicationName().toUtf8()
+                   + '\n' + QSysInfo::machineHostName().toUtf8() + '\n');
         lock.close();
 
         auto server = makeServer();
@@ -261,7 +266,8 @@ private Q_SLOTS:
         QSignalSpy failed(server.get(), &LocalRedisServer::failed);
         server->start();
         QVERIFY(failed.wait(30000));
-        QVERIFY2(failed.first().first().toString().contains(QLatin1String("redis-server is not installed")),
+        QVERIFY2(failed.first().first().toString().contains(
+                     QLatin1String("redis-server is not installed")),
                  qPrintable(failed.first().first().toString()));
         QCOMPARE(server->state(), LocalRedisServer::State::Failed);
         QCOMPARE(releaseAndWait(*server), std::optional<bool>(false));
@@ -269,7 +275,8 @@ private Q_SLOTS:
 
     void aServerThatCannotStartReportsRedisServersReason()
     {
-        // A data directory redis-server cannot use: an existing append-only directory that is a file.
+        // A data directory redis-server cannot use: an existing append-only directory that is a
+        // file.
         QVERIFY(QDir().mkpath(dataDir()));
         QFile blocker(dataDir() + QStringLiteral("/appendonlydir"));
         QVERIFY(blocker.open(QIODevice::WriteOnly));
@@ -280,7 +287,8 @@ private Q_SLOTS:
         server->start();
         QVERIFY(failed.wait(30000));
         const QString error = failed.first().first().toString();
-        QVERIFY2(error.startsWith(QLatin1String("The private Redis server stopped: ")), qPrintable(error));
+        QVERIFY2(error.startsWith(QLatin1String("The private Redis server stopped: ")),
+                 qPrintable(error));
         QVERIFY2(!error.contains(QLatin1String("no log")), qPrintable(error));
     }
 };

@@ -71,14 +71,16 @@ private Q_SLOTS:
         starter.privateServer()->setExecutable(RedisServerFixture::redisServerPath());
         QSignalSpy serverChanged(session.get(), &ChatSession::serverChanged);
         starter.start(false);
-        QTRY_COMPARE_WITH_TIMEOUT(session->connectionState(), RedisConnection::State::Connected, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(session->connectionState(), RedisConnection::State::Connected,
+                                  30000);
         QVERIFY(session->isReady() || QTest::qWaitFor([&] { return session->isReady(); }, 30000));
         QVERIFY(starter.usesPrivateServer());
         QCOMPARE(session->redisOptions().transport, RedisOptions::Transport::UnixSocket);
         QCOMPARE(session->redisOptions().unixSocketPath, starter.privateServer()->socketPath());
         // The status bar says where we are.
         QCOMPARE(serverChanged.size(), 1);
-        QVERIFY2(session->serverLabel().startsWith(QLatin1String("the private server (")), qPrintable(session->serverLabel()));
+        QVERIFY2(session->serverLabel().startsWith(QLatin1String("the private server (")),
+                 qPrintable(session->serverLabel()));
 
         // Quitting: the session's connections go, then the server, since nobody else uses it.
         const QString socket = starter.privateServer()->socketPath();
@@ -94,7 +96,8 @@ private Q_SLOTS:
         ChatSession session(configFor(server.port()));
         SessionStarter starter(&session, dataDir());
         starter.start(false);
-        QTRY_COMPARE_WITH_TIMEOUT(session.connectionState(), RedisConnection::State::Connected, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(session.connectionState(), RedisConnection::State::Connected,
+                                  30000);
         QVERIFY(!starter.usesPrivateServer());
         QCOMPARE(session.redisOptions().port, server.port());
         QVERIFY(!QFile::exists(starter.privateServer()->socketPath()));
@@ -110,7 +113,8 @@ private Q_SLOTS:
         QSignalSpy started(&starter, &SessionStarter::started);
         starter.start(true);
         QVERIFY(!started.isEmpty() || started.wait(10000));
-        QTRY_COMPARE_WITH_TIMEOUT(session.connectionState(), RedisConnection::State::Reconnecting, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(session.connectionState(), RedisConnection::State::Reconnecting,
+                                  30000);
         QVERIFY(!starter.usesPrivateServer());
         QCOMPARE(session.redisOptions().port, port);
         QVERIFY(!QFile::exists(starter.privateServer()->socketPath()));
@@ -125,10 +129,12 @@ private Q_SLOTS:
         QSignalSpy notice(&starter, &SessionStarter::notice);
         starter.start(false);
         QVERIFY(notice.wait(30000));
-        QVERIFY(notice.first().first().toString().contains(QLatin1String("redis-server is not installed")));
+        QVERIFY(notice.first().first().toString().contains(
+            QLatin1String("redis-server is not installed")));
         QVERIFY(!starter.usesPrivateServer());
         // Still trying the default address, in case a server turns up there.
-        QTRY_COMPARE_WITH_TIMEOUT(session.connectionState(), RedisConnection::State::Reconnecting, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(session.connectionState(), RedisConnection::State::Reconnecting,
+                                  30000);
         QVERIFY(finishAndWait(starter));
     }
 };

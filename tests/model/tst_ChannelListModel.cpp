@@ -39,7 +39,7 @@ QVariant roleOf(const ChannelListModel &model, const QString &name, int role)
 
 QPair<int, int> rowRange(const QList<QVariant> &arguments)
 {
-    return { arguments.at(1).toInt(), arguments.at(2).toInt() };
+    return {arguments.at(1).toInt(), arguments.at(2).toInt()};
 }
 
 QStringList split(const char *names)
@@ -122,9 +122,9 @@ private Q_SLOTS:
         QSignalSpy changed(m_model.get(), &QAbstractItemModel::dataChanged);
         QSignalSpy inserted(m_model.get(), &QAbstractItemModel::rowsInserted);
         QSignalSpy removed(m_model.get(), &QAbstractItemModel::rowsRemoved);
-        m_model->setChannels({ channel(QStringLiteral("a")),
-                               channel(QStringLiteral("b"), QStringLiteral("new topic")),
-                               channel(QStringLiteral("c")) });
+        m_model->setChannels({channel(QStringLiteral("a")),
+                              channel(QStringLiteral("b"), QStringLiteral("new topic")),
+                              channel(QStringLiteral("c"))});
         QCOMPARE(changed.size(), 1);
         QCOMPARE(changed.first().at(0).toModelIndex().row(), 1);
         QCOMPARE(roleOf(*m_model, QStringLiteral("b"), ChannelListModel::TopicRole).toString(),
@@ -137,9 +137,9 @@ private Q_SLOTS:
     {
         m_model->setChannels(channels(split("a b c")));
         m_model->addUnread(QStringLiteral("b"), 3, true);
-        m_model->setChannels({ channel(QStringLiteral("a0")),
-                               channel(QStringLiteral("b"), QStringLiteral("topic")),
-                               channel(QStringLiteral("d")) });
+        m_model->setChannels({channel(QStringLiteral("a0")),
+                              channel(QStringLiteral("b"), QStringLiteral("topic")),
+                              channel(QStringLiteral("d"))});
         QCOMPARE(rowNames(*m_model), split("a0 b d"));
         QCOMPARE(roleOf(*m_model, QStringLiteral("b"), ChannelListModel::UnreadRole).toInt(), 3);
         QCOMPARE(roleOf(*m_model, QStringLiteral("b"), ChannelListModel::MentionRole).toBool(),
@@ -149,9 +149,9 @@ private Q_SLOTS:
 
     void setChannelsKeepsTheLastOfDuplicateNames()
     {
-        m_model->setChannels({ channel(QStringLiteral("a"), QStringLiteral("old")),
-                               channel(QStringLiteral("a"), QStringLiteral("new")),
-                               channel(QString()) });
+        m_model->setChannels({channel(QStringLiteral("a"), QStringLiteral("old")),
+                              channel(QStringLiteral("a"), QStringLiteral("new")),
+                              channel(QString())});
         QCOMPARE(rowNames(*m_model), split("a"));
         QCOMPARE(roleOf(*m_model, QStringLiteral("a"), ChannelListModel::TopicRole).toString(),
                  QStringLiteral("new"));
@@ -275,8 +275,8 @@ private Q_SLOTS:
 
     void displayToolTipAndAccessibleText()
     {
-        m_model->setChannels({ channel(QStringLiteral("dev"), QStringLiteral("Release on Friday")),
-                               channel(QStringLiteral("ops")) });
+        m_model->setChannels({channel(QStringLiteral("dev"), QStringLiteral("Release on Friday")),
+                              channel(QStringLiteral("ops"))});
         const QString dev = QStringLiteral("dev");
         const QString ops = QStringLiteral("ops");
         QCOMPARE(roleOf(*m_model, dev, Qt::DisplayRole).toString(), QStringLiteral("#dev"));
@@ -308,7 +308,7 @@ private Q_SLOTS:
         // No messages yet: last active when created.
         QCOMPARE(roleOf(*m_model, dev, ChannelListModel::LastActivityRole).toDateTime(),
                  info.createdAt);
-        info.lastId = StreamId{ 1700000000000, 0 };
+        info.lastId = StreamId{1700000000000, 0};
         m_model->upsertChannel(info);
         QCOMPARE(roleOf(*m_model, dev, ChannelListModel::LastActivityRole).toDateTime(),
                  QDateTime::fromMSecsSinceEpoch(1700000000000));

@@ -15,7 +15,7 @@ QStringList split(const char *names)
 
 QPair<int, int> rowRange(const QList<QVariant> &arguments)
 {
-    return { arguments.at(1).toInt(), arguments.at(2).toInt() };
+    return {arguments.at(1).toInt(), arguments.at(2).toInt()};
 }
 
 } // namespace
@@ -48,7 +48,7 @@ private Q_SLOTS:
     void setMembersDropsDuplicatesAndEmptyNames()
     {
         m_model->setMembers(
-            { QStringLiteral("bob"), QString(), QStringLiteral("al"), QStringLiteral("bob") });
+            {QStringLiteral("bob"), QString(), QStringLiteral("al"), QStringLiteral("bob")});
         QCOMPARE(m_model->members(), split("al bob"));
     }
 

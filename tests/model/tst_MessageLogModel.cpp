@@ -24,7 +24,7 @@ ChatMessage message(quint64 ms, const QString &from = QStringLiteral("bob"),
                     ChatMessage::Type type = ChatMessage::Type::Message)
 {
     ChatMessage m;
-    m.id = StreamId{ ms, 0 };
+    m.id = StreamId{ms, 0};
     m.channel = Channel;
     m.from = from;
     m.text = text;
@@ -60,7 +60,7 @@ QList<quint64> idRange(quint64 first, quint64 last)
 // (first, last) of a rowsInserted/rowsRemoved emission.
 QPair<int, int> rowRange(const QList<QVariant> &arguments)
 {
-    return { arguments.at(1).toInt(), arguments.at(2).toInt() };
+    return {arguments.at(1).toInt(), arguments.at(2).toInt()};
 }
 
 QVariant roleOf(const MessageLogModel &model, int row, int role)
@@ -97,7 +97,7 @@ private Q_SLOTS:
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.appendMessages(messages(1, 5));
         QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
-        model.appendMessages({ message(3), message(5), message(6), message(6), message(7) });
+        model.appendMessages({message(3), message(5), message(6), message(6), message(7)});
         QCOMPARE(inserted.size(), 1);
         QCOMPARE(rowRange(inserted.first()), qMakePair(5, 6));
         QCOMPARE(rowIds(model), idRange(1, 7));
@@ -121,7 +121,7 @@ private Q_SLOTS:
         MessageLogModel model(Channel);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.appendMessages({ message(3), message(1), message(2) });
+        model.appendMessages({message(3), message(1), message(2)});
         QCOMPARE(rowIds(model), idRange(1, 3));
     }
 
@@ -133,10 +133,10 @@ private Q_SLOTS:
         ChatMessage a = message(7);
         ChatMessage b = message(7);
         b.id.seq = 1;
-        model.appendMessages({ a });
-        model.appendMessages({ a, b });
+        model.appendMessages({a});
+        model.appendMessages({a, b});
         QCOMPARE(model.rowCount(), 2);
-        QCOMPARE(model.lastId(), (StreamId{ 7, 1 }));
+        QCOMPARE(model.lastId(), (StreamId{7, 1}));
     }
 
     void prependInsertsAtTheTopInOneSignal()
@@ -170,7 +170,7 @@ private Q_SLOTS:
         MessageLogModel model(Channel);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.prependHistory({ message(2), message(1), message(2), message(3) }, true);
+        model.prependHistory({message(2), message(1), message(2), message(3)}, true);
         QCOMPARE(rowIds(model), idRange(1, 3));
     }
 
@@ -230,7 +230,7 @@ private Q_SLOTS:
         QSignalSpy requested(&model, &MessageLogModel::olderHistoryRequested);
         model.fetchMore(QModelIndex());
         QCOMPARE(requested.size(), 1);
-        QCOMPARE(requested.first().at(1).value<StreamId>(), (StreamId{ 2, 0 }));
+        QCOMPARE(requested.first().at(1).value<StreamId>(), (StreamId{2, 0}));
     }
 
     void loweringMaxRowsMakesOlderHistoryFetchableAgain()
@@ -261,7 +261,7 @@ private Q_SLOTS:
         model.fetchMore(QModelIndex());
         QCOMPARE(requested.size(), 1);
         QCOMPARE(requested.first().at(0).toString(), Channel);
-        QCOMPARE(requested.first().at(1).value<StreamId>(), (StreamId{ 10, 0 }));
+        QCOMPARE(requested.first().at(1).value<StreamId>(), (StreamId{10, 0}));
     }
 
     void fetchMoreOnAnEmptyLogRequestsTheNewestPage()
@@ -290,7 +290,7 @@ private Q_SLOTS:
         QVERIFY(model.canFetchMore(QModelIndex()));
         model.fetchMore(QModelIndex());
         QCOMPARE(requested.size(), 2);
-        QCOMPARE(requested.last().at(1).value<StreamId>(), (StreamId{ 7, 0 }));
+        QCOMPARE(requested.last().at(1).value<StreamId>(), (StreamId{7, 0}));
     }
 
     void failedRequestAllowsAnotherOne()
@@ -303,7 +303,7 @@ private Q_SLOTS:
         QVERIFY(model.canFetchMore(QModelIndex()));
         model.fetchMore(QModelIndex());
         QCOMPARE(requested.size(), 2);
-        QCOMPARE(requested.last().at(1).value<StreamId>(), (StreamId{ 10, 0 }));
+        QCOMPARE(requested.last().at(1).value<StreamId>(), (StreamId{10, 0}));
     }
 
     void reachingTheStartStopsFetching()
@@ -343,7 +343,7 @@ private Q_SLOTS:
         QSignalSpy requested(&model, &MessageLogModel::olderHistoryRequested);
         model.fetchMore(QModelIndex());
         QCOMPARE(requested.size(), 1);
-        QCOMPARE(requested.first().at(1).value<StreamId>(), (StreamId{ 11, 0 }));
+        QCOMPARE(requested.first().at(1).value<StreamId>(), (StreamId{11, 0}));
     }
 
     void pageAskedForBeforeClearIsDropped()
@@ -373,7 +373,7 @@ private Q_SLOTS:
         QCOMPARE(requested.size(), 1);
         model.fetchMore(QModelIndex());
         QCOMPARE(requested.size(), 2);
-        QCOMPARE(requested.last().at(1).value<StreamId>(), (StreamId{ 7, 0 }));
+        QCOMPARE(requested.last().at(1).value<StreamId>(), (StreamId{7, 0}));
     }
 
     void clearEmptiesTheLogAndForgetsItsHistory()
@@ -397,13 +397,13 @@ private Q_SLOTS:
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         ChatMessageList list = messages(1, 50);
         for (qsizetype i = 0; i < list.size(); ++i)
-            list[i].id = StreamId{ 100 + quint64(i / 3), quint64(i % 3) };
+            list[i].id = StreamId{100 + quint64(i / 3), quint64(i % 3)};
         model.appendMessages(list);
         for (int row = 0; row < list.size(); ++row)
             QCOMPARE(model.rowOfId(list.at(row).id), row);
-        QCOMPARE(model.rowOfId(StreamId{ 99, 0 }), -1);
-        QCOMPARE(model.rowOfId(StreamId{ 100, 5 }), -1);
-        QCOMPARE(model.rowOfId(StreamId{ 200, 0 }), -1);
+        QCOMPARE(model.rowOfId(StreamId{99, 0}), -1);
+        QCOMPARE(model.rowOfId(StreamId{100, 5}), -1);
+        QCOMPARE(model.rowOfId(StreamId{200, 0}), -1);
     }
 
     void firstLastAndMessageAt()
@@ -414,8 +414,8 @@ private Q_SLOTS:
         QVERIFY(model.firstId().isNull());
         QVERIFY(model.lastId().isNull());
         model.appendMessages(messages(4, 6));
-        QCOMPARE(model.firstId(), (StreamId{ 4, 0 }));
-        QCOMPARE(model.lastId(), (StreamId{ 6, 0 }));
+        QCOMPARE(model.firstId(), (StreamId{4, 0}));
+        QCOMPARE(model.lastId(), (StreamId{6, 0}));
         QCOMPARE(model.messageAt(1), message(5));
         QCOMPARE(model.messageAt(3), ChatMessage());
         QCOMPARE(model.messageAt(-1), ChatMessage());
@@ -431,7 +431,7 @@ private Q_SLOTS:
                                 ChatMessage::Type::Action);
         m.id.seq = 4;
         m.problem = QStringLiteral("missing cid");
-        model.appendMessages({ m });
+        model.appendMessages({m});
         QCOMPARE(roleOf(model, 0, MessageLogModel::IdRole).toByteArray(),
                  QByteArray("1700000000123-4"));
         QCOMPARE(roleOf(model, 0, MessageLogModel::TimeRole).toDateTime(),
@@ -458,7 +458,7 @@ private Q_SLOTS:
     void toolTipIsTheFullDateAndTime()
     {
         MessageLogModel model(Channel);
-        model.appendMessages({ message(1700000000123) });
+        model.appendMessages({message(1700000000123)});
         const QDateTime time = QDateTime::fromMSecsSinceEpoch(1700000000123);
         QCOMPARE(roleOf(model, 0, Qt::ToolTipRole).toString(),
                  QLocale().toString(time, QLocale::LongFormat));
@@ -506,7 +506,7 @@ private Q_SLOTS:
         MessageLogModel model(Channel);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.appendMessages({ m });
+        model.appendMessages({m});
         QCOMPARE(roleOf(model, 0, Qt::DisplayRole).toString(), expected);
         QCOMPARE(roleOf(model, 0, Qt::AccessibleTextRole).toString(), expected);
         QCOMPARE(MessageLogModel::plainText(m), expected);
@@ -518,12 +518,11 @@ private Q_SLOTS:
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.appendMessages(messages(10, 11));
-        model.prependHistory({ message(9, QString(), QString(), ChatMessage::Type::Expired) },
-                             true);
+        model.prependHistory({message(9, QString(), QString(), ChatMessage::Type::Expired)}, true);
         QCOMPARE(model.rowCount(), 3);
         QCOMPARE(roleOf(model, 0, MessageLogModel::TypeRole).toInt(),
                  int(ChatMessage::Type::Expired));
-        QCOMPARE(model.rowOfId(StreamId{ 9, 0 }), 0);
+        QCOMPARE(model.rowOfId(StreamId{9, 0}), 0);
     }
 
     void mineRoleMarksMessagesFromMyName()
@@ -532,8 +531,8 @@ private Q_SLOTS:
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setMyName(QStringLiteral("al"));
-        model.appendMessages({ message(1, QStringLiteral("al")), message(2, QStringLiteral("Al")),
-                               message(3, QStringLiteral("bob")) });
+        model.appendMessages({message(1, QStringLiteral("al")), message(2, QStringLiteral("Al")),
+                              message(3, QStringLiteral("bob"))});
         QCOMPARE(roleOf(model, 0, MessageLogModel::MineRole).toBool(), true);
         QCOMPARE(roleOf(model, 1, MessageLogModel::MineRole).toBool(), false);
         QCOMPARE(roleOf(model, 2, MessageLogModel::MineRole).toBool(), false);
@@ -573,7 +572,7 @@ private Q_SLOTS:
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setMyName(QStringLiteral("al"));
-        model.appendMessages({ message(1, QStringLiteral("bob"), text) });
+        model.appendMessages({message(1, QStringLiteral("bob"), text)});
         QCOMPARE(roleOf(model, 0, MessageLogModel::MentionRole).toBool(), mention);
     }
 
@@ -584,7 +583,7 @@ private Q_SLOTS:
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setMyName(QStringLiteral("al"));
         model.appendMessages(
-            { message(1, QStringLiteral("al"), QStringLiteral("@al note to self")) });
+            {message(1, QStringLiteral("al"), QStringLiteral("@al note to self"))});
         QCOMPARE(roleOf(model, 0, MessageLogModel::MentionRole).toBool(), false);
     }
 
@@ -596,10 +595,10 @@ private Q_SLOTS:
         model.setMyName(QStringLiteral("al"));
         const QString al = QStringLiteral("al");
         const QString bob = QStringLiteral("bob");
-        model.appendMessages({ message(1, bob, al, ChatMessage::Type::Action),
-                               message(2, bob, al, ChatMessage::Type::Topic),
-                               message(3, bob, al, ChatMessage::Type::Nick),
-                               message(4, bob, al, ChatMessage::Type::Join) });
+        model.appendMessages({message(1, bob, al, ChatMessage::Type::Action),
+                              message(2, bob, al, ChatMessage::Type::Topic),
+                              message(3, bob, al, ChatMessage::Type::Nick),
+                              message(4, bob, al, ChatMessage::Type::Join)});
         QCOMPARE(roleOf(model, 0, MessageLogModel::MentionRole).toBool(), true);
         QCOMPARE(roleOf(model, 1, MessageLogModel::MentionRole).toBool(), true);
         QCOMPARE(roleOf(model, 2, MessageLogModel::MentionRole).toBool(), false);
@@ -611,7 +610,7 @@ private Q_SLOTS:
         MessageLogModel model(Channel);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.appendMessages({ message(1, QString(), QStringLiteral("x")) });
+        model.appendMessages({message(1, QString(), QStringLiteral("x"))});
         QCOMPARE(roleOf(model, 0, MessageLogModel::MineRole).toBool(), false);
         QCOMPARE(roleOf(model, 0, MessageLogModel::MentionRole).toBool(), false);
     }
@@ -621,9 +620,9 @@ private Q_SLOTS:
         MessageLogModel model(Channel);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.appendMessages({ message(1, QStringLiteral("al"), QStringLiteral("hi bob")),
-                               message(2, QStringLiteral("bob"), QStringLiteral("hi al")),
-                               message(3, QStringLiteral("cy"), QStringLiteral("hi")) });
+        model.appendMessages({message(1, QStringLiteral("al"), QStringLiteral("hi bob")),
+                              message(2, QStringLiteral("bob"), QStringLiteral("hi al")),
+                              message(3, QStringLiteral("cy"), QStringLiteral("hi"))});
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         model.setMyName(QStringLiteral("al"));
         QCOMPARE(changed.size(), 1);

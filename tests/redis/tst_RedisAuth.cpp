@@ -20,7 +20,8 @@ private Q_SLOTS:
         config.aclUsers = {
             QStringLiteral("alice on >alice-secret ~* &* +@all"),
             // May read chat keys and ping, nothing else; may only use the "allowed" channel.
-            QStringLiteral("reader on >reader-secret ~chat:* resetchannels &allowed +ping +get +subscribe"),
+            QStringLiteral(
+                "reader on >reader-secret ~chat:* resetchannels &allowed +ping +get +subscribe"),
         };
         m_server = std::make_unique<RedisServerFixture>(config);
         QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
@@ -35,7 +36,8 @@ private Q_SLOTS:
 
     void aclUserLogsIn()
     {
-        const auto options = RedisOptions::fromUrl(QStringLiteral("redis://alice:alice-secret@127.0.0.1:%1").arg(m_server->port()));
+        const auto options = RedisOptions::fromUrl(
+            QStringLiteral("redis://alice:alice-secret@127.0.0.1:%1").arg(m_server->port()));
         QVERIFY(options);
         RedisConnection c(*options);
         QVERIFY(openAndWait(c));

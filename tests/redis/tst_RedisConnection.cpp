@@ -29,8 +29,10 @@ private Q_SLOTS:
         RedisConnection c(m_server->options());
         QSignalSpy states(&c, &RedisConnection::stateChanged);
         QVERIFY(openAndWait(c));
-        QCOMPARE(states.first().first().value<RedisConnection::State>(), RedisConnection::State::Connecting);
-        QCOMPARE(states.last().first().value<RedisConnection::State>(), RedisConnection::State::Connected);
+        QCOMPARE(states.first().first().value<RedisConnection::State>(),
+                 RedisConnection::State::Connecting);
+        QCOMPARE(states.last().first().value<RedisConnection::State>(),
+                 RedisConnection::State::Connected);
         QCOMPARE(runCommand(c, {"PING"}), RedisReply::status("PONG"));
     }
 
@@ -71,7 +73,9 @@ private Q_SLOTS:
         const RedisReply r = runCommand(c, {"EVAL", "return {1, {2, {'deep', 3}}, 'x', {}}", "0"});
         const RedisReply expected = RedisReply::array(
             {RedisReply::integer(1),
-             RedisReply::array({RedisReply::integer(2), RedisReply::array({RedisReply::string("deep"), RedisReply::integer(3)})}),
+             RedisReply::array(
+                 {RedisReply::integer(2),
+                  RedisReply::array({RedisReply::string("deep"), RedisReply::integer(3)})}),
              RedisReply::string("x"), RedisReply::array({})});
         QCOMPARE(r, expected);
     }
@@ -118,9 +122,12 @@ private Q_SLOTS:
     {
         RedisConnection c(m_server->options());
         QVERIFY(openAndWait(c));
-        QVERIFY(runCommand(c, {"EVAL", "for i=1,200000 do redis.call('RPUSH', KEYS[1], i) end return 1", "1", "list"})
-                    .toInteger()
-                == 1);
+        QVERIFY(
+            runCommand(c,
+                       {"EVAL", "for i=1,200000 do redis.call('RPUSH', KEYS[1], i) end return 1",
+                        "1", "list"})
+                .toInteger()
+            == 1);
         const RedisReply all = runCommand(c, {"LRANGE", "list", "0", "-1"});
         QCOMPARE(all.size(), 200000);
         QCOMPARE(all.at(199999).bytes(), QByteArray("200000"));
@@ -133,11 +140,12 @@ private Q_SLOTS:
         constexpr int count = 1000000;
         // RPUSH in chunks of 1000 (well within Lua's unpack limit): 1M single calls would be slow.
         const RedisReply length = runCommand(
-            c, {"EVAL",
-                "local n = tonumber(ARGV[1]) for i = 1, n, 1000 do local chunk = {} "
-                "for j = i, math.min(i + 999, n) do chunk[#chunk + 1] = j end "
-                "redis.call('RPUSH', KEYS[1], unpack(chunk)) end return redis.call('LLEN', KEYS[1])",
-                "1", "million", QByteArray::number(count)});
+            c,
+            {"EVAL",
+             "local n = tonumber(ARGV[1]) for i = 1, n, 1000 do local chunk = {} "
+             "for j = i, math.min(i + 999, n) do chunk[#chunk + 1] = j end "
+             "redis.call('RPUSH', KEYS[1], unpack(chunk)) end return redis.call('LLEN', KEYS[1])",
+             "1", "million", QByteArray::number(count)});
         QCOMPARE(length.toInteger(), count);
         const RedisReply all = runCommand(c, {"LRANGE", "million", "0", "-1"});
         QCOMPARE(all.size(), count);
@@ -183,20 +191,24 @@ private Q_SLOTS:
         QSignalSpy errors(&c, &RedisConnection::errorOccurred);
         c.open();
         QTRY_COMPARE_WITH_TIMEOUT(c.state(), RedisConnection::State::Disconnected, 15000);
-        QVERIFY2(c.lastError().contains(QStringLiteral("SELECT failed")), qPrintable(c.lastError()));
+        QVERIFY2(c.lastError().contains(QStringLiteral("SELECT failed")),
+                 qPrintable(c.lastError()));
         QVERIFY2(c.lastError().contains(QStringLiteral("out of range")), qPrintable(c.lastError()));
         QCOMPARE(errors.size(), 1);
     }
 
     void unixSocket()
     {
-        const auto options = RedisOptions::fromUrl(QStringLiteral("unix://") + m_server->unixSocketPath());
+        const auto options =
+            RedisOptions::fromUrl(QStringLiteral("unix://") + m_server->unixSocketPath());
         QVERIFY(options);
         RedisConnection c(*options);
         QVERIFY(openAndWait(c));
         QVERIFY(runCommand(c, {"SET", "via-unix", "yes"}).isOk());
         QCOMPARE(m_server->command({"GET", "via-unix"}).bytes(), QByteArray("yes"));
-        QVERIFY(runCommand(c, {"CLIENT", "INFO"}).toString().contains(QStringLiteral("laddr=") + m_server->unixSocketPath()));
+        QVERIFY(runCommand(c, {"CLIENT", "INFO"})
+                    .toString()
+                    .contains(QStringLiteral("laddr=") + m_server->unixSocketPath()));
     }
 
     void unreachableServerIsAClearError()
@@ -209,7 +221,8 @@ private Q_SLOTS:
         c.open();
         QTRY_COMPARE_WITH_TIMEOUT(c.state(), RedisConnection::State::Disconnected, 15000);
         QVERIFY2(c.lastError().contains(QStringLiteral("127.0.0.1:1")), qPrintable(c.lastError()));
-        QVERIFY2(c.lastError().contains(QStringLiteral("refused"), Qt::CaseInsensitive), qPrintable(c.lastError()));
+        QVERIFY2(c.lastError().contains(QStringLiteral("refused"), Qt::CaseInsensitive),
+                 qPrintable(c.lastError()));
         const RedisReply r = runCommand(c, {"PING"});
         QCOMPARE(r.errorCode(), QByteArray(RedisReply::NotConnected));
     }

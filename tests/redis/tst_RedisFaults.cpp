@@ -79,8 +79,11 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(messages.size(), 1, 10000);
 
         commandStates.clear();
-        QVERIFY(m_server->command({"CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"}).toInteger() >= 1);
-        QTRY_VERIFY_WITH_TIMEOUT(commandStates.size() >= 2 && commands.state() == RedisConnection::State::Connected, 15000);
+        QVERIFY(m_server->command({"CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"}).toInteger()
+                >= 1);
+        QTRY_VERIFY_WITH_TIMEOUT(commandStates.size() >= 2
+                                     && commands.state() == RedisConnection::State::Connected,
+                                 15000);
         QCOMPARE(runCommand(commands, {"PING"}), RedisReply::status("PONG"));
     }
 
@@ -100,7 +103,8 @@ private Q_SLOTS:
         m_server->pause();
         // The kernel keeps the TCP connection open; only the missing PING answer tells.
         QTRY_COMPARE_WITH_TIMEOUT(c.state(), RedisConnection::State::Reconnecting, 10000);
-        QVERIFY2(c.lastError().contains(QStringLiteral("PING")) || c.lastError().contains(QStringLiteral("no answer")),
+        QVERIFY2(c.lastError().contains(QStringLiteral("PING"))
+                     || c.lastError().contains(QStringLiteral("no answer")),
                  qPrintable(c.lastError()));
         m_server->resume();
         QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 2, 20000);
@@ -130,7 +134,8 @@ private Q_SLOTS:
 
         QList<RedisReply> replies;
         for (int i = 0; i < 3; ++i)
-            c.command({"RPUSH", "queued", QByteArray::number(i)}, [&replies](const RedisReply &r) { replies << r; });
+            c.command({"RPUSH", "queued", QByteArray::number(i)},
+                      [&replies](const RedisReply &r) { replies << r; });
         QCOMPARE(c.queuedCount(), 3);
         QVERIFY(replies.isEmpty());
         QVERIFY(m_server->restart());
@@ -195,7 +200,9 @@ private Q_SLOTS:
         QSignalSpy delays(&c, &RedisConnection::reconnectScheduled);
         c.open();
         QTRY_VERIFY_WITH_TIMEOUT(delays.size() >= 7, 20000);
-        auto delayAt = [&delays](int i) { return delays.at(i).first().value<std::chrono::milliseconds>(); };
+        auto delayAt = [&delays](int i) {
+            return delays.at(i).first().value<std::chrono::milliseconds>();
+        };
         // With jitter each delay lies in [base/2, base] for base = 20ms * 2^attempt, capped.
         QVERIFY(delayAt(0) >= 10ms && delayAt(0) <= 20ms);
         QVERIFY(delayAt(3) >= 80ms && delayAt(3) <= 160ms);

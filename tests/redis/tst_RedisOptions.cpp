@@ -22,7 +22,8 @@ private Q_SLOTS:
 
     void userPasswordPortAndDb()
     {
-        const auto o = RedisOptions::fromUrl(QStringLiteral("redis://alice:s%3Acret@10.0.0.5:7000/3"));
+        const auto o =
+            RedisOptions::fromUrl(QStringLiteral("redis://alice:s%3Acret@10.0.0.5:7000/3"));
         QVERIFY(o);
         QCOMPARE(o->username, QStringLiteral("alice"));
         QCOMPARE(o->password, QStringLiteral("s:cret"));
@@ -50,7 +51,8 @@ private Q_SLOTS:
     void tlsUrlAndParameters()
     {
         const auto o = RedisOptions::fromUrl(
-            QStringLiteral("rediss://redis.example.org:6380?tls_ca=/etc/ca.pem&tls_verify=0&client_name=confab&connect_timeout=2.5"));
+            QStringLiteral("rediss://redis.example.org:6380?tls_ca=/etc/"
+                           "ca.pem&tls_verify=0&client_name=confab&connect_timeout=2.5"));
         QVERIFY(o);
         QCOMPARE(o->transport, RedisOptions::Transport::Tls);
         QCOMPARE(o->port, quint16(6380));
@@ -69,7 +71,8 @@ private Q_SLOTS:
 
     void unixSocketUrl()
     {
-        const auto o = RedisOptions::fromUrl(QStringLiteral("unix:///run/redis/redis.sock?db=2&password=pw"));
+        const auto o =
+            RedisOptions::fromUrl(QStringLiteral("unix:///run/redis/redis.sock?db=2&password=pw"));
         QVERIFY(o);
         QCOMPARE(o->transport, RedisOptions::Transport::UnixSocket);
         QCOMPARE(o->unixSocketPath, QStringLiteral("/run/redis/redis.sock"));
@@ -98,14 +101,21 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("url");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("scheme") << QStringLiteral("http://host") << QStringLiteral("unsupported scheme");
+        QTest::newRow("scheme") << QStringLiteral("http://host")
+                                << QStringLiteral("unsupported scheme");
         QTest::newRow("no host") << QStringLiteral("redis://") << QStringLiteral("no host");
-        QTest::newRow("db not a number") << QStringLiteral("redis://host/abc") << QStringLiteral("invalid database");
-        QTest::newRow("negative db") << QStringLiteral("redis://host?db=-1") << QStringLiteral("invalid value");
-        QTest::newRow("unknown parameter") << QStringLiteral("redis://host?colour=red") << QStringLiteral("unknown parameter");
-        QTest::newRow("bad tls_verify") << QStringLiteral("rediss://host?tls_verify=maybe") << QStringLiteral("invalid value");
-        QTest::newRow("unix without path") << QStringLiteral("unix://") << QStringLiteral("no socket path");
-        QTest::newRow("garbage") << QStringLiteral("redis://ho st:12") << QStringLiteral("invalid Redis URL");
+        QTest::newRow("db not a number")
+            << QStringLiteral("redis://host/abc") << QStringLiteral("invalid database");
+        QTest::newRow("negative db")
+            << QStringLiteral("redis://host?db=-1") << QStringLiteral("invalid value");
+        QTest::newRow("unknown parameter")
+            << QStringLiteral("redis://host?colour=red") << QStringLiteral("unknown parameter");
+        QTest::newRow("bad tls_verify")
+            << QStringLiteral("rediss://host?tls_verify=maybe") << QStringLiteral("invalid value");
+        QTest::newRow("unix without path")
+            << QStringLiteral("unix://") << QStringLiteral("no socket path");
+        QTest::newRow("garbage") << QStringLiteral("redis://ho st:12")
+                                 << QStringLiteral("invalid Redis URL");
     }
 
     void rejectsBadInput()

@@ -47,7 +47,8 @@ private Q_SLOTS:
         QSignalSpy messages(&c, &RedisConnection::patternMessageReceived);
         c.psubscribe({"room.*"});
         QVERIFY(subscribed.wait(10000));
-        QCOMPARE(subscribed.first().at(0).value<RedisConnection::Kind>(), RedisConnection::Kind::Pattern);
+        QCOMPARE(subscribed.first().at(0).value<RedisConnection::Kind>(),
+                 RedisConnection::Kind::Pattern);
         m_server->command({"PUBLISH", "room.lobby", "hello"});
         QTRY_COMPARE_WITH_TIMEOUT(messages.size(), 1, 10000);
         QCOMPARE(messages.first().at(0).toByteArray(), QByteArray("room.*"));
@@ -122,8 +123,9 @@ private Q_SLOTS:
         subscriber.subscribe({"flood"});
         QVERIFY(subscribed.wait(10000));
         QList<QByteArray> received;
-        connect(&subscriber, &RedisConnection::messageReceived, this,
-                [&received](const QByteArray &, const QByteArray &payload) { received << payload; });
+        connect(
+            &subscriber, &RedisConnection::messageReceived, this,
+            [&received](const QByteArray &, const QByteArray &payload) { received << payload; });
         constexpr int count = 50000;
         for (int i = 0; i < count; ++i)
             publisher.command({"PUBLISH", "flood", QByteArray::number(i)});

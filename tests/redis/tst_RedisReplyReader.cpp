@@ -36,7 +36,8 @@ private Q_SLOTS:
     void everyReplyType()
     {
         RedisReplyReader reader;
-        const QByteArray wire = "+OK\r\n-ERR bad thing\r\n:42\r\n:-7\r\n$5\r\nhello\r\n$-1\r\n*-1\r\n*0\r\n";
+        const QByteArray wire =
+            "+OK\r\n-ERR bad thing\r\n:42\r\n:-7\r\n$5\r\nhello\r\n$-1\r\n*-1\r\n*0\r\n";
         reader.feed(wire.constData(), wire.size());
         const QList<RedisReply> replies = parseAll(reader);
         QCOMPARE(replies.size(), 8);
@@ -61,8 +62,10 @@ private Q_SLOTS:
         const QList<RedisReply> replies = parseAll(reader);
         QCOMPARE(replies.size(), 1);
         const RedisReply expected = RedisReply::array(
-            {RedisReply::array({RedisReply::string("a"), RedisReply::array({RedisReply::integer(1)})}),
-             RedisReply::nil(), RedisReply::array({RedisReply::status("x"), RedisReply::string("")})});
+            {RedisReply::array(
+                 {RedisReply::string("a"), RedisReply::array({RedisReply::integer(1)})}),
+             RedisReply::nil(),
+             RedisReply::array({RedisReply::status("x"), RedisReply::string("")})});
         QCOMPARE(replies[0], expected);
     }
 
@@ -80,7 +83,8 @@ private Q_SLOTS:
 
     void bytesSplitAnywhereGiveTheSameReplies()
     {
-        const QByteArray wire = "*2\r\n$3\r\nfoo\r\n*2\r\n:12345\r\n+PONG\r\n-ERR x\r\n$4\r\nab\r\n\r\n";
+        const QByteArray wire =
+            "*2\r\n$3\r\nfoo\r\n*2\r\n:12345\r\n+PONG\r\n-ERR x\r\n$4\r\nab\r\n\r\n";
         RedisReplyReader whole;
         whole.feed(wire.constData(), wire.size());
         const QList<RedisReply> expected = parseAll(whole);
@@ -164,7 +168,8 @@ private Q_SLOTS:
         QCOMPARE(reader.next(&reply), RedisReplyReader::Result::Reply);
         QCOMPARE(reply.bytes().size(), size);
         QCOMPARE(reader.next(&reply), RedisReplyReader::Result::NeedMoreData);
-        QVERIFY2(reader.bufferCapacity() < 1024 * 1024, QByteArray::number(reader.bufferCapacity()));
+        QVERIFY2(reader.bufferCapacity() < 1024 * 1024,
+                 QByteArray::number(reader.bufferCapacity()));
     }
 };
 

@@ -31,7 +31,9 @@ private Q_SLOTS:
         RedisConnection c(tlsOptions(*m_server));
         QVERIFY2(openAndWait(c), qPrintable(c.lastError()));
         QCOMPARE(runCommand(c, {"PING"}), RedisReply::status("PONG"));
-        QVERIFY(runCommand(c, {"CLIENT", "INFO"}).toString().contains(QStringLiteral("laddr=127.0.0.1:%1").arg(m_server->tlsPort())));
+        QVERIFY(runCommand(c, {"CLIENT", "INFO"})
+                    .toString()
+                    .contains(QStringLiteral("laddr=127.0.0.1:%1").arg(m_server->tlsPort())));
     }
 
     void urlWithCaParameter()
@@ -52,7 +54,8 @@ private Q_SLOTS:
         RedisConnection c(options);
         c.open();
         QTRY_COMPARE_WITH_TIMEOUT(c.state(), RedisConnection::State::Disconnected, 15000);
-        QVERIFY2(c.lastError().contains(QStringLiteral("host name"), Qt::CaseInsensitive), qPrintable(c.lastError()));
+        QVERIFY2(c.lastError().contains(QStringLiteral("host name"), Qt::CaseInsensitive),
+                 qPrintable(c.lastError()));
     }
 
     void connectingByIpWithoutServerNameIsRefused()
@@ -74,7 +77,8 @@ private Q_SLOTS:
         RedisConnection c(options);
         c.open();
         QTRY_COMPARE_WITH_TIMEOUT(c.state(), RedisConnection::State::Disconnected, 15000);
-        QVERIFY2(c.lastError().contains(QStringLiteral("TLS handshake failed")), qPrintable(c.lastError()));
+        QVERIFY2(c.lastError().contains(QStringLiteral("TLS handshake failed")),
+                 qPrintable(c.lastError()));
     }
 
     void verifyOffAcceptsAnyCertificate()
@@ -112,7 +116,8 @@ private Q_SLOTS:
         RedisConnection c(options);
         c.open();
         QTRY_COMPARE_WITH_TIMEOUT(c.state(), RedisConnection::State::Disconnected, 15000);
-        QVERIFY2(c.lastError().contains(QStringLiteral("/nonexistent/ca.pem")), qPrintable(c.lastError()));
+        QVERIFY2(c.lastError().contains(QStringLiteral("/nonexistent/ca.pem")),
+                 qPrintable(c.lastError()));
     }
 
 private:

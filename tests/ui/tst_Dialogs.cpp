@@ -1,6 +1,6 @@
-#include "IsolatedSettings.h"
 #include "AppSettings.h"
 #include "ConnectionDialog.h"
+#include "IsolatedSettings.h"
 #include "PreferencesDialog.h"
 #include "RedisServerFixture.h"
 #include "ShortcutTable.h"
@@ -109,7 +109,10 @@ class tst_Dialogs : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase() { QVERIFY2(m_settings.isValid(), qPrintable(IsolatedSettings::store().fileName())); }
+    void initTestCase()
+    {
+        QVERIFY2(m_settings.isValid(), qPrintable(IsolatedSettings::store().fileName()));
+    }
 
     void init() { IsolatedSettings::store().clear(); }
     void cleanupTestCase() { IsolatedSettings::store().clear(); }

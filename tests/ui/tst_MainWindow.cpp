@@ -44,7 +44,10 @@ struct Client
         session.start();
     }
 
-    bool waitReady() { return QTest::qWaitFor([this] { return session.isReady(); }, 20000); }
+    bool waitReady()
+    {
+        return QTest::qWaitFor([this] { return session.isReady(); }, 20000);
+    }
 
     void type(const QString &text)
     {
@@ -55,12 +58,14 @@ struct Client
 
     bool waitCurrent(const QString &channel)
     {
-        return QTest::qWaitFor([this, channel] { return window.currentChannel() == channel; }, 20000);
+        return QTest::qWaitFor([this, channel] { return window.currentChannel() == channel; },
+                               20000);
     }
 
     bool waitJoined(const QString &channel)
     {
-        return QTest::qWaitFor([this, channel] { return session.channels()->indexOf(channel) >= 0; }, 20000);
+        return QTest::qWaitFor(
+            [this, channel] { return session.channels()->indexOf(channel) >= 0; }, 20000);
     }
 
     QStringList texts(const QString &channel) const
@@ -68,7 +73,8 @@ struct Client
         QStringList out;
         MessageLogModel *log = session.log(channel);
         for (int row = 0; log && row < log->rowCount(); ++row) {
-            if (log->index(row).data(MessageLogModel::TypeRole).toInt() == int(ChatMessage::Type::Message))
+            if (log->index(row).data(MessageLogModel::TypeRole).toInt()
+                == int(ChatMessage::Type::Message))
                 out << log->index(row).data(MessageLogModel::TextRole).toString();
         }
         return out;
@@ -77,7 +83,8 @@ struct Client
     int unread(const QString &channel) const
     {
         const int row = session.channels()->indexOf(channel);
-        return row < 0 ? -1 : session.channels()->index(row).data(ChannelListModel::UnreadRole).toInt();
+        return row < 0 ? -1
+                       : session.channels()->index(row).data(ChannelListModel::UnreadRole).toInt();
     }
 
     void press(const QKeySequence &keys)
@@ -124,15 +131,19 @@ private Q_SLOTS:
         QVERIFY(alice.window.windowTitle().contains(QStringLiteral("Confab 0.1.0")));
         QCOMPARE(alice.window.logView()->logModel(), alice.session.log(QStringLiteral("dev")));
         QCOMPARE(m_server->command({"SISMEMBER", "channel:index", "dev"}).toInteger(), 1);
-        QTRY_VERIFY_WITH_TIMEOUT(alice.window.status()->connectionText().startsWith(QStringLiteral("Connected")), 20000);
-        QTRY_COMPARE_WITH_TIMEOUT(alice.window.status()->subscriptionText(), QStringLiteral("Live"), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            alice.window.status()->connectionText().startsWith(QStringLiteral("Connected")), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(alice.window.status()->subscriptionText(), QStringLiteral("Live"),
+                                  20000);
         QVERIFY(alice.window.status()->channelText().contains(QStringLiteral("#dev")));
         // The member count follows the member list, which arrives after the channel opens.
-        QTRY_COMPARE_WITH_TIMEOUT(alice.window.status()->channelText(), QStringLiteral("#dev · 1 member"), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(alice.window.status()->channelText(),
+                                  QStringLiteral("#dev · 1 member"), 20000);
         Client bob(*m_server, QStringLiteral("bob"));
         QVERIFY(bob.waitReady());
         bob.type(QStringLiteral("/join dev"));
-        QTRY_COMPARE_WITH_TIMEOUT(alice.window.status()->channelText(), QStringLiteral("#dev · 2 members"), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(alice.window.status()->channelText(),
+                                  QStringLiteral("#dev · 2 members"), 20000);
     }
 
     void sentMessageAppearsInAnotherClientsWindow()
@@ -142,9 +153,11 @@ private Q_SLOTS:
         QVERIFY(alice.waitReady() && bob.waitReady());
         alice.type(QStringLiteral("/join lobby"));
         bob.type(QStringLiteral("/join lobby"));
-        QVERIFY(alice.waitCurrent(QStringLiteral("lobby")) && bob.waitCurrent(QStringLiteral("lobby")));
+        QVERIFY(alice.waitCurrent(QStringLiteral("lobby"))
+                && bob.waitCurrent(QStringLiteral("lobby")));
         alice.type(QStringLiteral("hello bob"));
-        QTRY_COMPARE_WITH_TIMEOUT(bob.texts(QStringLiteral("lobby")), QStringList{QStringLiteral("hello bob")}, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(bob.texts(QStringLiteral("lobby")),
+                                  QStringList{QStringLiteral("hello bob")}, 20000);
         QCOMPARE(bob.window.logView()->model()->rowCount() > 0, true);
         // The input is cleared and remembered.
         QVERIFY(alice.window.input()->toPlainText().isEmpty());
@@ -158,17 +171,21 @@ private Q_SLOTS:
         alice.type(QStringLiteral("/join one"));
         QVERIFY(alice.waitCurrent(QStringLiteral("one")));
         alice.type(QStringLiteral("/send via send"));
-        QTRY_COMPARE_WITH_TIMEOUT(alice.texts(QStringLiteral("one")), QStringList{QStringLiteral("via send")}, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(alice.texts(QStringLiteral("one")),
+                                  QStringList{QStringLiteral("via send")}, 20000);
         alice.type(QStringLiteral("/channels"));
-        QTRY_VERIFY_WITH_TIMEOUT(alice.window.noticeBar()->text().contains(QStringLiteral("#one")), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(alice.window.noticeBar()->text().contains(QStringLiteral("#one")),
+                                 20000);
         alice.type(QStringLiteral("/me waves"));
         QTRY_VERIFY_WITH_TIMEOUT(alice.session.log(QStringLiteral("one"))->rowCount() >= 3, 20000);
         alice.type(QStringLiteral("/topic Testing topics"));
-        QTRY_VERIFY_WITH_TIMEOUT(alice.window.topicLabel()->text().contains(QStringLiteral("Testing topics")), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            alice.window.topicLabel()->text().contains(QStringLiteral("Testing topics")), 20000);
         alice.type(QStringLiteral("/help"));
         QVERIFY(alice.window.noticeBar()->text().contains(QStringLiteral("/join NAME")));
         alice.type(QStringLiteral("/leave"));
-        QTRY_COMPARE_WITH_TIMEOUT(alice.session.channels()->indexOf(QStringLiteral("one")), -1, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(alice.session.channels()->indexOf(QStringLiteral("one")), -1,
+                                  20000);
         QTRY_COMPARE(alice.window.currentChannel(), QString());
     }
 
@@ -180,7 +197,8 @@ private Q_SLOTS:
         bob.type(QStringLiteral("/join lobby"));
         QVERIFY(bob.waitCurrent(QStringLiteral("lobby")));
         alice.type(QStringLiteral("/msg bob psst"));
-        const QString dm = ChatSession::directChannel(QStringLiteral("alice"), QStringLiteral("bob"));
+        const QString dm =
+            ChatSession::directChannel(QStringLiteral("alice"), QStringLiteral("bob"));
         QVERIFY(alice.waitCurrent(dm));
         QVERIFY(bob.waitJoined(dm));
         QTRY_COMPARE_WITH_TIMEOUT(bob.texts(dm), QStringList{QStringLiteral("psst")}, 20000);
@@ -193,11 +211,14 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("typed");
         QTest::addColumn<QString>("error");
-        QTest::newRow("unknown") << QStringLiteral("/frobnicate now") << QStringLiteral("Unknown command /frobnicate");
+        QTest::newRow("unknown") << QStringLiteral("/frobnicate now")
+                                 << QStringLiteral("Unknown command /frobnicate");
         QTest::newRow("spaces") << QStringLiteral("/join two words") << QStringLiteral("no spaces");
         QTest::newRow("braces") << QStringLiteral("/join a{b}") << QStringLiteral("\"{\"");
-        QTest::newRow("missing argument") << QStringLiteral("/join") << QStringLiteral("Usage: /join NAME");
-        QTest::newRow("no channel") << QStringLiteral("hello?") << QStringLiteral("Join a channel first");
+        QTest::newRow("missing argument")
+            << QStringLiteral("/join") << QStringLiteral("Usage: /join NAME");
+        QTest::newRow("no channel")
+            << QStringLiteral("hello?") << QStringLiteral("Join a channel first");
     }
     void unknownCommandsAndBadNamesShowErrors()
     {
@@ -206,7 +227,8 @@ private Q_SLOTS:
         Client alice(*m_server, QStringLiteral("alice"));
         QVERIFY(alice.waitReady());
         alice.type(typed);
-        QVERIFY2(alice.window.noticeBar()->text().contains(error), qPrintable(alice.window.noticeBar()->text()));
+        QVERIFY2(alice.window.noticeBar()->text().contains(error),
+                 qPrintable(alice.window.noticeBar()->text()));
         QVERIFY(alice.window.noticeBar()->isError());
         QCOMPARE(m_server->command({"SCARD", "channel:index"}).toInteger(), 0);
     }
@@ -217,11 +239,15 @@ private Q_SLOTS:
         QVERIFY(alice.waitReady());
         alice.type(QStringLiteral("/join html"));
         QVERIFY(alice.waitCurrent(QStringLiteral("html")));
-        const QString nasty = QStringLiteral("<b>bold?</b><script>alert(1)</script><img src=x onerror=alert(2)>");
+        const QString nasty =
+            QStringLiteral("<b>bold?</b><script>alert(1)</script><img src=x onerror=alert(2)>");
         alice.type(nasty);
         QTRY_COMPARE_WITH_TIMEOUT(alice.texts(QStringLiteral("html")), QStringList{nasty}, 20000);
         MessageLogModel *log = alice.session.log(QStringLiteral("html"));
-        QVERIFY(log->index(log->rowCount() - 1).data(Qt::DisplayRole).toString().contains(QStringLiteral("<script>")));
+        QVERIFY(log->index(log->rowCount() - 1)
+                    .data(Qt::DisplayRole)
+                    .toString()
+                    .contains(QStringLiteral("<script>")));
     }
 
     void everyShortcutSwitchesChannels()
@@ -254,17 +280,21 @@ private Q_SLOTS:
             w->sendMessage(QStringLiteral("bravo"), QStringLiteral("b1"));
             w->sendMessage(QStringLiteral("delta"), QStringLiteral("d1"));
         });
-        QTRY_VERIFY_WITH_TIMEOUT(alice.unread(QStringLiteral("bravo")) == 1 && alice.unread(QStringLiteral("delta")) == 1, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(alice.unread(QStringLiteral("bravo")) == 1
+                                     && alice.unread(QStringLiteral("delta")) == 1,
+                                 20000);
         QVERIFY(go(QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_Down), "bravo"));
         QCOMPARE(alice.unread(QStringLiteral("bravo")), 0);
         QVERIFY(go(QKeySequence(Qt::ALT | Qt::Key_A), "delta"));
-        bob.run([w = bob.worker()] { w->sendMessage(QStringLiteral("alpha"), QStringLiteral("a1")); });
+        bob.run(
+            [w = bob.worker()] { w->sendMessage(QStringLiteral("alpha"), QStringLiteral("a1")); });
         QTRY_COMPARE_WITH_TIMEOUT(alice.unread(QStringLiteral("alpha")), 1, 20000);
         QVERIFY(go(QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_Up), "alpha"));
 
         // Esc marks the current channel read, even while the window was inactive.
         alice.session.setWindowActive(false);
-        bob.run([w = bob.worker()] { w->sendMessage(QStringLiteral("alpha"), QStringLiteral("a2")); });
+        bob.run(
+            [w = bob.worker()] { w->sendMessage(QStringLiteral("alpha"), QStringLiteral("a2")); });
         QTRY_COMPARE_WITH_TIMEOUT(alice.unread(QStringLiteral("alpha")), 1, 20000);
         alice.press(QKeySequence(Qt::Key_Escape));
         QCOMPARE(alice.unread(QStringLiteral("alpha")), 0);
@@ -286,9 +316,11 @@ private Q_SLOTS:
             alice.type(QStringLiteral("/join ") + QLatin1String(name));
             QVERIFY(alice.waitCurrent(QLatin1String(name)));
         }
-        alice.settings.setKeysFor(QStringLiteral("nextChannel"), {QKeySequence(Qt::CTRL | Qt::Key_J)});
+        alice.settings.setKeysFor(QStringLiteral("nextChannel"),
+                                  {QKeySequence(Qt::CTRL | Qt::Key_J)});
         alice.window.applySettings();
-        QCOMPARE(alice.window.action(QStringLiteral("nextChannel"))->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_J));
+        QCOMPARE(alice.window.action(QStringLiteral("nextChannel"))->shortcut(),
+                 QKeySequence(Qt::CTRL | Qt::Key_J));
         alice.press(QKeySequence(Qt::CTRL | Qt::Key_J));
         QVERIFY(alice.waitCurrent(QStringLiteral("one")));
     }
@@ -341,7 +373,8 @@ private Q_SLOTS:
     void scrollingToTheTopPagesInOlderHistory()
     {
         m_server->command({"EVAL",
-                           "for i = 0, 1999 do redis.call('XADD', KEYS[1], '*', 'v', '1', 'type', 'msg', 'from', 'filler', "
+                           "for i = 0, 1999 do redis.call('XADD', KEYS[1], '*', 'v', '1', 'type', "
+                           "'msg', 'from', 'filler', "
                            "'text', 'line ' .. i, 'cid', 'f' .. i) end return 1",
                            "1", "channel:{history}:log"});
         Client alice(*m_server, QStringLiteral("alice"));
@@ -371,7 +404,8 @@ private Q_SLOTS:
         QCOMPARE(settings.timestampFormat(), QStringLiteral("hh:mm AP"));
         QVERIFY(!settings.windowGeometry().isEmpty());
         Client again(*m_server, QStringLiteral("alice"));
-        QCOMPARE(again.window.size(), QSize(1000, 640)); // Client resizes; geometry restore happened before
+        QCOMPARE(again.window.size(),
+                 QSize(1000, 640)); // Client resizes; geometry restore happened before
         QVERIFY(!again.settings.installSecret().isEmpty());
     }
 
@@ -394,13 +428,19 @@ private Q_SLOTS:
         }
         const QList<std::pair<ThreadedWorker *, QString>> script{
             {&bob, QStringLiteral("Morning! Did the 0.1 build go out?")},
-            {&carol, QStringLiteral("It did, the packages are on https://example.org/confab/releases (checksums in the notes).")},
-            {&bob, QStringLiteral("Nice. alice, can you look at the reconnect logic when you have a minute?")},
+            {&carol,
+             QStringLiteral("It did, the packages are on https://example.org/confab/releases "
+                            "(checksums in the notes).")},
+            {&bob,
+             QStringLiteral(
+                 "Nice. alice, can you look at the reconnect logic when you have a minute?")},
         };
         for (const auto &[who, text] : script)
-            who->run([w = who->worker(), text] { w->sendMessage(QStringLiteral("general"), text); });
+            who->run(
+                [w = who->worker(), text] { w->sendMessage(QStringLiteral("general"), text); });
         QTRY_COMPARE_WITH_TIMEOUT(alice.texts(QStringLiteral("general")).size(), 3, 20000);
-        alice.type(QStringLiteral("Sure — I'll take it after lunch. The backoff tops out at ten seconds, with jitter, so a restart "
+        alice.type(QStringLiteral("Sure — I'll take it after lunch. The backoff tops out at ten "
+                                  "seconds, with jitter, so a restart "
                                   "of the server does not stampede every client at once."));
         alice.type(QStringLiteral("/me grabs a coffee"));
         carol.run([w = carol.worker()] {
@@ -409,16 +449,19 @@ private Q_SLOTS:
             w->sendMessage(QStringLiteral("releases"), QStringLiteral("0.1.1 is tagged"));
         });
         // Another program's malformed entry, added and announced atomically (PROTOCOL.md).
-        m_server->command({"EVAL", "redis.call('XADD', KEYS[1], '*', 'type', 'msg', 'text', ARGV[1]) "
-                                   "return redis.call('PUBLISH', ARGV[2], 'new')",
-                           "1", "channel:{general}:log", "written by a script \xff", "channel:{general}"});
+        m_server->command({"EVAL",
+                           "redis.call('XADD', KEYS[1], '*', 'type', 'msg', 'text', ARGV[1]) "
+                           "return redis.call('PUBLISH', ARGV[2], 'new')",
+                           "1", "channel:{general}:log", "written by a script \xff",
+                           "channel:{general}"});
         QTRY_COMPARE_WITH_TIMEOUT(alice.texts(QStringLiteral("general")).size(), 6, 20000);
         QTRY_VERIFY_WITH_TIMEOUT(alice.unread(QStringLiteral("releases")) == 1, 20000);
 
         const QString dir = qEnvironmentVariable("CONFAB_SCREENSHOT_DIR", QDir::currentPath());
         alice.window.resize(1100, 700);
-        for (const auto &[theme, file] : {std::pair{AppSettings::Theme::Light, "mainwindow-light.png"},
-                                          std::pair{AppSettings::Theme::Dark, "mainwindow-dark.png"}}) {
+        for (const auto &[theme, file] :
+             {std::pair{AppSettings::Theme::Light, "mainwindow-light.png"},
+              std::pair{AppSettings::Theme::Dark, "mainwindow-dark.png"}}) {
             alice.settings.setTheme(theme);
             alice.window.applySettings();
             QApplication::processEvents();

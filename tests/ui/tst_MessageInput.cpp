@@ -25,8 +25,14 @@ class tst_MessageInput : public QObject
             next = new QLineEdit(&window);
             layout->addWidget(input);
             layout->addWidget(next);
-            input->setCompletionSources([] { return QStringList{QStringLiteral("alice"), QStringLiteral("albert"), QStringLiteral("bob")}; },
-                                        [] { return QStringList{QStringLiteral("dev"), QStringLiteral("design")}; });
+            input->setCompletionSources(
+                [] {
+                    return QStringList{QStringLiteral("alice"), QStringLiteral("albert"),
+                                       QStringLiteral("bob")};
+                },
+                [] {
+                    return QStringList{QStringLiteral("dev"), QStringLiteral("design")};
+                });
             window.show();
             input->setFocus();
         }

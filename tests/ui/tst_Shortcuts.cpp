@@ -1,5 +1,5 @@
-#include "IsolatedSettings.h"
 #include "AppSettings.h"
+#include "IsolatedSettings.h"
 #include "ShortcutTable.h"
 #include "ShortcutsSheet.h"
 
@@ -26,7 +26,10 @@ class tst_Shortcuts : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase() { QVERIFY2(m_settings.isValid(), qPrintable(IsolatedSettings::store().fileName())); }
+    void initTestCase()
+    {
+        QVERIFY2(m_settings.isValid(), qPrintable(IsolatedSettings::store().fileName()));
+    }
 
     void init() { IsolatedSettings::store().clear(); }
     void cleanupTestCase() { IsolatedSettings::store().clear(); }
