@@ -1,5 +1,6 @@
 #include "AppSettings.h"
 #include "MainWindow.h"
+#include "PasswordStore.h"
 #include "Theme.h"
 
 #include "chat/ChatConfig.h"
@@ -181,7 +182,32 @@ int main(int argc, char *argv[])
     SessionStarter starter(session.get(), dataDirectory + QStringLiteral("/redis"));
     QObject::connect(&starter, &SessionStarter::notice, window.get(),
                      [&window](const QString &text) { window->showNotice(text, true); });
-    starter.start(serverChosen);
+    // A saved profile's password is in the keychain: fetched (without blocking) before connecting.
+    const bool passwordFromKeychain = settings.hasConnectionProfile() && !parser.isSet(urlOption)
+        && !environmentNamesServer(environment) && config.redis.password.isEmpty();
+    PasswordStore passwords;
+    if (passwordFromKeychain) {
+        QObject::connect(
+            &passwords, &PasswordStore::readFinished, window.get(),
+            [&](const QString &, bool found, const QString &password, const QString &problem) {
+                if (found) {
+                    RedisOptions options = session->redisOptions();
+                    options.password = password;
+                    session->setServer(options);
+                } else if (!problem.isEmpty()) {
+                    window->showNotice(
+                        QApplication::translate("main",
+                                                "The saved password could not be read "
+                                                "from the keychain: %1")
+                            .arg(problem),
+                        true);
+                }
+                starter.start(serverChosen);
+            });
+        passwords.read(settings.passwordAccount());
+    } else {
+        starter.start(serverChosen);
+    }
     const int status = app.exec();
 
     // The chat's connections go first, then the private server is released (and shut down if

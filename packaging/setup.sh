@@ -8,11 +8,12 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 packages=(
     build-essential cmake ninja-build pkg-config git
     qt6-base-dev qt6-base-dev-tools qt6-qpa-plugins libgl-dev libxkbcommon-dev
-    libhiredis-dev
+    libhiredis-dev qtkeychain-qt6-dev
     redis-server redis-tools
     openssl ca-certificates
     xvfb xauth fonts-dejavu-core
     file appstream desktop-file-utils
+    dbus-daemon gnome-keyring
 )
 
 missing=()

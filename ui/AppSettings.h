@@ -83,6 +83,8 @@ public:
     void setConnectionOptions(const RedisOptions &options);
     // Whether the user ever chose a server (the connection dialog saves one).
     bool hasConnectionProfile() const;
+    // What the profile's password is filed under in the keychain (PasswordStore).
+    QString passwordAccount() const { return connectionUrl(); }
     // Where these settings are kept; tells one profile from another.
     QString location() const { return m_settings.fileName(); }
 

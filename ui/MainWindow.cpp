@@ -8,6 +8,7 @@
 #include "MessageInput.h"
 #include "MessageLogView.h"
 #include "NoticeBar.h"
+#include "PasswordStore.h"
 #include "PreferencesDialog.h"
 #include "QuickSwitcher.h"
 #include "SearchBar.h"
@@ -641,10 +642,29 @@ void MainWindow::showConnectionDialog()
     auto *dialog = new ConnectionDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        m_settings->setConnectionOptions(dialog->options());
-        QMessageBox::information(
-            this, tr("Connection"),
-            tr("The new connection settings are used the next time Confab starts."));
+        const RedisOptions options = dialog->options();
+        m_settings->setConnectionOptions(options);
+        // The password goes to the keychain, never to the settings file.
+        auto *store = new PasswordStore(this);
+        connect(
+            store, &PasswordStore::writeFinished, this,
+            [this, store](const QString &, const QString &error) {
+                store->deleteLater();
+                if (error.isEmpty()) {
+                    QMessageBox::information(
+                        this, tr("Connection"),
+                        tr("The new connection settings are used the next time Confab starts."));
+                } else {
+                    QMessageBox::warning(this, tr("Connection"),
+                                         tr("The connection settings are saved, but the password "
+                                            "could not be stored "
+                                            "in the system keychain: %1.\n\nEnter it here again "
+                                            "after the next start, "
+                                            "or set REDIS_PASSWORD.")
+                                             .arg(error));
+                }
+            });
+        store->write(m_settings->passwordAccount(), options.password);
     });
     dialog->open();
 }
