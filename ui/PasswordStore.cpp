@@ -53,15 +53,6 @@ PasswordStore::PasswordStore(QObject *parent)
     : QObject(parent)
 { }
 
-bool PasswordStore::isSupported()
-{
-#ifdef CONFAB_HAVE_KEYCHAIN
-    return true;
-#else
-    return false;
-#endif
-}
-
 void PasswordStore::read(const QString &account)
 {
 #ifdef CONFAB_HAVE_KEYCHAIN

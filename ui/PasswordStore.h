@@ -15,16 +15,13 @@ class PasswordStore : public QObject
 public:
     explicit PasswordStore(QObject *parent = nullptr);
 
-    // Whether this build talks to a keychain at all.
-    static bool isSupported();
-
     // account: what the password belongs to, e.g. a profile's display URL (it has no password).
     void read(const QString &account);
     // An empty password removes the entry.
     void write(const QString &account, const QString &password);
 
-    // Bound on a keychain that does not answer (a locked wallet waiting for its dialog counts
-    // as answering; a missing D-Bus service may not).
+    // Bound on a keychain that does not answer (a D-Bus service that never replies), after
+    // which the call ends with an error rather than never.
     static constexpr int TimeoutMs = 20000;
 
 Q_SIGNALS:
