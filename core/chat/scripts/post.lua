@@ -2,22 +2,6 @@
 -- KEYS: 1 log stream, 2 sent marker (MP{N}:CID), 3 info hash, 4 members set
 -- ARGV: 1 pubsub channel, 2 retention, 3 max text bytes, 4 dedupe seconds,
 --       5 type, 6 from, 7 text, 8 cid, 9 protocol version, 10 channel name
--- Why `name` breaks the name rule (PROTOCOL.md, "Names"; core/chat/NameRule.cpp), or nil. Only
--- the part that bytes show: Unicode categories would need tables Lua does not have. Each script
--- carries its own copy, as a script cannot load another.
-local function badName(name, what)
-  if name == '' then return what .. ' is empty' end
-  if #name > 200 then return what .. ' is too long (' .. #name .. ' bytes; at most 200)' end
-  local _, chars = string.gsub(name, '[^\128-\191]', '') -- UTF-8 lead bytes: one per character
-  if chars > 64 then return what .. ' is too long (' .. chars .. ' characters; at most 64)' end
-  -- Quoted without its control bytes: an error reply is one line.
-  local shown = what .. ' "' .. string.gsub(name, '[%z\1-\31\127]', '?') .. '"'
-  if string.find(name, '[%z\1-\32\127]') then return shown .. ' may not contain whitespace or control characters' end
-  if string.find(name, '[{}*?%[%]\\]') then return shown .. ' may not contain any of { } * ? [ ] \\' end
-  if string.find(name, '^[#/@]') then return shown .. ' may not start with #, / or @' end
-  return nil
-end
-
 local kind, from, text, cid = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local maxText = tonumber(ARGV[3])
 if from == '' then return redis.error_reply('INVALID the sender is missing') end
