@@ -123,12 +123,7 @@ void LocalRedisServer::start()
 void LocalRedisServer::release()
 {
     if (m_state != State::Ready) {
-        m_retryTimer.stop();
-        disconnect(&m_retryTimer, nullptr, this, nullptr);
-        delete m_presence;
-        m_presence = nullptr;
-        unlock();
-        m_state = State::Idle;
+        stopUsing(State::Idle);
         QMetaObject::invokeMethod(
             this, [this] { Q_EMIT released(false); }, Qt::QueuedConnection);
         return;
@@ -160,9 +155,7 @@ void LocalRedisServer::withLock(void (LocalRedisServer::*action)())
             fail(tr("Cannot lock %1: %2.").arg(QDir::toNativeSeparators(m_lock->fileName()), why));
         return;
     }
-    disconnect(&m_retryTimer, nullptr, this, nullptr);
-    connect(&m_retryTimer, &QTimer::timeout, this, [this, action] { withLock(action); });
-    m_retryTimer.start(RetryMs);
+    retrySoon([this, action] { withLock(action); });
 }
 
 void LocalRedisServer::unlock()
@@ -208,9 +201,7 @@ void LocalRedisServer::onPresenceState()
                      .arg(StartTimeoutMs / 1000)
                      .arg(logTail()));
         } else {
-            disconnect(&m_retryTimer, nullptr, this, nullptr);
-            connect(&m_retryTimer, &QTimer::timeout, m_presence, &RedisConnection::open);
-            m_retryTimer.start(RetryMs);
+            retrySoon([this] { m_presence->open(); });
         }
         break;
     case State::Ready:
@@ -269,9 +260,7 @@ void LocalRedisServer::spawn()
     }
     m_serverPid = pid;
     m_startedHere = true;
-    disconnect(&m_retryTimer, nullptr, this, nullptr);
-    connect(&m_retryTimer, &QTimer::timeout, m_presence, &RedisConnection::open);
-    m_retryTimer.start(RetryMs);
+    retrySoon([this] { m_presence->open(); });
 }
 
 void LocalRedisServer::countOthersAndFinish()
@@ -324,41 +313,51 @@ void LocalRedisServer::shutDown()
         }
         // Hold the lock until the process is gone, so that a Confab starting now does not find
         // a server on its way out.
-        disconnect(&m_retryTimer, nullptr, this, nullptr);
-        connect(&m_retryTimer, &QTimer::timeout, this, [this] {
-            if (!processExists(m_serverPid) || m_deadline.elapsed() > ShutdownWaitMs)
-                finishRelease(true);
-            else
-                m_retryTimer.start(RetryMs);
-        });
-        m_retryTimer.start(0);
+        waitForExit();
     });
+}
+
+void LocalRedisServer::waitForExit()
+{
+    if (!processExists(m_serverPid) || m_deadline.elapsed() > ShutdownWaitMs)
+        finishRelease(true);
+    else
+        retrySoon([this] { waitForExit(); });
+}
+
+// One pending retry at a time: a new one replaces it. Everything that retries ends in
+// stopUsing(), which cancels it.
+void LocalRedisServer::retrySoon(std::function<void()> step)
+{
+    disconnect(&m_retryTimer, &QTimer::timeout, nullptr, nullptr);
+    connect(&m_retryTimer, &QTimer::timeout, this, std::move(step));
+    m_retryTimer.start(RetryMs);
 }
 
 void LocalRedisServer::finishRelease(bool shutDown)
 {
-    m_retryTimer.stop();
-    if (m_presence) {
-        m_presence->disconnect(this);
-        m_presence->deleteLater();
-        m_presence = nullptr;
-    }
-    unlock();
-    m_state = State::Idle;
+    stopUsing(State::Idle);
     Q_EMIT released(shutDown);
 }
 
 void LocalRedisServer::fail(const QString &error)
 {
+    stopUsing(State::Failed);
+    Q_EMIT failed(error);
+}
+
+void LocalRedisServer::stopUsing(State next)
+{
     m_retryTimer.stop();
+    disconnect(&m_retryTimer, &QTimer::timeout, nullptr, nullptr);
     if (m_presence) {
+        // Later: this may run inside one of its own signals.
         m_presence->disconnect(this);
         m_presence->deleteLater();
         m_presence = nullptr;
     }
     unlock();
-    m_state = State::Failed;
-    Q_EMIT failed(error);
+    m_state = next;
 }
 
 QString LocalRedisServer::logTail() const

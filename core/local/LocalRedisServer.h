@@ -7,6 +7,7 @@
 #include <QString>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 
 class QLockFile;
@@ -71,8 +72,12 @@ private:
     void onPresenceState();
     void countOthersAndFinish();
     void shutDown();
+    void waitForExit();
+    void retrySoon(std::function<void()> step);
     void finishRelease(bool shutDown);
     void fail(const QString &error);
+    // Drops the presence connection and the lock; the state becomes `next`.
+    void stopUsing(State next);
     void unlock();
     QString logTail() const;
 
