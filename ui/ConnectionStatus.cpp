@@ -107,7 +107,13 @@ void ConnectionStatus::refresh()
         break;
     case RedisConnection::State::Disconnected:
         colour = QColor(0xd9, 0x3f, 0x3f);
-        text = m_detail.isEmpty() ? tr("Not connected") : tr("Not connected: %1").arg(m_detail);
+        // The server is named here too: "not connected" alone does not say to what.
+        if (m_server.isEmpty() || m_detail.startsWith(m_server))
+            text = m_detail.isEmpty() ? tr("Not connected") : tr("Not connected: %1").arg(m_detail);
+        else if (m_detail.isEmpty())
+            text = tr("Not connected to %1").arg(m_server);
+        else
+            text = tr("Not connected to %1: %2").arg(m_server, m_detail);
         break;
     }
     m_dot->setStyleSheet(QStringLiteral("background: %1; border-radius: 5px;").arg(colour.name()));
