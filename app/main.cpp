@@ -43,16 +43,6 @@ int fail(const QString &message)
     return 2;
 }
 
-// The variables that name a server; any of them set means the user chose one.
-bool environmentNamesServer(const QProcessEnvironment &environment)
-{
-    for (const char *name : {"REDIS_URL", "REDIS_HOST", "REDIS_PORT"}) {
-        if (!environment.value(QString::fromLatin1(name)).isEmpty())
-            return true;
-    }
-    return false;
-}
-
 // What tells one profile from another: another settings file, server or user is another
 // Confab, which may run beside this one.
 QString profileKey(const AppSettings &settings, const QCommandLineParser &parser,
@@ -127,8 +117,8 @@ int main(int argc, char *argv[])
     const QString wanted = parser.isSet(channelOption)
         ? NameRule::normalizedChannel(parser.value(channelOption))
         : QString();
-    const bool serverChosen = parser.isSet(urlOption) || environmentNamesServer(environment)
-        || settings.hasConnectionProfile();
+    const bool serverChosen = parser.isSet(urlOption)
+        || ChatConfig::environmentNamesServer(environment) || settings.hasConnectionProfile();
 
     // A second start of the same profile hands its channel to the running window and ends.
     InstanceGuard guard(profileKey(settings, parser, urlOption, userOption));
@@ -184,7 +174,7 @@ int main(int argc, char *argv[])
                      [&window](const QString &text) { window->showNotice(text, true); });
     // A saved profile's password is in the keychain: fetched (without blocking) before connecting.
     const bool passwordFromKeychain = settings.hasConnectionProfile() && !parser.isSet(urlOption)
-        && !environmentNamesServer(environment) && config.redis.password.isEmpty();
+        && !ChatConfig::environmentNamesServer(environment) && config.redis.password.isEmpty();
     PasswordStore passwords;
     if (passwordFromKeychain) {
         QObject::connect(

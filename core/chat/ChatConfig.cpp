@@ -2,6 +2,15 @@
 
 namespace Confab {
 
+bool ChatConfig::environmentNamesServer(const QProcessEnvironment &environment)
+{
+    for (const char *name : {"REDIS_URL", "REDIS_HOST", "REDIS_PORT"}) {
+        if (!environment.value(QString::fromLatin1(name)).isEmpty())
+            return true;
+    }
+    return false;
+}
+
 bool ChatConfig::applyEnvironment(const QProcessEnvironment &env, QString *error)
 {
     auto fail = [error](const QString &message) {

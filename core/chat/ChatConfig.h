@@ -34,6 +34,9 @@ struct ChatConfig
     // MESSAGE_PREFIX and CONFAB_RETENTION from the environment; false (and why) on a value that
     // does not parse.
     bool applyEnvironment(const QProcessEnvironment &environment, QString *error);
+    // Whether the environment names a server (REDIS_URL, REDIS_HOST or REDIS_PORT set): then
+    // the user chose one, and nothing else is to be looked for.
+    static bool environmentNamesServer(const QProcessEnvironment &environment);
 };
 
 } // namespace Confab

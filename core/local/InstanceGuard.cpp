@@ -45,10 +45,7 @@ void InstanceGuard::claim(const QByteArray &request)
         if (!m_client->canReadLine())
             return;
         const bool acknowledged = m_client->readLine() == Acknowledgement;
-        m_timeout.stop();
-        m_client->disconnect(this);
-        m_client->deleteLater();
-        m_client = nullptr;
+        dropClient();
         if (acknowledged)
             Q_EMIT handedOver();
         else
@@ -58,21 +55,13 @@ void InstanceGuard::claim(const QByteArray &request)
             [this](QLocalSocket::LocalSocketError error) {
                 if (error == QLocalSocket::PeerClosedError && m_client->canReadLine())
                     return; // readyRead has the answer
-                m_timeout.stop();
-                m_client->disconnect(this);
-                m_client->deleteLater();
-                m_client = nullptr;
+                dropClient();
                 // Nobody there (or a socket file left by a crash): we are the first.
                 listen();
             });
     connect(&m_timeout, &QTimer::timeout, this, [this] {
         // A running instance that does not answer is hung; do not let it keep us from starting.
-        if (m_client) {
-            m_client->disconnect(this);
-            m_client->abort();
-            m_client->deleteLater();
-            m_client = nullptr;
-        }
+        dropClient();
         listen();
     });
     m_timeout.start(AnswerTimeoutMs);
@@ -80,6 +69,18 @@ void InstanceGuard::claim(const QByteArray &request)
     // caller is already waiting for.
     QTimer::singleShot(0, m_client,
                        [client = m_client, name = m_serverName] { client->connectToServer(name); });
+}
+
+void InstanceGuard::dropClient()
+{
+    m_timeout.stop();
+    if (!m_client)
+        return;
+    // Later: this runs inside the socket's own signals.
+    m_client->disconnect(this);
+    m_client->abort();
+    m_client->deleteLater();
+    m_client = nullptr;
 }
 
 void InstanceGuard::listen()

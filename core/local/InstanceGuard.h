@@ -38,6 +38,8 @@ Q_SIGNALS:
 
 private:
     void listen();
+    // Done with the running instance, whatever it answered.
+    void dropClient();
     void onNewConnection();
 
     QString m_serverName;

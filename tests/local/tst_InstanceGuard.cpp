@@ -15,6 +15,24 @@ class tst_InstanceGuard : public QObject
     // A key no other run shares.
     static QString uniqueKey() { return QUuid::createUuid().toString(); }
 
+    // Claims as a first start does; true once it listens.
+    static bool becomesPrimary(InstanceGuard &guard)
+    {
+        QSignalSpy primary(&guard, &InstanceGuard::primary);
+        guard.claim("{}");
+        return primary.wait(10000);
+    }
+
+    // A later start with `key`: true if it handed `request` over (and did not listen itself).
+    static bool handsOver(const QString &key, const QByteArray &request)
+    {
+        InstanceGuard later(key);
+        QSignalSpy handedOver(&later, &InstanceGuard::handedOver);
+        QSignalSpy primary(&later, &InstanceGuard::primary);
+        later.claim(request);
+        return handedOver.wait(10000) && primary.isEmpty();
+    }
+
 private Q_SLOTS:
     void theFirstStartBecomesPrimary()
     {
@@ -30,19 +48,11 @@ private Q_SLOTS:
     {
         const QString key = uniqueKey();
         InstanceGuard first(key);
-        QSignalSpy primary(&first, &InstanceGuard::primary);
         QSignalSpy received(&first, &InstanceGuard::requestReceived);
-        first.claim("{}");
-        QVERIFY(primary.wait(10000));
-
-        InstanceGuard second(key);
-        QSignalSpy handedOver(&second, &InstanceGuard::handedOver);
-        QSignalSpy secondPrimary(&second, &InstanceGuard::primary);
-        second.claim(R"({"channel":"dev"})");
-        QVERIFY(handedOver.wait(10000));
+        QVERIFY(becomesPrimary(first));
+        QVERIFY(handsOver(key, R"({"channel":"dev"})"));
         QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, 10000);
         QCOMPARE(received.first().first().toByteArray(), QByteArray(R"({"channel":"dev"})"));
-        QVERIFY(secondPrimary.isEmpty());
     }
 
     void anotherProfileRunsBesideIt()
@@ -75,10 +85,7 @@ private Q_SLOTS:
         QVERIFY(primary.wait(10000));
 
         // And it really listens now: a next start is handed over to it.
-        InstanceGuard next(key);
-        QSignalSpy handedOver(&next, &InstanceGuard::handedOver);
-        next.claim("{}");
-        QVERIFY(handedOver.wait(10000));
+        QVERIFY(handsOver(key, "{}"));
 #else
         QSKIP("local sockets leave no file behind here");
 #endif
@@ -88,14 +95,9 @@ private Q_SLOTS:
     {
         const QString key = uniqueKey();
         InstanceGuard first(key);
-        QSignalSpy primary(&first, &InstanceGuard::primary);
         QSignalSpy received(&first, &InstanceGuard::requestReceived);
-        first.claim("{}");
-        QVERIFY(primary.wait(10000));
-        InstanceGuard second(key);
-        QSignalSpy handedOver(&second, &InstanceGuard::handedOver);
-        second.claim("one\ntwo");
-        QVERIFY(handedOver.wait(10000));
+        QVERIFY(becomesPrimary(first));
+        QVERIFY(handsOver(key, "one\ntwo"));
         QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, 10000);
         QCOMPARE(received.first().first().toByteArray(), QByteArray("one two"));
     }
