@@ -5,6 +5,7 @@
 #include <QHash>
 #include <QObject>
 #include <QStringList>
+#include <QTimer>
 
 namespace Confab {
 
@@ -17,16 +18,17 @@ public:
     explicit MessageBatcher(QObject *parent = nullptr);
 
     void add(const QString &channel, const ChatMessageList &messages);
-    // Hands on what is pending now (before something that must come after it).
+    // Hands on what is pending now: before something that must come after it, or when a
+    // read is done and nothing more can join the batch in this pass.
     void flush();
 
 Q_SIGNALS:
     void ready(const QString &channel, const Confab::ChatMessageList &messages);
 
 private:
+    QTimer m_timer;
     QHash<QString, ChatMessageList> m_pending;
     QStringList m_order;
-    bool m_scheduled = false;
 };
 
 } // namespace Confab

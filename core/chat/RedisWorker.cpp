@@ -81,8 +81,6 @@ void RedisWorker::start()
     QString error;
     if (!m_outbox.load(&error))
         Q_EMIT errorOccurred(error);
-    if (!m_outbox.isEmpty())
-        Q_EMIT outboxChanged(int(m_outbox.size()));
 
     RedisOptions commandOptions = m_config.redis;
     RedisOptions subscriberOptions = m_config.redis;
@@ -102,7 +100,17 @@ void RedisWorker::start()
     m_saveTimer->setSingleShot(true);
     m_saveTimer->setInterval(250);
     connect(m_saveTimer, &QTimer::timeout, this, &RedisWorker::saveOutbox);
+    // A message sent while connected leaves the outbox within a round trip; telling the GUI
+    // thread twice per message would wake it for a count nobody sees change.
+    m_outboxReportTimer = new QTimer(this);
+    m_outboxReportTimer->setSingleShot(true);
+    m_outboxReportTimer->setInterval(100);
+    connect(m_outboxReportTimer, &QTimer::timeout, this, &RedisWorker::reportOutbox);
+    reportOutbox(); // what a previous run left unsent
     connect(m_batcher, &MessageBatcher::ready, this, &RedisWorker::messagesReceived);
+    // Whatever a read produced goes out as soon as the read is handled.
+    connect(m_subscriber, &RedisConnection::readFinished, m_batcher, &MessageBatcher::flush);
+    connect(m_commands, &RedisConnection::readFinished, m_batcher, &MessageBatcher::flush);
 
     connect(m_commands, &RedisConnection::connected, this, &RedisWorker::onCommandsConnected);
     connect(m_commands, &RedisConnection::stateChanged, this, &RedisWorker::onCommandsStateChanged);
@@ -528,7 +536,7 @@ void RedisWorker::sendMessage(const QString &typedChannel, const QString &text,
     }
     OutgoingMessage message{cid, channel, type, text, QDateTime::currentDateTimeUtc()};
     m_outbox.add(message);
-    Q_EMIT outboxChanged(int(m_outbox.size()));
+    reportOutboxSoon();
     if (m_userReady && m_commands && m_commands->state() == RedisConnection::State::Connected)
         postOutgoing(message);
     else
@@ -557,7 +565,7 @@ void RedisWorker::postOutgoing(const OutgoingMessage &message)
              m_outbox.remove(message.cid);
              if (m_outbox.hasSavedMessages())
                  saveOutboxSoon();
-             Q_EMIT outboxChanged(int(m_outbox.size()));
+             reportOutboxSoon();
              if (reply.isError()) {
                  Q_EMIT sendFailed(message.channel, message.cid, reply.toString());
                  return;
@@ -573,6 +581,21 @@ void RedisWorker::flushOutbox()
         if (!m_inFlight.contains(message.cid))
             postOutgoing(message);
     }
+}
+
+void RedisWorker::reportOutboxSoon()
+{
+    if (!m_outboxReportTimer->isActive())
+        m_outboxReportTimer->start();
+}
+
+void RedisWorker::reportOutbox()
+{
+    const int count = int(m_outbox.size());
+    if (count == m_reportedOutbox)
+        return;
+    m_reportedOutbox = count;
+    Q_EMIT outboxChanged(count);
 }
 
 void RedisWorker::saveOutboxSoon()

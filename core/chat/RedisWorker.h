@@ -85,6 +85,8 @@ Q_SIGNALS:
     void historyFailed(const QString &channel);
     void messageSent(const QString &channel, const QByteArray &cid, const Confab::StreamId &id);
     void sendFailed(const QString &channel, const QByteArray &cid, const QString &error);
+    // Messages not yet confirmed by the server; reported only when the count has changed,
+    // at most every 100 ms.
     void outboxChanged(int count);
     // Something the user should read (status bar, stderr), already phrased for them.
     void errorOccurred(const QString &message);
@@ -107,6 +109,8 @@ private:
     void flushOutbox();
     void saveOutbox();
     void saveOutboxSoon();
+    void reportOutboxSoon();
+    void reportOutbox();
     void unwatchChannel(const QString &name);
     bool checkChannelName(const QString &name, const QString &action);
     void emitConnectionState();
@@ -120,6 +124,8 @@ private:
     RedisConnection *m_subscriber = nullptr;
     MessageBatcher *m_batcher = nullptr;
     QTimer *m_saveTimer = nullptr;
+    QTimer *m_outboxReportTimer = nullptr;
+    int m_reportedOutbox = 0;
     QHash<QString, std::shared_ptr<ChannelSync>> m_syncs;
     QSet<QString> m_joined;
     Outbox m_outbox;

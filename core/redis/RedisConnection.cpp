@@ -355,6 +355,7 @@ void RedisConnection::onReadyRead()
                 return;
         }
     }
+    Q_EMIT readFinished();
 }
 
 void RedisConnection::dispatch(RedisReply &&reply)

@@ -123,6 +123,9 @@ Q_SIGNALS:
     // The server confirmed a (re)subscription: from here on nothing published there is missed.
     void subscribed(Confab::RedisConnection::Kind kind, const QByteArray &name);
     void unsubscribed(Confab::RedisConnection::Kind kind, const QByteArray &name);
+    // Everything the socket had has been dispatched: the moment to hand on what a burst of
+    // replies or messages produced, without waiting for another pass of the event loop.
+    void readFinished();
 
 private:
     enum class EntryType { User, Handshake, Subscription };
