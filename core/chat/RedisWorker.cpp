@@ -585,6 +585,9 @@ void RedisWorker::flushOutbox()
 
 void RedisWorker::reportOutboxSoon()
 {
+    // Like saveOutboxSoon(): sendMessage() may come before start() made the timer.
+    if (!m_outboxReportTimer)
+        return;
     if (!m_outboxReportTimer->isActive())
         m_outboxReportTimer->start();
 }
