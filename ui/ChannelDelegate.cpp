@@ -1,5 +1,7 @@
 #include "ChannelDelegate.h"
 
+#include "ColorContrast.h"
+
 #include "model/ChannelListModel.h"
 
 #include "chat/ChatKeys.h"
@@ -58,16 +60,26 @@ void ChannelDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         const int h = fm.height() + 2;
         const int w = std::max(h, fm.horizontalAdvance(count) + 12);
         const QRect badge(rect.right() - w, rect.center().y() - h / 2 + 1, w, h);
-        const QColor fill = mention
-            ? QColor(0xd9, 0x3f, 0x3f)
-            : (selected ? palette.color(QPalette::HighlightedText) : palette.color(QPalette::Mid));
+        // WCAG AA (4.5:1) for the count on its pill in every theme: Mid against Text can be
+        // close to 2:1 in a dark palette.
+        const QColor base = palette.color(QPalette::Base);
+        QColor fill;
+        QColor ink;
+        if (mention) {
+            ink = Qt::white;
+            fill = ColorContrast::readableOn(QColor(0xd9, 0x3f, 0x3f), ink, 4.5);
+        } else if (selected) {
+            fill = palette.color(QPalette::HighlightedText);
+            ink = ColorContrast::readableOn(palette.color(QPalette::Highlight), fill, 4.5);
+        } else {
+            fill = ColorContrast::mix(text, base, 0.8);
+            ink = ColorContrast::readableOn(text, fill, 4.5);
+        }
         painter->setPen(Qt::NoPen);
         painter->setBrush(fill);
         painter->drawRoundedRect(badge, h / 2.0, h / 2.0);
         painter->setFont(badgeFont);
-        painter->setPen(mention ? QColor(Qt::white)
-                                : (selected ? palette.color(QPalette::Highlight)
-                                            : palette.color(QPalette::Text)));
+        painter->setPen(ink);
         painter->drawText(badge, Qt::AlignCenter, count);
         rect.setRight(badge.left() - 6);
     }

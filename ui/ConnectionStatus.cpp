@@ -28,6 +28,12 @@ ConnectionStatus::ConnectionStatus(QWidget *parent)
     layout->addWidget(m_outbox);
     layout->addWidget(m_channel);
     layout->addWidget(m_subscribed);
+    m_channel->hide();
+    m_subscribed->hide();
+    m_tick.setSingleShot(true);
+    // A coarse timer may fire a little early, which would show the same second twice.
+    m_tick.setTimerType(Qt::PreciseTimer);
+    connect(&m_tick, &QTimer::timeout, this, &ConnectionStatus::refresh);
     refresh();
 }
 
@@ -44,8 +50,16 @@ void ConnectionStatus::setConnectionState(RedisConnection::State state, const QS
     refresh();
 }
 
+void ConnectionStatus::setRetryDeadline(const QDeadlineTimer &deadline)
+{
+    m_retryDeadline = deadline;
+    refresh();
+}
+
 void ConnectionStatus::setChannel(const QString &channel, int members)
 {
+    m_channel->setVisible(!channel.isEmpty());
+    m_subscribed->setVisible(!channel.isEmpty());
     if (channel.isEmpty())
         m_channel->clear();
     else
@@ -101,10 +115,16 @@ void ConnectionStatus::refresh()
         colour = QColor(0xe0, 0xa8, 0x2e);
         text = tr("Connecting to %1…").arg(m_server);
         break;
-    case RedisConnection::State::Reconnecting:
+    case RedisConnection::State::Reconnecting: {
         colour = QColor(0xe0, 0xa8, 0x2e);
-        text = tr("Reconnecting to %1: %2").arg(m_server, m_detail);
+        text = m_detail.isEmpty() ? tr("Reconnecting to %1").arg(m_server)
+                                  : tr("Reconnecting to %1: %2").arg(m_server, m_detail);
+        if (!m_retryDeadline.isForever()) {
+            const qint64 seconds = (m_retryDeadline.remainingTime() + 999) / 1000;
+            text += seconds > 0 ? tr(" — retrying in %1 s").arg(seconds) : tr(" — retrying now");
+        }
         break;
+    }
     case RedisConnection::State::Disconnected:
         colour = QColor(0xd9, 0x3f, 0x3f);
         // The server is named here too: "not connected" alone does not say to what.
@@ -119,6 +139,18 @@ void ConnectionStatus::refresh()
     m_dot->setStyleSheet(QStringLiteral("background: %1; border-radius: 5px;").arg(colour.name()));
     m_connection->setText(text);
     m_connection->setToolTip(text);
+    scheduleTick();
+}
+
+void ConnectionStatus::scheduleTick()
+{
+    const qint64 remaining = m_retryDeadline.isForever() ? 0 : m_retryDeadline.remainingTime();
+    if (m_state != RedisConnection::State::Reconnecting || remaining <= 0) {
+        m_tick.stop();
+        return;
+    }
+    // Just after the shown number of seconds goes down by one.
+    m_tick.start(int((remaining - 1) % 1000) + 1);
 }
 
 } // namespace Confab

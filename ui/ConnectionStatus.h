@@ -2,15 +2,17 @@
 
 #include "redis/RedisConnection.h"
 
+#include <QDeadlineTimer>
+#include <QTimer>
 #include <QWidget>
 
 class QLabel;
 
 namespace Confab {
 
-// The status bar's contents: connection state and server (or the error, or the retry), the
-// current channel and its member count, whether its live subscription is up, and how many
-// messages wait in the outbox.
+// The status bar's contents: connection state and server (or the error, and a countdown to the
+// next retry), the current channel and its member count, whether that channel's live
+// subscription is up, and how many messages wait in the outbox.
 class ConnectionStatus : public QWidget
 {
     Q_OBJECT
@@ -19,7 +21,11 @@ public:
 
     void setServer(const QString &endpoint);
     void setConnectionState(RedisConnection::State state, const QString &detail);
+    // When the next attempt is due while Reconnecting; the text counts down to it.
+    void setRetryDeadline(const QDeadlineTimer &deadline);
+    // No channel (empty) hides the channel and its subscription state.
     void setChannel(const QString &channel, int members);
+    // Whether the current channel's messages arrive live.
     void setSubscribed(bool subscribed);
     void setOutboxCount(int count);
 
@@ -30,6 +36,7 @@ public:
 
 private:
     void refresh();
+    void scheduleTick();
 
     QLabel *m_dot = nullptr;
     QLabel *m_connection = nullptr;
@@ -39,6 +46,8 @@ private:
     QString m_server;
     RedisConnection::State m_state = RedisConnection::State::Disconnected;
     QString m_detail;
+    QDeadlineTimer m_retryDeadline{QDeadlineTimer::Forever};
+    QTimer m_tick;
 };
 
 } // namespace Confab

@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "AppSettings.h"
+#include "AttentionNotifier.h"
 #include "ChannelDelegate.h"
 #include "ConnectionDialog.h"
 #include "ConnectionStatus.h"
@@ -54,7 +55,7 @@ MainWindow::MainWindow(ChatSession *session, AppSettings *settings, QWidget *par
     buildLayout();
     buildActions();
     buildMenus();
-    buildTray();
+    buildNotifications();
     connectSession();
     applySettings();
     updateTitle();
@@ -100,10 +101,14 @@ void MainWindow::buildLayout()
     m_channelList->setFrameShape(QFrame::NoFrame);
     m_channelList->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_channelList->setContextMenuPolicy(Qt::CustomContextMenu);
-    m_channelList->setFocusPolicy(Qt::NoFocus);
-    connect(m_channelList, &QListView::clicked, this, [this](const QModelIndex &index) {
+    // Reachable with Tab (and by screen readers): arrows move, Enter opens, the menu key
+    // opens the context menu of the current row.
+    m_channelList->setFocusPolicy(Qt::StrongFocus);
+    const auto openRow = [this](const QModelIndex &index) {
         openChannel(index.data(ChannelListModel::NameRole).toString());
-    });
+    };
+    connect(m_channelList, &QListView::clicked, this, openRow);
+    connect(m_channelList, &QListView::activated, this, openRow);
     connect(m_channelList, &QListView::customContextMenuRequested, this, [this](const QPoint &pos) {
         const QString name =
             m_channelList->indexAt(pos).data(ChannelListModel::NameRole).toString();
@@ -174,9 +179,10 @@ void MainWindow::buildLayout()
     rightLayout->addWidget(m_memberList, 1);
     m_memberList->setAccessibleName(tr("Members"));
     m_memberList->setFrameShape(QFrame::NoFrame);
-    m_memberList->setFocusPolicy(Qt::NoFocus);
+    m_memberList->setFocusPolicy(Qt::StrongFocus);
     m_memberList->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    connect(m_memberList, &QListView::doubleClicked, this, [this](const QModelIndex &index) {
+    // Double-click or Enter: a direct conversation with that person.
+    connect(m_memberList, &QListView::activated, this, [this](const QModelIndex &index) {
         const QString user = index.data(Qt::DisplayRole).toString();
         if (user != m_session->userName())
             openChannel(ChatKeys::directChannel(m_session->userName(), user));
@@ -268,8 +274,22 @@ void MainWindow::buildMenus()
     help->addAction(tr("&About Confab"), this, &MainWindow::showAbout);
 }
 
-void MainWindow::buildTray()
+void MainWindow::buildNotifications()
 {
+    m_notifier = new AttentionNotifier(
+        [this](const QString &channel) {
+            return ChatKeys::isDirectChannel(channel) ? m_session->displayName(channel)
+                                                      : u'#' + channel;
+        },
+        this);
+    connect(m_notifier, &AttentionNotifier::notify, this,
+            [this](const QString &title, const QString &body, const QString &channel) {
+                // Its own field: a /join waiting to open its channel must not be lost to a
+                // notification.
+                m_notifiedChannel = channel;
+                if (m_tray)
+                    m_tray->showMessage(title, body, QSystemTrayIcon::Information, 8000);
+            });
     if (!QSystemTrayIcon::isSystemTrayAvailable())
         return;
     m_tray = new QSystemTrayIcon(windowIcon().isNull() ? QApplication::windowIcon() : windowIcon(),
@@ -297,7 +317,11 @@ void MainWindow::connectSession()
     connect(m_session, &ChatSession::serverChanged, m_status, &ConnectionStatus::setServer);
     connect(m_session, &ChatSession::connectionStateChanged, m_status,
             &ConnectionStatus::setConnectionState);
-    connect(m_session, &ChatSession::subscribedChanged, m_status, &ConnectionStatus::setSubscribed);
+    connect(m_session, &ChatSession::retryScheduled, m_status, &ConnectionStatus::setRetryDeadline);
+    connect(m_session, &ChatSession::liveChanged, this, [this](const QString &channel, bool live) {
+        if (channel == currentChannel())
+            m_status->setSubscribed(live);
+    });
     connect(m_session, &ChatSession::outboxChanged, m_status, &ConnectionStatus::setOutboxCount);
     connect(m_session, &ChatSession::currentChannelChanged, this,
             &MainWindow::onCurrentChannelChanged);
@@ -464,6 +488,7 @@ void MainWindow::updateMembers()
     MemberListModel *members = m_session->members(currentChannel());
     m_status->setChannel(currentChannel().isEmpty() ? QString() : u'#' + currentChannel(),
                          members ? members->rowCount() : 0);
+    m_status->setSubscribed(m_session->isLive(currentChannel()));
 }
 
 void MainWindow::updateTray()
@@ -703,19 +728,18 @@ void MainWindow::applySettings()
 
 void MainWindow::onAttention(const QString &channel, const ChatMessage &message)
 {
-    if (!m_tray || !m_settings->notificationsEnabled() || isActiveWindow())
+    if (!m_settings->notificationsEnabled() || isActiveWindow())
         return;
-    // Its own field: a /join waiting to open its channel must not be lost to a notification.
-    m_notifiedChannel = channel;
-    const QString where = ChatKeys::isDirectChannel(channel) ? message.from : u'#' + channel;
-    m_tray->showMessage(tr("%1 in %2").arg(message.from, where), message.text.left(200),
-                        QSystemTrayIcon::Information, 8000);
+    m_notifier->add(channel, message);
 }
 
 void MainWindow::changeEvent(QEvent *event)
 {
-    if (event->type() == QEvent::ActivationChange)
+    if (event->type() == QEvent::ActivationChange) {
         m_session->setWindowActive(isActiveWindow());
+        if (isActiveWindow())
+            m_notifier->clear();
+    }
     QMainWindow::changeEvent(event);
 }
 

@@ -13,6 +13,7 @@ class QToolButton;
 namespace Confab {
 
 class AppSettings;
+class AttentionNotifier;
 class ChannelOrderModel;
 class ChatSession;
 class ConnectionStatus;
@@ -51,6 +52,7 @@ public:
     NoticeBar *noticeBar() const { return m_notice; }
     QLabel *topicLabel() const { return m_topic; }
     QAction *action(const QString &id) const;
+    AttentionNotifier *notifier() const { return m_notifier; }
 
 public Q_SLOTS:
     void switchChannel(int step);
@@ -74,7 +76,7 @@ private:
     void buildLayout();
     void buildActions();
     void buildMenus();
-    void buildTray();
+    void buildNotifications();
     void connectSession();
     void onCurrentChannelChanged(const QString &channel);
     void onAttention(const QString &channel, const ChatMessage &message);
@@ -101,6 +103,7 @@ private:
     QWidget *m_memberPane = nullptr;
     ConnectionStatus *m_status = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
+    AttentionNotifier *m_notifier = nullptr;
     QHash<QString, QAction *> m_actions;
     QString m_pendingOpen; // a channel asked for before it was joined
     QString m_notifiedChannel; // where the last desktop notification came from

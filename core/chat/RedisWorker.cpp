@@ -125,11 +125,7 @@ void RedisWorker::start()
     connect(m_subscriber, &RedisConnection::subscribed, this, &RedisWorker::onSubscribed);
     for (RedisConnection *connection : {m_commands, m_subscriber}) {
         connect(connection, &RedisConnection::reconnectScheduled, this,
-                [this](std::chrono::milliseconds delay) {
-                    m_retryDelay = delay;
-                    m_lastDetail.clear();
-                    emitConnectionState();
-                });
+                [this](std::chrono::milliseconds delay) { Q_EMIT retryScheduled(delay.count()); });
     }
     connect(m_subscriber, &RedisConnection::messageReceived, this, &RedisWorker::onMessage);
 
@@ -238,9 +234,10 @@ void RedisWorker::onCommandsStateChanged()
 void RedisWorker::onSubscriberStateChanged(RedisConnection::State state)
 {
     if (state != RedisConnection::State::Connected) {
-        for (const auto &sync : std::as_const(m_syncs))
-            sync->subscriptionLost();
-        Q_EMIT subscribedChanged(false);
+        for (auto it = m_syncs.cbegin(); it != m_syncs.cend(); ++it) {
+            it.value()->subscriptionLost();
+            Q_EMIT channelLiveChanged(it.key(), false);
+        }
     }
     emitConnectionState();
 }
@@ -269,10 +266,6 @@ void RedisWorker::emitConnectionState()
                                                                  : m_subscriber->lastError();
         if (!error.isEmpty())
             detail = error;
-        if (state == State::Reconnecting && m_retryDelay.count() > 0) {
-            const qint64 seconds = (m_retryDelay.count() + 999) / 1000;
-            detail += QStringLiteral(" — retrying in %1 s").arg(seconds);
-        }
     }
     const QString key = describe(state) + detail;
     if (key == m_lastDetail)
@@ -291,7 +284,7 @@ void RedisWorker::onSubscribed(RedisConnection::Kind kind, const QByteArray &pub
     if (const auto sync = m_syncs.value(*channel))
         sync->subscribed();
     if (m_subscriber->isSubscribed(RedisConnection::Kind::Channel, pubsubChannel))
-        Q_EMIT subscribedChanged(true);
+        Q_EMIT channelLiveChanged(*channel, true);
 }
 
 void RedisWorker::onMessage(const QByteArray &pubsubChannel, const QByteArray &payload)
@@ -491,14 +484,28 @@ void RedisWorker::listChannels()
 
 void RedisWorker::listMembers(const QString &channel)
 {
-    m_commands->command({"SMEMBERS", m_keys.members(channel)},
-                        [this, channel](const RedisReply &reply) {
-                            QStringList members;
-                            for (const RedisReply &name : reply.elements())
-                                members << QString::fromUtf8(name.bytes());
-                            members.sort(Qt::CaseInsensitive);
-                            Q_EMIT membersListed(channel, members);
-                        });
+    // The set and the newest log id in one transaction: joins and leaves logged after that id
+    // are newer than the list, and the receiver applies them on top of it. Without the id a
+    // list read just before someone joined, but heard just after their join entry, would drop
+    // them again.
+    m_commands->command({"MULTI"});
+    m_commands->command({"SMEMBERS", m_keys.members(channel)});
+    m_commands->command({"XREVRANGE", m_keys.log(channel), "+", "-", "COUNT", "1"});
+    m_commands->command({"EXEC"}, [this, channel](const RedisReply &reply) {
+        if (reply.isError() || reply.size() != 2) {
+            qCWarning(lcWorker) << "cannot list the members of" << channel << reply.toString();
+            return;
+        }
+        QStringList members;
+        for (const RedisReply &name : reply.at(0).elements())
+            members << QString::fromUtf8(name.bytes());
+        members.sort(Qt::CaseInsensitive);
+        const RedisReply &newest = reply.at(1);
+        const StreamId asOf = newest.size() > 0 && newest.at(0).size() > 0
+            ? StreamId::parse(newest.at(0).at(0).bytes()).value_or(StreamId())
+            : StreamId();
+        Q_EMIT membersListed(channel, members, asOf);
+    });
 }
 
 void RedisWorker::post(const QString &channel, const QString &from, ChatMessage::Type type,

@@ -69,14 +69,21 @@ public Q_SLOTS:
 Q_SIGNALS:
     // Both connections together: Connected only when both are.
     void connectionStateChanged(Confab::RedisConnection::State state, const QString &detail);
-    void subscribedChanged(bool subscribed);
+    // While Reconnecting: the next attempt is due in `delayMs`. Apart from the state, so that
+    // the status bar can count down rather than show a number that goes stale.
+    void retryScheduled(qint64 delayMs);
+    // Whether the server confirmed the channel's live subscription: true once it did, false
+    // when the subscriber connection drops (and again true after the resubscription).
+    void channelLiveChanged(const QString &channel, bool live);
     void userReady(const QString &name);
     void userRejected(const QString &name, const QString &error);
     void channelJoined(const Confab::ChannelInfo &info);
     void channelLeft(const QString &name);
     void channelCreated(const Confab::ChannelInfo &info);
     void channelsListed(const Confab::ChannelInfoList &channels);
-    void membersListed(const QString &channel, const QStringList &members);
+    // The channel's members as of the log entry `asOf` (null: the log was empty).
+    void membersListed(const QString &channel, const QStringList &members,
+                       const Confab::StreamId &asOf);
     // New messages of one channel, ascending, coalesced: at most once per event-loop pass.
     void messagesReceived(const QString &channel, const Confab::ChatMessageList &messages);
     void historyLoaded(const QString &channel, const Confab::ChatMessageList &messages,
@@ -132,7 +139,6 @@ private:
     QSet<QByteArray> m_inFlight;
     QString m_lastDetail;
     QByteArray m_inbox; // our pub/sub channel for new direct conversations
-    std::chrono::milliseconds m_retryDelay{0};
 };
 
 } // namespace Confab

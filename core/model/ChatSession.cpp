@@ -47,10 +47,20 @@ ChatSession::ChatSession(const ChatConfig &config, QObject *parent)
                 m_detail = detail;
                 Q_EMIT connectionStateChanged(state, detail);
             });
-    connect(worker, &RedisWorker::subscribedChanged, this, [this](bool subscribed) {
-        m_subscribed = subscribed;
-        Q_EMIT subscribedChanged(subscribed);
+    connect(worker, &RedisWorker::retryScheduled, this, [this](qint64 delayMs) {
+        m_retryDeadline = QDeadlineTimer(delayMs);
+        Q_EMIT retryScheduled(m_retryDeadline);
     });
+    connect(worker, &RedisWorker::channelLiveChanged, this,
+            [this](const QString &channel, bool live) {
+                if (live == m_live.contains(channel))
+                    return;
+                if (live)
+                    m_live.insert(channel);
+                else
+                    m_live.remove(channel);
+                Q_EMIT liveChanged(channel, live);
+            });
     connect(worker, &RedisWorker::outboxChanged, this, [this](int count) {
         m_outbox = count;
         Q_EMIT outboxChanged(count);
@@ -59,9 +69,18 @@ ChatSession::ChatSession(const ChatConfig &config, QObject *parent)
     connect(worker, &RedisWorker::channelLeft, this, &ChatSession::onChannelLeft);
     connect(worker, &RedisWorker::channelsListed, this, &ChatSession::channelsListed);
     connect(worker, &RedisWorker::membersListed, this,
-            [this](const QString &channel, const QStringList &names) {
-                if (MemberListModel *members = m_members.value(channel))
-                    members->setMembers(names);
+            [this](const QString &channel, const QStringList &names, const StreamId &asOf) {
+                MemberListModel *members = m_members.value(channel);
+                if (!members)
+                    return;
+                members->setMembers(names);
+                // Joins and leaves already shown that the list predates go on top of it again.
+                const MessageLogModel *log = m_logs.value(channel);
+                int row = log ? log->rowCount() : 0;
+                while (row > 0 && asOf < log->messageAt(row - 1).id)
+                    --row;
+                for (; log && row < log->rowCount(); ++row)
+                    applyMembership(members, log->messageAt(row));
             });
     connect(worker, &RedisWorker::messagesReceived, this, &ChatSession::onMessages);
     connect(worker, &RedisWorker::historyLoaded, this, &ChatSession::onHistory);
@@ -219,6 +238,7 @@ void ChatSession::onChannelJoined(const ChannelInfo &info)
 void ChatSession::onChannelLeft(const QString &name)
 {
     m_channels->removeChannel(name);
+    m_live.remove(name);
     if (m_current == name)
         setCurrentChannel(QString());
     Q_EMIT channelLeft(name);
@@ -263,25 +283,31 @@ void ChatSession::onHistory(const QString &channel, const ChatMessageList &messa
         log->prependHistory(messages, reachedStart);
 }
 
+void ChatSession::applyMembership(MemberListModel *members, const ChatMessage &message)
+{
+    switch (message.type) {
+    case ChatMessage::Type::Join:
+        members->addMember(message.from);
+        break;
+    case ChatMessage::Type::Leave:
+        members->removeMember(message.from);
+        break;
+    case ChatMessage::Type::Nick:
+        members->removeMember(message.from);
+        members->addMember(message.text);
+        break;
+    default:
+        break;
+    }
+}
+
 void ChatSession::updateFromMessages(const QString &channel, const ChatMessageList &messages)
 {
     MemberListModel *members = m_members.value(channel);
     for (const ChatMessage &message : messages) {
+        if (members)
+            applyMembership(members, message);
         switch (message.type) {
-        case ChatMessage::Type::Join:
-            if (members)
-                members->addMember(message.from);
-            break;
-        case ChatMessage::Type::Leave:
-            if (members)
-                members->removeMember(message.from);
-            break;
-        case ChatMessage::Type::Nick:
-            if (members) {
-                members->removeMember(message.from);
-                members->addMember(message.text);
-            }
-            break;
         case ChatMessage::Type::Topic: {
             const int row = m_channels->indexOf(channel);
             if (row >= 0) {

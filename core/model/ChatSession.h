@@ -6,9 +6,11 @@
 
 #include "redis/RedisConnection.h"
 
+#include <QDeadlineTimer>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QThread>
 
 namespace Confab {
@@ -38,7 +40,11 @@ public:
     bool isReady() const { return !m_user.isEmpty(); }
     RedisConnection::State connectionState() const { return m_state; }
     QString connectionDetail() const { return m_detail; }
-    bool isSubscribed() const { return m_subscribed; }
+    // When the next reconnection attempt is due, while the state is Reconnecting.
+    QDeadlineTimer retryDeadline() const { return m_retryDeadline; }
+    // Whether the channel's live subscription is confirmed by the server: new messages arrive
+    // as they are sent. Otherwise they arrive with the catch-up after reconnecting.
+    bool isLive(const QString &channel) const { return m_live.contains(channel); }
     int outboxCount() const { return m_outbox; }
     const RedisOptions &redisOptions() const { return m_config.redis; }
     QString endpoint() const { return m_config.redis.endpoint(); }
@@ -82,7 +88,8 @@ Q_SIGNALS:
     void userRejected(const QString &name, const QString &error);
     void serverChanged(const QString &label);
     void connectionStateChanged(Confab::RedisConnection::State state, const QString &detail);
-    void subscribedChanged(bool subscribed);
+    void retryScheduled(const QDeadlineTimer &deadline);
+    void liveChanged(const QString &channel, bool live);
     void outboxChanged(int count);
     void channelJoined(const QString &channel);
     void channelLeft(const QString &channel);
@@ -99,6 +106,7 @@ private:
     void onMessages(const QString &channel, const ChatMessageList &messages);
     void onHistory(const QString &channel, const ChatMessageList &messages, bool reachedStart);
     void updateFromMessages(const QString &channel, const ChatMessageList &messages);
+    static void applyMembership(MemberListModel *members, const ChatMessage &message);
     template<typename F> void toWorker(F &&f);
 
     ChatConfig m_config;
@@ -114,7 +122,8 @@ private:
     int m_scrollback = 10000;
     RedisConnection::State m_state = RedisConnection::State::Disconnected;
     QString m_detail;
-    bool m_subscribed = false;
+    QDeadlineTimer m_retryDeadline;
+    QSet<QString> m_live;
     int m_outbox = 0;
 };
 

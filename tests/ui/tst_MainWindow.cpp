@@ -3,27 +3,36 @@
 #include "ThreadedWorker.h"
 
 #include "AppSettings.h"
+#include "AttentionNotifier.h"
 #include "ConnectionStatus.h"
+#include "JoinChannelDialog.h"
 #include "MainWindow.h"
 #include "MessageInput.h"
 #include "MessageLogView.h"
 #include "NoticeBar.h"
 #include "QuickSwitcher.h"
+#include "SearchBar.h"
 #include "ShortcutsSheet.h"
 #include "Theme.h"
 
 #include "model/ChannelListModel.h"
 #include "model/ChatSession.h"
+#include "model/MemberListModel.h"
 #include "model/MessageLogModel.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QDeadlineTimer>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QPushButton>
 #include <QScrollBar>
 #include <QSettings>
+#include <QSignalSpy>
+#include <QSplitter>
 #include <QStandardPaths>
 #include <QTest>
 
@@ -428,6 +437,218 @@ private Q_SLOTS:
         QVERIFY(!again.settings.installSecret().isEmpty());
     }
 
+    void theRetryCountdownTicks()
+    {
+        ConnectionStatus status;
+        status.setServer(QStringLiteral("redis.example.org:6379"));
+        status.setConnectionState(RedisConnection::State::Reconnecting,
+                                  QStringLiteral("Connection refused"));
+        status.setRetryDeadline(QDeadlineTimer(2500));
+        QCOMPARE(status.connectionText(),
+                 QStringLiteral("Reconnecting to redis.example.org:6379: Connection refused — "
+                                "retrying in 3 s"));
+        // It counts down by itself, without a new state from the session.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            status.connectionText().endsWith(QStringLiteral("retrying in 2 s")), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            status.connectionText().endsWith(QStringLiteral("retrying in 1 s")), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(status.connectionText().endsWith(QStringLiteral("retrying now")),
+                                 5000);
+        // Connected again: no countdown.
+        status.setConnectionState(RedisConnection::State::Connected, QString());
+        QCOMPARE(status.connectionText(), QStringLiteral("Connected to redis.example.org:6379"));
+    }
+
+    void theStatusBarShowsTheCurrentChannelsSubscription()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        // No channel: nothing to be live or not.
+        QCOMPARE(alice.window.status()->subscriptionText(), QString());
+        for (const char *name : {"one", "two"}) {
+            alice.type(QStringLiteral("/join ") + QLatin1String(name));
+            QVERIFY(alice.waitCurrent(QLatin1String(name)));
+            QTRY_VERIFY_WITH_TIMEOUT(alice.session.isLive(QLatin1String(name)), 20000);
+            QCOMPARE(alice.window.status()->subscriptionText(), QStringLiteral("Live"));
+        }
+        QVERIFY(!alice.session.isLive(QStringLiteral("elsewhere")));
+        // The subscriber connection drops: not live until it has subscribed again.
+        QSignalSpy lost(&alice.session, &ChatSession::liveChanged);
+        QVERIFY(m_server->command({"CLIENT", "KILL", "TYPE", "pubsub"}).toInteger() >= 1);
+        QTRY_VERIFY_WITH_TIMEOUT(!lost.isEmpty(), 20000);
+        QCOMPARE(lost.first().at(1).toBool(), false);
+        QTRY_VERIFY_WITH_TIMEOUT(alice.session.isLive(QStringLiteral("one"))
+                                     && alice.session.isLive(QStringLiteral("two")),
+                                 20000);
+        QCOMPARE(alice.window.status()->subscriptionText(), QStringLiteral("Live"));
+        // Leaving a channel forgets its subscription; the status follows the channel opened.
+        alice.type(QStringLiteral("/leave two"));
+        QTRY_VERIFY_WITH_TIMEOUT(!alice.session.isLive(QStringLiteral("two")), 20000);
+        QTRY_COMPARE(alice.window.currentChannel(), QStringLiteral("one"));
+        QCOMPARE(alice.window.status()->subscriptionText(), QStringLiteral("Live"));
+    }
+
+    void theChannelAndMemberListsWorkFromTheKeyboard()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        Client bob(*m_server, QStringLiteral("bob"));
+        QVERIFY(alice.waitReady() && bob.waitReady());
+        bob.type(QStringLiteral("/join alpha"));
+        QVERIFY(bob.waitCurrent(QStringLiteral("alpha")));
+        for (const char *name : {"alpha", "bravo"}) {
+            alice.type(QStringLiteral("/join ") + QLatin1String(name));
+            QVERIFY(alice.waitCurrent(QLatin1String(name)));
+        }
+        QApplication::setActiveWindow(&alice.window);
+        QListView *channels = alice.window.channelList();
+        QCOMPARE(channels->focusPolicy(), Qt::StrongFocus);
+        channels->setFocus();
+        QTRY_VERIFY(channels->hasFocus());
+        // Arrows move through the list without opening; Enter opens and returns to the input.
+        QTest::keyClick(channels, Qt::Key_Up);
+        QCOMPARE(alice.window.currentChannel(), QStringLiteral("bravo"));
+        QCOMPARE(channels->currentIndex().data(ChannelListModel::NameRole).toString(),
+                 QStringLiteral("alpha"));
+        QTest::keyClick(channels, Qt::Key_Return);
+        QVERIFY(alice.waitCurrent(QStringLiteral("alpha")));
+        QVERIFY(alice.window.input()->hasFocus());
+
+        // In the member list, Enter on someone else opens the direct conversation.
+        QListView *members = nullptr;
+        for (QListView *view : alice.window.findChildren<QListView *>()) {
+            if (view->accessibleName() == QStringLiteral("Members"))
+                members = view;
+        }
+        QVERIFY(members && members != channels);
+        QTRY_COMPARE_WITH_TIMEOUT(members->model() ? members->model()->rowCount() : 0, 2, 20000);
+        members->setFocus();
+        QTRY_VERIFY(members->hasFocus());
+        int bobRow = -1;
+        for (int row = 0; row < members->model()->rowCount(); ++row) {
+            if (members->model()->index(row, 0).data().toString() == QStringLiteral("bob"))
+                bobRow = row;
+        }
+        QVERIFY(bobRow >= 0);
+        members->setCurrentIndex(members->model()->index(bobRow, 0));
+        QTest::keyClick(members, Qt::Key_Return);
+        QVERIFY(alice.waitCurrent(
+            ChatSession::directChannel(QStringLiteral("alice"), QStringLiteral("bob"))));
+    }
+
+    void ctrlNJoinsAndCtrlFSearches()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        alice.press(QKeySequence(Qt::CTRL | Qt::Key_N));
+        JoinChannelDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = alice.window.findChild<JoinChannelDialog *>()));
+        auto *name = dialog->findChild<QLineEdit *>();
+        QVERIFY(name);
+        QPushButton *join = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        // A bad name is explained in the dialog and cannot be joined.
+        QTest::keyClicks(name, QStringLiteral("bad{name}"));
+        QVERIFY(!join->isEnabled());
+        QLabel *problem = nullptr;
+        for (QLabel *label : dialog->findChildren<QLabel *>()) {
+            if (label->accessibleName() == QStringLiteral("Name problem"))
+                problem = label;
+        }
+        QVERIFY(problem && problem->isVisibleTo(dialog) && !problem->text().isEmpty());
+        name->clear();
+        QTest::keyClicks(name, QStringLiteral("planning"));
+        QVERIFY(join->isEnabled());
+        QVERIFY(!problem->isVisibleTo(dialog));
+        QTest::keyClick(name, Qt::Key_Return);
+        QVERIFY(alice.waitCurrent(QStringLiteral("planning")));
+
+        alice.type(QStringLiteral("where is the needle"));
+        QTRY_COMPARE_WITH_TIMEOUT(alice.texts(QStringLiteral("planning")).size(), 1, 20000);
+        alice.press(QKeySequence(Qt::CTRL | Qt::Key_F));
+        auto *search = alice.window.findChild<SearchBar *>();
+        QVERIFY(search);
+        QTRY_VERIFY(search->isVisible());
+        QLineEdit *query = search->findChild<QLineEdit *>();
+        QVERIFY(query);
+        QTRY_VERIFY(query->hasFocus());
+        QTest::keyClicks(query, QStringLiteral("needle"));
+        QTest::keyClick(query, Qt::Key_Return);
+        QTRY_COMPARE(
+            alice.window.logView()->currentIndex().data(MessageLogModel::TextRole).toString(),
+            QStringLiteral("where is the needle"));
+    }
+
+    void geometryAndSplitterAreRestored()
+    {
+        QList<int> sizes;
+        {
+            AppSettings settings;
+            ChatSession session(ThreadedWorker::configFor(*m_server, QStringLiteral("alice")));
+            MainWindow window(&session, &settings);
+            window.show();
+            window.resize(930, 610);
+            auto *splitter = window.findChild<QSplitter *>(QStringLiteral("mainSplitter"));
+            QVERIFY(splitter);
+            splitter->setSizes({300, 450, 180});
+            sizes = splitter->sizes();
+            QVERIFY(sizes != QList<int>({220, 700, 160}));
+            window.close();
+        }
+        AppSettings settings;
+        ChatSession session(ThreadedWorker::configFor(*m_server, QStringLiteral("alice")));
+        MainWindow window(&session, &settings);
+        QCOMPARE(window.size(), QSize(930, 610));
+        window.show();
+        QCOMPARE(window.findChild<QSplitter *>(QStringLiteral("mainSplitter"))->sizes(), sizes);
+    }
+
+    void burstsOfMentionsGiveOneNotificationAndASummary()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        alice.type(QStringLiteral("/join ops"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("ops")));
+        alice.type(QStringLiteral("/join dev"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("dev")));
+        alice.window.notifier()->setQuietInterval(1000);
+        // Another window has the focus: alice is not looking.
+        QWidget elsewhere;
+        elsewhere.show();
+        QApplication::setActiveWindow(&elsewhere);
+        QTRY_VERIFY(!alice.window.isActiveWindow());
+        QSignalSpy shown(alice.window.notifier(), &AttentionNotifier::notify);
+
+        ThreadedWorker bob(ThreadedWorker::configFor(*m_server, QStringLiteral("bob")));
+        QVERIFY(bob.waitForReady());
+        bob.run([w = bob.worker()] {
+            w->sendMessage(QStringLiteral("dev"), QStringLiteral("alice: first"));
+            for (int i = 0; i < 4; ++i)
+                w->sendMessage(QStringLiteral("ops"), QStringLiteral("alice, %1").arg(i));
+        });
+        QTRY_COMPARE_WITH_TIMEOUT(shown.size(), 1, 20000);
+        QCOMPARE(shown.at(0).at(0).toString(), QStringLiteral("bob in #dev"));
+        QCOMPARE(shown.at(0).at(1).toString(), QStringLiteral("alice: first"));
+        QCOMPARE(shown.at(0).at(2).toString(), QStringLiteral("dev"));
+        // The other four come as one summary once the quiet interval is over.
+        QTRY_COMPARE_WITH_TIMEOUT(shown.size(), 2, 20000);
+        QCOMPARE(shown.at(1).at(0).toString(), QStringLiteral("4 more messages for you"));
+        QCOMPARE(shown.at(1).at(1).toString(), QStringLiteral("#ops"));
+        QCOMPARE(shown.at(1).at(2).toString(), QStringLiteral("ops"));
+
+        // Looking at the window drops what was held back.
+        bob.run([w = bob.worker()] {
+            w->sendMessage(QStringLiteral("ops"), QStringLiteral("alice: again"));
+        });
+        QTRY_COMPARE_WITH_TIMEOUT(shown.size(), 3, 20000);
+        bob.run([w = bob.worker()] {
+            w->sendMessage(QStringLiteral("ops"), QStringLiteral("alice: and again"));
+        });
+        QTRY_COMPARE_WITH_TIMEOUT(alice.unread(QStringLiteral("ops")), 6, 20000);
+        QApplication::setActiveWindow(&alice.window);
+        QTRY_VERIFY(alice.window.isActiveWindow());
+        QVERIFY(!shown.wait(2000)); // no summary of what was seen
+        QCOMPARE(shown.size(), 3);
+    }
+
     void screenshots()
     {
         Client alice(*m_server, QStringLiteral("alice"));
@@ -479,6 +700,11 @@ private Q_SLOTS:
                            "channel:{general}"});
         QTRY_COMPARE_WITH_TIMEOUT(alice.texts(QStringLiteral("general")).size(), 6, 20000);
         QTRY_VERIFY_WITH_TIMEOUT(alice.unread(QStringLiteral("releases")) == 1, 20000);
+        // Everyone who joined is listed, however their join and the list read interleaved.
+        QTRY_COMPARE_WITH_TIMEOUT(
+            alice.session.members(QStringLiteral("general"))->members(),
+            QStringList({QStringLiteral("alice"), QStringLiteral("bob"), QStringLiteral("carol")}),
+            20000);
 
         const QString dir = qEnvironmentVariable("CONFAB_SCREENSHOT_DIR", QDir::currentPath());
         alice.window.resize(1100, 700);
