@@ -4,6 +4,7 @@
 #include "ColorContrast.h"
 #include "LinkFinder.h"
 #include "MessageRowCache.h"
+#include "TextSelection.h"
 
 #include "model/MessageLogModel.h"
 
@@ -53,13 +54,27 @@ bool isLineBreak(QChar c)
 }
 
 // Line breaks in a message become QTextLayout's forced breaks; anything else stays as sent.
-QString shownText(const QString &raw)
+// What is cut off a long text goes to `cutOff`.
+QString shownText(const QString &raw, QString *cutOff = nullptr)
 {
-    QString text = raw.size() > MessageDelegate::MaxDisplayChars
-        ? raw.left(MessageDelegate::MaxDisplayChars) + QChar(0x2026)
-        : raw;
+    QString text = raw;
+    if (raw.size() > MessageDelegate::MaxDisplayChars) {
+        text = raw.left(MessageDelegate::MaxDisplayChars) + QChar(0x2026);
+        if (cutOff)
+            *cutOff = raw.mid(MessageDelegate::MaxDisplayChars);
+    }
     text.replace(QStringLiteral("\r\n"), QString(QChar::LineSeparator));
     std::replace_if(text.begin(), text.end(), isLineBreak, QChar::LineSeparator);
+    return text;
+}
+
+// Text for the clipboard: each kind of line break as "\n".
+QString withNewlines(QString text)
+{
+    text.replace(QStringLiteral("\r\n"), QStringLiteral("\n"));
+    std::replace_if(
+        text.begin(), text.end(),
+        [](QChar c) { return isLineBreak(c) || c == QChar::LineSeparator; }, QChar(u'\n'));
     return text;
 }
 
@@ -321,18 +336,27 @@ MessageDelegate::Body MessageDelegate::bodyOf(const Context &context,
         }
     };
 
-    const QString text = shownText(index.data(MessageLogModel::TextRole).toString());
+    QString cutOff;
+    const QString text = shownText(index.data(MessageLogModel::TextRole).toString(), &cutOff);
     const QString name = displayName(context.author);
     switch (ChatMessage::Type(context.type)) {
     case ChatMessage::Type::Message:
     case ChatMessage::Type::Unknown:
         body.text = text;
         addLinks(text, 0);
+        if (!cutOff.isEmpty()) {
+            body.cutAt = MaxDisplayChars;
+            body.cutOff = cutOff;
+        }
         break;
     case ChatMessage::Type::Action: {
         const QString prefix = QStringLiteral("* ") + name + QLatin1Char(' ');
         body.text = prefix + text;
         addLinks(text, int(prefix.size()));
+        if (!cutOff.isEmpty()) {
+            body.cutAt = int(prefix.size()) + MaxDisplayChars;
+            body.cutOff = cutOff;
+        }
         break;
     }
     case ChatMessage::Type::Join:
@@ -560,16 +584,30 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         painter->fillRect(QRect(message.left(), message.top(), MentionBarWidth, message.height()),
                           m_look.mentionBar);
 
+    TextSelection::Range selection;
+    if (m_textSelection)
+        selection = m_textSelection->rangeIn(StreamId::parse(context.key).value_or(StreamId()));
+    // Running on into the next message from this one's start: "[12:01] <alice> " is copied
+    // with the text, so it is highlighted with it.
+    const bool prefixSelected = context.ms != 0 && !selection.isEmpty() && selection.from == 0
+        && m_textSelection->spansMessages();
+    if (prefixSelected)
+        paintSelectedPrefix(painter, context, placement);
+    const QColor highlightedText =
+        m_look.palette.color(QPalette::Active, QPalette::HighlightedText);
+
     const int baseline = placement.lineTop + qRound(layout->firstBaseline());
     if (context.ms != 0) {
         painter->setFont(context.kind == Kind::System ? m_look.systemTimestampFont : m_look.font);
-        painter->setPen(m_look.muted);
+        painter->setPen(prefixSelected ? highlightedText : m_look.muted);
         painter->drawText(QPoint(placement.timestampX, baseline),
                           timestampOf(QDateTime::fromMSecsSinceEpoch(context.ms)));
     }
     if (context.kind == Kind::Text && !context.continuation) {
         painter->setFont(m_look.nameFont);
-        painter->setPen(context.author.isEmpty() ? m_look.muted : authorColor(context.author));
+        painter->setPen(prefixSelected                 ? highlightedText
+                            : context.author.isEmpty() ? m_look.muted
+                                                       : authorColor(context.author));
         const QString name =
             QFontMetrics(m_look.nameFont)
                 .elidedText(displayName(context.author), Qt::ElideRight, placement.nameWidth);
@@ -587,21 +625,45 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         painter->setPen(m_look.muted);
         break;
     }
+    const QPointF origin = layoutOrigin(context, placement, *layout);
     if (context.type == int(ChatMessage::Type::Expired)) {
         // A gap in the log rather than a message: centred between dashed rules.
+        const int x = int(origin.x());
         const int width = int(std::ceil(layout->naturalWidth()));
-        const int x = message.left() + (message.width() - width) / 2;
         const int y = placement.lineTop + lineSpacingOf(context.kind) / 2;
         painter->save();
         painter->setPen(QPen(m_look.separator, 1, Qt::DashLine));
         painter->drawLine(message.left() + LeftPadding, y, x - 12, y);
         painter->drawLine(x + width + 12, y, message.right() - RightPadding, y);
         painter->restore();
-        layout->draw(painter, QPointF(x, placement.lineTop));
+    }
+    if (selection.isEmpty()) {
+        layout->draw(painter, origin);
     } else {
-        layout->draw(painter, QPointF(placement.bodyX, placement.lineTop));
+        layout->draw(painter, origin, selection.from, selection.to,
+                     m_look.palette.color(QPalette::Active, QPalette::Highlight), highlightedText);
     }
     painter->restore();
+}
+
+QPointF MessageDelegate::layoutOrigin(const Context &context, const Placement &placement,
+                                      const MessageLayout &layout) const
+{
+    if (context.type == int(ChatMessage::Type::Expired)) {
+        const QRect &message = placement.message;
+        const int width = int(std::ceil(layout.naturalWidth()));
+        return QPointF(message.left() + (message.width() - width) / 2, placement.lineTop);
+    }
+    return QPointF(placement.bodyX, placement.lineTop);
+}
+
+void MessageDelegate::paintSelectedPrefix(QPainter *painter, const Context &context,
+                                          const Placement &placement) const
+{
+    // One band from the timestamp to the text, which the text's own highlight continues.
+    const QRect band(placement.timestampX, placement.lineTop,
+                     placement.bodyX - placement.timestampX, lineSpacingOf(context.kind));
+    painter->fillRect(band, m_look.palette.color(QPalette::Active, QPalette::Highlight));
 }
 
 QUrl MessageDelegate::linkAt(const QModelIndex &index, const QRect &rowRect,
@@ -612,7 +674,7 @@ QUrl MessageDelegate::linkAt(const QModelIndex &index, const QRect &rowRect,
     const Context context = contextOf(index);
     const MessageLayout *layout = layoutOf(context, index);
     const Placement placement = placementOf(context, rowRect);
-    return layout->linkAt(QPointF(pos) - QPointF(placement.bodyX, placement.lineTop));
+    return layout->linkAt(QPointF(pos) - layoutOrigin(context, placement, *layout));
 }
 
 QList<QRect> MessageDelegate::linkRects(const QModelIndex &index, const QRect &rowRect) const
@@ -623,10 +685,69 @@ QList<QRect> MessageDelegate::linkRects(const QModelIndex &index, const QRect &r
     const Context context = contextOf(index);
     const MessageLayout *layout = layoutOf(context, index);
     const Placement placement = placementOf(context, rowRect);
+    const QPointF origin = layoutOrigin(context, placement, *layout);
     for (int i = 0; i < layout->links().size(); ++i)
-        rects.append(
-            layout->linkRect(i).translated(placement.bodyX, placement.lineTop).toAlignedRect());
+        rects.append(layout->linkRect(i).translated(origin).toAlignedRect());
     return rects;
+}
+
+int MessageDelegate::cursorAt(const QModelIndex &index, const QRect &rowRect,
+                              const QPoint &pos) const
+{
+    if (!m_hasLook || !index.isValid())
+        return 0;
+    const Context context = contextOf(index);
+    const MessageLayout *layout = layoutOf(context, index);
+    const Placement placement = placementOf(context, rowRect);
+    if (pos.y() < placement.message.top())
+        return 0;
+    if (pos.y() > rowRect.bottom())
+        return int(layout->text().size());
+    return layout->cursorAt(QPointF(pos) - layoutOrigin(context, placement, *layout));
+}
+
+QRect MessageDelegate::cursorRect(const QModelIndex &index, const QRect &rowRect, int cursor) const
+{
+    if (!m_hasLook || !index.isValid())
+        return {};
+    const Context context = contextOf(index);
+    const MessageLayout *layout = layoutOf(context, index);
+    const Placement placement = placementOf(context, rowRect);
+    const QRectF rect =
+        layout->cursorRect(cursor).translated(layoutOrigin(context, placement, *layout));
+    return QRect(qRound(rect.x()), qRound(rect.y()), 1, qRound(rect.height()));
+}
+
+std::pair<int, int> MessageDelegate::wordAt(const QModelIndex &index, const QRect &rowRect,
+                                            const QPoint &pos) const
+{
+    if (!m_hasLook || !index.isValid())
+        return {0, 0};
+    const Context context = contextOf(index);
+    const MessageLayout *layout = layoutOf(context, index);
+    const Placement placement = placementOf(context, rowRect);
+    const QPointF inLayout = QPointF(pos) - layoutOrigin(context, placement, *layout);
+    return layout->wordAt(layout->cursorAt(inLayout, QTextLine::CursorOnCharacter));
+}
+
+QString MessageDelegate::selectedText(const QModelIndex &index, int from, int to, bool *whole) const
+{
+    if (whole)
+        *whole = false;
+    if (!index.isValid())
+        return {};
+    // From the model, not the layout: copying many rows must not lay them all out.
+    const Body body = bodyOf(contextOf(index), index);
+    const int length = int(body.text.size());
+    from = std::clamp(from, 0, length);
+    to = std::clamp(to, from, length);
+    if (whole)
+        *whole = from == 0 && to == length;
+    if (body.cutAt >= from && body.cutAt < to) {
+        return withNewlines(body.text.mid(from, body.cutAt - from) + body.cutOff
+                            + body.text.mid(body.cutAt + 1, to - body.cutAt - 1));
+    }
+    return withNewlines(body.text.mid(from, to - from));
 }
 
 QString MessageDelegate::layoutText(const QModelIndex &index) const

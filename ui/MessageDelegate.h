@@ -15,13 +15,16 @@
 namespace Confab {
 
 class MessageRowCache;
+class TextSelection;
 
 // Paints the rows of a MessageLogModel the way chat clients do: "[12:01]  alice  hello",
 // names in stable per-user colours, web links underlined and clickable, text wrapped to the
 // width and always plain (a message can never inject markup), messages of one author in a row
 // grouped under one name, a line with the date above each day, and join/leave/topic lines as
 // quiet italic notes. Every colour is derived from the view's palette, so light and dark
-// themes both work.
+// themes both work. Characters of a TextSelection are drawn highlighted; where a selection
+// runs on from one message into the next, the timestamp and name of a message whose text is
+// selected from its start are highlighted with it (they are copied with it).
 //
 // Laying text out is the expensive part, so it happens only for rows that are (nearly) on
 // screen, as in Chatterino's ChannelView: each row's QTextLayout is kept in an LRU cache keyed
@@ -53,6 +56,9 @@ public:
     // A QDateTime format; shown in brackets: "HH:mm" gives "[12:01]".
     void setTimestampFormat(const QString &format);
     QString timestampFormat() const { return m_timestampFormat; }
+    // The characters the view's user selected (nullptr: none), drawn highlighted. The view
+    // keeps it and repaints when it changes.
+    void setTextSelection(const TextSelection *selection) { m_textSelection = selection; }
     // Forgets every layout and height, e.g. when the view switches to another channel's log
     // (two streams can have entries with the same id).
     void clearCache();
@@ -75,6 +81,19 @@ public:
     // The text laid out for the row: the message text, "* alice waves", "→ alice joined"...
     // (timestamp and name are drawn beside it).
     QString layoutText(const QModelIndex &index) const;
+    // The cursor position in layoutText() nearest to `pos` (same coordinates as rowRect): 0
+    // above the text (e.g. over the day separator), its length below the row.
+    int cursorAt(const QModelIndex &index, const QRect &rowRect, const QPoint &pos) const;
+    // Where cursor position `cursor` of layoutText() is drawn, in rowRect's coordinates: as
+    // tall as its line, one pixel wide.
+    QRect cursorRect(const QModelIndex &index, const QRect &rowRect, int cursor) const;
+    // The word of layoutText() under `pos`, [first, second): what a double-click selects.
+    std::pair<int, int> wordAt(const QModelIndex &index, const QRect &rowRect,
+                               const QPoint &pos) const;
+    // Characters [from, to) of layoutText() as the clipboard gets them: line breaks as "\n",
+    // and a text cut for display (MaxDisplayChars) whole again where the cut is included.
+    // `whole` tells whether that was all of the text. Needs no layout.
+    QString selectedText(const QModelIndex &index, int from, int to, bool *whole = nullptr) const;
     // "[12:01]" for the row, empty if it has no time.
     QString timestampText(const QModelIndex &index) const;
 
@@ -104,6 +123,8 @@ private:
         QList<QTextLayout::FormatRange> formats;
         QList<MessageLayout::Link> links;
         int noteStart = -1; // where the "⚠ problem" note starts, -1 without one
+        int cutAt = -1; // where the "…" of a text cut for display is, -1 if it is whole
+        QString cutOff; // what the "…" stands for
     };
 
     // Where the parts of a row go inside its rectangle.
@@ -147,6 +168,11 @@ private:
     };
 
     void ensureLook(const QStyleOptionViewItem &option) const;
+    // Where the row's text layout is drawn: its top left, in rowRect's coordinates.
+    QPointF layoutOrigin(const Context &context, const Placement &placement,
+                         const MessageLayout &layout) const;
+    void paintSelectedPrefix(QPainter *painter, const Context &context,
+                             const Placement &placement) const;
     void updateTimestampWidth();
     int layoutWidth(int fallback) const;
 
@@ -177,6 +203,7 @@ private:
     // Also keeps each row's line count once laid out, so that a row whose layout was evicted
     // keeps its exact height and never jumps when scrolled back to.
     MessageRowCache *m_rows = nullptr;
+    const TextSelection *m_textSelection = nullptr;
     mutable QHash<QString, int> m_nameWidths;
     mutable QHash<QString, QColor> m_authorColors;
     mutable int m_layoutsBuilt = 0;

@@ -5,6 +5,8 @@
 #include <QTextLayout>
 #include <QUrl>
 
+#include <utility>
+
 class QPainter;
 
 namespace Confab {
@@ -43,6 +45,22 @@ public:
     const QList<Link> &links() const { return m_links; }
 
     void draw(QPainter *painter, const QPointF &topLeft) const;
+    // With the characters [selectionStart, selectionEnd) on a `background` band as tall as the
+    // line spacing (QTextLayout's own is only as tall as the font, which leaves stripes between
+    // the lines of a selection), drawn in `foreground`.
+    void draw(QPainter *painter, const QPointF &topLeft, int selectionStart, int selectionEnd,
+              const QColor &background, const QColor &foreground) const;
+
+    // The cursor position (0 to the text's length) nearest to `pos`, relative to the layout's
+    // top left: on the first line above the text, on the last one below it, at the start or
+    // end of a line beside it. With QTextLine::CursorOnCharacter, the character under `pos`.
+    int cursorAt(const QPointF &pos,
+                 QTextLine::CursorPosition mode = QTextLine::CursorBetweenCharacters) const;
+    // Where cursor position `cursor` is drawn: a zero-width rectangle as tall as the line.
+    QRectF cursorRect(int cursor) const;
+    // The word (or run of spaces, or punctuation mark) holding character `character`, as
+    // [start, end): what a double-click selects.
+    std::pair<int, int> wordAt(int character) const;
 
     // `pos` relative to the layout's top left. Empty when not over a link's characters.
     QUrl linkAt(const QPointF &pos) const;

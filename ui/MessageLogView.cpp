@@ -4,6 +4,7 @@
 
 #include "model/MessageLogModel.h"
 
+#include <QApplication>
 #include <QClipboard>
 #include <QContextMenuEvent>
 #include <QDesktopServices>
@@ -43,6 +44,10 @@ public:
 // How close to the bottom still counts as "at the bottom" (a rounding pixel or two).
 constexpr int BottomSlack = 4;
 constexpr int ButtonMargin = 14;
+// A press that moves less than this is a click (the hand wobbles); a drag from a link has to
+// go QApplication::startDragDistance(), or the link could hardly be clicked.
+constexpr int TextDragDistance = 3;
+constexpr int AutoScrollIntervalMs = 30;
 
 } // namespace
 
@@ -70,6 +75,7 @@ MessageLogView::MessageLogView(QWidget *parent)
 
     m_delegate->setLook(font(), palette());
     m_delegate->setWidth(viewport()->width());
+    m_delegate->setTextSelection(&m_textSelection);
     // Rows the delegate had to lay out while painting, whose height was estimated wrong.
     connect(m_delegate, &QAbstractItemDelegate::sizeHintChanged, this,
             [this] { scheduleDelayedItemsLayout(); });
@@ -97,6 +103,9 @@ MessageLogView::MessageLogView(QWidget *parent)
         armMidnightTimer();
     });
     armMidnightTimer();
+
+    m_autoScrollTimer.setInterval(AutoScrollIntervalMs);
+    connect(&m_autoScrollTimer, &QTimer::timeout, this, &MessageLogView::autoScrollStep);
 }
 
 MessageLogView::~MessageLogView() = default;
@@ -108,6 +117,9 @@ void MessageLogView::setLogModel(MessageLogModel *model)
     if (m_source)
         savePosition();
     m_pressedLink.clear();
+    m_deferredPress.reset();
+    m_dragging = false;
+    m_autoScrollTimer.stop();
     m_delegate->clearCache();
     m_source = model;
     m_proxy->setSourceModel(model); // resets the view (reset() below)
@@ -129,6 +141,8 @@ void MessageLogView::setTimestampFormat(const QString &format)
 void MessageLogView::reset()
 {
     QListView::reset();
+    // Offsets are into this log's messages; another log may even have the same ids.
+    clearTextSelection();
     m_anchor = QPersistentModelIndex();
     m_pinned = true;
     m_newMessages = 0;
@@ -149,6 +163,10 @@ void MessageLogView::jumpToBottom()
 
 void MessageLogView::scrollTo(const QModelIndex &index, ScrollHint hint)
 {
+    // The log holds still under a selecting mouse: QAbstractItemView would scroll the pressed
+    // row into full view a moment after the press.
+    if (m_selecting)
+        return;
     QListView::scrollTo(index, hint);
     // The rows scrolled to were only estimated until now; laying them out for real may have
     // moved the one aimed at. Aim again (a no-op when it stayed put).
@@ -334,6 +352,11 @@ void MessageLogView::keyPressEvent(QKeyEvent *event)
         event->accept();
         return;
     }
+    if (event->key() == Qt::Key_Escape && hasSelectedText()) {
+        clearTextSelection();
+        event->accept();
+        return;
+    }
     QListView::keyPressEvent(event);
 }
 
@@ -347,25 +370,82 @@ QUrl MessageLogView::linkAt(const QPoint &pos) const
 
 void MessageLogView::mousePressEvent(QMouseEvent *event)
 {
-    if (event->button() == Qt::LeftButton) {
-        const QUrl url = linkAt(event->position().toPoint());
-        if (!url.isEmpty()) {
-            // A click on a link opens it; it does not select the row.
-            m_pressedLink = url;
+    const QPoint pos = event->position().toPoint();
+    if (event->button() == Qt::RightButton && hasSelectedText()) {
+        // The context menu is for the selected text: the press must not select a message.
+        event->accept();
+        return;
+    }
+    if (event->button() != Qt::LeftButton) {
+        QListView::mousePressEvent(event);
+        return;
+    }
+    captureAnchor();
+    m_selecting = true;
+    m_dragging = false;
+    m_pressPos = pos;
+    m_dragPos = pos;
+    m_pressedLink.clear();
+
+    if ((event->modifiers() & Qt::ShiftModifier) && hasSelectedText()) {
+        beginTextDrag();
+        extendTextSelection(pos);
+        event->accept();
+        return;
+    }
+    const bool thirdClick = m_doubleClickTime != 0
+        && event->timestamp() - m_doubleClickTime <= quint64(QApplication::doubleClickInterval())
+        && (pos - m_doubleClickPos).manhattanLength() <= QApplication::startDragDistance();
+    m_doubleClickTime = 0;
+    if (thirdClick) {
+        if (const auto message = unitAt(pos, TextSelection::Unit::Message)) {
+            m_textSelection.begin(message->first, message->second, TextSelection::Unit::Message);
+            beginTextDrag();
             event->accept();
             return;
         }
-        captureAnchor();
-        m_selecting = true;
     }
-    QListView::mousePressEvent(event);
+
+    clearTextSelection();
+    // Where a drag from here would select from.
+    if (const std::optional<TextPosition> at = textPositionAt(pos))
+        m_textSelection.begin(*at, *at);
+    const QUrl url = linkAt(pos);
+    if (!url.isEmpty()) {
+        // A click on a link opens it; it does not select the message.
+        m_pressedLink = url;
+        event->accept();
+        return;
+    }
+    // A click selects the message, a drag text: QListView sees the press once it is a click,
+    // so that a drag does not first select the message under it.
+    m_deferredPress.reset(event->clone());
+    event->accept();
 }
 
 void MessageLogView::mouseMoveEvent(QMouseEvent *event)
 {
+    const QPoint pos = event->position().toPoint();
+    if ((event->buttons() & Qt::LeftButton) && m_selecting) {
+        // Dragging selects text, not messages: QListView does not see it.
+        m_dragPos = pos;
+        if (!m_dragging) {
+            const int distance = (pos - m_pressPos).manhattanLength();
+            if (distance < (m_pressedLink.isEmpty() ? TextDragDistance
+                                                    : QApplication::startDragDistance())) {
+                event->accept();
+                return;
+            }
+            beginTextDrag();
+        }
+        extendTextSelection(pos);
+        updateAutoScroll();
+        event->accept();
+        return;
+    }
     QListView::mouseMoveEvent(event);
     if (event->buttons() == Qt::NoButton) {
-        if (linkAt(event->position().toPoint()).isEmpty())
+        if (linkAt(pos).isEmpty())
             viewport()->unsetCursor();
         else
             viewport()->setCursor(Qt::PointingHandCursor);
@@ -374,20 +454,188 @@ void MessageLogView::mouseMoveEvent(QMouseEvent *event)
 
 void MessageLogView::mouseReleaseEvent(QMouseEvent *event)
 {
-    if (event->button() == Qt::LeftButton && !m_pressedLink.isEmpty()) {
-        const QUrl pressed = std::exchange(m_pressedLink, QUrl());
-        if (linkAt(event->position().toPoint()) == pressed)
-            activateLink(pressed);
-        event->accept();
+    if (event->button() != Qt::LeftButton) {
+        QListView::mouseReleaseEvent(event);
         return;
     }
-    QListView::mouseReleaseEvent(event);
-    if (event->button() == Qt::LeftButton && m_selecting) {
+    m_autoScrollTimer.stop();
+    const QUrl pressedLink = std::exchange(m_pressedLink, QUrl());
+    const bool dragged = std::exchange(m_dragging, false);
+    const std::unique_ptr<QMouseEvent> press = std::move(m_deferredPress);
+    if (!pressedLink.isEmpty()) {
+        if (linkAt(event->position().toPoint()) == pressedLink)
+            activateLink(pressedLink);
+        event->accept();
+    } else if (dragged) {
+        offerPrimarySelection();
+        event->accept();
+    } else {
+        if (press)
+            QListView::mousePressEvent(press.get());
+        QListView::mouseReleaseEvent(event);
+    }
+    if (m_selecting) {
         m_selecting = false;
         // Messages that came while the log held still for the selection.
         if (m_pinned)
             jumpToBottom();
     }
+}
+
+void MessageLogView::mouseDoubleClickEvent(QMouseEvent *event)
+{
+    const QPoint pos = event->position().toPoint();
+    const auto word =
+        event->button() == Qt::LeftButton ? unitAt(pos, TextSelection::Unit::Word) : std::nullopt;
+    if (!word) {
+        QListView::mouseDoubleClickEvent(event);
+        return;
+    }
+    if (!m_selecting) {
+        captureAnchor();
+        m_selecting = true;
+    }
+    m_pressPos = pos;
+    m_dragPos = pos;
+    m_pressedLink.clear();
+    m_textSelection.begin(word->first, word->second, TextSelection::Unit::Word);
+    // The button is still down: moving on selects word by word.
+    beginTextDrag();
+    m_doubleClickTime = event->timestamp();
+    m_doubleClickPos = pos;
+    event->accept();
+}
+
+void MessageLogView::beginTextDrag()
+{
+    m_dragging = true;
+    m_pressedLink.clear();
+    m_deferredPress.reset();
+    // Text or messages are selected, not both. Clearing the current row too keeps
+    // QAbstractItemView from scrolling to the pressed row after the drag.
+    selectionModel()->clear();
+    viewport()->unsetCursor();
+    viewport()->update();
+}
+
+void MessageLogView::extendTextSelection(const QPoint &pos)
+{
+    // Beyond the top or bottom edge (auto-scrolling): up to the edge of what is shown.
+    const QPoint inside(pos.x(), std::clamp(pos.y(), 0, std::max(0, viewport()->height() - 1)));
+    const auto unit = unitAt(inside, m_textSelection.unit());
+    if (!unit)
+        return;
+    const TextPosition start = m_textSelection.start();
+    const TextPosition end = m_textSelection.end();
+    m_textSelection.extend(unit->first, unit->second);
+    if (m_textSelection.start() != start || m_textSelection.end() != end)
+        viewport()->update();
+}
+
+void MessageLogView::updateAutoScroll()
+{
+    const bool outside = m_dragPos.y() < 0 || m_dragPos.y() >= viewport()->height();
+    if (!outside)
+        m_autoScrollTimer.stop();
+    else if (!m_autoScrollTimer.isActive())
+        m_autoScrollTimer.start();
+}
+
+void MessageLogView::autoScrollStep()
+{
+    const int height = viewport()->height();
+    const int beyond = m_dragPos.y() < 0 ? m_dragPos.y() : std::max(0, m_dragPos.y() - height + 1);
+    if (!m_dragging || beyond == 0) {
+        m_autoScrollTimer.stop();
+        return;
+    }
+    // The further out the pointer, the faster, as in text editors.
+    const int speed = std::clamp(std::abs(beyond), 4, std::max(4, height / 2));
+    QScrollBar *bar = verticalScrollBar();
+    bar->setValue(bar->value() + (beyond < 0 ? -speed : speed));
+    extendTextSelection(m_dragPos);
+}
+
+void MessageLogView::offerPrimarySelection()
+{
+    QClipboard *clipboard = QGuiApplication::clipboard();
+    if (clipboard->supportsSelection() && hasSelectedText())
+        clipboard->setText(selectedText(), QClipboard::Selection);
+}
+
+void MessageLogView::clearTextSelection()
+{
+    if (!m_textSelection.isActive())
+        return;
+    const bool visible = hasSelectedText();
+    m_textSelection.clear();
+    if (visible)
+        viewport()->update();
+}
+
+void MessageLogView::selectAll()
+{
+    clearTextSelection();
+    QListView::selectAll();
+}
+
+StreamId MessageLogView::idOf(const QModelIndex &index)
+{
+    return StreamId::parse(index.data(MessageLogModel::IdRole).toByteArray()).value_or(StreamId());
+}
+
+int MessageLogView::firstRowFrom(const StreamId &id) const
+{
+    // Ids grow down the log (MessageLogModel).
+    int low = 0;
+    int high = m_proxy->rowCount();
+    while (low < high) {
+        const int middle = low + (high - low) / 2;
+        if (idOf(m_proxy->index(middle, 0)) < id)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    return low;
+}
+
+std::optional<TextPosition> MessageLogView::textPositionAt(const QPoint &point) const
+{
+    const int rows = m_proxy->rowCount();
+    if (rows == 0)
+        return std::nullopt;
+    // Rows span the width: left or right of the viewport is still on the row at that height.
+    const QPoint pos(std::clamp(point.x(), 0, std::max(0, viewport()->width() - 1)), point.y());
+    const QModelIndex index = indexAt(pos);
+    if (index.isValid())
+        return TextPosition{idOf(index), m_delegate->cursorAt(index, visualRect(index), pos)};
+    // Below the last row of a log shorter than the view: its end.
+    const QModelIndex last = m_proxy->index(rows - 1, 0);
+    if (pos.y() > visualRect(last).bottom())
+        return TextPosition{idOf(last), TextPosition::End};
+    const QModelIndex first = m_proxy->index(0, 0);
+    if (pos.y() < visualRect(first).top())
+        return TextPosition{idOf(first), 0};
+    return std::nullopt;
+}
+
+std::optional<std::pair<TextPosition, TextPosition>>
+MessageLogView::unitAt(const QPoint &pos, TextSelection::Unit unit) const
+{
+    const QModelIndex index = indexAt(pos);
+    if (index.isValid() && unit == TextSelection::Unit::Word) {
+        const StreamId id = idOf(index);
+        const auto [from, to] = m_delegate->wordAt(index, visualRect(index), pos);
+        return std::pair(TextPosition{id, from}, TextPosition{id, to});
+    }
+    if (index.isValid() && unit == TextSelection::Unit::Message) {
+        const StreamId id = idOf(index);
+        return std::pair(TextPosition{id, 0}, TextPosition{id, TextPosition::End});
+    }
+    const std::optional<TextPosition> at = textPositionAt(pos);
+    if (!at)
+        return std::nullopt;
+    return std::pair(*at, *at);
 }
 
 void MessageLogView::activateLink(const QUrl &url)
@@ -419,22 +667,30 @@ bool MessageLogView::viewportEvent(QEvent *event)
     return QListView::viewportEvent(event);
 }
 
+QString MessageLogView::linePrefix(const QModelIndex &index) const
+{
+    QString prefix = m_delegate->timestampText(index);
+    if (!prefix.isEmpty())
+        prefix += QLatin1Char(' ');
+    const auto type = ChatMessage::Type(index.data(MessageLogModel::TypeRole).toInt());
+    // IRC log style; other kinds of row name their author in their text.
+    if (type == ChatMessage::Type::Message || type == ChatMessage::Type::Unknown)
+        prefix += QLatin1Char('<') + index.data(MessageLogModel::AuthorRole).toString()
+            + QStringLiteral("> ");
+    return prefix;
+}
+
 QString MessageLogView::copyLine(const QModelIndex &index) const
 {
     const auto type = ChatMessage::Type(index.data(MessageLogModel::TypeRole).toInt());
-    QString line;
-    if (type == ChatMessage::Type::Message || type == ChatMessage::Type::Unknown) {
-        // IRC log style; the text keeps its line breaks, as written.
-        line = QLatin1Char('<') + index.data(MessageLogModel::AuthorRole).toString()
-            + QStringLiteral("> ") + index.data(MessageLogModel::TextRole).toString();
-        const QString problem = index.data(MessageLogModel::ProblemRole).toString();
-        if (!problem.isEmpty())
-            line += QStringLiteral(" [") + problem + QLatin1Char(']');
-    } else {
-        line = index.data(Qt::DisplayRole).toString();
-    }
-    const QString stamp = m_delegate->timestampText(index);
-    return stamp.isEmpty() ? line : stamp + QLatin1Char(' ') + line;
+    if (type != ChatMessage::Type::Message && type != ChatMessage::Type::Unknown)
+        return linePrefix(index) + index.data(Qt::DisplayRole).toString();
+    // The text keeps its line breaks, as written.
+    QString line = linePrefix(index) + index.data(MessageLogModel::TextRole).toString();
+    const QString problem = index.data(MessageLogModel::ProblemRole).toString();
+    if (!problem.isEmpty())
+        line += QStringLiteral(" [") + problem + QLatin1Char(']');
+    return line;
 }
 
 QString MessageLogView::copyText(const QModelIndexList &indexes) const
@@ -453,8 +709,45 @@ QString MessageLogView::copyText(const QModelIndexList &indexes) const
     return lines.join(QLatin1Char('\n'));
 }
 
+QString MessageLogView::selectedText() const
+{
+    if (m_textSelection.isEmpty())
+        return {};
+    struct Part
+    {
+        QModelIndex index;
+        QString text;
+        bool whole = false;
+    };
+    QList<Part> parts;
+    const StreamId last = m_textSelection.end().id;
+    const int rows = m_proxy->rowCount();
+    for (int row = firstRowFrom(m_textSelection.start().id); row < rows; ++row) {
+        const QModelIndex index = m_proxy->index(row, 0);
+        const StreamId id = idOf(index);
+        if (last < id)
+            break;
+        const TextSelection::Range range = m_textSelection.rangeIn(id);
+        Part part{index, QString(), false};
+        part.text = m_delegate->selectedText(index, range.from, range.to, &part.whole);
+        // An end at the very end (or start) of a message includes none of it.
+        if (!part.text.isEmpty() || part.whole)
+            parts.append(part);
+    }
+    if (parts.size() == 1)
+        return parts.first().text;
+    QStringList lines;
+    for (const Part &part : std::as_const(parts))
+        lines.append(part.whole ? copyLine(part.index) : linePrefix(part.index) + part.text);
+    return lines.join(QLatin1Char('\n'));
+}
+
 void MessageLogView::copySelection()
 {
+    if (hasSelectedText()) {
+        QGuiApplication::clipboard()->setText(selectedText());
+        return;
+    }
     const QModelIndexList selected = selectionModel()->selectedIndexes();
     if (selected.isEmpty())
         return;
@@ -465,15 +758,16 @@ QMenu *MessageLogView::createContextMenu(const QPoint &pos)
 {
     auto *menu = new QMenu(this);
     const QModelIndex index = indexAt(pos);
-    // Right-clicking a message that is not selected acts on that message, as everywhere.
-    if (index.isValid() && !selectionModel()->isSelected(index)) {
+    // Right-clicking a message that is not selected acts on that message, as everywhere;
+    // with text selected, Copy is for that.
+    if (index.isValid() && !hasSelectedText() && !selectionModel()->isSelected(index)) {
         selectionModel()->setCurrentIndex(
             index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     }
 
     QAction *copy = menu->addAction(tr("&Copy"));
     copy->setShortcut(QKeySequence::Copy);
-    copy->setEnabled(selectionModel()->hasSelection());
+    copy->setEnabled(hasSelectedText() || selectionModel()->hasSelection());
     connect(copy, &QAction::triggered, this, &MessageLogView::copySelection);
 
     if (index.isValid()) {

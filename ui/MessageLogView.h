@@ -1,5 +1,7 @@
 #pragma once
 
+#include "TextSelection.h"
+
 #include "model/MessageLogModel.h"
 
 #include <QByteArray>
@@ -9,6 +11,10 @@
 #include <QPointer>
 #include <QTimer>
 #include <QUrl>
+
+#include <memory>
+#include <optional>
+#include <utility>
 
 class QIdentityProxyModel;
 class QMenu;
@@ -26,8 +32,21 @@ class MessageDelegate;
 //   asked when the top fifth comes into view) keeps the row on screen where it was.
 // - Only rows on or near the screen are laid out (MessageDelegate caches their layouts), so a
 //   channel with ten thousand rows opens at once.
-// - Whole messages are selected; Ctrl+C copies them as "[12:01] <alice> hello" lines. Web
-//   links are clickable and opened in the browser.
+// - Text is selected as in a text editor: dragging with the left button selects characters
+//   from the press to the pointer, across messages and auto-scrolling past the view's edges;
+//   a double-click selects a word and a triple-click a whole message (dragging on extends by
+//   words or messages). A click elsewhere clears it, Shift+click extends it, Escape clears
+//   it. The selection is kept as message ids and offsets (TextSelection), so history paged in
+//   above or new messages below never shift it; switching channels clears it.
+// - Ctrl+C (and Copy) copies the selected text: within one message, exactly the characters
+//   selected; across messages, one line per message, each with its "[12:01] <alice> " prefix
+//   so that every pasted line says who wrote it and when (also the first and last, of which
+//   only part may be selected; messages selected whole are copied as with whole rows below).
+//   On X11 the selection is also offered as the primary selection.
+// - Without selected text, a click selects a whole message (Shift/Ctrl+click several, Select
+//   all every one) and Ctrl+C copies them as "[12:01] <alice> hello" lines.
+// - Web links are clickable and opened in the browser: a click on a link opens it, a drag
+//   that starts on one selects text instead.
 class MessageLogView : public QListView
 {
     Q_OBJECT
@@ -57,6 +76,11 @@ public:
 
     // The clipboard text for these rows, oldest first: "[12:01] <alice> hello" per message.
     QString copyText(const QModelIndexList &indexes) const;
+    // The text selected with the mouse, as Copy puts it on the clipboard; empty if none.
+    QString selectedText() const;
+    bool hasSelectedText() const { return !m_textSelection.isEmpty(); }
+    const TextSelection &textSelection() const { return m_textSelection; }
+    void clearTextSelection();
     // The context menu for a point in the viewport (the caller owns it): Copy, Copy text,
     // Copy link address over a link, Select all.
     QMenu *createContextMenu(const QPoint &pos);
@@ -69,7 +93,10 @@ public:
 
 public Q_SLOTS:
     void jumpToBottom();
+    // The selected text if there is some, else the selected messages.
     void copySelection();
+    // Every message (not text): clears the text selection.
+    void selectAll() override;
     void doItemsLayout() override;
     void reset() override;
 
@@ -89,6 +116,7 @@ protected:
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
     void contextMenuEvent(QContextMenuEvent *event) override;
     bool viewportEvent(QEvent *event) override;
 
@@ -115,6 +143,21 @@ private:
     void styleNewMessagesButton();
     void activateLink(const QUrl &url);
     QString copyLine(const QModelIndex &index) const;
+    // "[12:01] <alice> ", "[12:01] " or "": what precedes a message's text in copied lines.
+    QString linePrefix(const QModelIndex &index) const;
+    static StreamId idOf(const QModelIndex &index);
+    // The first row whose id is not below `id` (rowCount() if none).
+    int firstRowFrom(const StreamId &id) const;
+    // The text position nearest to a point of the viewport; none in an empty log.
+    std::optional<TextPosition> textPositionAt(const QPoint &pos) const;
+    // The character position, word or message at a point, as [first, second).
+    std::optional<std::pair<TextPosition, TextPosition>> unitAt(const QPoint &pos,
+                                                                TextSelection::Unit unit) const;
+    void extendTextSelection(const QPoint &pos);
+    void beginTextDrag();
+    void updateAutoScroll();
+    void autoScrollStep();
+    void offerPrimarySelection();
     void armMidnightTimer();
 
     QIdentityProxyModel *m_proxy = nullptr;
@@ -140,6 +183,20 @@ private:
     QPersistentModelIndex m_anchor;
     int m_anchorOffset = 0;
     QUrl m_pressedLink;
+
+    TextSelection m_textSelection;
+    // The left button went down here; the drag it starts selects text once it moves on.
+    QPoint m_pressPos;
+    // That press, for QListView once the release shows it was a click.
+    std::unique_ptr<QMouseEvent> m_deferredPress;
+    // Selecting text with the left button down (after moving it, or a double-click).
+    bool m_dragging = false;
+    // Where the pointer is while dragging, also outside the viewport (auto-scrolling).
+    QPoint m_dragPos;
+    QTimer m_autoScrollTimer;
+    // When and where the last double-click was, to tell a third click (the whole message).
+    quint64 m_doubleClickTime = 0;
+    QPoint m_doubleClickPos;
     QHash<const MessageLogModel *, SavedPosition> m_savedPositions;
 };
 

@@ -118,6 +118,55 @@ class tst_MessageLogView : public QObject
         view.verticalScrollBar()->setValue(value);
     }
 
+    // The viewport point before character `offset` of the row's text, half-way down its line.
+    static QPoint textPoint(const MessageLogView &view, int row, int offset)
+    {
+        const QModelIndex index = view.model()->index(row, 0);
+        const QRect cursor =
+            view.messageDelegate()->cursorRect(index, view.visualRect(index), offset);
+        return QPoint(cursor.x(), cursor.center().y());
+    }
+
+    // A drag with the left button, as a hand makes it: press, moves on the way, release.
+    static void drag(MessageLogView &view, QPoint from, QPoint to)
+    {
+        QWidget *viewport = view.viewport();
+        QTest::mousePress(viewport, Qt::LeftButton, {}, from);
+        QTest::mouseMove(viewport, from + (to - from) / 3);
+        QTest::mouseMove(viewport, to);
+        QTest::mouseRelease(viewport, Qt::LeftButton, {}, to);
+    }
+
+    static QString copied(MessageLogView &view)
+    {
+        QGuiApplication::clipboard()->clear();
+        QTest::keySequence(&view, QKeySequence::Copy);
+        return QGuiApplication::clipboard()->text();
+    }
+
+    // How many pixels of `rect` in the viewport are painted in the palette's Highlight.
+    static int highlightedPixels(MessageLogView &view, const QRect &rect)
+    {
+        const QImage image = view.viewport()->grab().toImage();
+        const QRgb highlight = view.palette().color(QPalette::Active, QPalette::Highlight).rgb();
+        int count = 0;
+        for (int y = rect.top(); y <= rect.bottom(); ++y) {
+            for (int x = rect.left(); x <= rect.right(); ++x)
+                count += image.pixel(x, y) == highlight;
+        }
+        return count;
+    }
+
+    // Where the characters [from, to) of a one-line row are drawn, less a pixel at each side.
+    static QRect textRect(const MessageLogView &view, int row, int from, int to)
+    {
+        const QModelIndex index = view.model()->index(row, 0);
+        const QRect rowRect = view.visualRect(index);
+        const QRect a = view.messageDelegate()->cursorRect(index, rowRect, from);
+        const QRect b = view.messageDelegate()->cursorRect(index, rowRect, to);
+        return QRect(QPoint(a.x() + 1, a.top()), QPoint(b.x() - 2, b.bottom()));
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -273,6 +322,340 @@ private Q_SLOTS:
         QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, beside);
         QCOMPARE(activated.size(), 0);
         QVERIFY(view->selectionModel()->isSelected(index));
+    }
+
+    // --- selecting text ------------------------------------------------------------------
+
+    void draggingSelectsPartOfAMessage()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages({message(morning(), QStringLiteral("alice"),
+                                      QStringLiteral("the quick brown fox jumps"))});
+        auto view = showView(&model);
+        QVERIFY(view);
+        QVERIFY(!view->hasSelectedText());
+
+        // Text is selected, not the message; not even while the press might be a click.
+        QTest::mousePress(view->viewport(), Qt::LeftButton, {}, textPoint(*view, 0, 4));
+        QVERIFY(!view->selectionModel()->hasSelection());
+        QTest::mouseMove(view->viewport(), textPoint(*view, 0, 9));
+        QVERIFY(!view->selectionModel()->hasSelection());
+        QCOMPARE(view->selectedText(), QStringLiteral("quick"));
+        QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, textPoint(*view, 0, 9));
+
+        drag(*view, textPoint(*view, 0, 4), textPoint(*view, 0, 15));
+        QVERIFY(view->hasSelectedText());
+        QCOMPARE(view->selectedText(), QStringLiteral("quick brown"));
+        QCOMPARE(copied(*view), QStringLiteral("quick brown"));
+        QVERIFY(!view->selectionModel()->hasSelection());
+
+        // Leftwards: the same, from the press back to the pointer.
+        drag(*view, textPoint(*view, 0, 19), textPoint(*view, 0, 10));
+        QCOMPARE(copied(*view), QStringLiteral("brown fox"));
+    }
+
+    void selectedCharactersAreHighlighted()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages({message(morning(), QStringLiteral("alice"),
+                                      QStringLiteral("the quick brown fox jumps"))});
+        auto view = showView(&model);
+        QVERIFY(view);
+        const QRect selected = textRect(*view, 0, 4, 15);
+        const QRect before = textRect(*view, 0, 0, 4);
+        const QRect after = textRect(*view, 0, 15, 25);
+        QCOMPARE(highlightedPixels(*view, selected), 0);
+
+        drag(*view, textPoint(*view, 0, 4), textPoint(*view, 0, 15));
+        // The background of the characters (the glyphs are drawn over it).
+        QVERIFY(highlightedPixels(*view, selected) > selected.width() * selected.height() / 2);
+        QCOMPARE(highlightedPixels(*view, before), 0);
+        QCOMPARE(highlightedPixels(*view, after), 0);
+    }
+
+    void draggingAcrossMessagesCopiesALineEach()
+    {
+        MessageLogModel model(Channel);
+        const quint64 t = morning();
+        model.appendMessages({
+            message(t, QStringLiteral("alice"), QStringLiteral("hello world")),
+            message(t + 60000, QStringLiteral("bob"), QStringLiteral("waves"),
+                    ChatMessage::Type::Action),
+            message(t + 120000, QStringLiteral("carol"), QStringLiteral("one two three")),
+            message(t + 180000, QStringLiteral("dana"), QStringLiteral("not selected")),
+        });
+        auto view = showView(&model);
+        QVERIFY(view);
+        const QString expected = QStringLiteral("[%1] <alice> world\n[%2] * bob waves\n"
+                                                "[%3] <carol> one two")
+                                     .arg(clockOf(t), clockOf(t + 60000), clockOf(t + 120000));
+
+        drag(*view, textPoint(*view, 0, 6), textPoint(*view, 2, 7));
+        QCOMPARE(copied(*view), expected);
+        // Upwards: the lines still come in the log's order.
+        drag(*view, textPoint(*view, 2, 7), textPoint(*view, 0, 6));
+        QCOMPARE(copied(*view), expected);
+
+        // The prefix of a message selected from its start is highlighted: it is copied.
+        const QModelIndex bob = view->model()->index(1, 0);
+        const QRect bobRect = view->visualRect(bob);
+        const QRect bobText = view->messageDelegate()->cursorRect(bob, bobRect, 0);
+        const QRect bobPrefix(QPoint(bobRect.left() + 12, bobText.top()),
+                              QPoint(bobText.left() - 2, bobText.bottom()));
+        QVERIFY(highlightedPixels(*view, bobPrefix) > bobPrefix.width() * bobPrefix.height() / 2);
+    }
+
+    void lineBreaksAreCopiedAsNewlines()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages({message(morning(), QStringLiteral("alice"),
+                                      QStringLiteral("first line\r\nsecond line"))});
+        auto view = showView(&model);
+        QVERIFY(view);
+        drag(*view, textPoint(*view, 0, 6), textPoint(*view, 0, 17));
+        QCOMPARE(copied(*view), QStringLiteral("line\nsecond"));
+    }
+
+    void doubleClickSelectsAWordAndTripleClickTheMessage()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages({message(morning(), QStringLiteral("alice"),
+                                      QStringLiteral("the quick brown fox jumps"))});
+        auto view = showView(&model);
+        QVERIFY(view);
+        QWidget *viewport = view->viewport();
+        const QPoint inBrown = textPoint(*view, 0, 12);
+
+        QTest::mouseDClick(viewport, Qt::LeftButton, {}, inBrown);
+        QTest::mouseRelease(viewport, Qt::LeftButton, {}, inBrown);
+        QCOMPARE(copied(*view), QStringLiteral("brown"));
+
+        // Dragging on after a double-click selects whole words.
+        QTest::mouseDClick(viewport, Qt::LeftButton, {}, inBrown);
+        QTest::mouseMove(viewport, textPoint(*view, 0, 17));
+        QTest::mouseRelease(viewport, Qt::LeftButton, {}, textPoint(*view, 0, 17));
+        QCOMPARE(copied(*view), QStringLiteral("brown fox"));
+
+        // A third click soon after the double-click: the whole message. (QTest spaces its
+        // clicks out so that they are never taken as double-clicks: sent by hand.)
+        const auto send = [&](QEvent::Type type, Qt::MouseButtons buttons, quint64 time) {
+            QMouseEvent event(type, inBrown, viewport->mapToGlobal(inBrown), Qt::LeftButton,
+                              buttons, Qt::NoModifier);
+            event.setTimestamp(time);
+            QApplication::sendEvent(viewport, &event);
+        };
+        const quint64 t = 1000000;
+        send(QEvent::MouseButtonPress, Qt::LeftButton, t);
+        send(QEvent::MouseButtonRelease, Qt::NoButton, t + 60);
+        send(QEvent::MouseButtonPress, Qt::LeftButton, t + 120);
+        send(QEvent::MouseButtonDblClick, Qt::LeftButton, t + 120);
+        send(QEvent::MouseButtonRelease, Qt::NoButton, t + 180);
+        QCOMPARE(view->selectedText(), QStringLiteral("brown"));
+        send(QEvent::MouseButtonPress, Qt::LeftButton, t + 240);
+        send(QEvent::MouseButtonRelease, Qt::NoButton, t + 300);
+        QCOMPARE(copied(*view), QStringLiteral("the quick brown fox jumps"));
+    }
+
+    void aLongMessageSelectedWholeIsCopiedWhole()
+    {
+        MessageLogModel model(Channel);
+        const QString text =
+            QStringLiteral("0123456789").repeated(MessageDelegate::MaxDisplayChars / 10 + 5);
+        model.appendMessages({message(morning(), QStringLiteral("alice"), QStringLiteral("short")),
+                              message(morning() + 1000, QStringLiteral("bob"), text)});
+        auto view = showView(&model);
+        QVERIFY(view);
+        // Shown cut...
+        QCOMPARE(view->messageDelegate()->layoutText(view->model()->index(1, 0)).size(),
+                 MessageDelegate::MaxDisplayChars + 1);
+        // ...but copied whole, from a selection that runs to its end.
+        const QPoint end = view->visualRect(view->model()->index(1, 0)).bottomRight();
+        drag(*view, textPoint(*view, 0, 2), end + QPoint(-30, -2));
+        QCOMPARE(copied(*view),
+                 QStringLiteral("[%1] <alice> ort\n[%2] <bob> %3")
+                     .arg(clockOf(morning()), clockOf(morning() + 1000), text));
+    }
+
+    void aClickOnALinkOpensItAndADragFromItSelectsText()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages({message(morning(), QStringLiteral("alice"),
+                                      QStringLiteral("see https://example.com/x please"))});
+        auto view = showView(&model);
+        QVERIFY(view);
+        QSignalSpy activated(view.get(), &MessageLogView::linkActivated);
+        const QModelIndex index = view->model()->index(0, 0);
+        const QRect link =
+            view->messageDelegate()->linkRects(index, view->visualRect(index)).first();
+        QWidget *viewport = view->viewport();
+
+        // The hand wobbles a little: still a click.
+        QTest::mousePress(viewport, Qt::LeftButton, {}, link.center());
+        QTest::mouseMove(viewport, link.center() + QPoint(2, 1));
+        QTest::mouseRelease(viewport, Qt::LeftButton, {}, link.center() + QPoint(2, 1));
+        QCOMPARE(activated.size(), 1);
+        QVERIFY(!view->hasSelectedText());
+
+        // From the "e" of "example", on the link, to the end.
+        QVERIFY(!view->linkAt(textPoint(*view, 0, 12)).isEmpty());
+        drag(*view, textPoint(*view, 0, 12), textPoint(*view, 0, 32));
+        QCOMPARE(activated.size(), 1);
+        QCOMPARE(view->selectedText(), QStringLiteral("example.com/x please"));
+
+        // A click on the link still opens it, and clears the selection.
+        QTest::mouseClick(viewport, Qt::LeftButton, {}, link.center());
+        QCOMPARE(activated.size(), 2);
+        QVERIFY(!view->hasSelectedText());
+    }
+
+    void aClickClearsTheSelectedText()
+    {
+        MessageLogModel model(Channel);
+        const quint64 t = morning();
+        model.appendMessages({message(t, QStringLiteral("alice"), QStringLiteral("hello world")),
+                              message(t + 60000, QStringLiteral("bob"), QStringLiteral("hi"))});
+        auto view = showView(&model);
+        QVERIFY(view);
+        drag(*view, textPoint(*view, 0, 0), textPoint(*view, 0, 5));
+        QCOMPARE(view->selectedText(), QStringLiteral("hello"));
+
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, textPoint(*view, 1, 1));
+        QVERIFY(!view->hasSelectedText());
+        QCOMPARE(view->selectedText(), QString());
+        QCOMPARE(highlightedPixels(*view, textRect(*view, 0, 0, 5)), 0);
+        // And selects that message, as before.
+        QVERIFY(view->selectionModel()->isSelected(view->model()->index(1, 0)));
+        QCOMPARE(copied(*view), QStringLiteral("[%1] <bob> hi").arg(clockOf(t + 60000)));
+    }
+
+    void selectAllAndTheContextMenuWithSelectedText()
+    {
+        MessageLogModel model(Channel);
+        const quint64 t = morning();
+        model.appendMessages({message(t, QStringLiteral("alice"), QStringLiteral("hello world")),
+                              message(t + 60000, QStringLiteral("bob"), QStringLiteral("hi"))});
+        auto view = showView(&model);
+        QVERIFY(view);
+        drag(*view, textPoint(*view, 0, 6), textPoint(*view, 0, 11));
+
+        // Right-clicking another message does not select it: Copy is for the text.
+        const QPoint onBob = textPoint(*view, 1, 1);
+        QTest::mousePress(view->viewport(), Qt::RightButton, {}, onBob);
+        QTest::mouseRelease(view->viewport(), Qt::RightButton, {}, onBob);
+        std::unique_ptr<QMenu> menu(view->createContextMenu(onBob));
+        QVERIFY(!view->selectionModel()->hasSelection());
+        QAction *copy = menu->actions().first();
+        QCOMPARE(copy->text().remove(QLatin1Char('&')), QStringLiteral("Copy"));
+        QVERIFY(copy->isEnabled());
+        QGuiApplication::clipboard()->clear();
+        copy->trigger();
+        QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("world"));
+
+        // Select all is every message, as before.
+        QTest::keySequence(view.get(), QKeySequence::SelectAll);
+        QVERIFY(!view->hasSelectedText());
+        QCOMPARE(copied(*view),
+                 QStringLiteral("[%1] <alice> hello world\n[%2] <bob> hi")
+                     .arg(clockOf(t), clockOf(t + 60000)));
+    }
+
+    void theSelectionFollowsItsMessagesWhenRowsComeAndGo()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages(conversation(morning() + 1000000, 3));
+        auto view = showView(&model, QSize(500, 600));
+        QVERIFY(view);
+        // "message number 1" and "message number 2": from "number 1" to "message".
+        drag(*view, textPoint(*view, 1, 8), textPoint(*view, 2, 7));
+        const QString selected = view->selectedText();
+        QCOMPARE(selected,
+                 QStringLiteral("[%1] <bob> number 1\n[%2] <carol> message")
+                     .arg(clockOf(morning() + 1001000), clockOf(morning() + 1002000)));
+
+        // History paged in above moves the message down a row per message, not the selection.
+        const int rows = model.rowCount();
+        model.prependHistory(conversation(morning(), 5), false);
+        QCOMPARE(model.rowCount(), rows + 5);
+        QCOMPARE(view->selectedText(), selected);
+        model.appendMessages(conversation(morning() + 2000000, 2));
+        QCOMPARE(view->selectedText(), selected);
+        // Still drawn on the same characters.
+        const int row = rows + 5 - 2;
+        QTRY_VERIFY(
+            view->viewport()->rect().contains(view->visualRect(view->model()->index(row, 0))));
+        const QRect number = textRect(*view, row, 8, 16);
+        QVERIFY(highlightedPixels(*view, number) > number.width() * number.height() / 2);
+        QCOMPARE(highlightedPixels(*view, textRect(*view, row, 0, 7)), 0);
+    }
+
+    void switchingChannelsClearsTheSelectedText()
+    {
+        MessageLogModel dev(Channel);
+        dev.appendMessages({message(morning(), QStringLiteral("alice"), QStringLiteral("hello"))});
+        MessageLogModel ops(QStringLiteral("ops"));
+        ops.appendMessages({message(morning(), QStringLiteral("bob"), QStringLiteral("hi"))});
+        auto view = showView(&dev);
+        QVERIFY(view);
+        drag(*view, textPoint(*view, 0, 0), textPoint(*view, 0, 4));
+        QVERIFY(view->hasSelectedText());
+        view->setLogModel(&ops);
+        QVERIFY(!view->hasSelectedText());
+        view->setLogModel(&dev);
+        QVERIFY(!view->hasSelectedText());
+    }
+
+    void selectingTextHoldsTheLogStill()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages(conversation(morning(), 100));
+        auto view = showView(&model);
+        QVERIFY(view);
+        QTRY_VERIFY(atBottom(*view));
+        const QPoint onText(view->viewport()->width() / 2, view->viewport()->height() / 2);
+        const QPersistentModelIndex pressed = view->indexAt(onText);
+        const int y = view->visualRect(pressed).top();
+        QTest::mousePress(view->viewport(), Qt::LeftButton, {}, onText);
+        QTest::mouseMove(view->viewport(), onText + QPoint(40, 0));
+
+        model.appendMessages(conversation(morning() + 500000, 5));
+        QCOMPARE(view->visualRect(pressed).top(), y);
+        QTest::mouseMove(view->viewport(), onText + QPoint(60, 0));
+        QCOMPARE(view->visualRect(pressed).top(), y);
+        const QString selected = view->selectedText();
+        QVERIFY(!selected.isEmpty());
+
+        QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, onText + QPoint(60, 0));
+        QTRY_VERIFY(atBottom(*view)); // and then catches up, keeping the selection
+        QCOMPARE(view->selectedText(), selected);
+    }
+
+    void draggingPastTheTopScrollsUpAndSelectsOn()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages(conversation(morning(), 100));
+        auto view = showView(&model);
+        QVERIFY(view);
+        QTRY_VERIFY(atBottom(*view));
+        QWidget *viewport = view->viewport();
+        const QPoint onText(viewport->width() / 2, viewport->height() / 2);
+        const int pressedRow = view->indexAt(onText).row();
+        const int value = view->verticalScrollBar()->value();
+
+        QTest::mousePress(viewport, Qt::LeftButton, {}, onText);
+        QTest::mouseMove(viewport, QPoint(onText.x(), 20));
+        QTest::mouseMove(viewport, QPoint(onText.x(), -40));
+        QTRY_VERIFY(view->verticalScrollBar()->value() < value - viewport->height());
+        QTest::mouseRelease(viewport, Qt::LeftButton, {}, QPoint(onText.x(), -40));
+
+        const StreamId start = view->textSelection().start().id;
+        QVERIFY(start < model.messageAt(pressedRow).id);
+        QCOMPARE(view->textSelection().end().id, model.messageAt(pressedRow).id);
+        QVERIFY(view->selectedText().count(QLatin1Char('\n')) >= 5);
+        // Scrolled up by the drag: nothing pulls the log back down.
+        QVERIFY(!view->isPinnedToBottom());
+        const int after = view->verticalScrollBar()->value();
+        QCoreApplication::processEvents();
+        QCOMPARE(view->verticalScrollBar()->value(), after);
     }
 
     // --- following the bottom, holding still ---------------------------------------------
@@ -828,7 +1211,10 @@ private Q_SLOTS:
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         QTRY_VERIFY(atBottom(view));
-        // One selected row, to show what selection looks like.
+        // Text selected from the middle of bob's long message into the next, and one selected
+        // row, to show what both kinds of selection look like.
+        drag(view, textPoint(view, 14, 42), textPoint(view, 15, 27));
+        QVERIFY(view.selectedText().startsWith(QStringLiteral("[")));
         view.selectionModel()->select(view.model()->index(6, 0), QItemSelectionModel::Select);
         const QImage image = view.grab().toImage();
 
