@@ -135,16 +135,21 @@ void MessageDelegate::setLook(const QFont &font, const QPalette &palette)
     const QColor highlight = palette.color(QPalette::Active, QPalette::Highlight);
     const bool dark = ColorContrast::luminance(base) < 0.18;
     look.text = text;
-    look.muted = ColorContrast::readableOn(ColorContrast::mix(text, base, 0.42), base, 4.5);
+    look.mine = withAlpha(highlight, dark ? 30 : 20);
+    look.hover = withAlpha(text, dark ? 14 : 10);
+    // Timestamps and system lines are small and often italic, and sit on my rows' tint or the
+    // hover as often as on the base: readable (WCAG AA) on the busiest of those, not just the
+    // base, with a margin for antialiased small text.
+    const QColor busiest = ColorContrast::mix(
+        ColorContrast::mix(base, look.mine, look.mine.alphaF()), look.hover, look.hover.alphaF());
+    look.muted = ColorContrast::readableOn(ColorContrast::mix(text, base, 0.42), busiest, 5.0);
     look.link =
         ColorContrast::readableOn(palette.color(QPalette::Active, QPalette::Link), base, 4.5);
     look.separator = ColorContrast::mix(text, base, dark ? 0.78 : 0.84);
     look.selection = withAlpha(highlight, dark ? 110 : 80);
-    look.mine = withAlpha(highlight, dark ? 30 : 20);
     // Mentions are warm whatever the theme: the one fixed hue, like every client's highlight.
     look.mention = withAlpha(QColor(255, 170, 0), dark ? 46 : 52);
     look.mentionBar = ColorContrast::readableOn(QColor(235, 140, 0), base, 3.0);
-    look.hover = withAlpha(text, dark ? 14 : 10);
 
     m_look = look;
     m_hasLook = true;

@@ -69,6 +69,9 @@ MessageLogView::MessageLogView(QWidget *parent)
     setSelectionBehavior(QAbstractItemView::SelectRows);
     setEditTriggers(QAbstractItemView::NoEditTriggers);
     setFrameShape(QFrame::NoFrame);
+    // The gap above a short log (updateTopGap) is outside the viewport: paint it the same.
+    setBackgroundRole(QPalette::Base);
+    setAutoFillBackground(true);
     setMouseTracking(true);
     viewport()->setAttribute(Qt::WA_Hover);
     setAccessibleName(tr("Message log"));
@@ -199,8 +202,26 @@ void MessageLogView::updateGeometries()
         // paste: step by lines of text instead.
         verticalScrollBar()->setSingleStep(fontMetrics().lineSpacing() + 3);
     }
+    updateTopGap();
     restorePosition();
     placeNewMessagesButton();
+}
+
+void MessageLogView::updateTopGap()
+{
+    // A log shorter than the view sits on the input, as in every chat client, not under the
+    // topic with an empty stretch between it and where the next message is typed.
+    const int rows = model() ? model()->rowCount() : 0;
+    const int content = rows > 0 ? rectForIndex(model()->index(rows - 1, 0)).bottom() + 1 : 0;
+    // The height the viewport has without a gap (it cannot shrink below zero to say so).
+    const int available = contentsRect().height();
+    const int gap = rows > 0 ? std::max(0, available - content) : 0;
+    if (gap == m_topGap)
+        return;
+    m_topGap = gap;
+    // Resizes the viewport, which lays the rows out again; the width, and so every row's
+    // height, stays the same, so that pass finds the same gap.
+    setViewportMargins(0, gap, 0, 0);
 }
 
 void MessageLogView::restorePosition()

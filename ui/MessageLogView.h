@@ -132,6 +132,7 @@ private:
     void onScrolled();
     void captureAnchor();
     void restorePosition();
+    void updateTopGap();
     bool settleVisibleRows();
     bool followsBottom() const { return m_pinned && !m_selecting; }
     void savePosition();
@@ -177,6 +178,7 @@ private:
     bool m_historyCheckQueued = false;
     bool m_openLinks = true;
     int m_newMessages = 0;
+    int m_topGap = 0; // above the rows while they do not fill the view
     // The row the reader is looking at (the topmost on screen) and where its top edge was in
     // the viewport: every re-layout puts it back there, so inserted, trimmed or re-measured
     // rows never move the text being read.

@@ -660,6 +660,32 @@ private Q_SLOTS:
 
     // --- following the bottom, holding still ---------------------------------------------
 
+    void aShortLogSitsAtTheBottom()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages(conversation(morning(), 2));
+        auto view = showView(&model, QSize(500, 400));
+        QVERIFY(view);
+        // The last row ends where the view ends, with the empty stretch above the first.
+        auto lastRowBottom = [&view, &model] {
+            const QRect last = view->visualRect(view->model()->index(model.rowCount() - 1, 0));
+            return view->viewport()->mapTo(view.get(), last.bottomLeft()).y();
+        };
+        QTRY_COMPARE(lastRowBottom(), view->height() - 1);
+        const QRect first = view->visualRect(view->model()->index(0, 0));
+        QVERIFY(view->viewport()->mapTo(view.get(), first.topLeft()).y() > view->height() / 2);
+        // A row more moves the first one up, and the last still ends at the bottom.
+        const int firstTop = view->viewport()->y();
+        model.appendMessages(conversation(morning() + 100000, 1));
+        QTRY_VERIFY(view->viewport()->y() < firstTop);
+        QTRY_COMPARE(lastRowBottom(), view->height() - 1);
+        // Once the rows fill the view it scrolls as before, with no gap left above.
+        model.appendMessages(conversation(morning() + 200000, 40));
+        QTRY_COMPARE(view->viewport()->y(), 0);
+        QTRY_VERIFY(atBottom(*view));
+        QVERIFY(view->verticalScrollBar()->maximum() > 0);
+    }
+
     void staysAtTheBottomWhileMessagesArrive()
     {
         MessageLogModel model(Channel);
@@ -1100,6 +1126,37 @@ private Q_SLOTS:
         const int darkHue = AuthorColors::colorFor(QStringLiteral("alice"), darkPalette()).hslHue();
         QVERIFY2(std::abs(lightHue - darkHue) <= 3,
                  qPrintable(QStringLiteral("%1 vs %2").arg(lightHue).arg(darkHue)));
+    }
+
+    void systemLinesAreReadableOnMyRowsInBothThemes()
+    {
+        for (const QPalette &palette : {lightPalette(), darkPalette()}) {
+            QApplication::setPalette(palette);
+            MessageLogModel model(Channel);
+            model.setMyName(QStringLiteral("alice"));
+            // The first row has the day's separator above it; the second is just the line.
+            model.appendMessages({message(morning(), QStringLiteral("bob"), QStringLiteral("hi")),
+                                  message(morning() + 1000, QStringLiteral("alice"), QString(),
+                                          ChatMessage::Type::Join)});
+            auto view = showView(&model);
+            QVERIFY(view);
+            const QRect row = view->visualRect(view->model()->index(1, 0));
+            const QImage image = view->viewport()->grab().toImage();
+            // My row's tint, at its right edge where nothing is drawn.
+            const QColor background = image.pixelColor(row.right() - 2, row.center().y());
+            QVERIFY(background != palette.color(QPalette::Base)); // the row is tinted
+            // The glyphs' cores are drawn in the text colour itself; antialiased edges are not.
+            qreal best = 1;
+            for (int y = row.top(); y <= row.bottom(); ++y) {
+                for (int x = row.left(); x < row.left() + row.width() / 2; ++x)
+                    best = std::max(best, ColorContrast::ratio(image.pixelColor(x, y), background));
+            }
+            // 5:1, not just AA's 4.5: the text is small and italic, and antialiased thin.
+            QVERIFY2(best >= 5.0,
+                     qPrintable(QStringLiteral("%1 on %2: %3")
+                                    .arg(palette.color(QPalette::Base).name(), background.name())
+                                    .arg(best)));
+        }
     }
 
     void authorColorsAreReadableOnLightAndDarkThemes()
