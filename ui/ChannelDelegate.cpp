@@ -60,20 +60,20 @@ void ChannelDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         const int h = fm.height() + 2;
         const int w = std::max(h, fm.horizontalAdvance(count) + 12);
         const QRect badge(rect.right() - w, rect.center().y() - h / 2 + 1, w, h);
-        // WCAG AA (4.5:1) for the count on its pill in every theme: Mid against Text can be
-        // close to 2:1 in a dark palette.
+        // WCAG AA (4.5:1, with a margin for rounding) for the count on its pill in every theme:
+        // Mid against Text can be close to 2:1 in a dark palette, white on the red about 4:1.
         const QColor base = palette.color(QPalette::Base);
         QColor fill;
         QColor ink;
         if (mention) {
             ink = Qt::white;
-            fill = ColorContrast::readableOn(QColor(0xd9, 0x3f, 0x3f), ink, 4.5);
+            fill = ColorContrast::readableOn(QColor(0xd9, 0x3f, 0x3f), ink, 5.0);
         } else if (selected) {
             fill = palette.color(QPalette::HighlightedText);
-            ink = ColorContrast::readableOn(palette.color(QPalette::Highlight), fill, 4.5);
+            ink = ColorContrast::readableOn(palette.color(QPalette::Highlight), fill, 5.0);
         } else {
             fill = ColorContrast::mix(text, base, 0.8);
-            ink = ColorContrast::readableOn(text, fill, 4.5);
+            ink = ColorContrast::readableOn(text, fill, 5.0);
         }
         painter->setPen(Qt::NoPen);
         painter->setBrush(fill);

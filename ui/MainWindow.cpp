@@ -287,8 +287,16 @@ void MainWindow::buildNotifications()
                 // Its own field: a /join waiting to open its channel must not be lost to a
                 // notification.
                 m_notifiedChannel = channel;
-                if (m_tray)
-                    m_tray->showMessage(title, body, QSystemTrayIcon::Information, 8000);
+                if (!m_tray)
+                    return;
+#if defined(Q_OS_UNIX) && !defined(Q_OS_DARWIN)
+                // Freedesktop notification servers read the body as markup: a message's "<b>"
+                // or "a < b" must show as typed, as it does in the log.
+                const QString shown = body.toHtmlEscaped();
+#else
+                const QString shown = body;
+#endif
+                m_tray->showMessage(title, shown, QSystemTrayIcon::Information, 8000);
             });
     if (!QSystemTrayIcon::isSystemTrayAvailable())
         return;
@@ -666,29 +674,25 @@ void MainWindow::showConnectionDialog()
 {
     auto *dialog = new ConnectionDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setOptions(m_session->redisOptions());
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         const RedisOptions options = dialog->options();
         m_settings->setConnectionOptions(options);
+        // Used at once: the user asked for this server now, not at the next start.
+        m_session->switchServer(options);
         // The password goes to the keychain, never to the settings file.
         auto *store = new PasswordStore(this);
-        connect(
-            store, &PasswordStore::writeFinished, this,
-            [this, store](const QString &, const QString &error) {
-                store->deleteLater();
-                if (error.isEmpty()) {
-                    QMessageBox::information(
-                        this, tr("Connection"),
-                        tr("The new connection settings are used the next time Confab starts."));
-                } else {
-                    QMessageBox::warning(this, tr("Connection"),
-                                         tr("The connection settings are saved, but the password "
-                                            "could not be stored "
-                                            "in the system keychain: %1.\n\nEnter it here again "
-                                            "after the next start, "
-                                            "or set REDIS_PASSWORD.")
-                                             .arg(error));
-                }
-            });
+        connect(store, &PasswordStore::writeFinished, this,
+                [this, store](const QString &, const QString &error) {
+                    store->deleteLater();
+                    if (error.isEmpty())
+                        return;
+                    showNotice(tr("The password could not be stored in the system keychain: %1. "
+                                  "It is used until Confab quits; after that, enter it in "
+                                  "Connection settings again or set REDIS_PASSWORD.")
+                                   .arg(error),
+                               true);
+                });
         store->write(m_settings->passwordAccount(), options.password);
     });
     dialog->open();

@@ -8,6 +8,8 @@
 #include "chat/ChatKeys.h"
 #include "chat/RedisWorker.h"
 
+#include <QCoreApplication>
+
 namespace Confab {
 
 namespace {
@@ -26,7 +28,12 @@ ChatSession::ChatSession(const ChatConfig &config, QObject *parent)
     , m_channels(new ChannelListModel(this))
 {
     m_thread.setObjectName(QStringLiteral("redis-worker"));
-    auto *worker = new RedisWorker(config);
+    createWorker();
+}
+
+void ChatSession::createWorker()
+{
+    auto *worker = new RedisWorker(m_config);
     m_worker = worker;
     worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, worker, &QObject::deleteLater);
@@ -124,6 +131,42 @@ void ChatSession::setServer(const RedisOptions &options, const QString &label)
     // The worker has not started (its thread has not either), so this call runs before start.
     toWorker([w = m_worker, options] { w->setRedisOptions(options); });
     Q_EMIT serverChanged(serverLabel());
+}
+
+void ChatSession::switchServer(const RedisOptions &options, const QString &label)
+{
+    if (!m_thread.isRunning()) {
+        setServer(options, label);
+        return;
+    }
+    // Nothing learnt from the old server holds on the new one: its channels and logs go as if
+    // left, so that the views let go of them first.
+    const QStringList joined = m_logs.keys();
+    for (const QString &channel : joined)
+        onChannelLeft(channel);
+    // The old worker ends before the new one starts: it saves the outbox the new one reads.
+    // Waiting here is for that thread to finish the event it is handling, never for Redis.
+    disconnect(m_worker, nullptr, this, nullptr);
+    m_thread.quit();
+    m_thread.wait();
+    // What it said before it was disconnected, and has not been delivered yet, is stale.
+    QCoreApplication::removePostedEvents(this, QEvent::MetaCall);
+
+    if (!m_user.isEmpty())
+        m_config.userName = m_user; // the name in use (after a /nick), claimed again there
+    m_user.clear();
+    m_live.clear();
+    m_retryDeadline = QDeadlineTimer();
+    m_config.redis = options;
+    m_serverLabel = label;
+    m_state = RedisConnection::State::Connecting;
+    m_detail.clear();
+    Q_EMIT serverChanged(serverLabel());
+    Q_EMIT connectionStateChanged(m_state, m_detail);
+
+    createWorker();
+    m_thread.start();
+    toWorker([w = m_worker] { w->start(); });
 }
 
 QString ChatSession::directChannel(const QString &a, const QString &b)

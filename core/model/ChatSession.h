@@ -35,6 +35,10 @@ public:
     // Before start(): connect here instead of the configured server. `label` is how the status
     // bar names it ("the private server"); empty means its address.
     void setServer(const RedisOptions &options, const QString &label = {});
+    // After start(): leaves this server for another (the connection dialog). The channels and
+    // logs of the old one are dropped (channelLeft for each); the user name is claimed there
+    // and the user's channels on it are joined, as at a start.
+    void switchServer(const RedisOptions &options, const QString &label = {});
 
     QString userName() const { return m_user; }
     bool isReady() const { return !m_user.isEmpty(); }
@@ -101,6 +105,7 @@ Q_SIGNALS:
     void sendFailed(const QString &channel, const QString &error);
 
 private:
+    void createWorker();
     void onChannelJoined(const ChannelInfo &info);
     void onChannelLeft(const QString &name);
     void onMessages(const QString &channel, const ChatMessageList &messages);

@@ -4,6 +4,8 @@
 
 #include "AppSettings.h"
 #include "AttentionNotifier.h"
+#include "ColorContrast.h"
+#include "ConnectionDialog.h"
 #include "ConnectionStatus.h"
 #include "JoinChannelDialog.h"
 #include "MainWindow.h"
@@ -372,6 +374,68 @@ private Q_SLOTS:
         QVERIFY(alice.waitCurrent(QStringLiteral("general")));
     }
 
+    void unreadBadgesAreReadableInBothThemes()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        for (const char *name : {"quiet", "busy", "pinged"}) {
+            alice.type(QStringLiteral("/join ") + QLatin1String(name));
+            QVERIFY(alice.waitCurrent(QLatin1String(name)));
+        }
+        alice.type(QStringLiteral("/join quiet"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("quiet")));
+        ThreadedWorker bob(ThreadedWorker::configFor(*m_server, QStringLiteral("bob")));
+        QVERIFY(bob.waitForReady());
+        bob.run([w = bob.worker()] {
+            w->sendMessage(QStringLiteral("busy"), QStringLiteral("88 problems"));
+            w->sendMessage(QStringLiteral("pinged"), QStringLiteral("alice: look"));
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(alice.unread(QStringLiteral("busy")) == 1
+                                     && alice.unread(QStringLiteral("pinged")) == 1,
+                                 20000);
+        QListView *list = alice.window.channelList();
+        for (const AppSettings::Theme theme :
+             {AppSettings::Theme::Light, AppSettings::Theme::Dark}) {
+            alice.settings.setTheme(theme);
+            alice.window.applySettings();
+            for (const char *name : {"busy", "pinged"}) {
+                const QModelIndex index =
+                    list->model()
+                        ->match(list->model()->index(0, 0), ChannelListModel::NameRole,
+                                QLatin1String(name), 1, Qt::MatchExactly)
+                        .value(0);
+                QVERIFY(index.isValid());
+                const QRect row = list->visualRect(index);
+                const QImage image = list->viewport()->grab().toImage();
+                // The badge is at the right end of the row: its fill is the colour most of that
+                // corner shows besides the row's background; its digits are drawn over it.
+                const QRect corner(row.right() - 40, row.top(), 36, row.height());
+                const QColor background = image.pixelColor(row.right() - 2, row.top() + 1);
+                QHash<QRgb, int> counts;
+                for (int y = corner.top(); y <= corner.bottom(); ++y) {
+                    for (int x = corner.left(); x <= corner.right(); ++x) {
+                        if (image.pixel(x, y) != background.rgb())
+                            ++counts[image.pixel(x, y)];
+                    }
+                }
+                QVERIFY(!counts.isEmpty());
+                QRgb fill = counts.constBegin().key();
+                for (auto it = counts.constBegin(); it != counts.constEnd(); ++it) {
+                    if (it.value() > counts.value(fill))
+                        fill = it.key();
+                }
+                qreal best = 1;
+                for (auto it = counts.constBegin(); it != counts.constEnd(); ++it)
+                    best = std::max(best, ColorContrast::ratio(QColor(it.key()), QColor(fill)));
+                QVERIFY2(best >= 4.5,
+                         qPrintable(QStringLiteral("#%1: %2 on %3")
+                                        .arg(QLatin1String(name))
+                                        .arg(best)
+                                        .arg(QColor(fill).name())));
+            }
+        }
+    }
+
     void unreadCountsRiseAndClear()
     {
         Client alice(*m_server, QStringLiteral("alice"));
@@ -599,6 +663,48 @@ private Q_SLOTS:
         QCOMPARE(window.size(), QSize(930, 610));
         window.show();
         QCOMPARE(window.findChild<QSplitter *>(QStringLiteral("mainSplitter"))->sizes(), sizes);
+    }
+
+    void connectionSettingsApplyAtOnce()
+    {
+        RedisServerFixture other;
+        QVERIFY2(other.start(), qPrintable(other.errorString()));
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        alice.type(QStringLiteral("/join here"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("here")));
+        alice.type(QStringLiteral("said on the first server"));
+        QTRY_COMPARE_WITH_TIMEOUT(alice.texts(QStringLiteral("here")).size(), 1, 20000);
+
+        alice.window.showConnectionDialog();
+        ConnectionDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = alice.window.findChild<ConnectionDialog *>()));
+        // It opens on the server in use.
+        QCOMPARE(dialog->options().endpoint(), alice.session.endpoint());
+        const RedisOptions target = ThreadedWorker::configFor(other, QStringLiteral("alice")).redis;
+        dialog->setOptions(target);
+        dialog->accept();
+
+        // The first server's channels are gone; the status bar names the new one.
+        QTRY_COMPARE_WITH_TIMEOUT(alice.session.channels()->rowCount(), 0, 20000);
+        QCOMPARE(alice.window.currentChannel(), QString());
+        QCOMPARE(alice.session.endpoint(), target.endpoint());
+        QTRY_VERIFY_WITH_TIMEOUT(alice.window.status()->connectionText()
+                                     == QStringLiteral("Connected to ") + target.endpoint(),
+                                 20000);
+        QVERIFY(alice.waitReady());
+        QCOMPARE(alice.session.userName(), QStringLiteral("alice"));
+        QVERIFY(AppSettings().connectionOptions().endpoint() == target.endpoint());
+
+        // Everything from now on happens there.
+        alice.type(QStringLiteral("/join there"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("there")));
+        alice.type(QStringLiteral("said on the second server"));
+        QTRY_COMPARE_WITH_TIMEOUT(alice.texts(QStringLiteral("there")),
+                                  QStringList{QStringLiteral("said on the second server")}, 20000);
+        QCOMPARE(other.command({"SISMEMBER", "channel:index", "there"}).toInteger(), 1);
+        QCOMPARE(m_server->command({"SISMEMBER", "channel:index", "there"}).toInteger(), 0);
+        QCOMPARE(m_server->command({"XLEN", "channel:{here}:log"}).toInteger(), 2); // join + msg
     }
 
     void burstsOfMentionsGiveOneNotificationAndASummary()
