@@ -69,8 +69,16 @@ void JoinChannelDialog::validate()
 {
     const QString name = channelName();
     const QString problem = name.isEmpty() ? QString() : NameRule::check(name, tr("channel name"));
+    const bool grows =
+        !problem.isEmpty() && (m_problem->isHidden() || m_problem->text() != problem);
     m_problem->setText(problem);
     m_problem->setVisible(!problem.isEmpty());
+    // A shown dialog keeps its size; the wrapped message needs room below the field, or it is
+    // cut off and runs into the topic.
+    if (grows && isVisible()) {
+        layout()->activate();
+        resize(width(), std::max(height(), heightForWidth(width())));
+    }
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(!name.isEmpty() && problem.isEmpty());
 }
 

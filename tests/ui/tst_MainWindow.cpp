@@ -618,6 +618,11 @@ private Q_SLOTS:
                 problem = label;
         }
         QVERIFY(problem && problem->isVisibleTo(dialog) && !problem->text().isEmpty());
+        // The message has room: all of its lines show, above the topic field, not under it.
+        QLineEdit *topic = dialog->findChildren<QLineEdit *>().value(1);
+        QVERIFY(topic && topic != name);
+        QTRY_VERIFY(problem->height() >= problem->heightForWidth(problem->width()));
+        QVERIFY(problem->geometry().bottom() < topic->geometry().top());
         name->clear();
         QTest::keyClicks(name, QStringLiteral("planning"));
         QVERIFY(join->isEnabled());
