@@ -674,12 +674,16 @@ void MainWindow::showConnectionDialog()
 {
     auto *dialog = new ConnectionDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setOptions(m_session->redisOptions());
+    // It opens on the server in use, unless that is the private one (a server with a label):
+    // that is Confab's fallback for when none is chosen, not a choice to save.
+    const bool privateServer = m_session->serverLabel() != m_session->endpoint();
+    dialog->setOptions(privateServer ? m_settings->connectionOptions() : m_session->redisOptions());
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         const RedisOptions options = dialog->options();
         m_settings->setConnectionOptions(options);
         // Used at once: the user asked for this server now, not at the next start.
-        m_session->switchServer(options);
+        if (options != m_session->redisOptions())
+            m_session->switchServer(options);
         // The password goes to the keychain, never to the settings file.
         auto *store = new PasswordStore(this);
         connect(store, &PasswordStore::writeFinished, this,

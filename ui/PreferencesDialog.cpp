@@ -343,7 +343,7 @@ void PreferencesDialog::updateTimestampPreview()
     const QString shown =
         QLocale().toString(sample, format.isEmpty() ? QStringLiteral("HH:mm") : format);
     // A message line as the log will show it, in the chosen font: the preview covers both.
-    m_timestampPreview->setText(tr("%1   alice   Release notes are up, have a look!").arg(shown));
+    m_timestampPreview->setText(tr("[%1]   alice   Release notes are up, have a look!").arg(shown));
     QFont font = m_fontFamily->currentFont();
     font.setPointSize(m_fontSize->value());
     m_timestampPreview->setFont(font);

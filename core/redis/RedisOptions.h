@@ -58,6 +58,8 @@ struct RedisOptions
     QString displayUrl() const;
     // "host:port" or the socket path, for the status bar.
     QString endpoint() const;
+
+    friend bool operator==(const RedisOptions &, const RedisOptions &) = default;
 };
 
 } // namespace Confab

@@ -188,10 +188,11 @@ private Q_SLOTS:
         auto *format = child<QLineEdit>(&dialog, "timestampFormatEdit");
         format->clear();
         QTest::keyClicks(format, QStringLiteral("HH:mm:ss"));
-        // The preview follows the typing: a fixed sample time of 14:05:09.
-        QVERIFY2(
-            child<QLabel>(&dialog, "timestampPreview")->text().contains(QLatin1String("14:05:09")),
-            qPrintable(child<QLabel>(&dialog, "timestampPreview")->text()));
+        // The preview follows the typing, bracketed as in the log: a fixed sample time, 14:05:09.
+        QVERIFY2(child<QLabel>(&dialog, "timestampPreview")
+                     ->text()
+                     .startsWith(QLatin1String("[14:05:09]")),
+                 qPrintable(child<QLabel>(&dialog, "timestampPreview")->text()));
         child<QSpinBox>(&dialog, "scrollbackSpin")->setValue(2500);
         child<QCheckBox>(&dialog, "notificationsCheck")->setChecked(false);
 
