@@ -59,6 +59,7 @@ MainWindow::MainWindow(ChatSession *session, AppSettings *settings, QWidget *par
     connectSession();
     applySettings();
     updateTitle();
+    updateTopic();
 
     if (!restoreGeometry(m_settings->windowGeometry()))
         resize(1100, 720);
@@ -335,6 +336,8 @@ void MainWindow::connectSession()
             &MainWindow::onCurrentChannelChanged);
     connect(m_session, &ChatSession::attentionNeeded, this, &MainWindow::onAttention);
     connect(m_session, &ChatSession::ready, this, &MainWindow::updateTitle);
+    connect(m_session, &ChatSession::ready, this, &MainWindow::updateTopic);
+    connect(m_session, &ChatSession::serverChanged, this, &MainWindow::updateTopic);
     connect(m_session, &ChatSession::errorOccurred, this,
             [this](const QString &message) { showNotice(message, true); });
     connect(m_session, &ChatSession::sendFailed, this,
@@ -481,6 +484,16 @@ void MainWindow::updateTopic()
     if (channel.isEmpty() || row < 0) {
         m_topic->setText(m_session->isReady() ? tr("Join a channel with + or /join NAME")
                                               : tr("Connecting…"));
+        m_topic->setToolTip(QString());
+        const QString joinKey = m_actions.value(QStringLiteral("joinChannel"))
+                                    ->shortcut()
+                                    .toString(QKeySequence::NativeText);
+        m_log->setPlaceholderText(
+            m_session->isReady()
+                ? tr("You are not in any channel yet.\n\nPress + (%1) or type /join NAME to join "
+                     "a channel, or to create one.")
+                      .arg(joinKey)
+                : tr("Connecting to %1…").arg(m_session->serverLabel()));
         return;
     }
     const QString topic =

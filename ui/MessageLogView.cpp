@@ -15,6 +15,7 @@
 #include <QKeyEvent>
 #include <QMenu>
 #include <QMouseEvent>
+#include <QPainter>
 #include <QScopedValueRollback>
 #include <QScrollBar>
 #include <QToolButton>
@@ -338,6 +339,25 @@ void MessageLogView::resizeEvent(QResizeEvent *event)
     if (widthChanged)
         doItemsLayout();
     placeNewMessagesButton();
+}
+
+void MessageLogView::setPlaceholderText(const QString &text)
+{
+    m_placeholder = text;
+    viewport()->update();
+}
+
+void MessageLogView::paintEvent(QPaintEvent *event)
+{
+    QListView::paintEvent(event);
+    if (m_source || m_placeholder.isEmpty())
+        return;
+    QPainter painter(viewport());
+    QColor muted = palette().color(QPalette::Text);
+    muted.setAlphaF(0.6f);
+    painter.setPen(muted);
+    const QRect area = viewport()->rect().adjusted(24, 24, -24, -24);
+    painter.drawText(area, Qt::AlignCenter | Qt::TextWordWrap, m_placeholder);
 }
 
 void MessageLogView::showEvent(QShowEvent *event)

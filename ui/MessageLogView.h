@@ -59,6 +59,10 @@ public:
     // is remembered and restored when it is shown again.
     void setLogModel(MessageLogModel *model);
 
+    // Shown in the middle of the empty log while no channel is open: what to do next.
+    QString placeholderText() const { return m_placeholder; }
+    void setPlaceholderText(const QString &text);
+
     QString timestampFormat() const;
     // A QDateTime format, shown in brackets: the default "HH:mm" gives "[12:01]".
     void setTimestampFormat(const QString &format);
@@ -110,6 +114,7 @@ protected:
     void rowsInserted(const QModelIndex &parent, int start, int end) override;
     void rowsAboutToBeRemoved(const QModelIndex &parent, int start, int end) override;
     void resizeEvent(QResizeEvent *event) override;
+    void paintEvent(QPaintEvent *event) override;
     void showEvent(QShowEvent *event) override;
     void changeEvent(QEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
@@ -178,6 +183,7 @@ private:
     bool m_historyCheckQueued = false;
     bool m_openLinks = true;
     int m_newMessages = 0;
+    QString m_placeholder;
     int m_topGap = 0; // above the rows while they do not fill the view
     // The row the reader is looking at (the topmost on screen) and where its top edge was in
     // the viewport: every re-layout puts it back there, so inserted, trimmed or re-measured

@@ -150,6 +150,20 @@ private Q_SLOTS:
                  QStringLiteral("Not connected: redis.example.org:6379: Connection refused"));
     }
 
+    void aFirstStartSaysWhatToDo()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        // Before the server answers, and after: never a blank topic and log.
+        QVERIFY(!alice.window.topicLabel()->text().isEmpty());
+        QVERIFY(!alice.window.logView()->placeholderText().isEmpty());
+        QVERIFY(alice.waitReady());
+        QTRY_COMPARE(alice.window.topicLabel()->text(),
+                     QStringLiteral("Join a channel with + or /join NAME"));
+        QVERIFY(alice.window.logView()->placeholderText().contains(QStringLiteral("/join NAME")));
+        QVERIFY(alice.window.logView()->placeholderText().contains(
+            QKeySequence(Qt::CTRL | Qt::Key_N).toString(QKeySequence::NativeText)));
+    }
+
     void typingJoinCreatesAndOpensTheChannel()
     {
         Client alice(*m_server, QStringLiteral("alice"));
