@@ -73,6 +73,10 @@ MessageLogView::MessageLogView(QWidget *parent)
     // The gap above a short log (updateTopGap) is outside the viewport: paint it the same.
     setBackgroundRole(QPalette::Base);
     setAutoFillBackground(true);
+    // A click never scrolls the log: QAbstractItemView would bring a partly shown message
+    // into full view a moment after it is clicked, moving the text being read. Dragging past
+    // an edge scrolls through autoScrollStep() instead.
+    setAutoScroll(false);
     setMouseTracking(true);
     viewport()->setAttribute(Qt::WA_Hover);
     setAccessibleName(tr("Message log"));
@@ -398,7 +402,12 @@ void MessageLogView::keyPressEvent(QKeyEvent *event)
         event->accept();
         return;
     }
+    const QModelIndex before = currentIndex();
     QListView::keyPressEvent(event);
+    // Without autoScroll (see the constructor) only the keyboard brings the current row into
+    // view, as it should.
+    if (currentIndex().isValid() && currentIndex() != before)
+        scrollTo(currentIndex());
 }
 
 QUrl MessageLogView::linkAt(const QPoint &pos) const

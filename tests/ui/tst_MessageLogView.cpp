@@ -324,6 +324,29 @@ private Q_SLOTS:
         QVERIFY(view->selectionModel()->isSelected(index));
     }
 
+    void clickingAPartlyShownMessageDoesNotScroll()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages(conversation(morning(), 60));
+        auto view = showView(&model);
+        QVERIFY(view);
+        QTRY_VERIFY(atBottom(*view));
+        // Scrolled so that the top row is cut off by half a line.
+        scrollTo(*view, view->verticalScrollBar()->value() - 200);
+        const QModelIndex top = view->indexAt(QPoint(20, 2));
+        QVERIFY(top.isValid() && view->visualRect(top).top() < 0);
+        const int value = view->verticalScrollBar()->value();
+        QSignalSpy scrolled(view->verticalScrollBar(), &QScrollBar::valueChanged);
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, QPoint(20, 2));
+        QVERIFY(view->selectionModel()->isSelected(top));
+        // QAbstractItemView scrolls a clicked row into view after the double-click interval.
+        QVERIFY(!scrolled.wait(QApplication::doubleClickInterval() + 400));
+        QCOMPARE(view->verticalScrollBar()->value(), value);
+        // The keyboard still brings the current message into view.
+        QTest::keyClick(view.get(), Qt::Key_Up);
+        QTRY_VERIFY(view->visualRect(view->currentIndex()).top() >= 0);
+    }
+
     // --- selecting text ------------------------------------------------------------------
 
     void draggingSelectsPartOfAMessage()
