@@ -16,6 +16,7 @@
 #include "ShortcutTable.h"
 #include "ShortcutsSheet.h"
 #include "Theme.h"
+#include "UnreadBadgeIcon.h"
 
 #include "chat/ChatKeys.h"
 #include "chat/NameRule.h"
@@ -301,8 +302,8 @@ void MainWindow::buildNotifications()
             });
     if (!QSystemTrayIcon::isSystemTrayAvailable())
         return;
-    m_tray = new QSystemTrayIcon(windowIcon().isNull() ? QApplication::windowIcon() : windowIcon(),
-                                 this);
+    m_trayIcon = windowIcon().isNull() ? QApplication::windowIcon() : windowIcon();
+    m_tray = new QSystemTrayIcon(m_trayIcon, this);
     auto *menu = new QMenu(this);
     menu->addAction(tr("Show Confab"), this, &MainWindow::bringToFront);
     menu->addAction(m_actions.value(QStringLiteral("quit")));
@@ -378,10 +379,14 @@ void MainWindow::connectSession()
             showNotice(tr("There are no channels yet. Create one with /join NAME."));
             return;
         }
-        QStringList lines{tr("%n channel(s):", nullptr, int(channels.size()))};
+        QStringList lines{channels.size() == 1 ? tr("1 channel:")
+                                               : tr("%1 channels:").arg(channels.size())};
         for (const ChannelInfo &info : channels) {
-            QString line = QStringLiteral("#%1 — %2")
-                               .arg(info.name, tr("%n member(s)", nullptr, int(info.memberCount)));
+            QString line =
+                QStringLiteral("#%1 — %2")
+                    .arg(info.name,
+                         (info.memberCount == 1 ? tr("1 member")
+                                                : tr("%1 members").arg(info.memberCount)));
             if (!info.topic.isEmpty())
                 line += QStringLiteral(" — ") + info.topic;
             lines << line;
@@ -517,8 +522,12 @@ void MainWindow::updateTray()
     if (!m_tray)
         return;
     const int unread = m_session->channels()->totalUnread();
-    m_tray->setToolTip(unread > 0 ? tr("Confab — %n unread message(s)", nullptr, unread)
-                                  : tr("Confab"));
+    m_tray->setIcon(UnreadBadgeIcon::compose(m_trayIcon, unread));
+    if (unread == 0)
+        m_tray->setToolTip(tr("Confab"));
+    else
+        m_tray->setToolTip(unread == 1 ? tr("Confab — 1 unread message")
+                                       : tr("Confab — %1 unread messages").arg(unread));
 }
 
 void MainWindow::showNotice(const QString &text, bool error)

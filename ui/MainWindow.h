@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QIcon>
 #include <QMainWindow>
 #include <QPointer>
 
@@ -103,6 +104,7 @@ private:
     QWidget *m_memberPane = nullptr;
     ConnectionStatus *m_status = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
+    QIcon m_trayIcon; // without the unread badge
     AttentionNotifier *m_notifier = nullptr;
     QHash<QString, QAction *> m_actions;
     QString m_pendingOpen; // a channel asked for before it was joined

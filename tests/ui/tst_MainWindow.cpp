@@ -16,6 +16,7 @@
 #include "SearchBar.h"
 #include "ShortcutsSheet.h"
 #include "Theme.h"
+#include "UnreadBadgeIcon.h"
 
 #include "model/ChannelListModel.h"
 #include "model/ChatSession.h"
@@ -220,6 +221,8 @@ private Q_SLOTS:
         alice.type(QStringLiteral("/channels"));
         QTRY_VERIFY_WITH_TIMEOUT(alice.window.noticeBar()->text().contains(QStringLiteral("#one")),
                                  20000);
+        QVERIFY(alice.window.noticeBar()->text().startsWith(QStringLiteral("1 channel:\n")));
+        QVERIFY(alice.window.noticeBar()->text().contains(QStringLiteral("#one — 1 member")));
         alice.type(QStringLiteral("/me waves"));
         QTRY_VERIFY_WITH_TIMEOUT(alice.session.log(QStringLiteral("one"))->rowCount() >= 3, 20000);
         alice.type(QStringLiteral("/topic Testing topics"));
@@ -724,6 +727,27 @@ private Q_SLOTS:
         QCOMPARE(other.command({"SISMEMBER", "channel:index", "there"}).toInteger(), 1);
         QCOMPARE(m_server->command({"SISMEMBER", "channel:index", "there"}).toInteger(), 0);
         QCOMPARE(m_server->command({"XLEN", "channel:{here}:log"}).toInteger(), 2); // join + msg
+    }
+
+    void theTrayIconCarriesTheUnreadCount()
+    {
+        QPixmap green(32, 32);
+        green.fill(QColor(0x20, 0xa0, 0x40));
+        const QIcon base(green);
+        QCOMPARE(UnreadBadgeIcon::compose(base, 0).cacheKey(), base.cacheKey());
+        const QImage badged = UnreadBadgeIcon::compose(base, 5).pixmap(32, 32).toImage();
+        // The badge sits in the bottom right corner; the rest of the icon is untouched.
+        QCOMPARE(badged.pixelColor(2, 2), QColor(0x20, 0xa0, 0x40));
+        const QColor corner = badged.pixelColor(26, 27);
+        QVERIFY2(corner.red() > 150 && corner.green() < 90, qPrintable(corner.name()));
+        bool hasWhite = false; // the digit
+        for (int y = 12; y < 32; ++y) {
+            for (int x = 12; x < 32; ++x)
+                hasWhite = hasWhite || badged.pixelColor(x, y).lightness() > 230;
+        }
+        QVERIFY(hasWhite);
+        QCOMPARE(UnreadBadgeIcon::label(7), QStringLiteral("7"));
+        QCOMPARE(UnreadBadgeIcon::label(150), QStringLiteral("99+"));
     }
 
     void burstsOfMentionsGiveOneNotificationAndASummary()
