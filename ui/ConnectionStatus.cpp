@@ -106,6 +106,11 @@ void ConnectionStatus::refresh()
 {
     QColor colour;
     QString text;
+    // Socket errors name the server themselves ("host:6379: Connection refused"); the text
+    // names it once.
+    QString reason = m_detail;
+    if (!m_server.isEmpty() && reason.startsWith(m_server + QLatin1String(": ")))
+        reason = reason.mid(m_server.size() + 2);
     switch (m_state) {
     case RedisConnection::State::Connected:
         colour = QColor(0x3b, 0xa5, 0x5d);
@@ -117,8 +122,8 @@ void ConnectionStatus::refresh()
         break;
     case RedisConnection::State::Reconnecting: {
         colour = QColor(0xe0, 0xa8, 0x2e);
-        text = m_detail.isEmpty() ? tr("Reconnecting to %1").arg(m_server)
-                                  : tr("Reconnecting to %1: %2").arg(m_server, m_detail);
+        text = reason.isEmpty() ? tr("Reconnecting to %1").arg(m_server)
+                                : tr("Reconnecting to %1: %2").arg(m_server, reason);
         if (!m_retryDeadline.isForever()) {
             const qint64 seconds = (m_retryDeadline.remainingTime() + 999) / 1000;
             text += seconds > 0 ? tr(" — retrying in %1 s").arg(seconds) : tr(" — retrying now");
@@ -128,12 +133,12 @@ void ConnectionStatus::refresh()
     case RedisConnection::State::Disconnected:
         colour = QColor(0xd9, 0x3f, 0x3f);
         // The server is named here too: "not connected" alone does not say to what.
-        if (m_server.isEmpty() || m_detail.startsWith(m_server))
-            text = m_detail.isEmpty() ? tr("Not connected") : tr("Not connected: %1").arg(m_detail);
-        else if (m_detail.isEmpty())
+        if (m_server.isEmpty())
+            text = reason.isEmpty() ? tr("Not connected") : tr("Not connected: %1").arg(reason);
+        else if (reason.isEmpty())
             text = tr("Not connected to %1").arg(m_server);
         else
-            text = tr("Not connected to %1: %2").arg(m_server, m_detail);
+            text = tr("Not connected to %1: %2").arg(m_server, reason);
         break;
     }
     m_dot->setStyleSheet(QStringLiteral("background: %1; border-radius: 5px;").arg(colour.name()));

@@ -144,11 +144,15 @@ private Q_SLOTS:
         QCOMPARE(status.connectionText(),
                  QStringLiteral("Not connected to redis.example.org:6379: WRONGPASS invalid "
                                 "username-password pair"));
-        // A reason that names the server already is not prefixed twice.
+        // A reason that names the server already does not name it twice.
         status.setConnectionState(RedisConnection::State::Disconnected,
                                   QStringLiteral("redis.example.org:6379: Connection refused"));
         QCOMPARE(status.connectionText(),
-                 QStringLiteral("Not connected: redis.example.org:6379: Connection refused"));
+                 QStringLiteral("Not connected to redis.example.org:6379: Connection refused"));
+        status.setConnectionState(RedisConnection::State::Reconnecting,
+                                  QStringLiteral("redis.example.org:6379: Connection refused"));
+        QCOMPARE(status.connectionText(),
+                 QStringLiteral("Reconnecting to redis.example.org:6379: Connection refused"));
     }
 
     void aFirstStartSaysWhatToDo()
