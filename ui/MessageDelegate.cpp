@@ -383,15 +383,32 @@ MessageDelegate::Body MessageDelegate::bodyOf(const Context &context,
         break;
     }
 
-    const QString problem = index.data(MessageLogModel::ProblemRole).toString();
+    const auto delivery =
+        index.data(MessageLogModel::DeliveryRole).value<MessageLogModel::Delivery>();
+    if (delivery == MessageLogModel::Delivery::Sending) {
+        // Not on the server yet: greyed until it comes back, as chat clients show it.
+        QTextLayout::FormatRange range;
+        range.start = 0;
+        range.length = int(body.text.size());
+        range.format.setForeground(m_look.muted);
+        body.formats.prepend(range);
+    }
+    QString problem = index.data(MessageLogModel::ProblemRole).toString();
+    if (problem.isEmpty() && delivery == MessageLogModel::Delivery::Sending)
+        problem = tr("sending…");
     if (!problem.isEmpty()) {
         body.noteStart = int(body.text.size());
-        body.text += QStringLiteral("  ⚠ ") + oneLine(problem);
+        const bool warn = delivery != MessageLogModel::Delivery::Sending;
+        body.text += (warn ? QStringLiteral("  ⚠ ") : QStringLiteral("  ")) + oneLine(problem);
         QTextLayout::FormatRange range;
         range.start = body.noteStart;
         range.length = int(body.text.size()) - body.noteStart;
         range.format.setFont(m_look.noteFont);
-        range.format.setForeground(m_look.muted);
+        // A message of mine that did not go out must not be missed; other notes are quiet.
+        range.format.setForeground(
+            delivery == MessageLogModel::Delivery::Failed ? ColorContrast::readableOn(
+                QColor(0xd9, 0x3f, 0x3f), m_look.palette.color(QPalette::Base), 4.5)
+                                                          : m_look.muted);
         body.formats.append(range);
     }
     return body;

@@ -523,12 +523,12 @@ void RedisWorker::post(const QString &channel, const QString &from, ChatMessage:
 }
 
 void RedisWorker::sendMessage(const QString &typedChannel, const QString &text,
-                              ChatMessage::Type type)
+                              ChatMessage::Type type, const QByteArray &givenCid)
 {
     const QString channel = NameRule::normalizedChannel(typedChannel);
     if (!checkChannelName(channel, QStringLiteral("send to")))
         return;
-    const QByteArray cid = ChatKeys::newCid();
+    const QByteArray cid = givenCid.isEmpty() ? ChatKeys::newCid() : givenCid;
     const qsizetype bytes = text.toUtf8().size();
     if (text.trimmed().isEmpty()) {
         Q_EMIT sendFailed(channel, cid, QStringLiteral("The message is empty."));

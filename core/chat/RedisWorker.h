@@ -54,8 +54,10 @@ public Q_SLOTS:
     void watchChannel(const QString &name, const Confab::StreamId &after = {});
     void listChannels();
     void listMembers(const QString &channel);
+    // `cid` identifies the message to the caller (a pending row); a new one if empty.
     void sendMessage(const QString &channel, const QString &text,
-                     Confab::ChatMessage::Type type = ChatMessage::Type::Message);
+                     Confab::ChatMessage::Type type = ChatMessage::Type::Message,
+                     const QByteArray &cid = {});
     void setTopic(const QString &channel, const QString &topic);
     // An older page: entries before `before` (the newest page for a null id), ascending; `count`
     // (default historyPageSize) is capped at ChatConfig::catchUpPageSize, so more takes pages.

@@ -97,7 +97,9 @@ void ChatSession::createWorker()
     });
     connect(worker, &RedisWorker::errorOccurred, this, &ChatSession::errorOccurred);
     connect(worker, &RedisWorker::sendFailed, this,
-            [this](const QString &channel, const QByteArray &, const QString &error) {
+            [this](const QString &channel, const QByteArray &cid, const QString &error) {
+                if (MessageLogModel *log = m_logs.value(channel))
+                    log->setPendingFailed(cid, tr("not sent: %1").arg(error));
                 Q_EMIT sendFailed(channel, error);
             });
 }
@@ -228,7 +230,21 @@ void ChatSession::createChannel(const QString &name, const QString &topic)
 
 void ChatSession::sendMessage(const QString &channel, const QString &text, ChatMessage::Type type)
 {
-    toWorker([w = m_worker, channel, text, type] { w->sendMessage(channel, text, type); });
+    const QByteArray cid = ChatKeys::newCid();
+    // Shown at once, greyed, and replaced by the server's copy when it comes back; offline,
+    // it waits there with the outbox.
+    MessageLogModel *log = m_logs.value(channel);
+    if (log && !m_user.isEmpty() && !text.trimmed().isEmpty()) {
+        ChatMessage pending;
+        pending.channel = channel;
+        pending.type = type;
+        pending.from = m_user;
+        pending.text = text;
+        pending.cid = cid;
+        log->addPending(pending);
+    }
+    toWorker(
+        [w = m_worker, channel, text, type, cid] { w->sendMessage(channel, text, type, cid); });
 }
 
 void ChatSession::sendDirectMessage(const QString &user, const QString &text)

@@ -68,15 +68,26 @@ void MessageLogModel::setMaxRows(int rows)
 
 int MessageLogModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_rows.size());
+    return parent.isValid() ? 0 : int(m_rows.size() + m_pending.size());
+}
+
+const MessageLogModel::Row *MessageLogModel::rowAt(int number) const
+{
+    if (number < 0)
+        return nullptr;
+    if (number < m_rows.size())
+        return &m_rows.at(number);
+    number -= int(m_rows.size());
+    return number < m_pending.size() ? &m_pending.at(number) : nullptr;
 }
 
 QVariant MessageLogModel::data(const QModelIndex &index, int role) const
 {
     // Not checkIndex(): it warns about the invalid indexes views legitimately ask about.
-    if (!index.isValid() || index.model() != this || index.row() >= m_rows.size())
+    const Row *shown = index.isValid() && index.model() == this ? rowAt(index.row()) : nullptr;
+    if (!shown)
         return {};
-    const Row &row = m_rows.at(index.row());
+    const Row &row = *shown;
     const ChatMessage &message = row.message;
     switch (role) {
     case Qt::DisplayRole:
@@ -104,6 +115,8 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
         return message.problem;
     case MessageRole:
         return QVariant::fromValue(message);
+    case DeliveryRole:
+        return QVariant::fromValue(row.delivery);
     default:
         return {};
     }
@@ -122,6 +135,7 @@ QHash<int, QByteArray> MessageLogModel::roleNames() const
     names.insert(MentionRole, "mention");
     names.insert(ProblemRole, "problem");
     names.insert(MessageRole, "message");
+    names.insert(DeliveryRole, "delivery");
     return names;
 }
 
@@ -166,10 +180,55 @@ void MessageLogModel::appendMessages(const ChatMessageList &batch)
             forgetOlderRows();
     }
 
+    // Above the pending rows: what the server has is older than what it has not confirmed.
     const int first = int(m_rows.size());
     beginInsertRows(QModelIndex(), first, first + int(fresh.size()) - 1);
-    m_rows.append(std::move(fresh));
+    m_rows.append(fresh);
     endInsertRows();
+    removeDeliveredPending(fresh);
+}
+
+void MessageLogModel::addPending(const ChatMessage &message)
+{
+    Row row = makeRow(message);
+    row.delivery = Delivery::Sending;
+    const int number = rowCount();
+    beginInsertRows(QModelIndex(), number, number);
+    m_pending.append(std::move(row));
+    endInsertRows();
+}
+
+void MessageLogModel::setPendingFailed(const QByteArray &cid, const QString &error)
+{
+    for (qsizetype i = 0; i < m_pending.size(); ++i) {
+        Row &row = m_pending[i];
+        if (row.message.cid != cid)
+            continue;
+        row.delivery = Delivery::Failed;
+        row.message.problem = error;
+        const QModelIndex changed = index(int(m_rows.size() + i));
+        Q_EMIT dataChanged(changed, changed, {DeliveryRole, ProblemRole});
+        return;
+    }
+}
+
+void MessageLogModel::removeDeliveredPending(const QList<Row> &arrived)
+{
+    if (m_pending.isEmpty())
+        return;
+    for (const Row &row : arrived) {
+        if (row.message.cid.isEmpty())
+            continue;
+        for (qsizetype i = 0; i < m_pending.size(); ++i) {
+            if (m_pending.at(i).message.cid != row.message.cid)
+                continue;
+            const int number = int(m_rows.size() + i);
+            beginRemoveRows(QModelIndex(), number, number);
+            m_pending.remove(i);
+            endRemoveRows();
+            break;
+        }
+    }
 }
 
 void MessageLogModel::prependHistory(const ChatMessageList &older, bool reachedStart)
@@ -223,9 +282,8 @@ int MessageLogModel::rowOfId(const StreamId &id) const
 
 ChatMessage MessageLogModel::messageAt(int row) const
 {
-    if (row < 0 || row >= m_rows.size())
-        return {};
-    return m_rows.at(row).message;
+    const Row *shown = rowAt(row);
+    return shown ? shown->message : ChatMessage();
 }
 
 StreamId MessageLogModel::firstId() const
@@ -242,6 +300,7 @@ void MessageLogModel::clear()
 {
     beginResetModel();
     m_rows.clear();
+    m_pending.clear();
     m_reachedStart = false;
     m_historyUnknown = true;
     if (m_fetch == Fetch::InFlight)

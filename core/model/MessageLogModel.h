@@ -28,8 +28,14 @@ public:
         MentionRole, // bool: someone else's message that mentions my name (MentionRule)
         ProblemRole, // QString, empty unless the entry was malformed
         MessageRole, // ChatMessage
+        DeliveryRole, // Delivery: whether my message has reached the server
     };
     Q_ENUM(Roles)
+
+    // Of a message I sent: rows from Redis are Delivered; what I sent shows at once, below
+    // them, as Sending until it comes back from the server (by its cid), or as Failed.
+    enum class Delivery { Delivered, Sending, Failed };
+    Q_ENUM(Delivery)
 
     static constexpr int DefaultMaxRows = 10000;
 
@@ -70,6 +76,13 @@ public:
     bool isFetchingHistory() const { return m_fetch != Fetch::Idle; }
     bool hasReachedStart() const { return m_reachedStart; }
 
+    // A message I just sent (no id yet, `cid` set), shown below every row from Redis until the
+    // server's copy arrives with the same cid (appendMessages replaces it) or it fails.
+    void addPending(const ChatMessage &message);
+    // The server refused it; the row stays, marked, with the reason as its ProblemRole.
+    void setPendingFailed(const QByteArray &cid, const QString &error);
+    int pendingCount() const { return int(m_pending.size()); }
+
     // -1 if no row has this id.
     int rowOfId(const StreamId &id) const;
     // A default ChatMessage if the row does not exist.
@@ -98,6 +111,7 @@ private:
         // Cached: the view asks for these on every paint, and they only change with myName.
         bool mine = false;
         bool mention = false;
+        Delivery delivery = Delivery::Delivered;
     };
 
     enum class Fetch {
@@ -108,6 +122,9 @@ private:
     };
 
     Row makeRow(const ChatMessage &message) const;
+    // The row shown at `number`: from Redis, then pending ones. Null past the end.
+    const Row *rowAt(int number) const;
+    void removeDeliveredPending(const QList<Row> &arrived);
     void removeOldest(int count);
     // After rows older than the first one were dropped (trimmed or never inserted).
     void forgetOlderRows();
@@ -115,6 +132,8 @@ private:
     QString m_channel;
     QString m_myName;
     QList<Row> m_rows;
+    // Sent by me and not back from the server yet: rows m_rows.size() and on.
+    QList<Row> m_pending;
     int m_maxRows = DefaultMaxRows;
     Fetch m_fetch = Fetch::Idle;
     bool m_reachedStart = false;

@@ -90,6 +90,69 @@ private Q_SLOTS:
         QCOMPARE(rowIds(model), idRange(1, 5));
     }
 
+    void aSentMessageShowsAtOnceAndIsReplacedByTheServersCopy()
+    {
+        MessageLogModel model(Channel);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setMyName(QStringLiteral("alice"));
+        model.appendMessages(messages(1, 2));
+        ChatMessage mine;
+        mine.channel = Channel;
+        mine.from = QStringLiteral("alice");
+        mine.text = QStringLiteral("on its way");
+        mine.cid = "c-1";
+        model.addPending(mine);
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.pendingCount(), 1);
+        QCOMPARE(roleOf(model, 2, MessageLogModel::DeliveryRole).value<MessageLogModel::Delivery>(),
+                 MessageLogModel::Delivery::Sending);
+        QCOMPARE(roleOf(model, 2, MessageLogModel::TextRole).toString(),
+                 QStringLiteral("on its way"));
+        QVERIFY(roleOf(model, 2, MessageLogModel::MineRole).toBool());
+        QCOMPARE(model.lastId(), (StreamId{2, 0})); // ids are the server's rows only
+
+        // Others' messages go above it: the server has them, not yet mine.
+        model.appendMessages({message(3)});
+        QCOMPARE(rowIds(model), (QList<quint64>{1, 2, 3, 0}));
+        QCOMPARE(model.messageAt(3).cid, QByteArray("c-1"));
+
+        // The server's copy (same cid) takes its place: one row, delivered, with its id.
+        QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+        ChatMessage back = message(4, QStringLiteral("alice"), QStringLiteral("on its way"));
+        back.cid = "c-1";
+        model.appendMessages({back});
+        QCOMPARE(model.pendingCount(), 0);
+        QCOMPARE(removed.size(), 1);
+        QCOMPARE(rowIds(model), (QList<quint64>{1, 2, 3, 4}));
+        QCOMPARE(roleOf(model, 3, MessageLogModel::DeliveryRole).value<MessageLogModel::Delivery>(),
+                 MessageLogModel::Delivery::Delivered);
+    }
+
+    void aRefusedMessageStaysMarked()
+    {
+        MessageLogModel model(Channel);
+        ChatMessage mine;
+        mine.from = QStringLiteral("alice");
+        mine.text = QStringLiteral("x").repeated(10);
+        mine.cid = "c-2";
+        model.addPending(mine);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.setPendingFailed("c-2", QStringLiteral("not sent: too long"));
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(roleOf(model, 0, MessageLogModel::DeliveryRole).value<MessageLogModel::Delivery>(),
+                 MessageLogModel::Delivery::Failed);
+        QCOMPARE(roleOf(model, 0, MessageLogModel::ProblemRole).toString(),
+                 QStringLiteral("not sent: too long"));
+        model.setPendingFailed("unknown", QStringLiteral("x")); // not ours: nothing happens
+        QCOMPARE(changed.size(), 1);
+        // Trimming the window never takes pending rows.
+        model.setMaxRows(1);
+        model.appendMessages(messages(1, 5));
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.pendingCount(), 1);
+    }
+
     void appendSkipsDuplicateAndOlderIds()
     {
         MessageLogModel model(Channel);

@@ -213,6 +213,51 @@ private Q_SLOTS:
         QVERIFY(alice.window.input()->history().contains(QStringLiteral("hello bob")));
     }
 
+    void whatISendShowsAtOnceAndOnceOnly()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        alice.type(QStringLiteral("/join outbox"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("outbox")));
+        QTRY_VERIFY_WITH_TIMEOUT(alice.session.isLive(QStringLiteral("outbox")), 20000);
+        MessageLogModel *log = alice.session.log(QStringLiteral("outbox"));
+
+        // Shown before the server has it (nothing has run the event loop since the Enter).
+        alice.type(QStringLiteral("first"));
+        QCOMPARE(log->pendingCount(), 1);
+        QCOMPARE(log->messageAt(log->rowCount() - 1).text, QStringLiteral("first"));
+        QTRY_COMPARE_WITH_TIMEOUT(log->pendingCount(), 0, 20000);
+        QCOMPARE(alice.texts(QStringLiteral("outbox")), QStringList{QStringLiteral("first")});
+
+        // Offline it stays there, greyed, while the outbox holds it; back online it goes out
+        // and is shown once.
+        m_server->stop();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            alice.session.connectionState() != RedisConnection::State::Connected, 20000);
+        alice.type(QStringLiteral("while offline"));
+        QCOMPARE(log->pendingCount(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(alice.window.status()->outboxText(),
+                                  QStringLiteral("1 message waiting to be sent"), 20000);
+        QCOMPARE(log->pendingCount(), 1);
+        QVERIFY(m_server->restart());
+        QTRY_COMPARE_WITH_TIMEOUT(log->pendingCount(), 0, 30000);
+        QCOMPARE(alice.texts(QStringLiteral("outbox")),
+                 (QStringList{QStringLiteral("first"), QStringLiteral("while offline")}));
+        QTRY_COMPARE_WITH_TIMEOUT(alice.window.status()->outboxText(), QString(), 20000);
+
+        // One the server refuses stays, marked.
+        alice.type(QStringLiteral("x").repeated(40 * 1024));
+        QCOMPARE(log->pendingCount(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(log->index(log->rowCount() - 1)
+                                      .data(MessageLogModel::DeliveryRole)
+                                      .value<MessageLogModel::Delivery>(),
+                                  MessageLogModel::Delivery::Failed, 20000);
+        QVERIFY(log->index(log->rowCount() - 1)
+                    .data(MessageLogModel::ProblemRole)
+                    .toString()
+                    .startsWith(QStringLiteral("not sent: ")));
+    }
+
     void originalCommandsWork()
     {
         Client alice(*m_server, QStringLiteral("alice"));
