@@ -56,7 +56,10 @@ void ChannelDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         badgeFont.setBold(true);
         badgeFont.setPointSizeF(badgeFont.pointSizeF() * 0.85);
         const QFontMetrics fm(badgeFont);
-        const QString count = unread > 999 ? QStringLiteral("999+") : QString::number(unread);
+        QString count = unread > 999 ? QStringLiteral("999+") : QString::number(unread);
+        // Not by colour alone: a mention of me is "@3".
+        if (mention)
+            count.prepend(u'@');
         const int h = fm.height() + 2;
         const int w = std::max(h, fm.horizontalAdvance(count) + 12);
         const QRect badge(rect.right() - w, rect.center().y() - h / 2 + 1, w, h);
@@ -92,7 +95,8 @@ void ChannelDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     const QString sigil = direct ? QStringLiteral("@") : QStringLiteral("#");
     painter->setPen(muted);
     painter->drawText(rect, Qt::AlignVCenter | Qt::AlignLeft, sigil);
-    const int sigilWidth = fm.horizontalAdvance(QStringLiteral("#")) + 4;
+    // The wider of the two, so names line up and "@" does not touch the name.
+    const int sigilWidth = std::max(fm.horizontalAdvance(u'#'), fm.horizontalAdvance(u'@')) + 4;
     rect.setLeft(rect.left() + sigilWidth);
     painter->setPen(unread > 0 || selected ? text : muted.lighter(100));
     if (unread == 0 && !selected) {

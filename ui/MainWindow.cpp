@@ -39,6 +39,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
@@ -118,13 +119,18 @@ void MainWindow::buildLayout()
             return;
         QMenu menu(this);
         menu.addAction(tr("Mark as Read"), this, [this, name] { m_session->markRead(name); });
-        menu.addAction(tr("Copy Name"), this,
-                       [name] { QGuiApplication::clipboard()->setText(name); });
+        menu.addAction(tr("Copy Name"), this, [this, name] {
+            // "#dev" or "@bob", as shown: a direct conversation's key means nothing to anyone.
+            QGuiApplication::clipboard()->setText(m_session->channels()->label(name));
+        });
         menu.addSeparator();
         menu.addAction(ChatKeys::isDirectChannel(name) ? tr("Close Conversation")
                                                        : tr("Leave #%1").arg(name),
                        this, [this, name] { m_session->leaveChannel(name); });
         menu.exec(m_channelList->viewport()->mapToGlobal(pos));
+        // The press moved the list's highlight to the row clicked; the open channel keeps it.
+        const int open = m_order->rowOf(currentChannel());
+        m_channelList->setCurrentIndex(open >= 0 ? m_order->index(open, 0) : QModelIndex());
     });
     leftLayout->addWidget(header);
     leftLayout->addWidget(m_channelList, 1);
@@ -151,6 +157,11 @@ void MainWindow::buildLayout()
         },
         [this] { return channelNames(); });
     connect(m_input, &MessageInput::submitted, this, &MainWindow::submit);
+    connect(m_input, &MessageInput::pageRequested, this, [this](int direction) {
+        m_log->verticalScrollBar()->triggerAction(direction < 0
+                                                      ? QAbstractSlider::SliderPageStepSub
+                                                      : QAbstractSlider::SliderPageStepAdd);
+    });
     auto *inputRow = new QWidget(centre);
     auto *inputLayout = new QHBoxLayout(inputRow);
     inputLayout->setContentsMargins(8, 6, 8, 8);
@@ -471,10 +482,7 @@ void MainWindow::updateTitle()
     const QString channel = currentChannel();
     QString title = app;
     if (!channel.isEmpty()) {
-        const QString shown = ChatKeys::isDirectChannel(channel)
-            ? u'@' + m_session->displayName(channel)
-            : u'#' + channel;
-        title = shown + QStringLiteral(" — ") + app;
+        title = m_session->channels()->label(channel) + QStringLiteral(" — ") + app;
     }
     const int unread = m_session->channels()->totalUnread();
     if (unread > 0)
@@ -503,8 +511,7 @@ void MainWindow::updateTopic()
     }
     const QString topic =
         m_session->channels()->index(row).data(ChannelListModel::TopicRole).toString();
-    const QString name = ChatKeys::isDirectChannel(channel) ? u'@' + m_session->displayName(channel)
-                                                            : u'#' + channel;
+    const QString name = m_session->channels()->label(channel);
     m_topic->setText(topic.isEmpty() ? name : name + QStringLiteral("  —  ") + topic);
     m_topic->setToolTip(topic);
 }
@@ -512,8 +519,9 @@ void MainWindow::updateTopic()
 void MainWindow::updateMembers()
 {
     MemberListModel *members = m_session->members(currentChannel());
-    m_status->setChannel(currentChannel().isEmpty() ? QString() : u'#' + currentChannel(),
-                         members ? members->rowCount() : 0);
+    m_status->setChannel(
+        currentChannel().isEmpty() ? QString() : m_session->channels()->label(currentChannel()),
+        members ? members->rowCount() : 0);
     m_status->setSubscribed(m_session->isLive(currentChannel()));
 }
 
@@ -760,6 +768,9 @@ void MainWindow::onAttention(const QString &channel, const ChatMessage &message)
 {
     if (!m_settings->notificationsEnabled() || isActiveWindow())
         return;
+    // The taskbar entry asks for attention too: desktops without a tray (stock GNOME) show
+    // no tray notification at all.
+    QApplication::alert(this);
     m_notifier->add(channel, message);
 }
 

@@ -87,17 +87,37 @@ void MessageInput::keyPressEvent(QKeyEvent *event)
         }
         break;
     case Qt::Key_Tab:
-        // With nothing to complete, Tab moves on (keyboard users must be able to leave). Past
-        // QPlainTextEdit, which refuses to give up focus while Tab is text.
-        if (plain && !complete())
+        // Tab completes. In an empty input it moves on, so keyboard users can leave (past
+        // QPlainTextEdit, which keeps Tab as text); with text typed it stays, or what is typed
+        // next would land in another widget.
+        if (plain && !complete() && toPlainText().isEmpty())
             QWidget::focusNextPrevChild(true);
         if (plain)
             return;
         break;
+    case Qt::Key_PageUp:
+    case Qt::Key_PageDown:
+        if (plain) {
+            Q_EMIT pageRequested(event->key() == Qt::Key_PageUp ? -1 : +1);
+            return;
+        }
+        break;
+    case Qt::Key_Backtab:
+        // Shift+Tab always moves back, text or not.
+        QWidget::focusNextPrevChild(false);
+        return;
     default:
         break;
     }
     QPlainTextEdit::keyPressEvent(event);
+}
+
+void MessageInput::changeEvent(QEvent *event)
+{
+    QPlainTextEdit::changeEvent(event);
+    // Its height is a number of lines of its font (Preferences may change the font).
+    if (event->type() == QEvent::FontChange)
+        adjustHeight();
 }
 
 void MessageInput::submit()

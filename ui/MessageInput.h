@@ -26,9 +26,13 @@ public:
 
 Q_SIGNALS:
     void submitted(const QString &text);
+    // Page Up / Page Down while typing: the log scrolls by a page (-1 up, +1 down), as in
+    // Quassel and Konversation; the input is a line or two and has nothing to page through.
+    void pageRequested(int direction);
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     void submit();

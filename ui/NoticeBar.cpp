@@ -2,6 +2,8 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QStyle>
 #include <QToolButton>
 
@@ -18,6 +20,14 @@ NoticeBar::NoticeBar(QWidget *parent)
     m_label->setTextFormat(Qt::PlainText);
     m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_label->setAccessibleName(tr("Notice text"));
+    m_scroll = new QScrollArea(this);
+    m_scroll->setWidget(m_label);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // The bar's tint shows through.
+    m_scroll->viewport()->setAutoFillBackground(false);
+    m_label->setAutoFillBackground(false);
     m_close = new QToolButton(this);
     m_close->setAutoRaise(true);
     m_close->setIcon(style()->standardIcon(QStyle::SP_TitleBarCloseButton));
@@ -26,7 +36,7 @@ NoticeBar::NoticeBar(QWidget *parent)
     connect(m_close, &QToolButton::clicked, this, &QWidget::hide);
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(10, 6, 6, 6);
-    layout->addWidget(m_label, 1);
+    layout->addWidget(m_scroll, 1);
     layout->addWidget(m_close, 0, Qt::AlignTop);
     hide();
 }
@@ -49,6 +59,24 @@ void NoticeBar::showNotice(const QString &text, bool error)
     p.setColor(QPalette::Window, solid);
     setPalette(p);
     show();
+    m_scroll->verticalScrollBar()->setValue(0);
+    fitHeight();
+}
+
+void NoticeBar::resizeEvent(QResizeEvent *event)
+{
+    QFrame::resizeEvent(event);
+    fitHeight();
+}
+
+void NoticeBar::fitHeight()
+{
+    // The text's height at the width it has, up to MaxLines; more scrolls.
+    const int scrollBar = m_scroll->verticalScrollBar()->sizeHint().width();
+    const int width = std::max(1, m_scroll->width() - scrollBar);
+    const int wanted = m_label->heightForWidth(width);
+    const int most = m_label->fontMetrics().lineSpacing() * MaxLines;
+    m_scroll->setFixedHeight(std::min(wanted > 0 ? wanted : most, most));
 }
 
 QString NoticeBar::text() const

@@ -157,11 +157,12 @@ QWidget *PreferencesDialog::createAppearancePage()
     connect(m_fontSize, &QSpinBox::valueChanged, this, &PreferencesDialog::updateTimestampPreview);
     updateTimestampPreview();
 
-    auto *hint =
-        new QLabel(tr("Theme and font apply to the whole window once you press OK."), page);
+    auto *hint = new QLabel(tr("The font is for messages and the text you type. Both settings "
+                               "apply when you press OK."),
+                            page);
     hint->setAccessibleName(tr("Note"));
     hint->setWordWrap(true);
-    hint->setEnabled(false);
+    Theme::styleAsHint(hint);
 
     auto *form = new QFormLayout(page);
     form->setContentsMargins(16, 16, 16, 16);
@@ -208,9 +209,10 @@ QWidget *PreferencesDialog::createMessagesPage()
                                       page);
     scrollbackHint->setAccessibleName(tr("About scrollback"));
     scrollbackHint->setWordWrap(true);
-    scrollbackHint->setEnabled(false);
+    Theme::styleAsHint(scrollbackHint);
 
-    m_notifications = new QCheckBox(tr("Show a desktop notification for mentions"), page);
+    m_notifications =
+        new QCheckBox(tr("Show a desktop notification for mentions and direct messages"), page);
     m_notifications->setObjectName(QStringLiteral("notificationsCheck"));
     m_notifications->setAccessibleName(tr("Desktop notifications"));
     m_notifications->setChecked(m_settings.notificationsEnabled());
@@ -307,7 +309,7 @@ QWidget *PreferencesDialog::createShortcutsPage()
                             page);
     hint->setAccessibleName(tr("How to change a shortcut"));
     hint->setWordWrap(true);
-    hint->setEnabled(false);
+    Theme::styleAsHint(hint);
 
     auto *resetAll = new QPushButton(tr("Reset All"), page);
     resetAll->setObjectName(QStringLiteral("resetAllShortcuts"));

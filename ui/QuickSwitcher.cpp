@@ -1,5 +1,7 @@
 #include "QuickSwitcher.h"
 
+#include "Theme.h"
+
 #include "model/FuzzyFilterModel.h"
 
 #include <QApplication>
@@ -73,8 +75,9 @@ public:
             if (badgeFont.pointSizeF() > 0) // not for pixel-sized fonts
                 badgeFont.setPointSizeF(badgeFont.pointSizeF() * 0.85);
             const QFontMetrics badgeMetrics(badgeFont);
-            const QString badgeText =
-                unread > 999 ? QStringLiteral("999+") : QString::number(unread);
+            QString badgeText = unread > 999 ? QStringLiteral("999+") : QString::number(unread);
+            if (mention)
+                badgeText.prepend(u'@'); // not by colour alone
             const int height = badgeMetrics.height() + 2;
             const int width = qMax(height, badgeMetrics.horizontalAdvance(badgeText) + 12);
             const QRect badge(textRect.right() - width + 1, textRect.center().y() - height / 2 + 1,
@@ -124,7 +127,9 @@ QuickSwitcher::QuickSwitcher(QAbstractItemModel *channels, int nameRole, QWidget
     setWindowTitle(tr("Jump to channel"));
 
     m_filter = new FuzzyFilterModel(this);
-    m_filter->setNameRole(nameRole);
+    // Filtered by what is shown ("#dev", "@bob"), opened by name (a direct conversation's
+    // key would match my own name in every one of them).
+    m_filter->setNameRole(Qt::DisplayRole);
     m_filter->setSourceModel(channels);
 
     // Frameless, so the frame is drawn by a QFrame filling the dialog.
@@ -172,7 +177,7 @@ QuickSwitcher::QuickSwitcher(QAbstractItemModel *channels, int nameRole, QWidget
     m_emptyLabel->setObjectName(QStringLiteral("quickSwitcherEmpty"));
     m_emptyLabel->setAccessibleName(tr("No matches"));
     m_emptyLabel->setAlignment(Qt::AlignCenter);
-    m_emptyLabel->setEnabled(false);
+    Theme::styleAsHint(m_emptyLabel);
     m_emptyLabel->setMinimumHeight(m_emptyLabel->sizeHint().height() * 2);
     m_emptyLabel->hide();
 

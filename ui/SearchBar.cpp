@@ -94,6 +94,13 @@ bool SearchBar::findNext(int step)
 
 bool SearchBar::eventFilter(QObject *watched, QEvent *event)
 {
+    // Escape here closes the bar; without this the window's Escape shortcut (mark read) would
+    // take it first.
+    if (watched == m_edit && event->type() == QEvent::ShortcutOverride
+        && static_cast<QKeyEvent *>(event)->key() == Qt::Key_Escape) {
+        event->accept();
+        return true;
+    }
     if (watched == m_edit && event->type() == QEvent::KeyPress) {
         auto *key = static_cast<QKeyEvent *>(event);
         if (key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) {

@@ -102,8 +102,13 @@ QString ShortcutTable::displayText(const QKeySequence &keys)
 QString ShortcutTable::displayText(const QList<QKeySequence> &keys)
 {
     QStringList texts;
-    for (const QKeySequence &sequence : keys)
-        texts.append(displayText(sequence));
+    // Two bindings can read the same (Ctrl+Backtab and Ctrl+Shift+Backtab are both what
+    // Ctrl+Shift+Tab sends): each is named once.
+    for (const QKeySequence &sequence : keys) {
+        const QString text = displayText(sequence);
+        if (!texts.contains(text))
+            texts.append(text);
+    }
     return texts.join(QCoreApplication::translate("Confab::ShortcutTable", " or "));
 }
 

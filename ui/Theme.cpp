@@ -1,8 +1,11 @@
 #include "Theme.h"
 
+#include "ColorContrast.h"
+
 #include <QApplication>
 #include <QStyle>
 #include <QStyleFactory>
+#include <QWidget>
 
 #include <memory>
 
@@ -97,6 +100,20 @@ bool isDark(const QPalette &palette)
 QColor Theme::errorTextColor(const QPalette &palette)
 {
     return isDark(palette) ? QColor(0xff, 0x7b, 0x72) : QColor(0xc4, 0x2b, 0x1c);
+}
+
+QColor Theme::hintTextColor(const QPalette &palette)
+{
+    const QColor window = palette.color(QPalette::Window);
+    return ColorContrast::readableOn(
+        ColorContrast::mix(palette.color(QPalette::WindowText), window, 0.4), window, 4.5);
+}
+
+void Theme::styleAsHint(QWidget *label)
+{
+    QPalette palette = label->palette();
+    palette.setColor(QPalette::WindowText, hintTextColor(palette));
+    label->setPalette(palette);
 }
 
 QColor Theme::successTextColor(const QPalette &palette)

@@ -4,6 +4,8 @@
 
 #include <QPalette>
 
+class QWidget;
+
 namespace Confab {
 
 // The application's colours, on the Fusion style: it draws every widget from the palette, so
@@ -21,6 +23,10 @@ public:
     // background, light or dark.
     static QColor errorTextColor(const QPalette &palette);
     static QColor successTextColor(const QPalette &palette);
+    // Secondary text (hints, notes): quieter than the window text but 4.5:1 on the window
+    // background. A disabled label looks like that, but screen readers call it unavailable.
+    static QColor hintTextColor(const QPalette &palette);
+    static void styleAsHint(QWidget *label);
 };
 
 } // namespace Confab

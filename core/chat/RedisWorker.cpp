@@ -372,23 +372,25 @@ void RedisWorker::fetchChannelInfo(const QString &name,
                         });
 }
 
-void RedisWorker::createChannel(const QString &typed, const QString &topic)
+void RedisWorker::createChannel(const QString &typed, const QString &topic, bool existingIsFine)
 {
     const QString name = NameRule::normalizedChannel(typed);
     if (!checkChannelName(name, QStringLiteral("create")))
         return;
-    whenUserReady([this, name, topic] {
+    whenUserReady([this, name, topic, existingIsFine] {
         ChatScripts::createChannel().run(
             *m_commands, {m_keys.info(name)},
             {name.toUtf8(), m_user.toUtf8(), topic.toUtf8(),
              QByteArray::number(ChatScripts::ProtocolVersion)},
-            [this, name](const RedisReply &reply) {
+            [this, name, existingIsFine](const RedisReply &reply) {
                 if (reply.isError()) {
                     Q_EMIT errorOccurred(
                         QStringLiteral("Cannot create #%1: %2").arg(name, reply.toString()));
                     return;
                 }
                 if (reply.toInteger() == 0) {
+                    if (existingIsFine)
+                        return;
                     Q_EMIT errorOccurred(
                         QStringLiteral("The channel #%1 already exists.").arg(name));
                     return;

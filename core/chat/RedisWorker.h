@@ -46,7 +46,9 @@ public Q_SLOTS:
     // effect once started.
     void setRedisOptions(const Confab::RedisOptions &options);
 
-    void createChannel(const QString &name, const QString &topic);
+    // An existing channel is an error, unless `existingIsFine` (the join dialog's topic is
+    // for a new channel only).
+    void createChannel(const QString &name, const QString &topic, bool existingIsFine = false);
     // Creates the channel if needed (not an error), joins it and starts receiving it.
     void joinChannel(const QString &name);
     void leaveChannel(const QString &name);

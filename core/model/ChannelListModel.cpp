@@ -1,5 +1,7 @@
 #include "ChannelListModel.h"
 
+#include "chat/ChatKeys.h"
+
 #include "NameOrder.h"
 
 #include <QHash>
@@ -26,12 +28,12 @@ QVariant ChannelListModel::data(const QModelIndex &index, int role) const
     const ChannelInfo &info = row.info;
     switch (role) {
     case Qt::DisplayRole:
-        return QString(QLatin1Char('#') + info.name);
+        return label(info.name);
     case Qt::ToolTipRole:
         // No tooltip at all rather than an empty one.
         return info.topic.isEmpty() ? QVariant() : QVariant(info.topic);
     case Qt::AccessibleTextRole: {
-        QString text = QLatin1Char('#') + info.name;
+        QString text = label(info.name);
         if (row.unread > 0)
             text += QStringLiteral(", ") + tr("%n unread", nullptr, row.unread);
         if (row.mention)
@@ -187,6 +189,24 @@ void ChannelListModel::markRead(const QString &name)
     r.mention = false;
     Q_EMIT dataChanged(index(row), index(row), {UnreadRole, MentionRole, Qt::AccessibleTextRole});
     updateTotalUnread();
+}
+
+void ChannelListModel::setMyName(const QString &name)
+{
+    if (name == m_myName)
+        return;
+    m_myName = name;
+    if (!m_rows.isEmpty())
+        Q_EMIT dataChanged(index(0), index(rowCount() - 1),
+                           {Qt::DisplayRole, Qt::AccessibleTextRole});
+}
+
+QString ChannelListModel::label(const QString &name) const
+{
+    const QStringList people = ChatKeys::directParticipants(name);
+    if (people.size() != 2)
+        return u'#' + name;
+    return u'@' + (people.at(0) == m_myName ? people.at(1) : people.at(0));
 }
 
 int ChannelListModel::indexOf(const QString &name) const

@@ -51,6 +51,12 @@ public:
     QString nameAt(int row) const;
     int totalUnread() const { return m_totalUnread; }
 
+    // Whose list this is: a direct conversation is shown as "@" and the other person's name,
+    // not its key ("dm:alice:bob").
+    void setMyName(const QString &name);
+    // "#dev", or "@bob" for a direct conversation with bob.
+    QString label(const QString &name) const;
+
 Q_SIGNALS:
     void totalUnreadChanged(int total);
 
@@ -70,6 +76,7 @@ private:
 
     QList<Row> m_rows;
     int m_totalUnread = 0;
+    QString m_myName;
 };
 
 } // namespace Confab

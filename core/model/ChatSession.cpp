@@ -41,6 +41,7 @@ void ChatSession::createWorker()
     // All of these cross threads, so they are queued: the worker never waits for us, nor we for it.
     connect(worker, &RedisWorker::userReady, this, [this](const QString &name) {
         m_user = name;
+        m_channels->setMyName(name);
         for (MessageLogModel *log : std::as_const(m_logs))
             log->setMyName(name);
         for (MemberListModel *members : std::as_const(m_members))
@@ -225,7 +226,7 @@ void ChatSession::leaveChannel(const QString &name)
 
 void ChatSession::createChannel(const QString &name, const QString &topic)
 {
-    toWorker([w = m_worker, name, topic] { w->createChannel(name, topic); });
+    toWorker([w = m_worker, name, topic] { w->createChannel(name, topic, true); });
 }
 
 void ChatSession::sendMessage(const QString &channel, const QString &text, ChatMessage::Type type)

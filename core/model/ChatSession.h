@@ -70,6 +70,8 @@ public:
 
     void joinChannel(const QString &name);
     void leaveChannel(const QString &name);
+    // Creates the channel with this topic if it does not exist yet; an existing one is left
+    // as it is, without an error (the join dialog's topic is for a new channel).
     void createChannel(const QString &name, const QString &topic);
     void sendMessage(const QString &channel, const QString &text,
                      ChatMessage::Type type = ChatMessage::Type::Message);

@@ -25,6 +25,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QContextMenuEvent>
 #include <QDeadlineTimer>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -38,6 +39,7 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QTest>
+#include <QTimer>
 
 using namespace Confab;
 using namespace Confab::Test;
@@ -301,6 +303,48 @@ private Q_SLOTS:
         QCOMPARE(bob.session.displayName(dm), QStringLiteral("alice"));
         QTRY_COMPARE_WITH_TIMEOUT(bob.unread(dm), 1, 20000);
         QCOMPARE(m_server->command({"SISMEMBER", "channel:index", dm.toUtf8()}).toInteger(), 0);
+        // Shown as the other person everywhere, never as the key.
+        const QModelIndex row =
+            alice.session.channels()->index(alice.session.channels()->indexOf(dm));
+        QCOMPARE(row.data(Qt::DisplayRole).toString(), QStringLiteral("@bob"));
+        QVERIFY(row.data(Qt::AccessibleTextRole).toString().startsWith(QStringLiteral("@bob")));
+        QVERIFY(alice.window.status()->channelText().startsWith(QStringLiteral("@bob · ")));
+        QVERIFY(alice.window.windowTitle().startsWith(QStringLiteral("@bob — ")));
+        // The quick switcher finds it by the name shown, and my own name matches nothing.
+        alice.press(QKeySequence(Qt::CTRL | Qt::Key_K));
+        QuickSwitcher *switcher = nullptr;
+        QTRY_VERIFY((switcher = alice.window.findChild<QuickSwitcher *>()));
+        QLineEdit *filter = switcher->findChild<QLineEdit *>();
+        QTest::keyClicks(filter, QStringLiteral("alice"));
+        QTRY_COMPARE(switcher->currentName(), QString());
+        filter->clear();
+        QTest::keyClicks(filter, QStringLiteral("bob"));
+        QTRY_COMPARE(switcher->currentName(), dm);
+    }
+
+    void aLongNoticeScrollsInsteadOfPushingTheInputAway()
+    {
+        m_server->command({"EVAL",
+                           "for i = 1, 45 do redis.call('SADD', KEYS[1], 'team' .. i) end "
+                           "return 1",
+                           "1", "channel:index"});
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        const QSize size = alice.window.size();
+        alice.type(QStringLiteral("/channels"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            alice.window.noticeBar()->text().contains(QStringLiteral("#team45")), 20000);
+        // Once the layout has settled (it is redone after the notice is shown).
+        const int most =
+            alice.window.noticeBar()->fontMetrics().lineSpacing() * (NoticeBar::MaxLines + 2);
+        QTRY_VERIFY2(alice.window.noticeBar()->height() <= most,
+                     qPrintable(QString::number(alice.window.noticeBar()->height())));
+        QCOMPARE(alice.window.size(), size);
+        // The input is still in the window, below the notice.
+        MessageInput *input = alice.window.input();
+        QVERIFY(input->isVisible());
+        QVERIFY(input->mapTo(&alice.window, QPoint(0, input->height())).y() <= size.height());
+        QVERIFY(alice.window.logView()->height() > 100);
     }
 
     void unknownCommandsAndBadNamesShowErrors_data()
@@ -544,6 +588,14 @@ private Q_SLOTS:
         const int before = log->rowCount();
         QScrollBar *bar = alice.window.logView()->verticalScrollBar();
         QTRY_VERIFY(bar->maximum() > 0);
+        // Page Up in the input scrolls the log, a page at a time.
+        QTRY_VERIFY(alice.window.logView()->isPinnedToBottom());
+        const int bottom = bar->value();
+        alice.window.input()->setFocus();
+        QTest::keyClick(alice.window.input(), Qt::Key_PageUp);
+        QCOMPARE(bar->value(), bottom - bar->pageStep());
+        QTest::keyClick(alice.window.input(), Qt::Key_PageDown);
+        QCOMPARE(bar->value(), bottom);
         bar->setValue(bar->minimum());
         QTRY_VERIFY_WITH_TIMEOUT(log->rowCount() > before, 20000);
         // The rows that were on screen are still there, below the page that came in.
@@ -616,6 +668,51 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!alice.session.isLive(QStringLiteral("two")), 20000);
         QTRY_COMPARE(alice.window.currentChannel(), QStringLiteral("one"));
         QCOMPARE(alice.window.status()->subscriptionText(), QStringLiteral("Live"));
+    }
+
+    void joiningAnExistingChannelWithATopicIsNoError()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        alice.type(QStringLiteral("/join ops"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("ops")));
+        QSignalSpy errors(&alice.session, &ChatSession::errorOccurred);
+        QSignalSpy listed(&alice.session, &ChatSession::channelsListed);
+        // What the join dialog does with a topic: it is for a new channel only.
+        alice.session.createChannel(QStringLiteral("ops"), QStringLiteral("a topic"));
+        alice.session.requestChannelList(); // answered after the create, on the same connection
+        QVERIFY(listed.wait(20000));
+        QCOMPARE(errors.size(), 0);
+        QCOMPARE(m_server->command({"HGET", "channel:{ops}:info", "topic"}).toString(), QString());
+    }
+
+    void rightClickingAChannelKeepsTheOpenOneHighlighted()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        for (const char *name : {"alpha", "bravo"}) {
+            alice.type(QStringLiteral("/join ") + QLatin1String(name));
+            QVERIFY(alice.waitCurrent(QLatin1String(name)));
+        }
+        QListView *list = alice.window.channelList();
+        const QModelIndex alpha =
+            list->model()
+                ->match(list->model()->index(0, 0), ChannelListModel::NameRole,
+                        QStringLiteral("alpha"), 1, Qt::MatchExactly)
+                .value(0);
+        const QPoint at = list->visualRect(alpha).center();
+        // The menu runs its own loop; close it as soon as it shows.
+        QTimer::singleShot(0, [] {
+            if (QWidget *popup = QApplication::activePopupWidget())
+                popup->close();
+        });
+        QTest::mousePress(list->viewport(), Qt::RightButton, {}, at);
+        QContextMenuEvent menu(QContextMenuEvent::Mouse, at, list->viewport()->mapToGlobal(at));
+        QApplication::sendEvent(list->viewport(), &menu);
+        QTest::mouseRelease(list->viewport(), Qt::RightButton, {}, at);
+        QCOMPARE(alice.window.currentChannel(), QStringLiteral("bravo"));
+        QCOMPARE(list->currentIndex().data(ChannelListModel::NameRole).toString(),
+                 QStringLiteral("bravo"));
     }
 
     void theChannelAndMemberListsWorkFromTheKeyboard()
@@ -698,8 +795,14 @@ private Q_SLOTS:
 
         alice.type(QStringLiteral("where is the needle"));
         QTRY_COMPARE_WITH_TIMEOUT(alice.texts(QStringLiteral("planning")).size(), 1, 20000);
+        // Escape closes the search bar (the window's Escape, mark read, does not take it).
         alice.press(QKeySequence(Qt::CTRL | Qt::Key_F));
         auto *search = alice.window.findChild<SearchBar *>();
+        QTRY_VERIFY(search && search->isVisible());
+        QTRY_VERIFY(search->findChild<QLineEdit *>()->hasFocus());
+        QTest::keyClick(search->findChild<QLineEdit *>(), Qt::Key_Escape);
+        QTRY_VERIFY(!search->isVisible());
+        alice.press(QKeySequence(Qt::CTRL | Qt::Key_F));
         QVERIFY(search);
         QTRY_VERIFY(search->isVisible());
         QLineEdit *query = search->findChild<QLineEdit *>();

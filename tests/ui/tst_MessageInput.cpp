@@ -130,7 +130,17 @@ private Q_SLOTS:
         QCOMPARE(form.input->toPlainText(), QStringLiteral("in #design "));
     }
 
-    void tabWithNothingToCompleteMovesFocusOn()
+    void tabInAnEmptyInputMovesFocusOn()
+    {
+        Form form;
+        QVERIFY(QTest::qWaitForWindowActive(&form.window));
+        form.input->setFocus();
+        QTRY_VERIFY(form.input->hasFocus());
+        QTest::keyClick(form.input, Qt::Key_Tab);
+        QTRY_VERIFY(form.next->hasFocus());
+    }
+
+    void tabWithTextAndNothingToCompleteKeepsTheTyping()
     {
         Form form;
         QVERIFY(QTest::qWaitForWindowActive(&form.window));
@@ -138,8 +148,13 @@ private Q_SLOTS:
         QTRY_VERIFY(form.input->hasFocus());
         type(form.input, QStringLiteral("zzz"));
         QTest::keyClick(form.input, Qt::Key_Tab);
-        QCOMPARE(form.input->toPlainText(), QStringLiteral("zzz"));
-        QTRY_VERIFY(form.next->hasFocus());
+        type(form.input, QStringLiteral(" more"));
+        QCOMPARE(form.input->toPlainText(), QStringLiteral("zzz more"));
+        QVERIFY(form.input->hasFocus());
+        // Shift+Tab leaves whatever is typed.
+        QTest::keyClick(form.input, Qt::Key_Backtab, Qt::ShiftModifier);
+        QTRY_VERIFY(!form.input->hasFocus());
+        QCOMPARE(form.input->toPlainText(), QStringLiteral("zzz more"));
     }
 };
 
