@@ -20,6 +20,7 @@ const QString ScrollbackRowsKey = QStringLiteral("messages/scrollbackRows");
 const QString NotificationsKey = QStringLiteral("messages/notifications");
 const QString WindowGeometryKey = QStringLiteral("window/geometry");
 const QString WindowStateKey = QStringLiteral("window/state");
+const QString MembersVisibleKey = QStringLiteral("window/membersVisible");
 const QString LastChannelKey = QStringLiteral("session/lastChannel");
 const QString UserNameKey = QStringLiteral("identity/userName");
 const QString InstallSecretKey = QStringLiteral("identity/installSecret");
@@ -115,6 +116,16 @@ int AppSettings::scrollbackRows() const
 void AppSettings::setScrollbackRows(int rows)
 {
     m_settings.setValue(ScrollbackRowsKey, std::clamp(rows, MinScrollbackRows, MaxScrollbackRows));
+}
+
+bool AppSettings::membersVisible() const
+{
+    return m_settings.value(MembersVisibleKey, true).toBool();
+}
+
+void AppSettings::setMembersVisible(bool visible)
+{
+    m_settings.setValue(MembersVisibleKey, visible);
 }
 
 bool AppSettings::notificationsEnabled() const

@@ -43,6 +43,9 @@ public:
     void setScrollbackRows(int rows);
     bool notificationsEnabled() const;
     void setNotificationsEnabled(bool enabled);
+    // Whether the member list is shown (Go › Show Members).
+    bool membersVisible() const;
+    void setMembersVisible(bool visible);
 
     // The bindings in force for a ShortcutTable action: the user's, or the table's defaults.
     // An empty list set by the user means "unbound" and stays unbound.

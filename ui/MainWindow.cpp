@@ -5,6 +5,7 @@
 #include "ChannelDelegate.h"
 #include "ConnectionDialog.h"
 #include "ConnectionStatus.h"
+#include "ElidedLabel.h"
 #include "JoinChannelDialog.h"
 #include "MessageInput.h"
 #include "MessageLogView.h"
@@ -140,9 +141,8 @@ void MainWindow::buildLayout()
     auto *centreLayout = new QVBoxLayout(centre);
     centreLayout->setContentsMargins(0, 0, 0, 0);
     centreLayout->setSpacing(0);
-    m_topic = new QLabel(centre);
+    m_topic = new ElidedLabel(centre);
     m_topic->setAccessibleName(tr("Channel topic"));
-    m_topic->setTextFormat(Qt::PlainText);
     m_topic->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_topic->setContentsMargins(12, 8, 12, 8);
     m_topic->setMinimumWidth(100);
@@ -258,6 +258,24 @@ void MainWindow::buildActions()
 
 void MainWindow::buildMenus()
 {
+    // Menu wording, with mnemonics and "…" for what opens a window; the shortcut table's
+    // descriptions are for the shortcuts sheet.
+    const std::pair<const char *, QString> menuTexts[] = {
+        {"joinChannel", tr("&Join or Create Channel…")},
+        {"preferences", tr("&Preferences…")},
+        {"quit", tr("&Quit")},
+        {"quickSwitcher", tr("&Jump to Channel…")},
+        {"previousChannel", tr("&Previous Channel")},
+        {"nextChannel", tr("&Next Channel")},
+        {"previousUnread", tr("Previous &Unread Channel")},
+        {"nextUnread", tr("Next Unread C&hannel")},
+        {"markRead", tr("Mark Channel &Read")},
+        {"search", tr("&Find in Channel…")},
+        {"shortcutsSheet", tr("&Keyboard Shortcuts")},
+    };
+    for (const auto &[id, text] : menuTexts)
+        m_actions.value(QLatin1String(id))->setText(text);
+
     QMenu *file = menuBar()->addMenu(tr("&Chat"));
     file->addAction(m_actions.value(QStringLiteral("joinChannel")));
     file->addAction(tr("&Leave Channel"), this, [this] {
@@ -275,9 +293,14 @@ void MainWindow::buildMenus()
                            "nextUnread", "markRead", "search"})
         go->addAction(m_actions.value(QLatin1String(id)));
     QAction *members = go->addAction(tr("Show &Members"));
+    members->setObjectName(QStringLiteral("showMembers"));
     members->setCheckable(true);
-    members->setChecked(true);
-    connect(members, &QAction::toggled, m_memberPane, &QWidget::setVisible);
+    members->setChecked(m_settings->membersVisible());
+    m_memberPane->setVisible(members->isChecked());
+    connect(members, &QAction::toggled, this, [this](bool visible) {
+        m_memberPane->setVisible(visible);
+        m_settings->setMembersVisible(visible);
+    });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_actions.value(QStringLiteral("shortcutsSheet")));
@@ -495,9 +518,8 @@ void MainWindow::updateTopic()
     const QString channel = currentChannel();
     const int row = m_session->channels()->indexOf(channel);
     if (channel.isEmpty() || row < 0) {
-        m_topic->setText(m_session->isReady() ? tr("Join a channel with + or /join NAME")
-                                              : tr("Connecting…"));
-        m_topic->setToolTip(QString());
+        m_topic->setFullText(m_session->isReady() ? tr("Join a channel with + or /join NAME")
+                                                  : tr("Connecting…"));
         const QString joinKey = m_actions.value(QStringLiteral("joinChannel"))
                                     ->shortcut()
                                     .toString(QKeySequence::NativeText);
@@ -512,8 +534,7 @@ void MainWindow::updateTopic()
     const QString topic =
         m_session->channels()->index(row).data(ChannelListModel::TopicRole).toString();
     const QString name = m_session->channels()->label(channel);
-    m_topic->setText(topic.isEmpty() ? name : name + QStringLiteral("  —  ") + topic);
-    m_topic->setToolTip(topic);
+    m_topic->setFullText(topic.isEmpty() ? name : name + QStringLiteral("  —  ") + topic);
 }
 
 void MainWindow::updateMembers()

@@ -18,6 +18,7 @@ class AttentionNotifier;
 class ChannelOrderModel;
 class ChatSession;
 class ConnectionStatus;
+class ElidedLabel;
 class MessageInput;
 class MemberListModel;
 class MessageLogView;
@@ -51,7 +52,7 @@ public:
     QListView *channelList() const { return m_channelList; }
     ConnectionStatus *status() const { return m_status; }
     NoticeBar *noticeBar() const { return m_notice; }
-    QLabel *topicLabel() const { return m_topic; }
+    ElidedLabel *topicLabel() const { return m_topic; }
     QAction *action(const QString &id) const;
     AttentionNotifier *notifier() const { return m_notifier; }
 
@@ -94,7 +95,7 @@ private:
     QSplitter *m_splitter = nullptr;
     QListView *m_channelList = nullptr;
     QToolButton *m_addChannel = nullptr;
-    QLabel *m_topic = nullptr;
+    ElidedLabel *m_topic = nullptr;
     SearchBar *m_search = nullptr;
     MessageLogView *m_log = nullptr;
     NoticeBar *m_notice = nullptr;

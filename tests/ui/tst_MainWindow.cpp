@@ -7,6 +7,7 @@
 #include "ColorContrast.h"
 #include "ConnectionDialog.h"
 #include "ConnectionStatus.h"
+#include "ElidedLabel.h"
 #include "JoinChannelDialog.h"
 #include "MainWindow.h"
 #include "MessageInput.h"
@@ -161,10 +162,10 @@ private Q_SLOTS:
     {
         Client alice(*m_server, QStringLiteral("alice"));
         // Before the server answers, and after: never a blank topic and log.
-        QVERIFY(!alice.window.topicLabel()->text().isEmpty());
+        QVERIFY(!alice.window.topicLabel()->fullText().isEmpty());
         QVERIFY(!alice.window.logView()->placeholderText().isEmpty());
         QVERIFY(alice.waitReady());
-        QTRY_COMPARE(alice.window.topicLabel()->text(),
+        QTRY_COMPARE(alice.window.topicLabel()->fullText(),
                      QStringLiteral("Join a channel with + or /join NAME"));
         QVERIFY(alice.window.logView()->placeholderText().contains(QStringLiteral("/join NAME")));
         QVERIFY(alice.window.logView()->placeholderText().contains(
@@ -177,7 +178,7 @@ private Q_SLOTS:
         QVERIFY(alice.waitReady());
         alice.type(QStringLiteral("/join dev"));
         QVERIFY(alice.waitCurrent(QStringLiteral("dev")));
-        QVERIFY(alice.window.topicLabel()->text().contains(QStringLiteral("#dev")));
+        QVERIFY(alice.window.topicLabel()->fullText().contains(QStringLiteral("#dev")));
         QVERIFY(alice.window.windowTitle().contains(QStringLiteral("#dev")));
         QVERIFY(alice.window.windowTitle().contains(QStringLiteral("Confab 0.1.0")));
         QCOMPARE(alice.window.logView()->logModel(), alice.session.log(QStringLiteral("dev")));
@@ -278,7 +279,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(alice.session.log(QStringLiteral("one"))->rowCount() >= 3, 20000);
         alice.type(QStringLiteral("/topic Testing topics"));
         QTRY_VERIFY_WITH_TIMEOUT(
-            alice.window.topicLabel()->text().contains(QStringLiteral("Testing topics")), 20000);
+            alice.window.topicLabel()->fullText().contains(QStringLiteral("Testing topics")),
+            20000);
         alice.type(QStringLiteral("/help"));
         QVERIFY(alice.window.noticeBar()->text().contains(QStringLiteral("/join NAME")));
         alice.type(QStringLiteral("/leave"));
@@ -670,6 +672,25 @@ private Q_SLOTS:
         QCOMPARE(alice.window.status()->subscriptionText(), QStringLiteral("Live"));
     }
 
+    void aLongTopicEndsInAnEllipsis()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        alice.type(QStringLiteral("/join plans"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("plans")));
+        const QSize size = alice.window.size();
+        const QString topic = QStringLiteral("Roadmap for the next release ").repeated(12);
+        alice.type(QStringLiteral("/topic ") + topic);
+        QTRY_VERIFY_WITH_TIMEOUT(alice.window.topicLabel()->fullText().contains(topic.trimmed()),
+                                 20000);
+        ElidedLabel *label = alice.window.topicLabel();
+        QTRY_VERIFY(label->text().endsWith(u'…'));
+        QVERIFY(label->fontMetrics().horizontalAdvance(label->text())
+                <= label->contentsRect().width());
+        QCOMPARE(label->toolTip(), label->fullText());
+        QCOMPARE(alice.window.size(), size); // it never widens the window
+    }
+
     void joiningAnExistingChannelWithATopicIsNoError()
     {
         Client alice(*m_server, QStringLiteral("alice"));
@@ -829,6 +850,10 @@ private Q_SLOTS:
             splitter->setSizes({300, 450, 180});
             sizes = splitter->sizes();
             QVERIFY(sizes != QList<int>({220, 700, 160}));
+            // Members hidden from the Go menu stay hidden.
+            auto *members = window.findChild<QAction *>(QStringLiteral("showMembers"));
+            QVERIFY(members && members->isChecked());
+            members->trigger();
             window.close();
         }
         AppSettings settings;
@@ -836,7 +861,11 @@ private Q_SLOTS:
         MainWindow window(&session, &settings);
         QCOMPARE(window.size(), QSize(930, 610));
         window.show();
-        QCOMPARE(window.findChild<QSplitter *>(QStringLiteral("mainSplitter"))->sizes(), sizes);
+        QVERIFY(!window.findChild<QAction *>(QStringLiteral("showMembers"))->isChecked());
+        const QList<int> restored =
+            window.findChild<QSplitter *>(QStringLiteral("mainSplitter"))->sizes();
+        QCOMPARE(restored.value(2), 0); // the member pane is hidden; the log has its room
+        QCOMPARE(restored.value(0), sizes.value(0));
     }
 
     void connectionSettingsApplyAtOnce()
