@@ -392,10 +392,13 @@ void MainWindow::connectSession()
                 }
             });
     connect(m_session, &ChatSession::channelJoined, this, [this](const QString &channel) {
-        // Follow a /join or a click: open what the user asked for, or the first channel.
-        if (channel == m_pendingOpen || currentChannel().isEmpty()) {
-            if (channel == m_pendingOpen)
-                m_pendingOpen.clear();
+        // Follow a /join or a click: open what the user asked for; with nothing asked for,
+        // the first channel. Not another one meanwhile: opening a channel reads it, and the
+        // channels restored at start may hold what came while Confab was closed.
+        if (channel == m_pendingOpen) {
+            m_pendingOpen.clear();
+            openChannel(channel);
+        } else if (currentChannel().isEmpty() && m_pendingOpen.isEmpty()) {
             openChannel(channel);
         }
         updateTray();

@@ -54,6 +54,11 @@ QByteArray ChatKeys::userChannels(const QString &name)
     return "user:" + name.toUtf8() + ":channels";
 }
 
+QByteArray ChatKeys::userReadMarks(const QString &name)
+{
+    return "user:" + name.toUtf8() + ":read";
+}
+
 QByteArray ChatKeys::userInbox(const QString &name)
 {
     return "user:" + name.toUtf8() + ":inbox";

@@ -31,6 +31,7 @@ public:
     QByteArray sent(const QString &channel, const QByteArray &cid) const; // message:{NAME}:CID
     static QByteArray user(const QString &name); // user:NAME (HASH)
     static QByteArray userChannels(const QString &name); // user:NAME:channels (SET)
+    static QByteArray userReadMarks(const QString &name); // user:NAME:read (HASH channel -> id)
     static QByteArray
     userInbox(const QString &name); // user:NAME:inbox (pub/sub: new direct channels)
 

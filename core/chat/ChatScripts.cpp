@@ -22,4 +22,10 @@ const RedisScript &ChatScripts::claimUser()
     return script;
 }
 
+const RedisScript &ChatScripts::markRead()
+{
+    static const RedisScript script(ScriptSources::markRead);
+    return script;
+}
+
 } // namespace Confab

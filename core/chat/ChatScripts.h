@@ -25,6 +25,9 @@ public:
     // Claims a user name for the holder of a secret. KEYS: user hash. ARGV: secret, name.
     // Returns OK, or the error BADNAME or TAKEN.
     static const RedisScript &claimUser();
+    // Moves read marks forward only. KEYS: user:NAME:read. ARGV: channel, id, ... pairs.
+    // Returns how many moved; pairs with a bad name or id are skipped.
+    static const RedisScript &markRead();
 
     static constexpr int ProtocolVersion = 1;
 };

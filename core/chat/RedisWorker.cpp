@@ -100,6 +100,11 @@ void RedisWorker::start()
     m_saveTimer->setSingleShot(true);
     m_saveTimer->setInterval(250);
     connect(m_saveTimer, &QTimer::timeout, this, &RedisWorker::saveOutbox);
+    // Reading a busy channel moves the mark with every batch: one write a second is enough.
+    m_readMarkTimer = new QTimer(this);
+    m_readMarkTimer->setSingleShot(true);
+    m_readMarkTimer->setInterval(1000);
+    connect(m_readMarkTimer, &QTimer::timeout, this, &RedisWorker::saveReadMarks);
     // A message sent while connected leaves the outbox within a round trip; telling the GUI
     // thread twice per message would wake it for a count nobody sees change.
     m_outboxReportTimer = new QTimer(this);
@@ -142,6 +147,7 @@ void RedisWorker::setRedisOptions(const RedisOptions &options)
 void RedisWorker::stop()
 {
     saveOutbox();
+    saveReadMarks();
     if (m_commands)
         m_commands->close();
     if (m_subscriber)
@@ -158,8 +164,8 @@ void RedisWorker::whenUserReady(std::function<void()> action)
 
 void RedisWorker::onCommandsConnected()
 {
-    for (const RedisScript *script :
-         {&ChatScripts::post(), &ChatScripts::createChannel(), &ChatScripts::claimUser()})
+    for (const RedisScript *script : {&ChatScripts::post(), &ChatScripts::createChannel(),
+                                      &ChatScripts::claimUser(), &ChatScripts::markRead()})
         script->load(*m_commands);
     for (const auto &sync : std::as_const(m_syncs))
         sync->commandsReconnected();
@@ -208,19 +214,71 @@ void RedisWorker::claimUser(const QString &name, std::function<void()> onClaimed
 
 void RedisWorker::restoreChannels()
 {
-    m_commands->command(
-        {"SMEMBERS", ChatKeys::userChannels(m_user)}, [this](const RedisReply &reply) {
-            if (!reply.isArray())
-                return;
-            for (const RedisReply &name : reply.elements()) {
-                const QString channel = QString::fromUtf8(name.bytes());
-                if (!NameRule::isValid(channel) || m_joined.contains(channel))
-                    continue;
-                m_joined.insert(channel);
-                watchChannel(channel);
-                fetchChannelInfo(channel,
-                                 [this](const ChannelInfo &info) { Q_EMIT channelJoined(info); });
-            }
+    // The read marks first (pipelined, so no extra round trip): each restored channel counts
+    // what came after its mark.
+    auto marks = std::make_shared<QHash<QString, StreamId>>();
+    m_commands->command({"HGETALL", ChatKeys::userReadMarks(m_user)},
+                        [marks](const RedisReply &reply) {
+                            for (qsizetype i = 0; i + 1 < reply.size(); i += 2) {
+                                if (auto id = StreamId::parse(reply.at(i + 1).bytes()))
+                                    marks->insert(QString::fromUtf8(reply.at(i).bytes()), *id);
+                            }
+                        });
+    m_commands->command({"SMEMBERS", ChatKeys::userChannels(m_user)},
+                        [this, marks](const RedisReply &reply) {
+                            if (!reply.isArray())
+                                return;
+                            for (const RedisReply &name : reply.elements()) {
+                                const QString channel = QString::fromUtf8(name.bytes());
+                                if (!NameRule::isValid(channel) || m_joined.contains(channel))
+                                    continue;
+                                restoreChannel(channel, marks->value(channel));
+                            }
+                        });
+}
+
+void RedisWorker::restoreChannel(const QString &channel, const StreamId &readMark)
+{
+    m_joined.insert(channel);
+    watchChannel(channel);
+    fetchChannelInfo(channel, [this](const ChannelInfo &info) { Q_EMIT channelJoined(info); });
+    if (readMark.isNull())
+        return;
+    // After channelJoined (same connection, replies in order), so the channel has its row.
+    m_commands->command({"XRANGE", m_keys.log(channel), "(" + readMark.toByteArray(), "+", "COUNT",
+                         QByteArray::number(m_config.catchUpPageSize)},
+                        [this, channel](const RedisReply &reply) {
+                            if (reply.isError())
+                                return;
+                            const ChatMessageList newer = parseEntries(channel, reply, false);
+                            if (!newer.isEmpty())
+                                Q_EMIT unreadLoaded(channel, newer);
+                        });
+}
+
+void RedisWorker::markRead(const QString &channel, const StreamId &id)
+{
+    if (id.isNull() || !m_joined.contains(channel))
+        return;
+    StreamId &mark = m_readMarks[channel];
+    if (mark < id)
+        mark = id;
+    if (!m_readMarkTimer->isActive())
+        m_readMarkTimer->start();
+}
+
+void RedisWorker::saveReadMarks()
+{
+    if (m_readMarks.isEmpty() || !m_userReady)
+        return;
+    QList<QByteArray> marks;
+    for (auto it = m_readMarks.cbegin(); it != m_readMarks.cend(); ++it)
+        marks << it.key().toUtf8() << it.value().toByteArray();
+    m_readMarks.clear();
+    ChatScripts::markRead().run(
+        *m_commands, {ChatKeys::userReadMarks(m_user)}, marks, [](const RedisReply &reply) {
+            if (reply.isError())
+                qCWarning(lcWorker) << "cannot save read marks:" << reply.toString();
         });
 }
 
@@ -440,6 +498,8 @@ void RedisWorker::leaveChannel(const QString &typed)
         m_joined.remove(name);
         unwatchChannel(name);
         m_commands->command({"SREM", ChatKeys::userChannels(m_user), name.toUtf8()});
+        m_readMarks.remove(name);
+        m_commands->command({"HDEL", ChatKeys::userReadMarks(m_user), name.toUtf8()});
         post(name, m_user, ChatMessage::Type::Leave, QString(), ChatKeys::newCid(),
              [this, name](const RedisReply &reply) {
                  if (reply.isError() && !reply.isClientError())

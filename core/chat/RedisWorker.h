@@ -64,6 +64,10 @@ public Q_SLOTS:
     // An older page: entries before `before` (the newest page for a null id), ascending; `count`
     // (default historyPageSize) is capped at ChatConfig::catchUpPageSize, so more takes pages.
     void loadOlder(const QString &channel, const Confab::StreamId &before, int count = 0);
+    // The user has read the channel up to `id`. Kept on the server (user:NAME:read), written
+    // at most once a second, so that another start, or another install of the same user,
+    // knows what is new.
+    void markRead(const QString &channel, const Confab::StreamId &id);
     // Changes the user name (/nick); before the first name was accepted, tries this one instead.
     void changeUserName(const QString &name);
     // Opens (creating if needed) the direct conversation with `user`, tells them about it, and
@@ -92,6 +96,9 @@ Q_SIGNALS:
     void messagesReceived(const QString &channel, const Confab::ChatMessageList &messages);
     void historyLoaded(const QString &channel, const Confab::ChatMessageList &messages,
                        bool reachedStart);
+    // At start, for a restored channel with a read mark: what was written after it, at most
+    // ChatConfig::catchUpPageSize entries, oldest first. The receiver counts what is unread.
+    void unreadLoaded(const QString &channel, const Confab::ChatMessageList &messages);
     // A loadOlder() that could not be answered (the reason went to errorOccurred).
     void historyFailed(const QString &channel);
     void messageSent(const QString &channel, const QByteArray &cid, const Confab::StreamId &id);
@@ -113,6 +120,8 @@ private:
     void becomeReady();
     void join(const QString &name, StreamId after);
     void restoreChannels();
+    void restoreChannel(const QString &channel, const StreamId &readMark);
+    void saveReadMarks();
     void fetchChannelInfo(const QString &name, std::function<void(const ChannelInfo &)> done);
     void post(const QString &channel, const QString &from, ChatMessage::Type type,
               const QString &text, const QByteArray &cid, RedisConnection::Callback done);
@@ -135,6 +144,8 @@ private:
     RedisConnection *m_subscriber = nullptr;
     MessageBatcher *m_batcher = nullptr;
     QTimer *m_saveTimer = nullptr;
+    QTimer *m_readMarkTimer = nullptr;
+    QHash<QString, StreamId> m_readMarks; // not yet written
     QTimer *m_outboxReportTimer = nullptr;
     int m_reportedOutbox = 0;
     QHash<QString, std::shared_ptr<ChannelSync>> m_syncs;

@@ -92,6 +92,7 @@ void ChatSession::createWorker()
             });
     connect(worker, &RedisWorker::messagesReceived, this, &ChatSession::onMessages);
     connect(worker, &RedisWorker::historyLoaded, this, &ChatSession::onHistory);
+    connect(worker, &RedisWorker::unreadLoaded, this, &ChatSession::onUnreadLoaded);
     connect(worker, &RedisWorker::historyFailed, this, [this](const QString &channel) {
         if (MessageLogModel *log = m_logs.value(channel))
             log->historyRequestFailed();
@@ -205,6 +206,14 @@ void ChatSession::setWindowActive(bool active)
 void ChatSession::markRead(const QString &channel)
 {
     m_channels->markRead(channel);
+    if (const MessageLogModel *log = m_logs.value(channel))
+        saveReadMark(channel, log->lastId());
+}
+
+void ChatSession::saveReadMark(const QString &channel, const StreamId &id)
+{
+    if (!id.isNull())
+        toWorker([w = m_worker, channel, id] { w->markRead(channel, id); });
 }
 
 void ChatSession::setScrollback(int rows)
@@ -299,6 +308,8 @@ void ChatSession::onChannelLeft(const QString &name)
 {
     m_channels->removeChannel(name);
     m_live.remove(name);
+    m_unreadCountedTo.remove(name);
+    m_firstLiveUnread.remove(name);
     if (m_current == name)
         setCurrentChannel(QString());
     Q_EMIT channelLeft(name);
@@ -318,14 +329,20 @@ void ChatSession::onMessages(const QString &channel, const ChatMessageList &mess
     updateFromMessages(channel, messages);
 
     const bool looking = m_windowActive && channel == m_current;
-    if (looking)
+    if (looking) {
+        saveReadMark(channel, messages.constLast().id);
         return;
+    }
     int unread = 0;
     bool mention = false;
     const bool direct = isDirectChannel(channel);
+    // What the start's catch-up (onUnreadLoaded) has counted already is not counted again.
+    const StreamId counted = m_unreadCountedTo.value(channel);
     for (const ChatMessage &message : messages) {
-        if (!countsAsUnread(message) || message.from == m_user)
+        if (!countsAsUnread(message) || message.from == m_user || message.id <= counted)
             continue;
+        if (!m_firstLiveUnread.contains(channel))
+            m_firstLiveUnread.insert(channel, message.id);
         ++unread;
         if (direct || MentionRule::messageMentions(message, m_user)) {
             mention = true;
@@ -336,11 +353,42 @@ void ChatSession::onMessages(const QString &channel, const ChatMessageList &mess
         m_channels->addUnread(channel, unread, mention);
 }
 
+void ChatSession::onUnreadLoaded(const QString &channel, const ChatMessageList &messages)
+{
+    if (m_windowActive && channel == m_current) {
+        saveReadMark(channel, messages.constLast().id);
+        return;
+    }
+    // Written while this client was away: counted as unread, with mentions marked, but no
+    // notification (they are not news of this moment). What live delivery counted already,
+    // it counted from its first message on.
+    const StreamId firstLive = m_firstLiveUnread.value(channel);
+    int unread = 0;
+    bool mention = false;
+    for (const ChatMessage &message : messages) {
+        if (!firstLive.isNull() && message.id >= firstLive)
+            break;
+        if (!countsAsUnread(message) || message.from == m_user)
+            continue;
+        ++unread;
+        mention =
+            mention || isDirectChannel(channel) || MentionRule::messageMentions(message, m_user);
+    }
+    m_unreadCountedTo.insert(channel, messages.constLast().id);
+    if (unread > 0)
+        m_channels->addUnread(channel, unread, mention);
+}
+
 void ChatSession::onHistory(const QString &channel, const ChatMessageList &messages,
                             bool reachedStart)
 {
-    if (MessageLogModel *log = m_logs.value(channel))
-        log->prependHistory(messages, reachedStart);
+    MessageLogModel *log = m_logs.value(channel);
+    if (!log)
+        return;
+    log->prependHistory(messages, reachedStart);
+    // The first page of the channel in front of the user is read as it is shown.
+    if (m_windowActive && channel == m_current)
+        saveReadMark(channel, log->lastId());
 }
 
 void ChatSession::applyMembership(MemberListModel *members, const ChatMessage &message)

@@ -112,6 +112,8 @@ private:
     void onChannelLeft(const QString &name);
     void onMessages(const QString &channel, const ChatMessageList &messages);
     void onHistory(const QString &channel, const ChatMessageList &messages, bool reachedStart);
+    void onUnreadLoaded(const QString &channel, const ChatMessageList &messages);
+    void saveReadMark(const QString &channel, const StreamId &id);
     void updateFromMessages(const QString &channel, const ChatMessageList &messages);
     static void applyMembership(MemberListModel *members, const ChatMessage &message);
     template<typename F> void toWorker(F &&f);
@@ -131,6 +133,10 @@ private:
     QString m_detail;
     QDeadlineTimer m_retryDeadline;
     QSet<QString> m_live;
+    // Unread counting at start: the catch-up after the read mark and live delivery overlap;
+    // each message is counted by one of them.
+    QHash<QString, StreamId> m_unreadCountedTo;
+    QHash<QString, StreamId> m_firstLiveUnread;
     int m_outbox = 0;
 };
 

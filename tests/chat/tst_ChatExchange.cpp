@@ -246,6 +246,27 @@ private Q_SLOTS:
         QCOMPARE(m_server->command({"XLEN", "channel:{s}:log"}).toInteger(), 1);
     }
 
+    void readMarksOnlyMoveForward()
+    {
+        const auto markRead = [this](QList<QByteArray> pairs) {
+            QList<QByteArray> command{"EVAL", ChatScripts::markRead().source(), "1",
+                                      "user:alice:read"};
+            command.append(pairs);
+            return m_server->command(command).toInteger();
+        };
+        QCOMPARE(markRead({"dev", "1700000000000-5", "ops", "1700000000000-0"}), 2);
+        // Older, equal or malformed ids, and bad channel names, change nothing.
+        QCOMPARE(markRead({"dev", "1700000000000-4", "ops", "1700000000000-0"}), 0);
+        QCOMPARE(markRead({"dev", "not-an-id", "bad name", "1800000000000-0"}), 0);
+        QCOMPARE(m_server->command({"HGET", "user:alice:read", "dev"}).toString(),
+                 QStringLiteral("1700000000000-5"));
+        QCOMPARE(m_server->command({"HEXISTS", "user:alice:read", "bad name"}).toInteger(), 0);
+        // Newer ones move, by sequence within a millisecond and by a longer number.
+        QCOMPARE(markRead({"dev", "1700000000000-10", "ops", "17000000000000-0"}), 2);
+        QCOMPARE(m_server->command({"HGET", "user:alice:read", "dev"}).toString(),
+                 QStringLiteral("1700000000000-10"));
+    }
+
     void scriptsCheckNamesThemselves_data()
     {
         QTest::addColumn<QByteArray>("name");

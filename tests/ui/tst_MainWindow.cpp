@@ -574,6 +574,54 @@ private Q_SLOTS:
         QCOMPARE(alice.session.channels()->totalUnread(), 0);
     }
 
+    void whatCameWhileAwayIsUnreadAtTheNextStart()
+    {
+        {
+            Client alice(*m_server, QStringLiteral("alice"));
+            QVERIFY(alice.waitReady());
+            for (const char *name : {"news", "ops"}) {
+                alice.type(QStringLiteral("/join ") + QLatin1String(name));
+                QVERIFY(alice.waitCurrent(QLatin1String(name)));
+            }
+            // Both read up to now: the marks reach the server (written once a second).
+            QTRY_VERIFY_WITH_TIMEOUT(
+                m_server->command({"HEXISTS", "user:alice:read", "news"}).toInteger() == 1
+                    && m_server->command({"HEXISTS", "user:alice:read", "ops"}).toInteger() == 1,
+                20000);
+        }
+        ThreadedWorker bob(ThreadedWorker::configFor(*m_server, QStringLiteral("bob")));
+        QVERIFY(bob.waitForReady());
+        bob.run([w = bob.worker()] {
+            w->joinChannel(QStringLiteral("news"));
+            w->sendMessage(QStringLiteral("news"), QStringLiteral("one"));
+            w->sendMessage(QStringLiteral("news"), QStringLiteral("alice: two, for you"));
+            w->sendMessage(QStringLiteral("news"), QStringLiteral("three"));
+        });
+        QVERIFY(bob.waitForTexts(QStringLiteral("news"), 3));
+
+        Client again(*m_server, QStringLiteral("alice"));
+        // As the app does with the channel open at the last quit: no other channel opens (and
+        // is read) while it is on its way.
+        again.window.openChannel(QStringLiteral("ops"));
+        QVERIFY(again.waitReady());
+        QVERIFY(again.waitJoined(QStringLiteral("news"))
+                && again.waitCurrent(QStringLiteral("ops")));
+        QTRY_COMPARE_WITH_TIMEOUT(again.unread(QStringLiteral("news")), 3, 20000);
+        const int row = again.session.channels()->indexOf(QStringLiteral("news"));
+        QVERIFY(again.session.channels()->index(row).data(ChannelListModel::MentionRole).toBool());
+        QCOMPARE(again.unread(QStringLiteral("ops")), 0);
+        // Live messages after the start add to it, each counted once.
+        bob.run(
+            [w = bob.worker()] { w->sendMessage(QStringLiteral("news"), QStringLiteral("four")); });
+        QTRY_COMPARE_WITH_TIMEOUT(again.unread(QStringLiteral("news")), 4, 20000);
+        // Reading it moves the mark past all of them.
+        again.window.openChannel(QStringLiteral("news"));
+        QCOMPARE(again.unread(QStringLiteral("news")), 0);
+        const QByteArray last = again.session.log(QStringLiteral("news"))->lastId().toByteArray();
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->command({"HGET", "user:alice:read", "news"}).bytes(),
+                                  last, 20000);
+    }
+
     void scrollingToTheTopPagesInOlderHistory()
     {
         m_server->command({"EVAL",
