@@ -116,13 +116,21 @@ MessageLogView::MessageLogView(QWidget *parent)
     connect(&m_autoScrollTimer, &QTimer::timeout, this, &MessageLogView::autoScrollStep);
 }
 
-MessageLogView::~MessageLogView() = default;
+MessageLogView::~MessageLogView()
+{
+    // The log outlives the view (ChatSession owns it) and must not go on growing.
+    if (const QPointer<MessageLogModel> model = std::exchange(m_source, nullptr)) {
+        m_proxy->setSourceModel(nullptr); // nothing here needs to see the trim
+        model->setTrimmingHeld(false);
+    }
+}
 
 void MessageLogView::setLogModel(MessageLogModel *model)
 {
     if (model == m_source)
         return;
-    if (m_source)
+    const QPointer<MessageLogModel> previous = m_source;
+    if (previous)
         savePosition();
     m_pressedLink.clear();
     m_deferredPress.reset();
@@ -133,6 +141,10 @@ void MessageLogView::setLogModel(MessageLogModel *model)
     m_proxy->setSourceModel(model); // resets the view (reset() below)
     restoreSavedPosition();
     scheduleHistoryCheck();
+    // Nobody reads the log left behind: it is bounded again (a saved position among the rows
+    // this trims falls back to the bottom, as it would at the next message anyway).
+    if (previous)
+        previous->setTrimmingHeld(false);
 }
 
 QString MessageLogView::timestampFormat() const
@@ -155,6 +167,7 @@ void MessageLogView::reset()
     m_pinned = true;
     m_newMessages = 0;
     updateNewMessagesButton();
+    updateTrimmingHold();
 }
 
 void MessageLogView::jumpToBottom()
@@ -163,10 +176,36 @@ void MessageLogView::jumpToBottom()
     m_selecting = false;
     m_newMessages = 0;
     updateNewMessagesButton();
+    updateTrimmingHold();
     executeDelayedItemsLayout();
     QScrollBar *bar = verticalScrollBar();
     if (bar->value() != bar->maximum())
         bar->setValue(bar->maximum());
+}
+
+void MessageLogView::updateTrimmingHold()
+{
+    if (!m_source)
+        return;
+    if (!followsBottom()) {
+        // At once: the next batch may come before the event loop turns.
+        m_source->setTrimmingHeld(true);
+        return;
+    }
+    if (!m_source->isTrimmingHeld() || m_releaseQueued)
+        return;
+    // Queued: the release removes rows, and this may run inside the model's own signals
+    // (rowsInserted of a message I sent), whose later receivers expect the rows as they were.
+    m_releaseQueued = true;
+    QMetaObject::invokeMethod(this, &MessageLogView::releaseTrimming, Qt::QueuedConnection);
+}
+
+void MessageLogView::releaseTrimming()
+{
+    m_releaseQueued = false;
+    // The reader may have scrolled up again meanwhile.
+    if (m_source && followsBottom())
+        m_source->setTrimmingHeld(false);
 }
 
 void MessageLogView::scrollTo(const QModelIndex &index, ScrollHint hint)
@@ -275,6 +314,7 @@ void MessageLogView::onScrolled()
     } else if (!m_pinned) {
         updateNewMessagesButton();
     }
+    updateTrimmingHold();
     captureAnchor();
     // Rows scrolled into view may only have estimated heights so far.
     if (settleVisibleRows())
@@ -432,6 +472,7 @@ void MessageLogView::mousePressEvent(QMouseEvent *event)
     }
     captureAnchor();
     m_selecting = true;
+    updateTrimmingHold();
     m_dragging = false;
     m_pressPos = pos;
     m_dragPos = pos;
@@ -544,6 +585,7 @@ void MessageLogView::mouseDoubleClickEvent(QMouseEvent *event)
     if (!m_selecting) {
         captureAnchor();
         m_selecting = true;
+        updateTrimmingHold();
     }
     m_pressPos = pos;
     m_dragPos = pos;
@@ -886,6 +928,7 @@ void MessageLogView::restoreSavedPosition()
     m_anchorOffset = it->anchorOffset;
     m_newMessages = it->newMessages;
     updateNewMessagesButton();
+    updateTrimmingHold();
 }
 
 void MessageLogView::scheduleHistoryCheck()

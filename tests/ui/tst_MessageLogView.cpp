@@ -731,7 +731,8 @@ private Q_SLOTS:
     void messagesArrivingWhileScrolledUpDoNotMoveTheText()
     {
         MessageLogModel model(Channel);
-        // Full: every append also trims as many rows at the top, above what is read.
+        // Full: were trimming not held while scrolled up, every append would also trim as many
+        // rows at the top.
         model.setMaxRows(200);
         model.appendMessages(conversation(morning(), 200));
         auto view = showView(&model);
@@ -756,6 +757,83 @@ private Q_SLOTS:
         QVERIFY(view->newMessagesButton()->text().contains(QStringLiteral("7 new messages")));
     }
 
+    void readingBeyondTheScrollbackKeepsItsPlaceAsMessagesArrive()
+    {
+        // Paged back further than the scrollback: a message arriving used to trim the window
+        // back to it, taking the rows being read away.
+        MessageLogModel model(Channel);
+        model.setMaxRows(200);
+        model.appendMessages(conversation(morning() + 1000000, 200));
+        model.prependHistory(conversation(morning(), 300), true);
+        QCOMPARE(model.rowCount(), 500);
+        auto view = showView(&model);
+        QVERIFY(view);
+        QTRY_VERIFY(atBottom(*view));
+        scrollTo(*view, view->verticalScrollBar()->maximum() / 10);
+        QVERIFY(!view->isPinnedToBottom());
+        const QPersistentModelIndex top = view->indexAt(QPoint(10, 0));
+        QVERIFY(top.isValid());
+        QVERIFY(top.row() < 300); // among the rows a trim would take
+        const QByteArray topId = top.data(MessageLogModel::IdRole).toByteArray();
+        const int y = view->visualRect(top).top();
+
+        model.appendMessages(conversation(morning() + 2000000, 3));
+        model.appendMessages(conversation(morning() + 3000000, 2));
+        view->grab();
+        const QModelIndex shown = view->indexAt(QPoint(10, 0));
+        QCOMPARE(shown.data(MessageLogModel::IdRole).toByteArray(), topId);
+        QCOMPARE(view->visualRect(shown).top(), y);
+        QCOMPARE(model.rowCount(), 505);
+        QCOMPARE(view->newMessageCount(), 5);
+
+        // Back at the bottom, the window is bounded again: trimmed once, to the newest rows.
+        QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+        view->visualRect(view->model()->index(0, 0)); // runs the pending layout
+        scrollTo(*view, view->verticalScrollBar()->maximum());
+        QVERIFY(view->isPinnedToBottom());
+        QTRY_COMPARE(model.rowCount(), 200);
+        QCOMPARE(removed.size(), 1);
+        QVERIFY(!model.isTrimmingHeld());
+        QCOMPARE(model.lastId(), (StreamId{morning() + 3001000, 0}));
+        QTRY_VERIFY(atBottom(*view));
+        // And it follows the bottom as before.
+        model.appendMessages(conversation(morning() + 4000000, 2));
+        QCOMPARE(model.rowCount(), 200);
+        QTRY_VERIFY(atBottom(*view));
+    }
+
+    void aLogLeftOrClosedIsTrimmedAgain()
+    {
+        MessageLogModel dev(Channel);
+        dev.setMaxRows(100);
+        dev.appendMessages(conversation(morning() + 1000000, 100));
+        dev.prependHistory(conversation(morning(), 100), true);
+        MessageLogModel ops(QStringLiteral("ops"));
+        ops.appendMessages(conversation(morning(), 50));
+        auto view = showView(&dev);
+        QVERIFY(view);
+        scrollTo(*view, 0);
+        QVERIFY(dev.isTrimmingHeld());
+        dev.appendMessages(conversation(morning() + 2000000, 1));
+        QCOMPARE(dev.rowCount(), 201);
+
+        view->setLogModel(&ops);
+        QVERIFY(!dev.isTrimmingHeld());
+        QCOMPARE(dev.rowCount(), 100);
+        QVERIFY(!ops.isTrimmingHeld());
+
+        // The row read there is gone: back at the bottom, where messages trim as before.
+        view->setLogModel(&dev);
+        QVERIFY(view->isPinnedToBottom());
+        QVERIFY(!dev.isTrimmingHeld());
+        QTRY_VERIFY(atBottom(*view));
+        scrollTo(*view, 0);
+        QVERIFY(dev.isTrimmingHeld());
+        view.reset();
+        QVERIFY(!dev.isTrimmingHeld());
+        QCOMPARE(dev.rowCount(), 100);
+    }
+
     void selectingWithTheMouseHoldsTheLogStill()
     {
         MessageLogModel model(Channel);
@@ -767,6 +845,7 @@ private Q_SLOTS:
         const QPersistentModelIndex pressed = view->indexAt(onText);
         const int y = view->visualRect(pressed).top();
         QTest::mousePress(view->viewport(), Qt::LeftButton, {}, onText);
+        QVERIFY(model.isTrimmingHeld()); // nor are the rows under it trimmed away
 
         model.appendMessages(conversation(morning() + 500000, 5));
         QCOMPARE(view->visualRect(pressed).top(), y); // the text under the mouse stays put
@@ -775,6 +854,7 @@ private Q_SLOTS:
         QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, onText);
         QTRY_VERIFY(atBottom(*view)); // and then catches up
         QVERIFY(view->isPinnedToBottom());
+        QTRY_VERIFY(!model.isTrimmingHeld());
         QVERIFY(view->selectionModel()->isSelected(pressed));
     }
 
