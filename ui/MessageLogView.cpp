@@ -172,15 +172,20 @@ void MessageLogView::reset()
 
 void MessageLogView::jumpToBottom()
 {
-    m_pinned = true;
     m_selecting = false;
-    m_newMessages = 0;
-    updateNewMessagesButton();
-    updateTrimmingHold();
+    pinToBottom();
     executeDelayedItemsLayout();
     QScrollBar *bar = verticalScrollBar();
     if (bar->value() != bar->maximum())
         bar->setValue(bar->maximum());
+}
+
+void MessageLogView::pinToBottom()
+{
+    m_pinned = true;
+    m_newMessages = 0;
+    updateNewMessagesButton();
+    updateTrimmingHold();
 }
 
 void MessageLogView::updateTrimmingHold()
@@ -347,11 +352,34 @@ bool MessageLogView::settleVisibleRows()
 void MessageLogView::rowsInserted(const QModelIndex &parent, int start, int end)
 {
     QListView::rowsInserted(parent, start, end);
-    if (parent.isValid())
+    // History paged in at the top is neither news nor anything I just sent.
+    if (parent.isValid() || (start == 0 && end < m_proxy->rowCount() - 1))
         return;
+    int news = 0;
+    bool sentHere = false;
+    for (int row = start; row <= end; ++row) {
+        const QModelIndex index = m_proxy->index(row, 0);
+        // What I write is not news to me, even when it comes from another of my clients.
+        if (!index.data(MessageLogModel::MineRole).toBool()) {
+            ++news;
+            continue;
+        }
+        // Only rows I just sent from here are Sending (history and other clients' are not).
+        const auto delivery =
+            index.data(MessageLogModel::DeliveryRole).value<MessageLogModel::Delivery>();
+        sentHere |= delivery == MessageLogModel::Delivery::Sending;
+    }
+    if (sentHere) {
+        // Having just written, the reader wants to see it, as in every chat client. The
+        // layout that follows the insertion takes the log down; not from in here, where
+        // receivers after this one (the delegate's row cache) have yet to hear of the new
+        // rows. A selecting mouse still holds the log until it lets go.
+        pinToBottom();
+        return;
+    }
     const bool appended = start > 0 && end == m_proxy->rowCount() - 1;
-    if (appended && !m_pinned) {
-        m_newMessages += end - start + 1;
+    if (appended && !m_pinned && news > 0) {
+        m_newMessages += news;
         updateNewMessagesButton();
     }
 }

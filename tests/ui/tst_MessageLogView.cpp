@@ -7,6 +7,7 @@
 
 #include "model/MessageLogModel.h"
 
+#include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QClipboard>
 #include <QDir>
@@ -832,6 +833,79 @@ private Q_SLOTS:
         view.reset();
         QVERIFY(!dev.isTrimmingHeld());
         QCOMPARE(dev.rowCount(), 100);
+    }
+
+    void sendingAMessageJumpsToTheBottom()
+    {
+        MessageLogModel model(Channel);
+        model.setMyName(QStringLiteral("alice"));
+        model.setMaxRows(100);
+        model.appendMessages(conversation(morning() + 1000000, 100));
+        model.prependHistory(conversation(morning(), 50), true);
+        auto view = showView(&model);
+        QVERIFY(view);
+        // Attached after the view: it sees each change after the view has reacted to it.
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        scrollTo(*view, 0);
+        QVERIFY(!view->isPinnedToBottom());
+        model.appendMessages(
+            {message(morning() + 2000000, QStringLiteral("bob"), QStringLiteral("anyone?"))});
+        QCOMPARE(view->newMessageCount(), 1);
+
+        ChatMessage mine;
+        mine.channel = Channel;
+        mine.from = QStringLiteral("alice");
+        mine.text = QStringLiteral("on my way");
+        mine.cid = "c-1";
+        model.addPending(mine);
+        QVERIFY(view->isPinnedToBottom());
+        QCOMPARE(view->newMessageCount(), 0);
+        QVERIFY(view->newMessagesButton()->isHidden());
+        QTRY_VERIFY(atBottom(*view));
+        const QModelIndex sent = view->model()->index(model.rowCount() - 1, 0);
+        QCOMPARE(sent.data(MessageLogModel::TextRole).toString(), mine.text);
+        QVERIFY(view->viewport()->rect().contains(view->visualRect(sent)));
+        // Down there, the window held while scrolled up is trimmed again.
+        QTRY_VERIFY(!model.isTrimmingHeld());
+        QCOMPARE(model.rowCount(), 100 + model.pendingCount());
+
+        // The server's copy takes its place: not news either, and the log stays down.
+        ChatMessage back = message(morning() + 3000000, mine.from, mine.text);
+        back.cid = mine.cid;
+        model.appendMessages({back});
+        QCOMPARE(model.pendingCount(), 0);
+        QTRY_VERIFY(atBottom(*view));
+        QVERIFY(view->isPinnedToBottom());
+        QCOMPARE(view->newMessageCount(), 0);
+    }
+
+    void myOwnMessagesAreNotCountedAsNew()
+    {
+        MessageLogModel model(Channel);
+        model.setMyName(QStringLiteral("alice"));
+        model.appendMessages(conversation(morning(), 100));
+        auto view = showView(&model);
+        QVERIFY(view);
+        scrollTo(*view, 0);
+        const int value = view->verticalScrollBar()->value();
+        const quint64 t = morning() + 1000000;
+
+        // Written under my name elsewhere (another client of mine): not news, and no jump.
+        model.appendMessages(
+            {message(t, QStringLiteral("alice"), QStringLiteral("from my phone"))});
+        view->grab();
+        QVERIFY(!view->isPinnedToBottom());
+        QCOMPARE(view->verticalScrollBar()->value(), value);
+        QCOMPARE(view->newMessageCount(), 0);
+        QVERIFY(view->newMessagesButton()->isHidden());
+
+        model.appendMessages({message(t + 1000, QStringLiteral("bob"), QStringLiteral("hi")),
+                              message(t + 2000, QStringLiteral("alice"), QStringLiteral("hey")),
+                              message(t + 3000, QStringLiteral("carol"), QStringLiteral("yo"))});
+        QCOMPARE(view->newMessageCount(), 2);
+        QCOMPARE(view->newMessagesButton()->text(), QStringLiteral("2 new messages ↓"));
+        QVERIFY(!view->isPinnedToBottom());
     }
 
     void selectingWithTheMouseHoldsTheLogStill()
