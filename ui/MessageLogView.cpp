@@ -377,7 +377,9 @@ void MessageLogView::rowsInserted(const QModelIndex &parent, int start, int end)
         pinToBottom();
         return;
     }
-    const bool appended = start > 0 && end == m_proxy->rowCount() - 1;
+    // Not necessarily at the end: rows from the server go above my pending ones, and a refused
+    // one stays below them. (At the top of an empty log, the rows are no news.)
+    const bool appended = start > 0;
     if (appended && !m_pinned && news > 0) {
         m_newMessages += news;
         updateNewMessagesButton();

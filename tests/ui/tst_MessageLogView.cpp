@@ -908,6 +908,31 @@ private Q_SLOTS:
         QVERIFY(!view->isPinnedToBottom());
     }
 
+    void messagesArrivingAboveMyUnsentOneAreCountedAsNew()
+    {
+        MessageLogModel model(Channel);
+        model.setMyName(QStringLiteral("alice"));
+        model.appendMessages(conversation(morning(), 100));
+        auto view = showView(&model);
+        QVERIFY(view);
+        ChatMessage mine;
+        mine.channel = Channel;
+        mine.from = QStringLiteral("alice");
+        mine.text = QStringLiteral("on my way");
+        mine.cid = "c-1";
+        model.addPending(mine);
+        model.setPendingFailed(mine.cid, QStringLiteral("refused"));
+        QTRY_VERIFY(atBottom(*view));
+
+        // The refused row stays last; what the server has goes above it, and is news.
+        scrollTo(*view, 0);
+        model.appendMessages(
+            {message(morning() + 1000000, QStringLiteral("bob"), QStringLiteral("hi"))});
+        QCOMPARE(model.messageAt(model.rowCount() - 1).cid, mine.cid);
+        QCOMPARE(view->newMessageCount(), 1);
+        QVERIFY(view->newMessagesButton()->isVisible());
+    }
+
     void selectingWithTheMouseHoldsTheLogStill()
     {
         MessageLogModel model(Channel);
