@@ -460,6 +460,21 @@ void MessageLogView::changeEvent(QEvent *event)
     }
 }
 
+bool MessageLogView::event(QEvent *event)
+{
+    if (event->type() == QEvent::ShortcutOverride && hasSelectedText()) {
+        // Escape clearing the selected text comes before the window's Escape shortcut (mark
+        // as read), which would otherwise take the key before keyPressEvent sees it.
+        const auto *key = static_cast<QKeyEvent *>(event);
+        if (key->key() == Qt::Key_Escape
+            && (key->modifiers() & ~Qt::KeypadModifier) == Qt::NoModifier) {
+            event->accept();
+            return true;
+        }
+    }
+    return QListView::event(event);
+}
+
 void MessageLogView::keyPressEvent(QKeyEvent *event)
 {
     if (event->matches(QKeySequence::Copy)) {

@@ -112,6 +112,7 @@ Q_SIGNALS:
     void linkActivated(const QUrl &url);
 
 protected:
+    bool event(QEvent *event) override;
     void updateGeometries() override;
     void scrollContentsBy(int dx, int dy) override;
     void rowsInserted(const QModelIndex &parent, int start, int end) override;

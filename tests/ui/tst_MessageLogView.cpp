@@ -8,11 +8,13 @@
 #include "model/MessageLogModel.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QLocale>
+#include <QMainWindow>
 #include <QMenu>
 #include <QRandomGenerator>
 #include <QRegularExpression>
@@ -550,6 +552,40 @@ private Q_SLOTS:
         // And selects that message, as before.
         QVERIFY(view->selectionModel()->isSelected(view->model()->index(1, 0)));
         QCOMPARE(copied(*view), QStringLiteral("[%1] <bob> hi").arg(clockOf(t + 60000)));
+    }
+
+    void escapeClearsTheSelectedTextBeforeTheWindowsShortcut()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages(
+            {message(morning(), QStringLiteral("alice"), QStringLiteral("hello world"))});
+        // As in MainWindow: Escape marks the channel read, window-wide.
+        QMainWindow window;
+        auto *markRead = new QAction(QStringLiteral("Mark as Read"), &window);
+        markRead->setShortcut(QKeySequence(Qt::Key_Escape));
+        markRead->setShortcutContext(Qt::WindowShortcut);
+        window.addAction(markRead);
+        QSignalSpy triggered(markRead, &QAction::triggered);
+        auto *view = new MessageLogView(&window);
+        view->setOpenLinks(false);
+        view->setLogModel(&model);
+        window.setCentralWidget(view);
+        window.resize(500, 300);
+        window.show();
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        view->setFocus();
+        QTRY_VERIFY(view->hasFocus());
+
+        drag(*view, textPoint(*view, 0, 0), textPoint(*view, 0, 5));
+        QCOMPARE(view->selectedText(), QStringLiteral("hello"));
+        QTest::keyClick(view, Qt::Key_Escape);
+        QVERIFY(!view->hasSelectedText());
+        QCOMPARE(triggered.size(), 0);
+
+        // With nothing selected, Escape is the window's again.
+        QTest::keyClick(view, Qt::Key_Escape);
+        QCOMPARE(triggered.size(), 1);
     }
 
     void selectAllAndTheContextMenuWithSelectedText()
