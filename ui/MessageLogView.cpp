@@ -116,13 +116,21 @@ MessageLogView::MessageLogView(QWidget *parent)
     connect(&m_autoScrollTimer, &QTimer::timeout, this, &MessageLogView::autoScrollStep);
 }
 
-MessageLogView::~MessageLogView() = default;
+MessageLogView::~MessageLogView()
+{
+    // The log outlives the view (ChatSession owns it) and must not go on growing.
+    if (const QPointer<MessageLogModel> model = std::exchange(m_source, nullptr)) {
+        m_proxy->setSourceModel(nullptr); // nothing here needs to see the trim
+        model->setTrimmingHeld(false);
+    }
+}
 
 void MessageLogView::setLogModel(MessageLogModel *model)
 {
     if (model == m_source)
         return;
-    if (m_source)
+    const QPointer<MessageLogModel> previous = m_source;
+    if (previous)
         savePosition();
     m_pressedLink.clear();
     m_deferredPress.reset();
@@ -133,6 +141,10 @@ void MessageLogView::setLogModel(MessageLogModel *model)
     m_proxy->setSourceModel(model); // resets the view (reset() below)
     restoreSavedPosition();
     scheduleHistoryCheck();
+    // Nobody reads the log left behind: it is bounded again (a saved position among the rows
+    // this trims falls back to the bottom, as it would at the next message anyway).
+    if (previous)
+        previous->setTrimmingHeld(false);
 }
 
 QString MessageLogView::timestampFormat() const
@@ -155,18 +167,50 @@ void MessageLogView::reset()
     m_pinned = true;
     m_newMessages = 0;
     updateNewMessagesButton();
+    updateTrimmingHold();
 }
 
 void MessageLogView::jumpToBottom()
 {
-    m_pinned = true;
     m_selecting = false;
-    m_newMessages = 0;
-    updateNewMessagesButton();
+    pinToBottom();
     executeDelayedItemsLayout();
     QScrollBar *bar = verticalScrollBar();
     if (bar->value() != bar->maximum())
         bar->setValue(bar->maximum());
+}
+
+void MessageLogView::pinToBottom()
+{
+    m_pinned = true;
+    m_newMessages = 0;
+    updateNewMessagesButton();
+    updateTrimmingHold();
+}
+
+void MessageLogView::updateTrimmingHold()
+{
+    if (!m_source)
+        return;
+    if (!followsBottom()) {
+        // At once: the next batch may come before the event loop turns.
+        m_source->setTrimmingHeld(true);
+        return;
+    }
+    if (!m_source->isTrimmingHeld() || m_releaseQueued)
+        return;
+    // Queued: the release removes rows, and this may run inside the model's own signals
+    // (rowsInserted of a message I sent), whose later receivers expect the rows as they were.
+    m_releaseQueued = true;
+    QMetaObject::invokeMethod(this, &MessageLogView::releaseTrimming, Qt::QueuedConnection);
+}
+
+void MessageLogView::releaseTrimming()
+{
+    m_releaseQueued = false;
+    // The reader may have scrolled up again meanwhile.
+    if (m_source && followsBottom())
+        m_source->setTrimmingHeld(false);
 }
 
 void MessageLogView::scrollTo(const QModelIndex &index, ScrollHint hint)
@@ -275,6 +319,7 @@ void MessageLogView::onScrolled()
     } else if (!m_pinned) {
         updateNewMessagesButton();
     }
+    updateTrimmingHold();
     captureAnchor();
     // Rows scrolled into view may only have estimated heights so far.
     if (settleVisibleRows())
@@ -307,11 +352,36 @@ bool MessageLogView::settleVisibleRows()
 void MessageLogView::rowsInserted(const QModelIndex &parent, int start, int end)
 {
     QListView::rowsInserted(parent, start, end);
-    if (parent.isValid())
+    // History paged in at the top is neither news nor anything I just sent.
+    if (parent.isValid() || (start == 0 && end < m_proxy->rowCount() - 1))
         return;
-    const bool appended = start > 0 && end == m_proxy->rowCount() - 1;
-    if (appended && !m_pinned) {
-        m_newMessages += end - start + 1;
+    int news = 0;
+    bool sentHere = false;
+    for (int row = start; row <= end; ++row) {
+        const QModelIndex index = m_proxy->index(row, 0);
+        // What I write is not news to me, even when it comes from another of my clients.
+        if (!index.data(MessageLogModel::MineRole).toBool()) {
+            ++news;
+            continue;
+        }
+        // Only rows I just sent from here are Sending (history and other clients' are not).
+        const auto delivery =
+            index.data(MessageLogModel::DeliveryRole).value<MessageLogModel::Delivery>();
+        sentHere |= delivery == MessageLogModel::Delivery::Sending;
+    }
+    if (sentHere) {
+        // Having just written, the reader wants to see it, as in every chat client. The
+        // layout that follows the insertion takes the log down; not from in here, where
+        // receivers after this one (the delegate's row cache) have yet to hear of the new
+        // rows. A selecting mouse still holds the log until it lets go.
+        pinToBottom();
+        return;
+    }
+    // Not necessarily at the end: rows from the server go above my pending ones, and a refused
+    // one stays below them. (At the top of an empty log, the rows are no news.)
+    const bool appended = start > 0;
+    if (appended && !m_pinned && news > 0) {
+        m_newMessages += news;
         updateNewMessagesButton();
     }
 }
@@ -390,6 +460,21 @@ void MessageLogView::changeEvent(QEvent *event)
     }
 }
 
+bool MessageLogView::event(QEvent *event)
+{
+    if (event->type() == QEvent::ShortcutOverride && hasSelectedText()) {
+        // Escape clearing the selected text comes before the window's Escape shortcut (mark
+        // as read), which would otherwise take the key before keyPressEvent sees it.
+        const auto *key = static_cast<QKeyEvent *>(event);
+        if (key->key() == Qt::Key_Escape
+            && (key->modifiers() & ~Qt::KeypadModifier) == Qt::NoModifier) {
+            event->accept();
+            return true;
+        }
+    }
+    return QListView::event(event);
+}
+
 void MessageLogView::keyPressEvent(QKeyEvent *event)
 {
     if (event->matches(QKeySequence::Copy)) {
@@ -432,6 +517,7 @@ void MessageLogView::mousePressEvent(QMouseEvent *event)
     }
     captureAnchor();
     m_selecting = true;
+    updateTrimmingHold();
     m_dragging = false;
     m_pressPos = pos;
     m_dragPos = pos;
@@ -544,6 +630,7 @@ void MessageLogView::mouseDoubleClickEvent(QMouseEvent *event)
     if (!m_selecting) {
         captureAnchor();
         m_selecting = true;
+        updateTrimmingHold();
     }
     m_pressPos = pos;
     m_dragPos = pos;
@@ -886,6 +973,7 @@ void MessageLogView::restoreSavedPosition()
     m_anchorOffset = it->anchorOffset;
     m_newMessages = it->newMessages;
     updateNewMessagesButton();
+    updateTrimmingHold();
 }
 
 void MessageLogView::scheduleHistoryCheck()

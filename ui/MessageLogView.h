@@ -28,8 +28,11 @@ class MessageDelegate;
 //
 // - While at the bottom it stays there as messages arrive. Scrolled up, nothing moves under
 //   the reader: new rows only grow the scroll range, and a floating "N new messages" button
-//   counts them and jumps down when clicked. Older history paged in at the top (the model is
-//   asked when the top fifth comes into view) keeps the row on screen where it was.
+//   counts them (not my own) and jumps down when clicked. Sending a message jumps down too.
+//   Older history paged in at the top (the model is asked when the top fifth comes into
+//   view) keeps the row on screen where it was. Nor is anything trimmed from the log
+//   meanwhile (MessageLogModel::setTrimmingHeld), however far back the reader has paged;
+//   back at the bottom the log is trimmed to the scrollback again.
 // - Only rows on or near the screen are laid out (MessageDelegate caches their layouts), so a
 //   channel with ten thousand rows opens at once.
 // - Text is selected as in a text editor: dragging with the left button selects characters
@@ -109,6 +112,7 @@ Q_SIGNALS:
     void linkActivated(const QUrl &url);
 
 protected:
+    bool event(QEvent *event) override;
     void updateGeometries() override;
     void scrollContentsBy(int dx, int dy) override;
     void rowsInserted(const QModelIndex &parent, int start, int end) override;
@@ -140,6 +144,12 @@ private:
     void updateTopGap();
     bool settleVisibleRows();
     bool followsBottom() const { return m_pinned && !m_selecting; }
+    // Follows the bottom from the next layout on (jumpToBottom also lays out and goes there).
+    void pinToBottom();
+    // A trim while the log does not follow the bottom would take away the rows being read:
+    // the model's trimming is held until it does again.
+    void updateTrimmingHold();
+    void releaseTrimming();
     void savePosition();
     void restoreSavedPosition();
     void scheduleHistoryCheck();
@@ -181,6 +191,7 @@ private:
     bool m_restoring = false;
     bool m_inLayout = false;
     bool m_historyCheckQueued = false;
+    bool m_releaseQueued = false;
     bool m_openLinks = true;
     int m_newMessages = 0;
     QString m_placeholder;

@@ -62,8 +62,15 @@ void MessageLogModel::setMyName(const QString &name)
 void MessageLogModel::setMaxRows(int rows)
 {
     m_maxRows = std::max(rows, 1);
-    if (m_rows.size() > m_maxRows)
-        removeOldest(int(m_rows.size()) - m_maxRows);
+    trimToMaxRows();
+}
+
+void MessageLogModel::setTrimmingHeld(bool held)
+{
+    if (held == m_trimmingHeld)
+        return;
+    m_trimmingHeld = held;
+    trimToMaxRows();
 }
 
 int MessageLogModel::rowCount(const QModelIndex &parent) const
@@ -170,7 +177,7 @@ void MessageLogModel::appendMessages(const ChatMessageList &batch)
     if (fresh.isEmpty())
         return;
 
-    const qsizetype excess = m_rows.size() + fresh.size() - m_maxRows;
+    const qsizetype excess = m_trimmingHeld ? 0 : m_rows.size() + fresh.size() - m_maxRows;
     if (excess > 0) {
         // Rows that would be removed right after being inserted are never inserted.
         const qsizetype fromBatch = std::max<qsizetype>(excess - m_rows.size(), 0);
@@ -358,6 +365,12 @@ void MessageLogModel::removeOldest(int count)
     m_rows.remove(0, count);
     endRemoveRows();
     forgetOlderRows();
+}
+
+void MessageLogModel::trimToMaxRows()
+{
+    if (!m_trimmingHeld && m_rows.size() > m_maxRows)
+        removeOldest(int(m_rows.size()) - m_maxRows);
 }
 
 void MessageLogModel::forgetOlderRows()

@@ -10,7 +10,9 @@ namespace Confab {
 //
 // New messages come in batches at the bottom (appendMessages), older history in pages at the
 // top (prependHistory, in answer to fetchMore). The model keeps a bounded window of the newest
-// rows; what falls out at the top can be paged in again.
+// rows; what falls out at the top can be paged in again. While a reader is scrolled up
+// (setTrimmingHeld) nothing falls out: the window grows instead, by half a kilobyte or so a
+// message, and is trimmed back once the reader returns to the bottom.
 //
 // Ids only ever grow downwards: every row's id is greater than the one above it. Both ways in
 // drop what would break that (duplicates and overlaps from catch-up), so callers need not.
@@ -47,8 +49,16 @@ public:
     void setMyName(const QString &name);
 
     int maxRows() const { return m_maxRows; }
-    // Values below 1 are taken as 1. Lowering it trims the oldest rows at once.
+    // Values below 1 are taken as 1. Lowering it trims the oldest rows at once (unless
+    // trimming is held: then on release).
     void setMaxRows(int rows);
+
+    // Held by the view while its reader is away from the bottom (or selecting): trimming
+    // would take away the rows being read. Meanwhile nothing is trimmed and the window grows
+    // beyond maxRows(); releasing trims it back at once, in one row removal. One holder at a
+    // time (the view showing the log).
+    bool isTrimmingHeld() const { return m_trimmingHeld; }
+    void setTrimmingHeld(bool held);
 
     int rowCount(const QModelIndex &parent = QModelIndex()) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
@@ -62,11 +72,13 @@ public:
     void fetchMore(const QModelIndex &parent) override;
 
     // New messages in id order. Ids not above lastId() are dropped. One row insertion; if the
-    // window then exceeds maxRows() the oldest rows are removed first (one row removal).
+    // window then exceeds maxRows() (and trimming is not held) the oldest rows are removed
+    // first (one row removal).
     void appendMessages(const ChatMessageList &batch);
     // A page of older messages in id order; ids not below firstId() are dropped. `reachedStart`
     // says Redis has nothing older. One row insertion at the top. Pages are not trimmed to
-    // maxRows(): the user is reading them; the next append trims the window again.
+    // maxRows(): the user is reading them; the next append with trimming not held (or the
+    // release of the hold) trims the window again.
     // A page that answers a request made before rows were trimmed (or the model cleared) is
     // dropped: it would leave a gap where the trimmed rows were.
     void prependHistory(const ChatMessageList &older, bool reachedStart);
@@ -126,6 +138,8 @@ private:
     const Row *rowAt(int number) const;
     void removeDeliveredPending(const QList<Row> &arrived);
     void removeOldest(int count);
+    // Back to maxRows() unless trimming is held.
+    void trimToMaxRows();
     // After rows older than the first one were dropped (trimmed or never inserted).
     void forgetOlderRows();
 
@@ -135,6 +149,7 @@ private:
     // Sent by me and not back from the server yet: rows m_rows.size() and on.
     QList<Row> m_pending;
     int m_maxRows = DefaultMaxRows;
+    bool m_trimmingHeld = false;
     Fetch m_fetch = Fetch::Idle;
     bool m_reachedStart = false;
     // Nothing has answered a history request yet, so an empty model may still have history.

@@ -315,6 +315,67 @@ private Q_SLOTS:
         QVERIFY(model.canFetchMore(QModelIndex()));
     }
 
+    void heldTrimmingLetsTheWindowGrowUntilReleased()
+    {
+        MessageLogModel model(Channel);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setMaxRows(5);
+        model.appendMessages(messages(1, 5));
+        model.setTrimmingHeld(true);
+        QVERIFY(model.isTrimmingHeld());
+        QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+        model.appendMessages(messages(6, 8));
+        model.appendMessages(messages(9, 9));
+        model.setMaxRows(4); // lowered meanwhile: waits for the release too
+        QCOMPARE(removed.size(), 0);
+        QCOMPARE(rowIds(model), idRange(1, 9));
+
+        model.setTrimmingHeld(false);
+        QVERIFY(!model.isTrimmingHeld());
+        QCOMPARE(removed.size(), 1);
+        QCOMPARE(rowRange(removed.first()), qMakePair(0, 4));
+        QCOMPARE(rowIds(model), idRange(6, 9));
+        model.setTrimmingHeld(false);
+        QCOMPARE(removed.size(), 1);
+        // And trims on every append again.
+        model.appendMessages(messages(10, 10));
+        QCOMPARE(rowIds(model), idRange(7, 10));
+    }
+
+    void heldTrimmingKeepsAPageAskedForMeanwhile()
+    {
+        // The reader pages back while messages keep coming: the request must stay good.
+        MessageLogModel model(Channel);
+        model.setMaxRows(3);
+        model.appendMessages(messages(10, 12));
+        model.setTrimmingHeld(true);
+        model.fetchMore(QModelIndex()); // before 10
+        model.appendMessages(messages(13, 14));
+        model.prependHistory(messages(7, 9), true);
+        QCOMPARE(rowIds(model), idRange(7, 14));
+        QVERIFY(!model.canFetchMore(QModelIndex()));
+
+        // Released, the trimmed rows are in Redis still: they can be paged in again.
+        model.setTrimmingHeld(false);
+        QCOMPARE(rowIds(model), idRange(12, 14));
+        QVERIFY(model.canFetchMore(QModelIndex()));
+    }
+
+    void releasingTrimmingDropsAPageAskedForBeforeIt()
+    {
+        MessageLogModel model(Channel);
+        model.setMaxRows(3);
+        model.setTrimmingHeld(true);
+        model.appendMessages(messages(10, 14));
+        model.fetchMore(QModelIndex()); // before 10, which the release trims
+        model.setTrimmingHeld(false);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        model.prependHistory(messages(7, 9), false);
+        QCOMPARE(inserted.size(), 0);
+        QCOMPARE(rowIds(model), idRange(12, 14));
+    }
+
     void fetchMoreRequestsHistoryBeforeTheOldestRow()
     {
         MessageLogModel model(Channel);

@@ -7,11 +7,14 @@
 
 #include "model/MessageLogModel.h"
 
+#include <QAbstractItemModelTester>
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QLocale>
+#include <QMainWindow>
 #include <QMenu>
 #include <QRandomGenerator>
 #include <QRegularExpression>
@@ -551,6 +554,40 @@ private Q_SLOTS:
         QCOMPARE(copied(*view), QStringLiteral("[%1] <bob> hi").arg(clockOf(t + 60000)));
     }
 
+    void escapeClearsTheSelectedTextBeforeTheWindowsShortcut()
+    {
+        MessageLogModel model(Channel);
+        model.appendMessages(
+            {message(morning(), QStringLiteral("alice"), QStringLiteral("hello world"))});
+        // As in MainWindow: Escape marks the channel read, window-wide.
+        QMainWindow window;
+        auto *markRead = new QAction(QStringLiteral("Mark as Read"), &window);
+        markRead->setShortcut(QKeySequence(Qt::Key_Escape));
+        markRead->setShortcutContext(Qt::WindowShortcut);
+        window.addAction(markRead);
+        QSignalSpy triggered(markRead, &QAction::triggered);
+        auto *view = new MessageLogView(&window);
+        view->setOpenLinks(false);
+        view->setLogModel(&model);
+        window.setCentralWidget(view);
+        window.resize(500, 300);
+        window.show();
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        view->setFocus();
+        QTRY_VERIFY(view->hasFocus());
+
+        drag(*view, textPoint(*view, 0, 0), textPoint(*view, 0, 5));
+        QCOMPARE(view->selectedText(), QStringLiteral("hello"));
+        QTest::keyClick(view, Qt::Key_Escape);
+        QVERIFY(!view->hasSelectedText());
+        QCOMPARE(triggered.size(), 0);
+
+        // With nothing selected, Escape is the window's again.
+        QTest::keyClick(view, Qt::Key_Escape);
+        QCOMPARE(triggered.size(), 1);
+    }
+
     void selectAllAndTheContextMenuWithSelectedText()
     {
         MessageLogModel model(Channel);
@@ -731,7 +768,8 @@ private Q_SLOTS:
     void messagesArrivingWhileScrolledUpDoNotMoveTheText()
     {
         MessageLogModel model(Channel);
-        // Full: every append also trims as many rows at the top, above what is read.
+        // Full: were trimming not held while scrolled up, every append would also trim as many
+        // rows at the top.
         model.setMaxRows(200);
         model.appendMessages(conversation(morning(), 200));
         auto view = showView(&model);
@@ -756,6 +794,181 @@ private Q_SLOTS:
         QVERIFY(view->newMessagesButton()->text().contains(QStringLiteral("7 new messages")));
     }
 
+    void readingBeyondTheScrollbackKeepsItsPlaceAsMessagesArrive()
+    {
+        // Paged back further than the scrollback: a message arriving used to trim the window
+        // back to it, taking the rows being read away.
+        MessageLogModel model(Channel);
+        model.setMaxRows(200);
+        model.appendMessages(conversation(morning() + 1000000, 200));
+        model.prependHistory(conversation(morning(), 300), true);
+        QCOMPARE(model.rowCount(), 500);
+        auto view = showView(&model);
+        QVERIFY(view);
+        QTRY_VERIFY(atBottom(*view));
+        scrollTo(*view, view->verticalScrollBar()->maximum() / 10);
+        QVERIFY(!view->isPinnedToBottom());
+        const QPersistentModelIndex top = view->indexAt(QPoint(10, 0));
+        QVERIFY(top.isValid());
+        QVERIFY(top.row() < 300); // among the rows a trim would take
+        const QByteArray topId = top.data(MessageLogModel::IdRole).toByteArray();
+        const int y = view->visualRect(top).top();
+
+        model.appendMessages(conversation(morning() + 2000000, 3));
+        model.appendMessages(conversation(morning() + 3000000, 2));
+        view->grab();
+        const QModelIndex shown = view->indexAt(QPoint(10, 0));
+        QCOMPARE(shown.data(MessageLogModel::IdRole).toByteArray(), topId);
+        QCOMPARE(view->visualRect(shown).top(), y);
+        QCOMPARE(model.rowCount(), 505);
+        QCOMPARE(view->newMessageCount(), 5);
+
+        // Back at the bottom, the window is bounded again: trimmed once, to the newest rows.
+        QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+        view->visualRect(view->model()->index(0, 0)); // runs the pending layout
+        scrollTo(*view, view->verticalScrollBar()->maximum());
+        QVERIFY(view->isPinnedToBottom());
+        QTRY_COMPARE(model.rowCount(), 200);
+        QCOMPARE(removed.size(), 1);
+        QVERIFY(!model.isTrimmingHeld());
+        QCOMPARE(model.lastId(), (StreamId{morning() + 3001000, 0}));
+        QTRY_VERIFY(atBottom(*view));
+        // And it follows the bottom as before.
+        model.appendMessages(conversation(morning() + 4000000, 2));
+        QCOMPARE(model.rowCount(), 200);
+        QTRY_VERIFY(atBottom(*view));
+    }
+
+    void aLogLeftOrClosedIsTrimmedAgain()
+    {
+        MessageLogModel dev(Channel);
+        dev.setMaxRows(100);
+        dev.appendMessages(conversation(morning() + 1000000, 100));
+        dev.prependHistory(conversation(morning(), 100), true);
+        MessageLogModel ops(QStringLiteral("ops"));
+        ops.appendMessages(conversation(morning(), 50));
+        auto view = showView(&dev);
+        QVERIFY(view);
+        scrollTo(*view, 0);
+        QVERIFY(dev.isTrimmingHeld());
+        dev.appendMessages(conversation(morning() + 2000000, 1));
+        QCOMPARE(dev.rowCount(), 201);
+
+        view->setLogModel(&ops);
+        QVERIFY(!dev.isTrimmingHeld());
+        QCOMPARE(dev.rowCount(), 100);
+        QVERIFY(!ops.isTrimmingHeld());
+
+        // The row read there is gone: back at the bottom, where messages trim as before.
+        view->setLogModel(&dev);
+        QVERIFY(view->isPinnedToBottom());
+        QVERIFY(!dev.isTrimmingHeld());
+        QTRY_VERIFY(atBottom(*view));
+        scrollTo(*view, 0);
+        QVERIFY(dev.isTrimmingHeld());
+        view.reset();
+        QVERIFY(!dev.isTrimmingHeld());
+        QCOMPARE(dev.rowCount(), 100);
+    }
+
+    void sendingAMessageJumpsToTheBottom()
+    {
+        MessageLogModel model(Channel);
+        model.setMyName(QStringLiteral("alice"));
+        model.setMaxRows(100);
+        model.appendMessages(conversation(morning() + 1000000, 100));
+        model.prependHistory(conversation(morning(), 50), true);
+        auto view = showView(&model);
+        QVERIFY(view);
+        // Attached after the view: it sees each change after the view has reacted to it.
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        scrollTo(*view, 0);
+        QVERIFY(!view->isPinnedToBottom());
+        model.appendMessages(
+            {message(morning() + 2000000, QStringLiteral("bob"), QStringLiteral("anyone?"))});
+        QCOMPARE(view->newMessageCount(), 1);
+
+        ChatMessage mine;
+        mine.channel = Channel;
+        mine.from = QStringLiteral("alice");
+        mine.text = QStringLiteral("on my way");
+        mine.cid = "c-1";
+        model.addPending(mine);
+        QVERIFY(view->isPinnedToBottom());
+        QCOMPARE(view->newMessageCount(), 0);
+        QVERIFY(view->newMessagesButton()->isHidden());
+        QTRY_VERIFY(atBottom(*view));
+        const QModelIndex sent = view->model()->index(model.rowCount() - 1, 0);
+        QCOMPARE(sent.data(MessageLogModel::TextRole).toString(), mine.text);
+        QVERIFY(view->viewport()->rect().contains(view->visualRect(sent)));
+        // Down there, the window held while scrolled up is trimmed again.
+        QTRY_VERIFY(!model.isTrimmingHeld());
+        QCOMPARE(model.rowCount(), 100 + model.pendingCount());
+
+        // The server's copy takes its place: not news either, and the log stays down.
+        ChatMessage back = message(morning() + 3000000, mine.from, mine.text);
+        back.cid = mine.cid;
+        model.appendMessages({back});
+        QCOMPARE(model.pendingCount(), 0);
+        QTRY_VERIFY(atBottom(*view));
+        QVERIFY(view->isPinnedToBottom());
+        QCOMPARE(view->newMessageCount(), 0);
+    }
+
+    void myOwnMessagesAreNotCountedAsNew()
+    {
+        MessageLogModel model(Channel);
+        model.setMyName(QStringLiteral("alice"));
+        model.appendMessages(conversation(morning(), 100));
+        auto view = showView(&model);
+        QVERIFY(view);
+        scrollTo(*view, 0);
+        const int value = view->verticalScrollBar()->value();
+        const quint64 t = morning() + 1000000;
+
+        // Written under my name elsewhere (another client of mine): not news, and no jump.
+        model.appendMessages(
+            {message(t, QStringLiteral("alice"), QStringLiteral("from my phone"))});
+        view->grab();
+        QVERIFY(!view->isPinnedToBottom());
+        QCOMPARE(view->verticalScrollBar()->value(), value);
+        QCOMPARE(view->newMessageCount(), 0);
+        QVERIFY(view->newMessagesButton()->isHidden());
+
+        model.appendMessages({message(t + 1000, QStringLiteral("bob"), QStringLiteral("hi")),
+                              message(t + 2000, QStringLiteral("alice"), QStringLiteral("hey")),
+                              message(t + 3000, QStringLiteral("carol"), QStringLiteral("yo"))});
+        QCOMPARE(view->newMessageCount(), 2);
+        QCOMPARE(view->newMessagesButton()->text(), QStringLiteral("2 new messages ↓"));
+        QVERIFY(!view->isPinnedToBottom());
+    }
+
+    void messagesArrivingAboveMyUnsentOneAreCountedAsNew()
+    {
+        MessageLogModel model(Channel);
+        model.setMyName(QStringLiteral("alice"));
+        model.appendMessages(conversation(morning(), 100));
+        auto view = showView(&model);
+        QVERIFY(view);
+        ChatMessage mine;
+        mine.channel = Channel;
+        mine.from = QStringLiteral("alice");
+        mine.text = QStringLiteral("on my way");
+        mine.cid = "c-1";
+        model.addPending(mine);
+        model.setPendingFailed(mine.cid, QStringLiteral("refused"));
+        QTRY_VERIFY(atBottom(*view));
+
+        // The refused row stays last; what the server has goes above it, and is news.
+        scrollTo(*view, 0);
+        model.appendMessages(
+            {message(morning() + 1000000, QStringLiteral("bob"), QStringLiteral("hi"))});
+        QCOMPARE(model.messageAt(model.rowCount() - 1).cid, mine.cid);
+        QCOMPARE(view->newMessageCount(), 1);
+        QVERIFY(view->newMessagesButton()->isVisible());
+    }
+
     void selectingWithTheMouseHoldsTheLogStill()
     {
         MessageLogModel model(Channel);
@@ -767,6 +980,7 @@ private Q_SLOTS:
         const QPersistentModelIndex pressed = view->indexAt(onText);
         const int y = view->visualRect(pressed).top();
         QTest::mousePress(view->viewport(), Qt::LeftButton, {}, onText);
+        QVERIFY(model.isTrimmingHeld()); // nor are the rows under it trimmed away
 
         model.appendMessages(conversation(morning() + 500000, 5));
         QCOMPARE(view->visualRect(pressed).top(), y); // the text under the mouse stays put
@@ -775,6 +989,7 @@ private Q_SLOTS:
         QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, onText);
         QTRY_VERIFY(atBottom(*view)); // and then catches up
         QVERIFY(view->isPinnedToBottom());
+        QTRY_VERIFY(!model.isTrimmingHeld());
         QVERIFY(view->selectionModel()->isSelected(pressed));
     }
 
