@@ -2,6 +2,7 @@
 
 #include "Theme.h"
 
+#include "chat/NameRule.h"
 #include "model/FuzzyFilterModel.h"
 
 #include <QApplication>
@@ -317,11 +318,21 @@ void QuickSwitcher::moveSelection(int delta)
     selectRow(std::clamp(row, 0, count - 1));
 }
 
+QString QuickSwitcher::channelToJoin() const
+{
+    const QString typed = NameRule::normalizedChannel(m_search->text().trimmed());
+    return !typed.isEmpty() && NameRule::isValid(typed) ? typed : QString();
+}
+
 void QuickSwitcher::chooseCurrent()
 {
-    const QString name = currentName();
+    QString name = currentName();
+    // Nothing matches: a channel one is not in yet is joined (or created), as in Chatterino;
+    // a name that cannot be one does nothing rather than closing on the user.
     if (name.isEmpty())
-        return; // nothing matches: Enter does nothing rather than closing on the user
+        name = channelToJoin();
+    if (name.isEmpty())
+        return;
     // Closed first: whatever reacts to the choice (opening the channel, focusing its input)
     // then happens with the switcher already gone.
     accept();
@@ -353,6 +364,10 @@ void QuickSwitcher::updateListHeight()
     const int count = m_filter->rowCount();
     m_list->setVisible(count > 0);
     m_emptyLabel->setVisible(count == 0);
+    const QString join = channelToJoin();
+    m_emptyLabel->setText(
+        join.isEmpty() ? tr("No channel matches")
+                       : tr("No channel matches. Press Enter to join or create #%1.").arg(join));
     if (count > 0) {
         const int rowHeight = m_list->sizeHintForRow(0);
         const int rows = qMin(count, MaxVisibleRows);

@@ -46,6 +46,8 @@ private:
     void selectRow(int row);
     void moveSelection(int delta);
     void chooseCurrent();
+    // The filter's text as a channel name to join, if it is a valid one.
+    QString channelToJoin() const;
     void placeOverParent();
     // Fits the list to the matches (up to MaxVisibleRows), or says there are none.
     void updateListHeight();

@@ -98,8 +98,15 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
     const ChatMessage &message = row.message;
     switch (role) {
     case Qt::DisplayRole:
-    case Qt::AccessibleTextRole:
         return plainText(message);
+    case Qt::AccessibleTextRole:
+        // A screen reader says when, as the view shows it; "sending" for mine not sent yet.
+        if (row.delivery == Delivery::Sending)
+            return tr("sending: %1").arg(plainText(message));
+        if (message.id.isNull())
+            return plainText(message);
+        return QString(QLocale().toString(message.time().time(), QLocale::ShortFormat)
+                       + QStringLiteral(", ") + plainText(message));
     case Qt::ToolTipRole:
         if (message.id.isNull())
             return {};

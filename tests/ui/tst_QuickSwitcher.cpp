@@ -125,14 +125,29 @@ private Q_SLOTS:
         QCOMPARE(chosen.count(), 0);
     }
 
-    void enterWithoutAMatchDoesNothing()
+    void enterWithoutAMatchAndNoValidNameDoesNothing()
     {
         QSignalSpy chosen(m_switcher, &QuickSwitcher::channelChosen);
-        QTest::keyClicks(m_filter, QStringLiteral("zzz"));
+        QTest::keyClicks(m_filter, QStringLiteral("zz{z"));
         QCOMPARE(visibleNames(), QStringList());
+        auto *empty = m_switcher->findChild<QLabel *>(QStringLiteral("quickSwitcherEmpty"));
+        QCOMPARE(empty->text(), QStringLiteral("No channel matches"));
         QTest::keyClick(m_filter, Qt::Key_Return);
         QCOMPARE(chosen.count(), 0);
         QVERIFY(m_switcher->isVisible());
+    }
+
+    void enterWithoutAMatchJoinsTheNameTyped()
+    {
+        QSignalSpy chosen(m_switcher, &QuickSwitcher::channelChosen);
+        QTest::keyClicks(m_filter, QStringLiteral("#zzz"));
+        QCOMPARE(visibleNames(), QStringList());
+        auto *empty = m_switcher->findChild<QLabel *>(QStringLiteral("quickSwitcherEmpty"));
+        QVERIFY2(empty->text().contains(QStringLiteral("join or create #zzz")),
+                 qPrintable(empty->text()));
+        QTest::keyClick(m_filter, Qt::Key_Return);
+        QCOMPARE(chosen.count(), 1);
+        QCOMPARE(chosen.first().first().toString(), QStringLiteral("zzz"));
     }
 
     void clickingARowChoosesIt()
