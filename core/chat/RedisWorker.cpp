@@ -100,11 +100,7 @@ void RedisWorker::start()
     m_saveTimer->setSingleShot(true);
     m_saveTimer->setInterval(250);
     connect(m_saveTimer, &QTimer::timeout, this, &RedisWorker::saveOutbox);
-    // Reading a busy channel moves the mark with every batch: one write a second is enough.
-    m_readMarkTimer = new QTimer(this);
-    m_readMarkTimer->setSingleShot(true);
-    m_readMarkTimer->setInterval(1000);
-    connect(m_readMarkTimer, &QTimer::timeout, this, &RedisWorker::saveReadMarks);
+
     // A message sent while connected leaves the outbox within a round trip; telling the GUI
     // thread twice per message would wake it for a count nobody sees change.
     m_outboxReportTimer = new QTimer(this);
@@ -263,8 +259,7 @@ void RedisWorker::markRead(const QString &channel, const StreamId &id)
     StreamId &mark = m_readMarks[channel];
     if (mark < id)
         mark = id;
-    if (!m_readMarkTimer->isActive())
-        m_readMarkTimer->start();
+    saveReadMarks();
 }
 
 void RedisWorker::saveReadMarks()

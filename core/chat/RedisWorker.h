@@ -64,9 +64,9 @@ public Q_SLOTS:
     // An older page: entries before `before` (the newest page for a null id), ascending; `count`
     // (default historyPageSize) is capped at ChatConfig::catchUpPageSize, so more takes pages.
     void loadOlder(const QString &channel, const Confab::StreamId &before, int count = 0);
-    // The user has read the channel up to `id`. Kept on the server (user:NAME:read), written
-    // at most once a second, so that another start, or another install of the same user,
-    // knows what is new.
+    // The user has read the channel up to `id`. Kept on the server (user:NAME:read), so that
+    // another start, or another install of the same user, knows what is new. Written at once
+    // (or once the user is ready): callers call it sparingly (ChatSession: once a second).
     void markRead(const QString &channel, const Confab::StreamId &id);
     // Changes the user name (/nick); before the first name was accepted, tries this one instead.
     void changeUserName(const QString &name);
@@ -144,8 +144,7 @@ private:
     RedisConnection *m_subscriber = nullptr;
     MessageBatcher *m_batcher = nullptr;
     QTimer *m_saveTimer = nullptr;
-    QTimer *m_readMarkTimer = nullptr;
-    QHash<QString, StreamId> m_readMarks; // not yet written
+    QHash<QString, StreamId> m_readMarks; // not yet written (the user is not ready yet)
     QTimer *m_outboxReportTimer = nullptr;
     int m_reportedOutbox = 0;
     QHash<QString, std::shared_ptr<ChannelSync>> m_syncs;

@@ -28,6 +28,9 @@ ChatSession::ChatSession(const ChatConfig &config, QObject *parent)
     , m_channels(new ChannelListModel(this))
 {
     m_thread.setObjectName(QStringLiteral("redis-worker"));
+    m_readMarkTimer.setSingleShot(true);
+    m_readMarkTimer.setInterval(1000);
+    connect(&m_readMarkTimer, &QTimer::timeout, this, &ChatSession::sendReadMarks);
     createWorker();
 }
 
@@ -108,6 +111,9 @@ void ChatSession::createWorker()
 
 ChatSession::~ChatSession()
 {
+    // What was read in the last second still goes out, before the worker's thread ends.
+    if (!m_readMarks.isEmpty())
+        sendReadMarks();
     m_thread.quit();
     m_thread.wait();
 }
@@ -145,6 +151,8 @@ void ChatSession::switchServer(const RedisOptions &options, const QString &label
     }
     // Nothing learnt from the old server holds on the new one: its channels and logs go as if
     // left, so that the views let go of them first.
+    if (!m_readMarks.isEmpty())
+        sendReadMarks(); // to the old server, whose channels they are
     const QStringList joined = m_logs.keys();
     for (const QString &channel : joined)
         onChannelLeft(channel);
@@ -212,8 +220,24 @@ void ChatSession::markRead(const QString &channel)
 
 void ChatSession::saveReadMark(const QString &channel, const StreamId &id)
 {
-    if (!id.isNull())
-        toWorker([w = m_worker, channel, id] { w->markRead(channel, id); });
+    if (id.isNull())
+        return;
+    StreamId &mark = m_readMarks[channel];
+    if (mark < id)
+        mark = id;
+    // Reading a busy channel moves the mark with every batch: once a second is enough, and
+    // spares the worker's thread a wake-up per batch.
+    if (!m_readMarkTimer.isActive())
+        m_readMarkTimer.start();
+}
+
+void ChatSession::sendReadMarks()
+{
+    const QHash<QString, StreamId> marks = std::exchange(m_readMarks, {});
+    toWorker([w = m_worker, marks] {
+        for (auto it = marks.cbegin(); it != marks.cend(); ++it)
+            w->markRead(it.key(), it.value());
+    });
 }
 
 void ChatSession::setScrollback(int rows)

@@ -12,6 +12,7 @@
 #include <QPointer>
 #include <QSet>
 #include <QThread>
+#include <QTimer>
 
 namespace Confab {
 
@@ -114,6 +115,7 @@ private:
     void onHistory(const QString &channel, const ChatMessageList &messages, bool reachedStart);
     void onUnreadLoaded(const QString &channel, const ChatMessageList &messages);
     void saveReadMark(const QString &channel, const StreamId &id);
+    void sendReadMarks();
     void updateFromMessages(const QString &channel, const ChatMessageList &messages);
     static void applyMembership(MemberListModel *members, const ChatMessage &message);
     template<typename F> void toWorker(F &&f);
@@ -137,6 +139,8 @@ private:
     // each message is counted by one of them.
     QHash<QString, StreamId> m_unreadCountedTo;
     QHash<QString, StreamId> m_firstLiveUnread;
+    QHash<QString, StreamId> m_readMarks; // not sent to the worker yet
+    QTimer m_readMarkTimer;
     int m_outbox = 0;
 };
 

@@ -195,11 +195,12 @@ void MessageLogModel::appendMessages(const ChatMessageList &batch)
     }
 
     // Above the pending rows: what the server has is older than what it has not confirmed.
+    // My messages among them replace their pending rows (first, so the batch can be moved in).
+    removeDeliveredPending(fresh);
     const int first = int(m_rows.size());
     beginInsertRows(QModelIndex(), first, first + int(fresh.size()) - 1);
-    m_rows.append(fresh);
+    m_rows.append(std::move(fresh));
     endInsertRows();
-    removeDeliveredPending(fresh);
 }
 
 void MessageLogModel::addPending(const ChatMessage &message)
