@@ -1,6 +1,7 @@
 #include "ChannelDelegate.h"
 
 #include "ColorContrast.h"
+#include "Theme.h"
 
 #include "model/ChannelListModel.h"
 
@@ -70,7 +71,7 @@ void ChannelDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         QColor ink;
         if (mention) {
             ink = Qt::white;
-            fill = ColorContrast::readableOn(QColor(0xd9, 0x3f, 0x3f), ink, 5.0);
+            fill = Theme::mentionBadgeColor();
         } else if (selected) {
             fill = palette.color(QPalette::HighlightedText);
             ink = ColorContrast::readableOn(palette.color(QPalette::Highlight), fill, 5.0);

@@ -1,5 +1,7 @@
 #include "JoinChannelDialog.h"
 
+#include "Theme.h"
+
 #include "chat/NameRule.h"
 
 #include <QDialogButtonBox>
@@ -27,7 +29,7 @@ JoinChannelDialog::JoinChannelDialog(QWidget *parent)
     m_problem->setWordWrap(true);
     m_problem->setAccessibleName(tr("Name problem"));
     QPalette warning = m_problem->palette();
-    warning.setColor(QPalette::WindowText, QColor(0xd9, 0x3f, 0x3f));
+    warning.setColor(QPalette::WindowText, Theme::errorTextColor(warning));
     m_problem->setPalette(warning);
     m_problem->hide();
 

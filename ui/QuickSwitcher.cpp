@@ -83,7 +83,7 @@ public:
             const int width = qMax(height, badgeMetrics.horizontalAdvance(badgeText) + 12);
             const QRect badge(textRect.right() - width + 1, textRect.center().y() - height / 2 + 1,
                               width, height);
-            QColor fill = mention ? QColor(0xd9, 0x3f, 0x3f) : textColor;
+            QColor fill = mention ? Theme::mentionBadgeColor() : textColor;
             if (!mention)
                 fill.setAlphaF(0.16f);
             painter->setRenderHint(QPainter::Antialiasing);

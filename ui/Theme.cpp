@@ -109,6 +109,11 @@ QColor Theme::hintTextColor(const QPalette &palette)
         ColorContrast::mix(palette.color(QPalette::WindowText), window, 0.4), window, 4.5);
 }
 
+QColor Theme::mentionBadgeColor()
+{
+    return ColorContrast::readableOn(QColor(0xd9, 0x3f, 0x3f), Qt::white, 5.0);
+}
+
 void Theme::styleAsHint(QWidget *label)
 {
     QPalette palette = label->palette();

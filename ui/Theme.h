@@ -26,6 +26,9 @@ public:
     // Secondary text (hints, notes): quieter than the window text but 4.5:1 on the window
     // background. A disabled label looks like that, but screen readers call it unavailable.
     static QColor hintTextColor(const QPalette &palette);
+    // The fill of a badge that counts mentions of me (channel list, quick switcher, tray), with
+    // white text on it at 5:1 in every theme.
+    static QColor mentionBadgeColor();
     static void styleAsHint(QWidget *label);
 };
 

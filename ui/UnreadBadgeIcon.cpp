@@ -1,6 +1,6 @@
 #include "UnreadBadgeIcon.h"
 
-#include "ColorContrast.h"
+#include "Theme.h"
 
 #include <QFont>
 #include <QFontMetrics>
@@ -19,8 +19,7 @@ QIcon UnreadBadgeIcon::compose(const QIcon &base, int unread)
     if (unread <= 0)
         return base;
     const QString text = label(unread);
-    // White on this red is 5:1 (the channel list's mention badge uses the same pair).
-    const QColor fill = ColorContrast::readableOn(QColor(0xd9, 0x3f, 0x3f), Qt::white, 5.0);
+    const QColor fill = Theme::mentionBadgeColor();
     QIcon icon;
     for (const int size : Sizes) {
         QPixmap pixmap(size, size);
