@@ -296,11 +296,12 @@ void MainWindow::buildMenus()
     members->setObjectName(QStringLiteral("showMembers"));
     members->setCheckable(true);
     members->setChecked(m_settings->membersVisible());
-    m_memberPane->setVisible(members->isChecked());
+    m_showMembers = members;
     connect(members, &QAction::toggled, this, [this](bool visible) {
-        m_memberPane->setVisible(visible);
         m_settings->setMembersVisible(visible);
+        updateMemberPane();
     });
+    updateMemberPane();
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_actions.value(QStringLiteral("shortcutsSheet")));
@@ -796,6 +797,18 @@ void MainWindow::onAttention(const QString &channel, const ChatMessage &message)
     // no tray notification at all.
     QApplication::alert(this);
     m_notifier->add(channel, message);
+}
+
+void MainWindow::updateMemberPane()
+{
+    // A narrow window gives the log the room (the choice in the Go menu stays as it is).
+    m_memberPane->setVisible(m_showMembers->isChecked() && width() >= NarrowWidth);
+}
+
+void MainWindow::resizeEvent(QResizeEvent *event)
+{
+    QMainWindow::resizeEvent(event);
+    updateMemberPane();
 }
 
 void MainWindow::changeEvent(QEvent *event)

@@ -34,6 +34,9 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
+    // Narrower than this, the member list gives its room to the log.
+    static constexpr int NarrowWidth = 760;
+
     MainWindow(ChatSession *session, AppSettings *settings, QWidget *parent = nullptr);
     ~MainWindow() override;
 
@@ -72,6 +75,7 @@ public Q_SLOTS:
 
 protected:
     void changeEvent(QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
 
 private:
@@ -86,6 +90,7 @@ private:
     void updateTopic();
     void updateMembers();
     void updateTray();
+    void updateMemberPane();
     QAction *addShortcutAction(const QString &id, std::function<void()> trigger);
     QStringList channelNames() const;
 
@@ -103,6 +108,7 @@ private:
     QListView *m_memberList = nullptr;
     QPointer<MemberListModel> m_watchedMembers;
     QWidget *m_memberPane = nullptr;
+    QAction *m_showMembers = nullptr;
     ConnectionStatus *m_status = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
     QIcon m_trayIcon; // without the unread badge

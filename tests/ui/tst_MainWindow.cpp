@@ -979,6 +979,24 @@ private Q_SLOTS:
         QCOMPARE(UnreadBadgeIcon::label(150), QStringLiteral("99+"));
     }
 
+    void aNarrowWindowGivesTheMemberListsRoomToTheLog()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        auto *members = alice.window.findChild<QAction *>(QStringLiteral("showMembers"));
+        QWidget *pane =
+            alice.window.findChild<QSplitter *>(QStringLiteral("mainSplitter"))->widget(2);
+        QVERIFY(members->isChecked() && pane->isVisible());
+        const int wide = alice.window.logView()->width();
+        alice.window.resize(640, 600);
+        QTRY_VERIFY(!pane->isVisible());
+        QVERIFY(members->isChecked()); // the choice stays
+        QTRY_VERIFY(alice.window.logView()->width() >= 640 - 300);
+        alice.window.resize(1000, 640);
+        QTRY_VERIFY(pane->isVisible());
+        QTRY_COMPARE(alice.window.logView()->width(), wide);
+    }
+
     void burstsOfMentionsGiveOneNotificationAndASummary()
     {
         Client alice(*m_server, QStringLiteral("alice"));
