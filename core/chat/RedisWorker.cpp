@@ -134,12 +134,6 @@ void RedisWorker::start()
     m_subscriber->open();
 }
 
-void RedisWorker::setRedisOptions(const RedisOptions &options)
-{
-    if (!m_commands)
-        m_config.redis = options;
-}
-
 void RedisWorker::stop()
 {
     saveOutbox();

@@ -42,9 +42,6 @@ public Q_SLOTS:
     void start();
     // Saves the outbox and disconnects.
     void stop();
-    // Where to connect, when it is only known after construction (the private server). Has no
-    // effect once started.
-    void setRedisOptions(const Confab::RedisOptions &options);
 
     // An existing channel is an error, unless `existingIsFine` (the join dialog's topic is
     // for a new channel only).

@@ -9,6 +9,9 @@
 #include "chat/RedisWorker.h"
 
 #include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFileInfo>
 
 namespace Confab {
 
@@ -36,7 +39,9 @@ ChatSession::ChatSession(const ChatConfig &config, QObject *parent)
 
 void ChatSession::createWorker()
 {
-    auto *worker = new RedisWorker(m_config);
+    ChatConfig config = m_config;
+    config.outboxPath = outboxPathFor(m_config.redis);
+    auto *worker = new RedisWorker(config);
     m_worker = worker;
     worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, worker, &QObject::deleteLater);
@@ -138,9 +143,26 @@ void ChatSession::setServer(const RedisOptions &options, const QString &label)
         return;
     m_config.redis = options;
     m_serverLabel = label;
-    // The worker has not started (its thread has not either), so this call runs before start.
-    toWorker([w = m_worker, options] { w->setRedisOptions(options); });
+    // Its thread has not started, so the worker handles no events: it can go, and the one
+    // made for this server (with that server's outbox) takes its place.
+    delete m_worker.data();
+    createWorker();
     Q_EMIT serverChanged(serverLabel());
+}
+
+QString ChatSession::outboxPathFor(const RedisOptions &server) const
+{
+    // One outbox per server (and database and user): what was written for one server must
+    // never go out on another after a switch, and waits there for the way back.
+    if (m_config.outboxPath.isEmpty())
+        return {};
+    const QString identity =
+        server.endpoint() + u'/' + QString::number(server.db) + u'/' + server.username;
+    const QByteArray tag =
+        QCryptographicHash::hash(identity.toUtf8(), QCryptographicHash::Sha1).toHex().left(12);
+    const QFileInfo base(m_config.outboxPath);
+    return base.dir().filePath(base.completeBaseName() + u'-' + QString::fromLatin1(tag) + u'.'
+                               + base.suffix());
 }
 
 void ChatSession::switchServer(const RedisOptions &options, const QString &label)
@@ -173,8 +195,11 @@ void ChatSession::switchServer(const RedisOptions &options, const QString &label
     m_serverLabel = label;
     m_state = RedisConnection::State::Connecting;
     m_detail.clear();
+    // The new server's outbox is another one; its worker reports it if it holds anything.
+    m_outbox = 0;
     Q_EMIT serverChanged(serverLabel());
     Q_EMIT connectionStateChanged(m_state, m_detail);
+    Q_EMIT outboxChanged(m_outbox);
 
     createWorker();
     m_thread.start();

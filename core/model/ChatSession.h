@@ -34,7 +34,8 @@ public:
 
     void start();
     // Before start(): connect here instead of the configured server. `label` is how the status
-    // bar names it ("the private server"); empty means its address.
+    // bar names it ("the private server"); empty means its address. Each server has its own
+    // outbox (next to the configured outbox path, named after the server).
     void setServer(const RedisOptions &options, const QString &label = {});
     // After start(): leaves this server for another (the connection dialog). The channels and
     // logs of the old one are dropped (channelLeft for each); the user name is claimed there
@@ -109,6 +110,7 @@ Q_SIGNALS:
 
 private:
     void createWorker();
+    QString outboxPathFor(const RedisOptions &server) const;
     void onChannelJoined(const ChannelInfo &info);
     void onChannelLeft(const QString &name);
     void onMessages(const QString &channel, const ChatMessageList &messages);

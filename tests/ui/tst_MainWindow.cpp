@@ -30,6 +30,7 @@
 #include <QDeadlineTimer>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -39,6 +40,7 @@
 #include <QSignalSpy>
 #include <QSplitter>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
@@ -83,14 +85,17 @@ struct Client
             [this, channel] { return session.channels()->indexOf(channel) >= 0; }, 20000);
     }
 
+    // The ordinary messages the server has (not mine still on their way).
     QStringList texts(const QString &channel) const
     {
         QStringList out;
         MessageLogModel *log = session.log(channel);
         for (int row = 0; log && row < log->rowCount(); ++row) {
-            if (log->index(row).data(MessageLogModel::TypeRole).toInt()
-                == int(ChatMessage::Type::Message))
-                out << log->index(row).data(MessageLogModel::TextRole).toString();
+            const QModelIndex index = log->index(row);
+            if (index.data(MessageLogModel::TypeRole).toInt() == int(ChatMessage::Type::Message)
+                && index.data(MessageLogModel::DeliveryRole).value<MessageLogModel::Delivery>()
+                    == MessageLogModel::Delivery::Delivered)
+                out << index.data(MessageLogModel::TextRole).toString();
         }
         return out;
     }
@@ -956,6 +961,51 @@ private Q_SLOTS:
         QCOMPARE(other.command({"SISMEMBER", "channel:index", "there"}).toInteger(), 1);
         QCOMPARE(m_server->command({"SISMEMBER", "channel:index", "there"}).toInteger(), 0);
         QCOMPARE(m_server->command({"XLEN", "channel:{here}:log"}).toInteger(), 2); // join + msg
+    }
+
+    void messagesWaitingForOneServerNeverGoToAnother()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        RedisServerFixture other;
+        QVERIFY2(other.start(), qPrintable(other.errorString()));
+        ChatSession session(ThreadedWorker::configFor(*m_server, QStringLiteral("alice"),
+                                                      dir.filePath(QStringLiteral("outbox.json"))));
+        session.start();
+        QTRY_VERIFY_WITH_TIMEOUT(session.isReady(), 20000);
+        session.joinChannel(QStringLiteral("here"));
+        QTRY_VERIFY_WITH_TIMEOUT(session.log(QStringLiteral("here")), 20000);
+        const RedisOptions first = session.redisOptions();
+
+        // Written while the first server is down: it waits in that server's outbox.
+        m_server->stop();
+        QTRY_VERIFY_WITH_TIMEOUT(session.connectionState() != RedisConnection::State::Connected,
+                                 20000);
+        session.sendMessage(QStringLiteral("here"), QStringLiteral("for the first server"));
+        QTRY_COMPARE_WITH_TIMEOUT(session.outboxCount(), 1, 20000);
+
+        // Another server: its outbox is another, empty one; nothing goes out there.
+        session.switchServer(ThreadedWorker::configFor(other, QStringLiteral("alice")).redis);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            session.isReady() && session.connectionState() == RedisConnection::State::Connected,
+            20000);
+        QTRY_COMPARE_WITH_TIMEOUT(session.outboxCount(), 0, 20000);
+        QCOMPARE(other.command({"EXISTS", "channel:{here}:log"}).toInteger(), 0);
+        // It is kept in the first server's file.
+        const QStringList files = QDir(dir.path()).entryList({QStringLiteral("outbox-*.json")});
+        QCOMPARE(files.size(), 1);
+        QFile kept(dir.filePath(files.first()));
+        QVERIFY(kept.open(QIODevice::ReadOnly));
+        QVERIFY(kept.readAll().contains("for the first server"));
+
+        // Back on the first one, it goes out there.
+        QVERIFY(m_server->restart());
+        session.switchServer(first);
+        QTRY_VERIFY_WITH_TIMEOUT(m_server->command({"XRANGE", "channel:{here}:log", "-", "+"})
+                                     .toDebugString()
+                                     .contains(QStringLiteral("for the first server")),
+                                 30000);
+        QCOMPARE(other.command({"EXISTS", "channel:{here}:log"}).toInteger(), 0);
     }
 
     void theTrayIconCarriesTheUnreadCount()
