@@ -137,7 +137,6 @@ void RedisWorker::start()
 void RedisWorker::stop()
 {
     saveOutbox();
-    saveReadMarks();
     if (m_commands)
         m_commands->close();
     if (m_subscriber)
@@ -248,27 +247,15 @@ void RedisWorker::restoreChannel(const QString &channel, const StreamId &readMar
 
 void RedisWorker::markRead(const QString &channel, const StreamId &id)
 {
+    // Joined implies the user is ready: the mark can be written at once.
     if (id.isNull() || !m_joined.contains(channel))
         return;
-    StreamId &mark = m_readMarks[channel];
-    if (mark < id)
-        mark = id;
-    saveReadMarks();
-}
-
-void RedisWorker::saveReadMarks()
-{
-    if (m_readMarks.isEmpty() || !m_userReady)
-        return;
-    QList<QByteArray> marks;
-    for (auto it = m_readMarks.cbegin(); it != m_readMarks.cend(); ++it)
-        marks << it.key().toUtf8() << it.value().toByteArray();
-    m_readMarks.clear();
-    ChatScripts::markRead().run(
-        *m_commands, {ChatKeys::userReadMarks(m_user)}, marks, [](const RedisReply &reply) {
-            if (reply.isError())
-                qCWarning(lcWorker) << "cannot save read marks:" << reply.toString();
-        });
+    ChatScripts::markRead().run(*m_commands, {ChatKeys::userReadMarks(m_user)},
+                                {channel.toUtf8(), id.toByteArray()}, [](const RedisReply &reply) {
+                                    if (reply.isError())
+                                        qCWarning(lcWorker)
+                                            << "cannot save a read mark:" << reply.toString();
+                                });
 }
 
 void RedisWorker::onCommandsStateChanged()
@@ -487,7 +474,6 @@ void RedisWorker::leaveChannel(const QString &typed)
         m_joined.remove(name);
         unwatchChannel(name);
         m_commands->command({"SREM", ChatKeys::userChannels(m_user), name.toUtf8()});
-        m_readMarks.remove(name);
         m_commands->command({"HDEL", ChatKeys::userReadMarks(m_user), name.toUtf8()});
         post(name, m_user, ChatMessage::Type::Leave, QString(), ChatKeys::newCid(),
              [this, name](const RedisReply &reply) {

@@ -62,8 +62,8 @@ public Q_SLOTS:
     // (default historyPageSize) is capped at ChatConfig::catchUpPageSize, so more takes pages.
     void loadOlder(const QString &channel, const Confab::StreamId &before, int count = 0);
     // The user has read the channel up to `id`. Kept on the server (user:NAME:read), so that
-    // another start, or another install of the same user, knows what is new. Written at once
-    // (or once the user is ready): callers call it sparingly (ChatSession: once a second).
+    // another start, or another install of the same user, knows what is new. Written at once:
+    // callers call it sparingly (ChatSession: once a second per channel).
     void markRead(const QString &channel, const Confab::StreamId &id);
     // Changes the user name (/nick); before the first name was accepted, tries this one instead.
     void changeUserName(const QString &name);
@@ -118,7 +118,6 @@ private:
     void join(const QString &name, StreamId after);
     void restoreChannels();
     void restoreChannel(const QString &channel, const StreamId &readMark);
-    void saveReadMarks();
     void fetchChannelInfo(const QString &name, std::function<void(const ChannelInfo &)> done);
     void post(const QString &channel, const QString &from, ChatMessage::Type type,
               const QString &text, const QByteArray &cid, RedisConnection::Callback done);
@@ -141,7 +140,6 @@ private:
     RedisConnection *m_subscriber = nullptr;
     MessageBatcher *m_batcher = nullptr;
     QTimer *m_saveTimer = nullptr;
-    QHash<QString, StreamId> m_readMarks; // not yet written (the user is not ready yet)
     QTimer *m_outboxReportTimer = nullptr;
     int m_reportedOutbox = 0;
     QHash<QString, std::shared_ptr<ChannelSync>> m_syncs;
