@@ -35,7 +35,8 @@ void CliCommand::start()
     // write as the user fail when the name is taken or invalid.
     if (m_options.command == CliOptions::Command::Join
         || m_options.command == CliOptions::Command::Leave
-        || m_options.command == CliOptions::Command::Send) {
+        || m_options.command == CliOptions::Command::Send
+        || m_options.command == CliOptions::Command::Direct) {
         connect(m_worker.get(), &RedisWorker::userRejected, this,
                 [this](const QString &, const QString &error) { fail(error); });
     }
@@ -60,7 +61,23 @@ void CliCommand::start()
     case CliOptions::Command::Tail:
         tail();
         break;
+    case CliOptions::Command::Direct:
+        directMessage();
+        break;
     }
+}
+
+void CliCommand::directMessage()
+{
+    // Opened (and joined) first; what is sent goes there once it is.
+    connect(m_worker.get(), &RedisWorker::channelJoined, this, [this](const ChannelInfo &info) {
+        if (info.name != m_options.channel || m_sending)
+            return;
+        m_sending = true;
+        send();
+    });
+    waitForAnswer();
+    m_worker->openDirectChannel(m_options.peer);
 }
 
 void CliCommand::listChannels()

@@ -40,6 +40,7 @@ private:
     void history();
     void requestHistoryPage();
     void tail();
+    void directMessage();
 
     void sendText(const QString &text);
     void finishSendingIfAcknowledged();
@@ -57,6 +58,7 @@ private:
     StdinReader *m_stdin = nullptr;
     bool m_inputDone = false;
     int m_unacknowledged = 0;
+    bool m_sending = false; // dm: the conversation is open, sending has begun
     // history: what was read so far (ascending) and where the next page ends
     ChatMessageList m_history;
     StreamId m_historyBefore;

@@ -1,5 +1,6 @@
 #include "CliOptions.h"
 
+#include "chat/ChatKeys.h"
 #include "chat/NameRule.h"
 
 #include <QCommandLineParser>
@@ -23,13 +24,14 @@ struct CommandSpec
     const char *usage;
 };
 
-constexpr std::array<CommandSpec, 6> Commands{{
+constexpr std::array<CommandSpec, 7> Commands{{
     {CliOptions::Command::Channels, "channels", "channels"},
     {CliOptions::Command::Join, "join", "join CHANNEL"},
     {CliOptions::Command::Leave, "leave", "leave CHANNEL"},
     {CliOptions::Command::Send, "send", "send CHANNEL [TEXT...]"},
     {CliOptions::Command::History, "history", "history CHANNEL [--count N] [--before ID]"},
     {CliOptions::Command::Tail, "tail", "tail CHANNEL [--since ID]"},
+    {CliOptions::Command::Direct, "dm", "dm USER [TEXT...]"},
 }};
 
 const char *const Description = R"(Headless Confab client for scripts and bots.
@@ -46,11 +48,16 @@ Commands:
                              print N messages before ID (default: the newest), oldest first
   tail CHANNEL [--since ID]  print messages as they arrive until killed; with --since,
                              first everything after ID (0: everything)
+  dm USER [TEXT...]          send TEXT (or each line of stdin) to USER in your direct
+                             conversation, opening it if needed
+
+CHANNEL may be @USER for your direct conversation with USER (history @bob, tail @bob).
+Posting needs joining: send to a channel you have not joined fails; join it first.
 
 Environment: REDIS_URL, REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASSWORD, CHANNEL_PREFIX and
-MESSAGE_PREFIX say where Redis is; CONFAB_USER the user name; CONFAB_SECRET replaces the
-install secret that proves this install owns the user name; CONFAB_RETENTION is the default
-of --retention.)";
+MESSAGE_PREFIX and CONFAB_NAMESPACE say where Redis is and which keys are Confab's; CONFAB_USER
+the account; CONFAB_DISPLAY_NAME the display name; CONFAB_SECRET replaces the install secret that
+proves this install owns the account; CONFAB_RETENTION is the default of --retention.)";
 
 QString latin1(const char *text)
 {
@@ -132,7 +139,13 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
         QStringLiteral("password"), QStringLiteral("Redis password."), QStringLiteral("password"));
     const QCommandLineOption userOption(
         QStringLiteral("user"),
-        QStringLiteral("Chat user name (default: $CONFAB_USER, then $USER)."),
+        QStringLiteral("Chat account: the name that is claimed and never changes (default: "
+                       "$CONFAB_USER, then $USER)."),
+        QStringLiteral("name"));
+    const QCommandLineOption displayNameOption(
+        QStringLiteral("display-name"),
+        QStringLiteral("The name others see, stored with the account (default: "
+                       "$CONFAB_DISPLAY_NAME, else what was set before, else the account)."),
         QStringLiteral("name"));
     const QCommandLineOption jsonOption(
         QStringLiteral("json"), QStringLiteral("Print one JSON object per line instead of text."));
@@ -157,7 +170,7 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
                        "(default: $CONFAB_RETENTION, else 100000)."),
         QStringLiteral("n"));
     parser.addOptions({urlOption, hostOption, portOption, dbOption, passwordOption, userOption,
-                       jsonOption, timeoutOption, countOption, beforeOption, sinceOption,
+                       displayNameOption, jsonOption, timeoutOption, countOption, beforeOption, sinceOption,
                        retentionOption});
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral("What to do (see above)."),
@@ -186,7 +199,7 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
     if (spec == Commands.end())
         return usageError(
             QStringLiteral("unknown command \"%1\"; the commands are channels, join, leave, "
-                           "send, history and tail")
+                           "send, dm, history and tail")
                 .arg(positional.first()));
     command = spec->command;
     const QString usage = latin1(spec->usage);
@@ -194,17 +207,36 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
     if (command == Command::Channels) {
         if (!args.isEmpty())
             return usageError(QStringLiteral("channels takes no arguments"), usage);
+    } else if (command == Command::Direct) {
+        if (args.isEmpty())
+            return usageError(QStringLiteral("dm needs a user"), usage);
+        peer = args.first().trimmed();
+        if (peer.startsWith(u'@'))
+            peer.remove(0, 1);
+        const QString problem = NameRule::check(peer, QStringLiteral("user name"));
+        if (!problem.isEmpty())
+            return error(QStringLiteral("invalid user \"%1\": %2").arg(args.first(), problem));
     } else {
         if (args.isEmpty())
             return usageError(QStringLiteral("%1 needs a channel").arg(positional.first()), usage);
         if (args.size() > 1 && command != Command::Send)
             return usageError(QStringLiteral("too many arguments"), usage);
         channel = NameRule::normalizedChannel(args.first());
-        const QString problem = NameRule::check(channel, QStringLiteral("channel name"));
-        if (!problem.isEmpty())
-            return error(QStringLiteral("invalid channel \"%1\": %2").arg(args.first(), problem));
+        if (channel.startsWith(u'@')) {
+            // The direct conversation with a person: made from our account further down.
+            peer = channel.mid(1);
+            const QString problem = NameRule::check(peer, QStringLiteral("user name"));
+            if (!problem.isEmpty())
+                return error(
+                    QStringLiteral("invalid user \"%1\": %2").arg(args.first(), problem));
+        } else {
+            const QString problem = NameRule::check(channel, QStringLiteral("channel name"));
+            if (!problem.isEmpty())
+                return error(
+                    QStringLiteral("invalid channel \"%1\": %2").arg(args.first(), problem));
+        }
     }
-    if (command == Command::Send) {
+    if (command == Command::Send || command == Command::Direct) {
         const QStringList words = args.mid(1);
         textFromStdin = words.isEmpty() || words == QStringList{QStringLiteral("-")};
         text = words.join(u' ');
@@ -316,6 +348,18 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
         config.userName = environment.value(QStringLiteral("USER"));
     else
         config.userName = QStringLiteral("cli-user");
+    if (parser.isSet(displayNameOption))
+        config.displayName = parser.value(displayNameOption).trimmed();
+    else
+        config.displayName = environment.value(QStringLiteral("CONFAB_DISPLAY_NAME")).trimmed();
+    if (!config.displayName.isEmpty()) {
+        const QString problem = NameRule::checkDisplayName(config.displayName);
+        if (!problem.isEmpty())
+            return error(QStringLiteral("invalid display name \"%1\": %2")
+                             .arg(config.displayName, problem));
+    }
+    if (!peer.isEmpty())
+        channel = ChatKeys::directChannel(config.userName, peer);
     config.installSecret = installSecret(environment, &why);
     if (config.installSecret.isEmpty())
         return error(why);

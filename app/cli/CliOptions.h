@@ -14,7 +14,7 @@ namespace Confab {
 // command line wins over the environment, which wins over the defaults.
 struct CliOptions
 {
-    enum class Command { Channels, Join, Leave, Send, History, Tail };
+    enum class Command { Channels, Join, Leave, Send, History, Tail, Direct };
     enum class Status {
         Run,
         Help, // message holds the help text
@@ -27,8 +27,11 @@ struct CliOptions
     Status parse(const QStringList &arguments, const QProcessEnvironment &environment);
 
     Command command = Command::Channels;
-    // Normalized (a typed "#dev" is "dev") and valid by NameRule.
+    // Normalized (a typed "#dev" is "dev") and valid by NameRule; "@bob" is the direct
+    // conversation with bob ("@ACCOUNT bob", ChatKeys::directChannel).
     QString channel;
+    // dm: the other person's account.
+    QString peer;
     // send: the message, unless it is to be read from stdin, one message per line.
     QString text;
     bool textFromStdin = false;

@@ -54,7 +54,7 @@ QString CliPrinter::textLine(const ChatMessage &message)
 {
     const QString time =
         message.time().toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-    const QString from = oneLine(message.from);
+    const QString from = oneLine(message.author());
     const QString text = oneLine(message.text);
     QString line;
     switch (message.type) {
@@ -75,7 +75,7 @@ QString CliPrinter::textLine(const ChatMessage &message)
         line = QStringLiteral("-- %1 set the topic: %2").arg(from, text);
         break;
     case ChatMessage::Type::Nick:
-        line = QStringLiteral("-- %1 is now known as %2").arg(from, text);
+        line = QStringLiteral("-- %1 is now known as %2").arg(oneLine(message.from), text);
         break;
     case ChatMessage::Type::Expired:
         line = QStringLiteral("-- older messages expired");
@@ -95,6 +95,7 @@ QByteArray CliPrinter::jsonLine(const ChatMessage &message)
         {QStringLiteral("channel"), message.channel},
         {QStringLiteral("type"), QString::fromLatin1(ChatMessage::typeName(message.type))},
         {QStringLiteral("from"), message.from},
+        {QStringLiteral("name"), message.author()},
         {QStringLiteral("text"), message.text},
         {QStringLiteral("cid"), QString::fromLatin1(message.cid)},
     };

@@ -46,14 +46,14 @@ std::function<bool()> ChannelSync::stillCurrent()
 void ChannelSync::subscribed()
 {
     ++m_epoch;
-    m_buffer.clear();
     startCatchUp();
 }
 
 void ChannelSync::subscriptionLost()
 {
     ++m_epoch;
-    m_buffer.clear();
+    m_readAgain = false;
+    m_noticedUpTo = {};
     m_phase = Phase::WaitingForSubscription;
 }
 
@@ -63,41 +63,48 @@ void ChannelSync::commandsReconnected()
         startCatchUp();
 }
 
-void ChannelSync::notice(const MessageCodec::Notice &notice)
+void ChannelSync::notice(const std::optional<StreamId> &id)
 {
+    // Delivered entries are all the log holds up to m_last, so a notice for one of them (or for
+    // an id that never was) has nothing to add. Any other notice, whatever it claims, only
+    // makes the log be read.
+    if (id && *id <= m_last && !m_last.isNull())
+        return;
     switch (m_phase) {
     case Phase::WaitingForSubscription:
         return; // cannot happen: no subscription, no notice
-    case Phase::CatchingUp:
+    case Phase::Reading:
     case Phase::WaitingForCommands:
-        m_buffer.push_back(notice);
+        if (id)
+            m_noticedUpTo = std::max(m_noticedUpTo, *id);
+        else
+            m_readAgain = true;
         return;
     case Phase::Live:
-        break;
-    }
-    if (notice.message) {
-        if (notice.message->id > m_last) {
-            m_last = notice.message->id;
-            m_sink.messages({*notice.message});
-        }
+        startRead(false);
         return;
     }
-    if (notice.id && *notice.id <= m_last)
-        return;
-    // A bare or unreadable notice: the stream says what it was.
-    startCatchUp();
 }
 
 void ChannelSync::startCatchUp()
 {
+    // After a gap (first subscription, reconnect) the entry last delivered may have been
+    // trimmed away; 0-x means "from the very start", where nothing can have expired.
+    startRead(m_last.ms != 0);
+}
+
+void ChannelSync::startRead(bool checkTrimmed)
+{
     if (!m_commands)
         return;
     ++m_epoch;
-    m_phase = Phase::CatchingUp;
-    if (m_last.isNull())
+    m_phase = Phase::Reading;
+    m_readAgain = false;
+    m_noticedUpTo = {};
+    if (m_last.isNull() && !m_firstPageRead)
         readFirstPage();
     else
-        readSince(m_last, m_last.ms != 0); // 0-x: "from the very start", nothing to have expired
+        readSince(m_last, checkTrimmed && !m_last.isNull());
 }
 
 bool ChannelSync::handleFailure(const RedisReply &reply)
@@ -111,9 +118,9 @@ bool ChannelSync::handleFailure(const RedisReply &reply)
     }
     m_sink.error(
         QStringLiteral("Cannot read the history of #%1: %2").arg(m_channel, reply.toString()));
-    // Still show what arrives live.
+    // Try again with the next notice.
     m_phase = Phase::Live;
-    m_buffer.clear();
+    m_readAgain = false;
     return true;
 }
 
@@ -135,8 +142,9 @@ void ChannelSync::readFirstPage()
             }
             if (!page.isEmpty())
                 m_last = page.last().id;
+            m_firstPageRead = true;
             m_sink.firstPage(page, reply.size() < m_firstPageSize);
-            finishCatchUp();
+            finishRead();
         });
 }
 
@@ -193,37 +201,14 @@ void ChannelSync::readSince(StreamId after, bool checkTrimmed)
                 m_sink.messages(page);
             }
             if (!more)
-                finishCatchUp();
+                finishRead();
         });
 }
 
-void ChannelSync::finishCatchUp()
+void ChannelSync::finishRead()
 {
-    std::stable_sort(m_buffer.begin(), m_buffer.end(),
-                     [](const MessageCodec::Notice &a, const MessageCodec::Notice &b) {
-                         return a.id.value_or(StreamId()) < b.id.value_or(StreamId());
-                     });
-    ChatMessageList merged;
-    bool readAgain = false;
-    for (const MessageCodec::Notice &notice : m_buffer) {
-        if (notice.message) {
-            if (notice.message->id > m_last) {
-                m_last = notice.message->id;
-                merged << *notice.message;
-            }
-            continue;
-        }
-        if (!notice.id || *notice.id > m_last) {
-            // Delivering past an entry we do not have would lose it: stop and read the stream.
-            readAgain = true;
-            break;
-        }
-    }
-    m_buffer.clear();
-    if (!merged.isEmpty())
-        m_sink.messages(merged);
-    if (readAgain)
-        startCatchUp();
+    if (m_readAgain || m_noticedUpTo > m_last)
+        startRead(false);
     else
         m_phase = Phase::Live;
 }

@@ -14,13 +14,15 @@ namespace Confab {
 
 class RedisConnection;
 
-// The no-loss, no-duplicate rule for one channel (PROTOCOL.md, "Catch-up"):
-//  1. the subscription is confirmed first; live notices from then on are buffered;
-//  2. the stream is read from the last delivered id (or its newest page, the first time);
-//  3. stream entries and buffered notices are merged in id order, dropping every id at or
-//     below the last delivered one.
+// The delivery rule for one conversation (PROTOCOL.md, "Reading"): the log is the truth.
+//  1. the subscription is confirmed first; from then on a notice only says "read the log";
+//  2. the stream is read after the last delivered id (or its newest page, the first time),
+//     page by page, and exactly what it holds is delivered, in its order, once;
+//  3. a notice that arrived during a read makes one more read when it is done, unless it
+//     names an id already delivered.
 // This runs on the first subscription and again after every reconnect. If the last delivered
 // entry was trimmed away meanwhile, an Expired marker says that messages may be missing.
+// Nothing a notice says is delivered, so a wrong or hostile one costs a read, nothing more.
 class ChannelSync
 {
 public:
@@ -49,18 +51,19 @@ public:
     // The subscriber connection went down: what is published meanwhile is missed until the
     // next subscribed().
     void subscriptionLost();
-    // A pub/sub message for this channel.
-    void notice(const MessageCodec::Notice &notice);
+    // A pub/sub notice for this conversation, with the id it names if it names one.
+    void notice(const std::optional<StreamId> &id);
     // The command connection is back: resume a catch-up that it interrupted.
     void commandsReconnected();
 
 private:
-    enum class Phase { WaitingForSubscription, CatchingUp, WaitingForCommands, Live };
+    enum class Phase { WaitingForSubscription, Reading, WaitingForCommands, Live };
 
     void startCatchUp();
+    void startRead(bool checkTrimmed);
     void readFirstPage();
     void readSince(StreamId after, bool checkTrimmed);
-    void finishCatchUp();
+    void finishRead();
     bool handleFailure(const RedisReply &reply);
     std::function<bool()> stillCurrent();
 
@@ -73,7 +76,13 @@ private:
     int m_catchUpPageSize;
     Phase m_phase = Phase::WaitingForSubscription;
     StreamId m_last;
-    std::vector<MessageCodec::Notice> m_buffer;
+    // Notices that came while reading: read once more when done, unless all of them named
+    // ids that the read delivered. Reset with each read, so a notice that lies costs one read.
+    bool m_readAgain = false;
+    StreamId m_noticedUpTo;
+    // The newest page was shown (an empty log has no id to go on from): later reads are new
+    // messages, from the start of the log.
+    bool m_firstPageRead = false;
     quint64 m_epoch = 0;
     // Lets callbacks that outlive this object (it is deleted on /leave) notice that it is gone.
     std::shared_ptr<int> m_alive = std::make_shared<int>(0);

@@ -14,11 +14,16 @@ namespace Confab {
 struct ChatConfig
 {
     RedisOptions redis;
+    // The account: the name that is claimed and that keys are made of. Never changes.
     QString userName;
+    // What others see; empty means the account name. /nick changes it.
+    QString displayName;
     // Proves to the server that this install owns userName (PROTOCOL.md, "Users").
     QByteArray installSecret;
     QByteArray channelPrefix = "channel:";
     QByteArray messagePrefix = "message:";
+    // In front of every key, user keys too (CONFAB_NAMESPACE): deployments sharing a Redis.
+    QByteArray keyNamespace;
     // Entries kept per channel (XADD MAXLEN ~); CONFAB_RETENTION, confab-cli --retention.
     int retention = 100000;
     int maxTextBytes = 32 * 1024;
@@ -31,9 +36,14 @@ struct ChatConfig
     QString outboxPath;
 
     // Applies REDIS_URL, then REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASSWORD, CHANNEL_PREFIX,
-    // MESSAGE_PREFIX and CONFAB_RETENTION from the environment; false (and why) on a value that
-    // does not parse.
+    // MESSAGE_PREFIX, CONFAB_NAMESPACE and CONFAB_RETENTION from the environment; false (and
+    // why) on a value that does not parse, or on REDIS_PORT/REDIS_DB contradicting REDIS_URL.
     bool applyEnvironment(const QProcessEnvironment &environment, QString *error);
+    // Whether the key prefixes and the namespace can make keys that never collide
+    // (PROTOCOL.md, "Keys"); false and why otherwise. Run before connecting.
+    bool validateKeys(QString *error) const;
+    // Empty if `prefix` may be used as `what` (a prefix or the namespace), else why not.
+    static QString checkPrefix(const QByteArray &prefix, const QString &what, bool mayBeEmpty);
     // Whether the environment names a server (REDIS_URL, REDIS_HOST or REDIS_PORT set): then
     // the user chose one, and nothing else is to be looked for.
     static bool environmentNamesServer(const QProcessEnvironment &environment);

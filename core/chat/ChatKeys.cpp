@@ -4,9 +4,10 @@
 
 namespace Confab {
 
-ChatKeys::ChatKeys(QByteArray channelPrefix, QByteArray messagePrefix)
-    : m_channelPrefix(std::move(channelPrefix))
-    , m_messagePrefix(std::move(messagePrefix))
+ChatKeys::ChatKeys(QByteArray channelPrefix, QByteArray messagePrefix, QByteArray ns)
+    : m_channelPrefix(ns + channelPrefix)
+    , m_messagePrefix(ns + messagePrefix)
+    , m_userPrefix(ns + UserPrefix)
 { }
 
 QByteArray ChatKeys::tagged(const QString &channel) const
@@ -44,42 +45,83 @@ QByteArray ChatKeys::sent(const QString &channel, const QByteArray &cid) const
     return m_messagePrefix + '{' + channel.toUtf8() + "}:" + cid;
 }
 
-QByteArray ChatKeys::user(const QString &name)
+QByteArray ChatKeys::user(const QString &account) const
 {
-    return "user:" + name.toUtf8();
+    return m_userPrefix + '{' + account.toUtf8() + '}';
 }
 
-QByteArray ChatKeys::userChannels(const QString &name)
+QByteArray ChatKeys::userChannels(const QString &account) const
 {
-    return "user:" + name.toUtf8() + ":channels";
+    return user(account) + ":channels";
 }
 
-QByteArray ChatKeys::userReadMarks(const QString &name)
+QByteArray ChatKeys::userReadMarks(const QString &account) const
 {
-    return "user:" + name.toUtf8() + ":read";
+    return user(account) + ":read";
 }
 
-QByteArray ChatKeys::userInbox(const QString &name)
+QByteArray ChatKeys::userDirect(const QString &account) const
 {
-    return "user:" + name.toUtf8() + ":inbox";
+    return user(account) + ":dms";
+}
+
+QList<QByteArray> ChatKeys::directPatterns(const QString &account) const
+{
+    const QByteArray name = account.toUtf8();
+    return {m_channelPrefix + "{@" + name + " *}", m_channelPrefix + "{@* " + name + '}'};
 }
 
 QString ChatKeys::directChannel(const QString &a, const QString &b)
 {
-    return QStringLiteral("dm:") + std::min(a, b) + u':' + std::max(a, b);
+    const bool inOrder = a.toUtf8() <= b.toUtf8();
+    return u'@' + (inOrder ? a : b) + u' ' + (inOrder ? b : a);
 }
 
 QStringList ChatKeys::directParticipants(const QString &channel)
 {
+    if (!channel.startsWith(u'@'))
+        return {};
+    const qsizetype space = channel.indexOf(u' ');
+    if (space < 2 || space == channel.size() - 1 || channel.indexOf(u' ', space + 1) != -1)
+        return {};
+    const QString a = channel.mid(1, space - 1);
+    const QString b = channel.mid(space + 1);
+    if (a.toUtf8() > b.toUtf8())
+        return {};
+    return {a, b};
+}
+
+QString ChatKeys::directPeer(const QString &channel, const QString &me)
+{
+    const QStringList people = directParticipants(channel);
+    if (people.size() != 2)
+        return {};
+    if (people.at(0) == me)
+        return people.at(1);
+    if (people.at(1) == me)
+        return people.at(0);
+    return {};
+}
+
+QString ChatKeys::Legacy::directPeer(const QString &channel, const QString &me)
+{
     if (!isDirectChannel(channel))
         return {};
-    // User names may contain ':' too: split where the halves give back the same channel.
+    // Version 1 joined the names with ':', which names may contain: "dm:a:b:c" is the pair
+    // (a, b:c) and the pair (a:b, c) at once. From one participant's side the other is
+    // determined, which is all an upgrade needs.
     const QString rest = channel.mid(3);
-    for (qsizetype i = rest.indexOf(u':'); i > 0; i = rest.indexOf(u':', i + 1)) {
-        const QString a = rest.left(i);
-        const QString b = rest.mid(i + 1);
-        if (directChannel(a, b) == channel)
-            return {a, b};
+    const QString asFirst = me + u':';
+    const QString asSecond = u':' + me;
+    if (rest.startsWith(asFirst) && rest.size() > asFirst.size()) {
+        const QString peer = rest.mid(asFirst.size());
+        if (me <= peer)
+            return peer;
+    }
+    if (rest.endsWith(asSecond) && rest.size() > asSecond.size()) {
+        const QString peer = rest.left(rest.size() - asSecond.size());
+        if (peer <= me)
+            return peer;
     }
     return {};
 }

@@ -9,52 +9,88 @@
 namespace Confab {
 
 // Every Redis key and pub/sub channel name of the chat protocol (PROTOCOL.md, "Keys"), in one
-// place. The channel name goes in a hash tag, so all keys of one channel share a Cluster slot
-// and one script may touch them all.
+// place. Each key is a prefix without braces, one name in a hash tag and a fixed suffix, so two
+// different things can only share a key if their prefixes are equal (ChatConfig::validate
+// rules that out) and names cannot contain braces. The hash tag also puts all keys of one
+// conversation, or of one person, in one Cluster slot.
 class ChatKeys
 {
 public:
     static constexpr const char *DefaultChannelPrefix = "channel:";
     static constexpr const char *DefaultMessagePrefix = "message:";
+    static constexpr const char *UserPrefix = "user:";
 
+    // `ns` goes in front of every key (CONFAB_NAMESPACE): two deployments sharing one Redis
+    // use two namespaces.
     explicit ChatKeys(QByteArray channelPrefix = DefaultChannelPrefix,
-                      QByteArray messagePrefix = DefaultMessagePrefix);
+                      QByteArray messagePrefix = DefaultMessagePrefix, QByteArray ns = {});
 
     QByteArray channelPrefix() const { return m_channelPrefix; }
     QByteArray messagePrefix() const { return m_messagePrefix; }
+    QByteArray userPrefix() const { return m_userPrefix; }
 
-    QByteArray pubsub(const QString &channel) const; // channel:{NAME}
-    QByteArray log(const QString &channel) const; // channel:{NAME}:log (STREAM)
-    QByteArray info(const QString &channel) const; // channel:{NAME}:info (HASH)
-    QByteArray members(const QString &channel) const; // channel:{NAME}:members (SET)
-    QByteArray index() const; // channel:index (SET of names)
-    QByteArray sent(const QString &channel, const QByteArray &cid) const; // message:{NAME}:CID
-    static QByteArray user(const QString &name); // user:NAME (HASH)
-    static QByteArray userChannels(const QString &name); // user:NAME:channels (SET)
-    static QByteArray userReadMarks(const QString &name); // user:NAME:read (HASH channel -> id)
-    static QByteArray
-    userInbox(const QString &name); // user:NAME:inbox (pub/sub: new direct channels)
+    QByteArray pubsub(const QString &channel) const; // CP{NAME}
+    QByteArray log(const QString &channel) const; // CP{NAME}:log (STREAM)
+    QByteArray info(const QString &channel) const; // CP{NAME}:info (HASH)
+    QByteArray members(const QString &channel) const; // CP{NAME}:members (SET of accounts)
+    QByteArray index() const; // CPindex (SET of public channel names)
+    QByteArray sent(const QString &channel, const QByteArray &cid) const; // MP{NAME}:CID
+    QByteArray user(const QString &account) const; // UP{ACCOUNT} (HASH)
+    QByteArray userChannels(const QString &account) const; // UP{ACCOUNT}:channels (SET)
+    QByteArray userReadMarks(const QString &account) const; // UP{ACCOUNT}:read (HASH)
+    // UP{ACCOUNT}:dms (SET): direct conversations others opened with ACCOUNT.
+    QByteArray userDirect(const QString &account) const;
+    // PSUBSCRIBE patterns that match the pub/sub channel of every direct conversation of
+    // `account`: CP{@ACCOUNT *} and CP{@* ACCOUNT}.
+    QList<QByteArray> directPatterns(const QString &account) const;
 
-    // The channel of the direct conversation between two users: "dm:A:B", names sorted.
+    // The name of the direct conversation between two accounts: '@', the two names in UTF-8
+    // byte order, one space between. Names contain no whitespace and never start with '@', so
+    // the pair is given back exactly and no channel can have this name.
     static QString directChannel(const QString &a, const QString &b);
     static bool isDirectChannel(const QString &channel)
     {
-        return channel.startsWith(QLatin1String("dm:"));
+        return channel.startsWith(u'@') && channel.contains(u' ');
     }
-    // The participants of a direct channel; empty if it is not one.
+    // The two participants of a well-formed direct conversation name; empty otherwise.
     static QStringList directParticipants(const QString &channel);
+    // For a direct conversation of `me`, the other participant (me, talking to myself);
+    // empty if `me` is not in it.
+    static QString directPeer(const QString &channel, const QString &me);
 
-    // The channel name of one of our pub/sub channels, if it is one.
+    // The conversation name of one of our pub/sub channels, if it is one.
     std::optional<QString> channelOfPubsub(const QByteArray &pubsubChannel) const;
 
     // A fresh client-generated message id (cid): 32 random hex digits.
     static QByteArray newCid();
+
+    // Version 1 of the protocol (PROTOCOL.md, "Upgrading from version 1"): user keys without
+    // a namespace or hash tag, and direct conversations named "dm:A:B".
+    struct Legacy
+    {
+        static QByteArray user(const QString &name) { return "user:" + name.toUtf8(); }
+        static QByteArray userChannels(const QString &name)
+        {
+            return "user:" + name.toUtf8() + ":channels";
+        }
+        static QByteArray userReadMarks(const QString &name)
+        {
+            return "user:" + name.toUtf8() + ":read";
+        }
+        static bool isDirectChannel(const QString &channel)
+        {
+            return channel.startsWith(QLatin1String("dm:"));
+        }
+        // The other participant of a v1 conversation of `me` ("dm:A:B", A <= B), or empty.
+        static QString directPeer(const QString &channel, const QString &me);
+    };
 
 private:
     QByteArray tagged(const QString &channel) const;
 
     QByteArray m_channelPrefix;
     QByteArray m_messagePrefix;
+    QByteArray m_userPrefix;
 };
 
 } // namespace Confab

@@ -25,7 +25,10 @@ struct ChatMessage
     StreamId id;
     QString channel;
     Type type = Type::Message;
-    QString from;
+    QString from; // the sender's account
+    // The sender's display name when the entry was written (PROTOCOL.md, "Identity"); empty
+    // when it was the account name.
+    QString name;
     QString text;
     QByteArray cid;
     // Set when the entry was written by another program and did not follow PROTOCOL.md
@@ -33,6 +36,8 @@ struct ChatMessage
     QString problem;
 
     bool isMalformed() const { return !problem.isEmpty(); }
+    // How the sender is shown: the display name, else the account.
+    const QString &author() const { return name.isEmpty() ? from : name; }
     QDateTime time() const { return id.time(); }
 
     static QByteArray typeName(Type type);

@@ -28,4 +28,16 @@ const RedisScript &ChatScripts::markRead()
     return script;
 }
 
+const RedisScript &ChatScripts::setDisplay()
+{
+    static const RedisScript script(ScriptSources::setDisplay);
+    return script;
+}
+
+const RedisScript &ChatScripts::importEntries()
+{
+    static const RedisScript script(ScriptSources::importEntries);
+    return script;
+}
+
 } // namespace Confab

@@ -17,6 +17,7 @@ struct RawFields
 {
     std::optional<QByteArray> type;
     std::optional<QByteArray> from;
+    std::optional<QByteArray> name;
     std::optional<QByteArray> text;
     QByteArray cid;
 };
@@ -44,6 +45,16 @@ void decodeFields(ChatMessage &message, const RawFields &fields)
             problems << QStringLiteral("sender is not valid UTF-8");
         if (message.from.isEmpty())
             message.from = QStringLiteral("?");
+    }
+    if (fields.name) {
+        bool nameValid = true;
+        // Shown where a name goes: one line, no longer than a name may be.
+        QString name = MessageCodec::decodeUtf8(fields.name->left(NameRule::MaxBytes), &nameValid);
+        name = NameRule::displayable(name);
+        if (!nameValid)
+            problems << QStringLiteral("display name is not valid UTF-8");
+        if (name != message.from)
+            message.name = name;
     }
     if (!fields.text) {
         if (message.type == ChatMessage::Type::Message || message.type == ChatMessage::Type::Action)
@@ -112,6 +123,8 @@ std::optional<ChatMessage> MessageCodec::fromStreamEntry(const QString &channel,
             fields.from = value;
         else if (name == "text")
             fields.text = value;
+        else if (name == "name")
+            fields.name = value;
         else if (name == "cid")
             fields.cid = value;
     }
@@ -119,36 +132,19 @@ std::optional<ChatMessage> MessageCodec::fromStreamEntry(const QString &channel,
     return message;
 }
 
-MessageCodec::Notice MessageCodec::fromPayload(const QString &channel, const QByteArray &payload)
+std::optional<StreamId> MessageCodec::noticeId(const QByteArray &payload)
 {
-    Notice notice;
+    // Notices are small; a big one is not worth parsing for a hint.
+    if (payload.size() > 4096)
+        return std::nullopt;
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(payload, &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject())
-        return notice;
-    const QJsonObject object = doc.object();
-    notice.id = StreamId::parse(object.value(QLatin1String("id")).toString().toLatin1());
-    if (!notice.id)
-        return notice;
-    const QJsonValue type = object.value(QLatin1String("type"));
-    const QJsonValue from = object.value(QLatin1String("from"));
-    const QJsonValue text = object.value(QLatin1String("text"));
-    // Anything less than a complete, well-typed message is read from the stream instead, where
-    // the same checks as for history apply.
-    if (!type.isString() || !from.isString() || !text.isString())
-        return notice;
-    ChatMessage message;
-    message.id = *notice.id;
-    message.channel = channel;
-    message.type = ChatMessage::typeFromName(type.toString().toLatin1());
-    message.from = from.toString();
-    message.text = text.toString();
-    message.cid = object.value(QLatin1String("cid")).toString().toLatin1().left(128);
-    if (message.type == ChatMessage::Type::Unknown || message.from.isEmpty()
-        || message.text.size() > MaxDisplayBytes)
-        return notice;
-    notice.message = std::move(message);
-    return notice;
+        return std::nullopt;
+    const QJsonValue id = doc.object().value(QLatin1String("id"));
+    if (!id.isString())
+        return std::nullopt;
+    return StreamId::parse(id.toString().toLatin1());
 }
 
 } // namespace Confab

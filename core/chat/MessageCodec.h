@@ -22,15 +22,10 @@ public:
     static std::optional<ChatMessage> fromStreamEntry(const QString &channel,
                                                       const RedisReply &entry);
 
-    // What a pub/sub payload tells: at least (usually) the new entry's id, and the whole
-    // message when the payload is complete and well-formed. A payload that is not (a bare
-    // notification, or from another program) means "read the stream to see what is new".
-    struct Notice
-    {
-        std::optional<StreamId> id;
-        std::optional<ChatMessage> message;
-    };
-    static Notice fromPayload(const QString &channel, const QByteArray &payload);
+    // The entry id a pub/sub notice names, if it names one. A notice is only a hint that the
+    // log has something new (PROTOCOL.md, "Notices"): whatever else it says is not used, so a
+    // wrong or hostile one can make a reader look at the log, never change what it delivers.
+    static std::optional<StreamId> noticeId(const QByteArray &payload);
 
     // Decodes UTF-8, replacing invalid sequences; sets *valid accordingly.
     static QString decodeUtf8(const QByteArray &bytes, bool *valid);

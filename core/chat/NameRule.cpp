@@ -2,6 +2,8 @@
 
 #include <QList>
 
+#include <algorithm>
+
 namespace Confab {
 
 QString NameRule::normalizedChannel(const QString &typed)
@@ -54,6 +56,58 @@ QString NameRule::check(const QString &name, const QString &what)
     if (name.startsWith(u'#') || name.startsWith(u'/') || name.startsWith(u'@'))
         return QStringLiteral("The %1 may not start with \"%2\".").arg(what, name.left(1));
     return {};
+}
+
+QString NameRule::checkDisplayName(const QString &name)
+{
+    if (name.trimmed().isEmpty())
+        return QStringLiteral("The display name is empty.");
+    const QList<uint> codePoints = name.toUcs4();
+    if (codePoints.size() > MaxLength)
+        return QStringLiteral("The display name is too long (%1 characters; at most %2).")
+            .arg(codePoints.size())
+            .arg(MaxLength);
+    if (name.toUtf8().size() > MaxBytes)
+        return QStringLiteral("The display name is too long (more than %1 bytes in UTF-8).")
+            .arg(MaxBytes);
+    if (name != name.trimmed())
+        return QStringLiteral("The display name may not start or end with a space.");
+    for (const uint c : codePoints) {
+        if (QChar::isSpace(c) && c != ' ')
+            return QStringLiteral("The display name may not contain line breaks or tabs.");
+        const QChar::Category category = QChar::category(c);
+        if (category == QChar::Other_Control || category == QChar::Other_Format
+            || category == QChar::Other_Surrogate || category == QChar::Other_NotAssigned
+            || category == QChar::Other_PrivateUse)
+            return QStringLiteral(
+                       "The display name may not contain control or invisible characters (U+%1).")
+                .arg(c, 4, 16, QLatin1Char('0'));
+    }
+    return {};
+}
+
+QString NameRule::displayable(const QString &name)
+{
+    QList<uint> kept;
+    const QList<uint> codePoints = name.toUcs4();
+    kept.reserve(std::min<qsizetype>(codePoints.size(), MaxLength));
+    for (const uint c : codePoints) {
+        if (kept.size() >= MaxLength)
+            break;
+        if (QChar::isSpace(c)) {
+            if (!kept.isEmpty() && kept.last() != ' ')
+                kept << ' ';
+            continue;
+        }
+        const QChar::Category category = QChar::category(c);
+        if (category == QChar::Other_Control || category == QChar::Other_Format
+            || category == QChar::Other_Surrogate || category == QChar::Other_NotAssigned
+            || category == QChar::Other_PrivateUse)
+            continue;
+        kept << c;
+    }
+    return QString::fromUcs4(reinterpret_cast<const char32_t *>(kept.constData()), kept.size())
+        .trimmed();
 }
 
 } // namespace Confab

@@ -18,6 +18,13 @@ public:
     // Empty if the name is valid, otherwise a sentence saying what is wrong, for the user.
     static QString check(const QString &name, const QString &what = QStringLiteral("name"));
     static bool isValid(const QString &name) { return check(name).isEmpty(); }
+
+    // Display names (PROTOCOL.md, "Identity") are free text on one line: 1 to 64 characters
+    // and at most 200 bytes, spaces allowed, no control, format or private-use characters.
+    static QString checkDisplayName(const QString &name);
+    // A display name as read from Redis, made fit to show: control and format characters
+    // dropped, whitespace runs made one space, cut to MaxLength characters.
+    static QString displayable(const QString &name);
 };
 
 } // namespace Confab

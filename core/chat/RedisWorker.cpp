@@ -2,6 +2,7 @@
 
 #include "ChannelSync.h"
 #include "ChatScripts.h"
+#include "LegacyUpgrade.h"
 #include "MessageBatcher.h"
 #include "MessageCodec.h"
 #include "NameRule.h"
@@ -53,8 +54,10 @@ ChatMessageList parseEntries(const QString &channel, const RedisReply &reply, bo
 RedisWorker::RedisWorker(const ChatConfig &config, QObject *parent)
     : QObject(parent)
     , m_config(config)
-    , m_keys(config.channelPrefix, config.messagePrefix)
+    , m_keys(config.channelPrefix, config.messagePrefix, config.keyNamespace)
     , m_user(config.userName)
+    , m_display(config.displayName)
+    , m_legacyData(config.keyNamespace.isEmpty())
     , m_outbox(config.outboxPath)
 {
     qRegisterMetaType<Confab::ChatMessage>();
@@ -69,6 +72,7 @@ RedisWorker::RedisWorker(const ChatConfig &config, QObject *parent)
 RedisWorker::~RedisWorker()
 {
     saveOutbox();
+    m_upgrade.reset();
     // Syncs hold callbacks into this object; drop them before the connections go.
     m_syncs.clear();
 }
@@ -85,10 +89,11 @@ void RedisWorker::start()
     RedisOptions commandOptions = m_config.redis;
     RedisOptions subscriberOptions = m_config.redis;
     if (commandOptions.clientName.isEmpty()) {
-        commandOptions.clientName = QStringLiteral("confab:") + m_user;
-        subscriberOptions.clientName = QStringLiteral("confab:") + m_user + QStringLiteral(":sub");
+        // CLIENT SETNAME takes printable ASCII without spaces only; any account name must work.
+        const QString account = QString::fromLatin1(m_user.toUtf8().toPercentEncoding(":@"));
+        commandOptions.clientName = QStringLiteral("confab:") + account;
+        subscriberOptions.clientName = QStringLiteral("confab:") + account + QStringLiteral(":sub");
     }
-    // Names with spaces are rejected by CLIENT SETNAME; the name is only informative.
     commandOptions.clientName.replace(u' ', u'_');
     subscriberOptions.clientName.replace(u' ', u'_');
 
@@ -153,8 +158,9 @@ void RedisWorker::whenUserReady(std::function<void()> action)
 
 void RedisWorker::onCommandsConnected()
 {
-    for (const RedisScript *script : {&ChatScripts::post(), &ChatScripts::createChannel(),
-                                      &ChatScripts::claimUser(), &ChatScripts::markRead()})
+    for (const RedisScript *script :
+         {&ChatScripts::post(), &ChatScripts::createChannel(), &ChatScripts::claimUser(),
+          &ChatScripts::markRead(), &ChatScripts::setDisplay()})
         script->load(*m_commands);
     for (const auto &sync : std::as_const(m_syncs))
         sync->commandsReconnected();
@@ -168,13 +174,19 @@ void RedisWorker::onCommandsConnected()
 void RedisWorker::becomeReady()
 {
     m_userReady = true;
-    m_inbox = ChatKeys::userInbox(m_user);
-    m_subscriber->subscribe({m_inbox});
+    // Every direct conversation of ours, including ones opened while we are running.
+    m_subscriber->psubscribe(m_keys.directPatterns(m_user));
+    Q_EMIT identityChanged(m_user, displayName());
     Q_EMIT userReady(m_user);
     restoreChannels();
     for (auto &action : std::exchange(m_whenUserReady, {}))
         action();
     flushOutbox();
+}
+
+QString RedisWorker::displayName() const
+{
+    return m_display.isEmpty() ? m_user : m_display;
 }
 
 void RedisWorker::claimUser(const QString &name, std::function<void()> onClaimed)
@@ -184,8 +196,12 @@ void RedisWorker::claimUser(const QString &name, std::function<void()> onClaimed
         Q_EMIT userRejected(name, problem);
         return;
     }
+    QList<QByteArray> keys{m_keys.user(name)};
+    if (m_legacyData)
+        keys << ChatKeys::Legacy::user(name);
+    const QString wantedDisplay = m_config.displayName;
     ChatScripts::claimUser().run(
-        *m_commands, {ChatKeys::user(name)}, {m_config.installSecret, name.toUtf8()},
+        *m_commands, keys, {m_config.installSecret, name.toUtf8(), wantedDisplay.toUtf8()},
         [this, name, onClaimed = std::move(onClaimed)](const RedisReply &reply) {
             if (reply.isError()) {
                 if (reply.isClientError())
@@ -197,7 +213,51 @@ void RedisWorker::claimUser(const QString &name, std::function<void()> onClaimed
                 Q_EMIT userRejected(name, why);
                 return;
             }
-            onClaimed();
+            const bool upgrade = reply.size() == 2 && reply.at(1).toInteger() == 1;
+            auto afterUpgrade = [this, name, onClaimed] {
+                readDisplayName(name, onClaimed);
+            };
+            if (!upgrade) {
+                afterUpgrade();
+                return;
+            }
+            m_upgrade = std::make_unique<LegacyUpgrade>(m_commands, m_keys, name,
+                                                        m_config.retention, QByteArray());
+            m_upgrade->run([this, afterUpgrade](const QString &error) {
+                if (!error.isEmpty())
+                    Q_EMIT errorOccurred(
+                        QStringLiteral("Could not carry everything over from the older protocol "
+                                       "(tried again at the next start): %1")
+                            .arg(error));
+                afterUpgrade();
+            });
+        });
+}
+
+void RedisWorker::readDisplayName(const QString &account, std::function<void()> done)
+{
+    m_commands->command(
+        {"HGET", m_keys.user(account), "display"},
+        [this, account, done = std::move(done)](const RedisReply &reply) {
+            const QString stored =
+                reply.isString() ? NameRule::displayable(QString::fromUtf8(reply.bytes())) : QString();
+            const QString wanted = m_config.displayName;
+            if (!wanted.isEmpty() && wanted != stored) {
+                // Given on the command line (or CONFAB_DISPLAY_NAME): it wins over the stored one.
+                ChatScripts::setDisplay().run(*m_commands, {m_keys.user(account)},
+                                              {m_config.installSecret, wanted.toUtf8()},
+                                              [this](const RedisReply &result) {
+                                                  if (result.isError())
+                                                      Q_EMIT errorOccurred(
+                                                          QStringLiteral("Cannot set the display "
+                                                                         "name: %1")
+                                                              .arg(result.toString()));
+                                              });
+                m_display = wanted;
+            } else {
+                m_display = stored;
+            }
+            done();
         });
 }
 
@@ -206,32 +266,76 @@ void RedisWorker::restoreChannels()
     // The read marks first (pipelined, so no extra round trip): each restored channel counts
     // what came after its mark.
     auto marks = std::make_shared<QHash<QString, StreamId>>();
-    m_commands->command({"HGETALL", ChatKeys::userReadMarks(m_user)},
+    m_commands->command({"HGETALL", m_keys.userReadMarks(m_user)},
                         [marks](const RedisReply &reply) {
                             for (qsizetype i = 0; i + 1 < reply.size(); i += 2) {
                                 if (auto id = StreamId::parse(reply.at(i + 1).bytes()))
                                     marks->insert(QString::fromUtf8(reply.at(i).bytes()), *id);
                             }
                         });
-    m_commands->command({"SMEMBERS", ChatKeys::userChannels(m_user)},
-                        [this, marks](const RedisReply &reply) {
-                            if (!reply.isArray())
-                                return;
+    // Conversations others opened with us while we were away.
+    auto opened = std::make_shared<QStringList>();
+    m_commands->command({"SMEMBERS", m_keys.userDirect(m_user)},
+                        [this, opened](const RedisReply &reply) {
                             for (const RedisReply &name : reply.elements()) {
                                 const QString channel = QString::fromUtf8(name.bytes());
-                                if (!NameRule::isValid(channel) || m_joined.contains(channel))
-                                    continue;
-                                restoreChannel(channel, marks->value(channel));
+                                if (!ChatKeys::directPeer(channel, m_user).isEmpty())
+                                    *opened << channel;
                             }
                         });
+    m_commands->command(
+        {"SMEMBERS", m_keys.userChannels(m_user)},
+        [this, marks, opened](const RedisReply &reply) {
+            QStringList channels;
+            for (const RedisReply &name : reply.elements())
+                channels << QString::fromUtf8(name.bytes());
+            for (const QString &channel : std::as_const(*opened)) {
+                if (!channels.contains(channel)) {
+                    m_commands->command({"SADD", m_keys.userChannels(m_user), channel.toUtf8()});
+                    channels << channel;
+                }
+                m_commands->command({"SREM", m_keys.userDirect(m_user), channel.toUtf8()});
+            }
+            QStringList direct;
+            for (const QString &channel : std::as_const(channels)) {
+                const bool isDirect = ChatKeys::isDirectChannel(channel);
+                if (isDirect ? ChatKeys::directPeer(channel, m_user).isEmpty()
+                             : !NameRule::isValid(channel))
+                    continue;
+                if (m_joined.contains(channel))
+                    continue;
+                if (isDirect)
+                    direct << channel;
+                // A conversation not seen before is new from its start.
+                const bool unseen = opened->contains(channel) && !marks->contains(channel);
+                restoreChannel(channel, unseen ? StreamId{0, 1} : marks->value(channel));
+            }
+            if (m_legacyData && !direct.isEmpty()) {
+                if (!m_upgrade)
+                    m_upgrade = std::make_unique<LegacyUpgrade>(m_commands, m_keys, m_user,
+                                                                m_config.retention, QByteArray());
+                m_upgrade->importLegacyConversations(direct);
+            }
+        });
 }
 
 void RedisWorker::restoreChannel(const QString &channel, const StreamId &readMark)
 {
     m_joined.insert(channel);
-    watchChannel(channel);
+    // Membership follows the channel list: a member set that lost us (version 1's /nick did
+    // that) takes us back; for a member this writes nothing.
+    post(channel, m_user, ChatMessage::Type::Join, QString(), ChatKeys::newCid(),
+         [this, channel](const RedisReply &reply) {
+             if (reply.isError() && !reply.isClientError())
+                 Q_EMIT errorOccurred(
+                     QStringLiteral("Cannot rejoin %1: %2").arg(shownName(channel), reply.toString()));
+         });
+    if (readMark == StreamId{0, 1})
+        watchChannel(channel, readMark);
+    else
+        watchChannel(channel);
     fetchChannelInfo(channel, [this](const ChannelInfo &info) { Q_EMIT channelJoined(info); });
-    if (readMark.isNull())
+    if (readMark.isNull() || readMark == StreamId{0, 1})
         return;
     // After channelJoined (same connection, replies in order), so the channel has its row.
     m_commands->command({"XRANGE", m_keys.log(channel), "(" + readMark.toByteArray(), "+", "COUNT",
@@ -245,12 +349,20 @@ void RedisWorker::restoreChannel(const QString &channel, const StreamId &readMar
                         });
 }
 
+QString RedisWorker::shownName(const QString &channel) const
+{
+    const QString peer = ChatKeys::directPeer(channel, m_user);
+    return peer.isEmpty() ? u'#' + channel : u'@' + peer;
+}
+
 void RedisWorker::markRead(const QString &channel, const StreamId &id)
 {
-    // Joined implies the user is ready: the mark can be written at once.
-    if (id.isNull() || !m_joined.contains(channel))
+    // Joined implies the user is ready: the mark can be written at once. Only ids that came
+    // from the log (delivered, so at most the last delivered one) can be marks.
+    const auto sync = m_syncs.value(channel);
+    if (id.isNull() || !m_joined.contains(channel) || !sync || id > sync->lastDelivered())
         return;
-    ChatScripts::markRead().run(*m_commands, {ChatKeys::userReadMarks(m_user)},
+    ChatScripts::markRead().run(*m_commands, {m_keys.userReadMarks(m_user)},
                                 {channel.toUtf8(), id.toByteArray()}, [](const RedisReply &reply) {
                                     if (reply.isError())
                                         qCWarning(lcWorker)
@@ -323,19 +435,23 @@ void RedisWorker::onSubscribed(RedisConnection::Kind kind, const QByteArray &pub
 
 void RedisWorker::onMessage(const QByteArray &pubsubChannel, const QByteArray &payload)
 {
-    if (pubsubChannel == m_inbox) {
-        // Someone opened a direct conversation with us.
-        const QString channel = QString::fromUtf8(payload);
-        // Everything in a conversation someone just opened with us is new to us.
-        if (ChatKeys::directParticipants(channel).contains(m_user) && !m_joined.contains(channel))
-            join(channel, StreamId{0, 1});
-        return;
-    }
     const auto channel = m_keys.channelOfPubsub(pubsubChannel);
     if (!channel)
         return;
-    if (const auto sync = m_syncs.value(*channel))
-        sync->notice(MessageCodec::fromPayload(*channel, payload));
+    if (const auto sync = m_syncs.value(*channel)) {
+        sync->notice(MessageCodec::noticeId(payload));
+        return;
+    }
+    // Heard through our direct-conversation patterns: someone wrote to us in a conversation
+    // we do not show (new, or closed on our side). Everything in it is new to us.
+    if (m_userReady && !ChatKeys::directPeer(*channel, m_user).isEmpty()
+        && !m_joined.contains(*channel)) {
+        m_commands->command({"SADD", m_keys.userChannels(m_user), channel->toUtf8()});
+        m_commands->command({"SREM", m_keys.userDirect(m_user), channel->toUtf8()});
+        m_joined.insert(*channel);
+        watchChannel(*channel, StreamId{0, 1});
+        fetchChannelInfo(*channel, [this](const ChannelInfo &info) { Q_EMIT channelJoined(info); });
+    }
 }
 
 void RedisWorker::watchChannel(const QString &name, const StreamId &after)
@@ -370,6 +486,8 @@ void RedisWorker::unwatchChannel(const QString &name)
 
 bool RedisWorker::checkChannelName(const QString &name, const QString &action)
 {
+    if (ChatKeys::isDirectChannel(name) && ChatKeys::directParticipants(name).size() == 2)
+        return true;
     const QString problem = NameRule::check(name, QStringLiteral("channel name"));
     if (problem.isEmpty())
         return true;
@@ -446,17 +564,20 @@ void RedisWorker::join(const QString &name, StreamId after)
     if (!checkChannelName(name, QStringLiteral("join")))
         return;
     whenUserReady([this, name, after] {
-        // Direct conversations stay out of the public index.
-        if (!ChatKeys::isDirectChannel(name))
-            m_commands->command({"SADD", m_keys.index(), name.toUtf8()});
-        m_commands->command({"SADD", ChatKeys::userChannels(m_user), name.toUtf8()});
+        // The join entry first: when it is refused, nothing else is written.
         post(name, m_user, ChatMessage::Type::Join, QString(), ChatKeys::newCid(),
              [this, name, after](const RedisReply &reply) {
                  if (reply.isError()) {
-                     Q_EMIT errorOccurred(
-                         QStringLiteral("Cannot join #%1: %2").arg(name, reply.toString()));
+                     Q_EMIT errorOccurred(QStringLiteral("Cannot join %1: %2")
+                                              .arg(shownName(name), reply.toString()));
                      return;
                  }
+                 m_commands->command({"SADD", m_keys.userChannels(m_user), name.toUtf8()});
+                 // Direct conversations stay out of the public index.
+                 if (!ChatKeys::isDirectChannel(name))
+                     m_commands->command({"SADD", m_keys.index(), name.toUtf8()});
+                 if (m_joined.contains(name))
+                     return;
                  m_joined.insert(name);
                  watchChannel(name, after);
                  fetchChannelInfo(name,
@@ -473,14 +594,17 @@ void RedisWorker::leaveChannel(const QString &typed)
     whenUserReady([this, name] {
         m_joined.remove(name);
         unwatchChannel(name);
-        m_commands->command({"SREM", ChatKeys::userChannels(m_user), name.toUtf8()});
-        m_commands->command({"HDEL", ChatKeys::userReadMarks(m_user), name.toUtf8()});
-        post(name, m_user, ChatMessage::Type::Leave, QString(), ChatKeys::newCid(),
-             [this, name](const RedisReply &reply) {
-                 if (reply.isError() && !reply.isClientError())
-                     Q_EMIT errorOccurred(
-                         QStringLiteral("Cannot leave #%1: %2").arg(name, reply.toString()));
-             });
+        m_commands->command({"SREM", m_keys.userChannels(m_user), name.toUtf8()});
+        m_commands->command({"HDEL", m_keys.userReadMarks(m_user), name.toUtf8()});
+        // Closing a direct conversation hides it here; it comes back with the next message.
+        if (!ChatKeys::isDirectChannel(name)) {
+            post(name, m_user, ChatMessage::Type::Leave, QString(), ChatKeys::newCid(),
+                 [this, name](const RedisReply &reply) {
+                     if (reply.isError() && !reply.isClientError())
+                         Q_EMIT errorOccurred(QStringLiteral("Cannot leave %1: %2")
+                                                  .arg(shownName(name), reply.toString()));
+                 });
+        }
         Q_EMIT channelLeft(name);
     });
 }
@@ -542,7 +666,30 @@ void RedisWorker::listMembers(const QString &channel)
             ? StreamId::parse(newest.at(0).at(0).bytes()).value_or(StreamId())
             : StreamId();
         Q_EMIT membersListed(channel, members, asOf);
+        loadDisplayNames(members);
     });
+}
+
+void RedisWorker::loadDisplayNames(const QStringList &accounts)
+{
+    if (accounts.isEmpty())
+        return;
+    auto names = std::make_shared<QHash<QString, QString>>();
+    auto left = std::make_shared<qsizetype>(accounts.size());
+    // One pipelined HGET each: a round trip for the whole list.
+    for (const QString &account : accounts) {
+        m_commands->command({"HGET", m_keys.user(account), "display"},
+                            [this, account, names, left](const RedisReply &reply) {
+                                if (reply.isString()) {
+                                    const QString shown =
+                                        NameRule::displayable(QString::fromUtf8(reply.bytes()));
+                                    if (!shown.isEmpty())
+                                        names->insert(account, shown);
+                                }
+                                if (--*left == 0 && !names->isEmpty())
+                                    Q_EMIT displayNamesLoaded(*names);
+                            });
+    }
 }
 
 void RedisWorker::post(const QString &channel, const QString &from, ChatMessage::Type type,
@@ -555,7 +702,8 @@ void RedisWorker::post(const QString &channel, const QString &from, ChatMessage:
                              QByteArray::number(m_config.maxTextBytes),
                              QByteArray::number(m_config.dedupeSeconds),
                              ChatMessage::typeName(type), from.toUtf8(), text.toUtf8(), cid,
-                             QByteArray::number(ChatScripts::ProtocolVersion), channel.toUtf8()},
+                             QByteArray::number(ChatScripts::ProtocolVersion), channel.toUtf8(),
+                             m_display == from ? QByteArray() : m_display.toUtf8()},
                             std::move(done));
 }
 
@@ -611,7 +759,11 @@ void RedisWorker::postOutgoing(const OutgoingMessage &message)
                  saveOutboxSoon();
              reportOutboxSoon();
              if (reply.isError()) {
-                 Q_EMIT sendFailed(message.channel, message.cid, reply.toString());
+                 const QString why = reply.errorCode() == "NOTMEMBER"
+                     ? QStringLiteral("you have not joined %1; join it first")
+                           .arg(shownName(message.channel))
+                     : reply.toString();
+                 Q_EMIT sendFailed(message.channel, message.cid, why);
                  return;
              }
              Q_EMIT messageSent(message.channel, message.cid,
@@ -689,16 +841,29 @@ void RedisWorker::openDirectChannel(const QString &user, const QString &text)
         return;
     }
     whenUserReady([this, user, text] {
+        auto legacyOnly = std::make_shared<bool>(false);
+        if (m_legacyData) {
+            m_commands->command({"HMGET", ChatKeys::Legacy::user(user), "owner", "protocol"},
+                                [legacyOnly](const RedisReply &reply) {
+                                    *legacyOnly = reply.size() == 2 && reply.at(0).isString()
+                                        && !reply.at(1).isString();
+                                });
+        }
         m_commands->command(
-            {"EXISTS", ChatKeys::user(user)}, [this, user, text](const RedisReply &reply) {
+            {"EXISTS", m_keys.user(user)}, [this, user, text, legacyOnly](const RedisReply &reply) {
                 if (reply.toInteger() != 1) {
-                    Q_EMIT errorOccurred(QStringLiteral("There is no user \"%1\".").arg(user));
+                    Q_EMIT errorOccurred(
+                        *legacyOnly
+                            ? QStringLiteral("\"%1\" still uses an older Confab (protocol 1) and "
+                                             "would not see a direct message; ask them to upgrade.")
+                                  .arg(user)
+                            : QStringLiteral("There is no user \"%1\".").arg(user));
                     return;
                 }
                 const QString channel = ChatKeys::directChannel(m_user, user);
-                m_commands->command({"SADD", ChatKeys::userChannels(user), channel.toUtf8()});
-                joinChannel(channel);
-                m_commands->command({"PUBLISH", ChatKeys::userInbox(user), channel.toUtf8()});
+                // Tells them even while they are away; their patterns hear the join at once.
+                m_commands->command({"SADD", m_keys.userDirect(user), channel.toUtf8()});
+                join(channel, {});
                 if (!text.isEmpty())
                     sendMessage(channel, text);
             });
@@ -707,27 +872,44 @@ void RedisWorker::openDirectChannel(const QString &user, const QString &text)
 
 void RedisWorker::changeUserName(const QString &name)
 {
-    if (!m_userReady) {
-        // The name asked for at start was refused (taken): try this one instead.
-        m_user = name;
-        if (m_commands && m_commands->state() == RedisConnection::State::Connected)
-            claimUser(name, [this] { becomeReady(); });
+    // The account asked for at start was refused (taken): try this one instead. Afterwards
+    // the account never changes; /nick changes the display name (setDisplayName).
+    if (m_userReady)
+        return;
+    m_user = name;
+    if (m_commands && m_commands->state() == RedisConnection::State::Connected)
+        claimUser(name, [this] { becomeReady(); });
+}
+
+void RedisWorker::setDisplayName(const QString &typed)
+{
+    const QString name = typed.trimmed();
+    const QString problem = name.isEmpty() ? QString() : NameRule::checkDisplayName(name);
+    if (!problem.isEmpty()) {
+        Q_EMIT errorOccurred(QStringLiteral("Cannot change the display name: %1").arg(problem));
         return;
     }
-    if (name == m_user)
-        return;
     whenUserReady([this, name] {
-        claimUser(name, [this, name] {
-            const QString old = std::exchange(m_user, name);
-            for (const QString &channel : std::as_const(m_joined)) {
-                m_commands->command({"SREM", m_keys.members(channel), old.toUtf8()});
-                m_commands->command({"SADD", m_keys.members(channel), name.toUtf8()});
-                m_commands->command({"SADD", ChatKeys::userChannels(name), channel.toUtf8()});
-                // Written under the old name, saying what the new one is.
-                post(channel, old, ChatMessage::Type::Nick, name, ChatKeys::newCid(), {});
-            }
-            Q_EMIT userReady(m_user);
-        });
+        const QString wanted = name == m_user ? QString() : name;
+        ChatScripts::setDisplay().run(
+            *m_commands, {m_keys.user(m_user)}, {m_config.installSecret, wanted.toUtf8()},
+            [this, wanted](const RedisReply &reply) {
+                if (reply.isError()) {
+                    Q_EMIT errorOccurred(QStringLiteral("Cannot change the display name: %1")
+                                             .arg(reply.toString()));
+                    return;
+                }
+                if (reply.toInteger() == 0 && wanted == m_display)
+                    return;
+                m_display = wanted;
+                m_config.displayName = wanted;
+                // Said in every channel, so that everyone's member list and log follow.
+                for (const QString &channel : std::as_const(m_joined)) {
+                    const QByteArray cid = ChatKeys::newCid();
+                    post(channel, m_user, ChatMessage::Type::Nick, displayName(), cid, {});
+                }
+                Q_EMIT identityChanged(m_user, displayName());
+            });
     });
 }
 

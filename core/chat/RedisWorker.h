@@ -20,6 +20,7 @@ class QTimer;
 namespace Confab {
 
 class ChannelSync;
+class LegacyUpgrade;
 class MessageBatcher;
 
 // The chat layer's worker: lives in its own QThread (moveToThread, then start() from that
@@ -65,8 +66,12 @@ public Q_SLOTS:
     // another start, or another install of the same user, knows what is new. Written at once:
     // callers call it sparingly (ChatSession: once a second per channel).
     void markRead(const QString &channel, const Confab::StreamId &id);
-    // Changes the user name (/nick); before the first name was accepted, tries this one instead.
+    // Before the account was accepted (the name was taken), tries this account instead; does
+    // nothing afterwards: an account never changes.
     void changeUserName(const QString &name);
+    // Changes what others see (/nick): stored with the account, and said with a nick entry in
+    // every joined channel. Empty (or the account name) goes back to the account name.
+    void setDisplayName(const QString &name);
     // Opens (creating if needed) the direct conversation with `user`, tells them about it, and
     // sends `text` there if there is one.
     void openDirectChannel(const QString &user, const QString &text = {});
@@ -81,6 +86,8 @@ Q_SIGNALS:
     // when the subscriber connection drops (and again true after the resubscription).
     void channelLiveChanged(const QString &channel, bool live);
     void userReady(const QString &name);
+    // Who we are: the account (fixed) and the display name (the account if none is set).
+    void identityChanged(const QString &account, const QString &displayName);
     void userRejected(const QString &name, const QString &error);
     void channelJoined(const Confab::ChannelInfo &info);
     void channelLeft(const QString &name);
@@ -89,6 +96,8 @@ Q_SIGNALS:
     // The channel's members as of the log entry `asOf` (null: the log was empty).
     void membersListed(const QString &channel, const QStringList &members,
                        const Confab::StreamId &asOf);
+    // The display names of accounts that have one (after membersListed).
+    void displayNamesLoaded(const QHash<QString, QString> &displayNames);
     // New messages of one channel, ascending, coalesced: at most once per event-loop pass.
     void messagesReceived(const QString &channel, const Confab::ChatMessageList &messages);
     void historyLoaded(const QString &channel, const Confab::ChatMessageList &messages,
@@ -114,6 +123,11 @@ private:
     void onSubscribed(RedisConnection::Kind kind, const QByteArray &pubsubChannel);
     void onMessage(const QByteArray &pubsubChannel, const QByteArray &payload);
     void claimUser(const QString &name, std::function<void()> onClaimed);
+    void loadDisplayNames(const QStringList &accounts);
+    void readDisplayName(const QString &account, std::function<void()> done);
+    QString displayName() const;
+    // "#dev", or "@bob" for our direct conversation with bob.
+    QString shownName(const QString &channel) const;
     void becomeReady();
     void join(const QString &name, StreamId after);
     void restoreChannels();
@@ -133,7 +147,12 @@ private:
 
     ChatConfig m_config;
     ChatKeys m_keys;
-    QString m_user;
+    QString m_user; // the account
+    QString m_display; // empty: the account name
+    // The server may hold version-1 data (no namespace): claims also reserve the version-1
+    // name, and a version-1 account is carried over (LegacyUpgrade).
+    bool m_legacyData = true;
+    std::unique_ptr<LegacyUpgrade> m_upgrade;
     bool m_userReady = false;
     std::vector<std::function<void()>> m_whenUserReady;
     RedisConnection *m_commands = nullptr;
@@ -147,7 +166,6 @@ private:
     Outbox m_outbox;
     QSet<QByteArray> m_inFlight;
     QString m_lastDetail;
-    QByteArray m_inbox; // our pub/sub channel for new direct conversations
 };
 
 } // namespace Confab

@@ -203,10 +203,10 @@ void ChannelListModel::setMyName(const QString &name)
 
 QString ChannelListModel::label(const QString &name) const
 {
-    const QStringList people = ChatKeys::directParticipants(name);
-    if (people.size() != 2)
+    if (!ChatKeys::isDirectChannel(name))
         return u'#' + name;
-    return u'@' + (people.at(0) == m_myName ? people.at(1) : people.at(0));
+    const QString peer = ChatKeys::directPeer(name, m_myName);
+    return u'@' + (peer.isEmpty() ? ChatKeys::directParticipants(name).value(1) : peer);
 }
 
 int ChannelListModel::indexOf(const QString &name) const

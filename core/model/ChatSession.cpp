@@ -6,6 +6,7 @@
 #include "MessageLogModel.h"
 
 #include "chat/ChatKeys.h"
+#include "chat/NameRule.h"
 #include "chat/RedisWorker.h"
 
 #include <QCoreApplication>
@@ -56,6 +57,17 @@ void ChatSession::createWorker()
             members->setMyName(name);
         Q_EMIT ready(name);
     });
+    connect(worker, &RedisWorker::identityChanged, this,
+            [this](const QString &account, const QString &display) {
+                m_display = display;
+                setDisplayNameOf(account, display);
+                Q_EMIT identityChanged(account, display);
+            });
+    connect(worker, &RedisWorker::displayNamesLoaded, this,
+            [this](const QHash<QString, QString> &names) {
+                for (auto it = names.cbegin(); it != names.cend(); ++it)
+                    setDisplayNameOf(it.key(), it.value());
+            });
     connect(worker, &RedisWorker::userRejected, this, &ChatSession::userRejected);
     connect(worker, &RedisWorker::connectionStateChanged, this,
             [this](RedisConnection::State state, const QString &detail) {
@@ -213,10 +225,35 @@ QString ChatSession::directChannel(const QString &a, const QString &b)
 
 QString ChatSession::displayName(const QString &channel) const
 {
-    const QStringList people = ChatKeys::directParticipants(channel);
-    if (people.size() == 2)
-        return people.at(0) == m_user ? people.at(1) : people.at(0);
+    const QString peer = ChatKeys::directPeer(channel, m_user);
+    if (!peer.isEmpty())
+        return displayNameOf(peer);
     return channel;
+}
+
+QString ChatSession::displayNameOf(const QString &account) const
+{
+    const QString shown = m_displayNames.value(account);
+    return shown.isEmpty() ? account : shown;
+}
+
+void ChatSession::setDisplayNameOf(const QString &account, const QString &display)
+{
+    const QString stored = display == account ? QString() : display;
+    if (m_displayNames.value(account) == stored)
+        return;
+    if (stored.isEmpty())
+        m_displayNames.remove(account);
+    else
+        m_displayNames.insert(account, stored);
+    for (MemberListModel *members : std::as_const(m_members))
+        members->setDisplayName(account, display);
+    // A direct conversation is named after the other person.
+    if (account != m_user) {
+        const QString channel = ChatKeys::directChannel(m_user, account);
+        if (m_channels->indexOf(channel) >= 0)
+            Q_EMIT conversationRenamed(channel);
+    }
 }
 
 void ChatSession::setCurrentChannel(const QString &channel)
@@ -298,6 +335,7 @@ void ChatSession::sendMessage(const QString &channel, const QString &text, ChatM
         pending.channel = channel;
         pending.type = type;
         pending.from = m_user;
+        pending.name = m_display == m_user ? QString() : m_display;
         pending.text = text;
         pending.cid = cid;
         log->addPending(pending);
@@ -319,6 +357,11 @@ void ChatSession::setTopic(const QString &channel, const QString &topic)
 void ChatSession::changeUserName(const QString &name)
 {
     toWorker([w = m_worker, name] { w->changeUserName(name); });
+}
+
+void ChatSession::setDisplayName(const QString &name)
+{
+    toWorker([w = m_worker, name] { w->setDisplayName(name); });
 }
 
 void ChatSession::requestChannelList()
@@ -347,6 +390,7 @@ void ChatSession::onChannelJoined(const ChannelInfo &info)
         m_logs.insert(info.name, log);
         auto *members = new MemberListModel(this);
         members->setMyName(m_user);
+        members->setDisplayNames(m_displayNames);
         m_members.insert(info.name, members);
     }
     toWorker([w = m_worker, name = info.name] { w->listMembers(name); });
@@ -384,7 +428,7 @@ void ChatSession::onMessages(const QString &channel, const ChatMessageList &mess
     }
     int unread = 0;
     bool mention = false;
-    const bool direct = isDirectChannel(channel);
+    const bool direct = ChatKeys::isDirectChannel(channel);
     // What the start's catch-up (onUnreadLoaded) has counted already is not counted again.
     const StreamId counted = m_unreadCountedTo.value(channel);
     for (const ChatMessage &message : messages) {
@@ -421,7 +465,7 @@ void ChatSession::onUnreadLoaded(const QString &channel, const ChatMessageList &
             continue;
         ++unread;
         mention =
-            mention || isDirectChannel(channel) || MentionRule::messageMentions(message, m_user);
+            mention || ChatKeys::isDirectChannel(channel) || MentionRule::messageMentions(message, m_user);
     }
     m_unreadCountedTo.insert(channel, messages.constLast().id);
     if (unread > 0)
@@ -450,8 +494,7 @@ void ChatSession::applyMembership(MemberListModel *members, const ChatMessage &m
         members->removeMember(message.from);
         break;
     case ChatMessage::Type::Nick:
-        members->removeMember(message.from);
-        members->addMember(message.text);
+        // A new display name; the account, and so the membership, stays.
         break;
     default:
         break;
@@ -464,6 +507,11 @@ void ChatSession::updateFromMessages(const QString &channel, const ChatMessageLi
     for (const ChatMessage &message : messages) {
         if (members)
             applyMembership(members, message);
+        // Live entries carry the sender's display name of the moment.
+        if (message.type == ChatMessage::Type::Nick)
+            setDisplayNameOf(message.from, NameRule::displayable(message.text));
+        else if (!message.isMalformed() && message.type != ChatMessage::Type::Expired)
+            setDisplayNameOf(message.from, message.author());
         switch (message.type) {
         case ChatMessage::Type::Topic: {
             const int row = m_channels->indexOf(channel);

@@ -2,6 +2,7 @@
 
 #include "chat/ChannelInfo.h"
 #include "chat/ChatConfig.h"
+#include "chat/ChatKeys.h"
 #include "chat/ChatMessage.h"
 
 #include "redis/RedisConnection.h"
@@ -82,17 +83,27 @@ public:
     void changeUserName(const QString &name);
     void requestChannelList();
 
-    // "dm:alice:bob" for the conversation between two users (PROTOCOL.md, "Direct messages").
+    // "@alice bob" for the conversation between two accounts (PROTOCOL.md, "Direct
+    // conversations").
     static QString directChannel(const QString &a, const QString &b);
     static bool isDirectChannel(const QString &channel)
     {
-        return channel.startsWith(QLatin1String("dm:"));
+        return ChatKeys::isDirectChannel(channel);
     }
-    // For a direct channel, the other participant; the channel itself otherwise.
+    // For a direct conversation, the other person's display name; the channel otherwise.
     QString displayName(const QString &channel) const;
+    // What `account` is called now (its display name, else itself).
+    QString displayNameOf(const QString &account) const;
+    // Mine; the account name when none is set.
+    QString myDisplayName() const { return m_display.isEmpty() ? m_user : m_display; }
+    // /nick: what others see changes, the account stays.
+    void setDisplayName(const QString &name);
 
 Q_SIGNALS:
     void ready(const QString &userName);
+    void identityChanged(const QString &account, const QString &displayName);
+    // The other person of a direct conversation has a new display name.
+    void conversationRenamed(const QString &channel);
     void userRejected(const QString &name, const QString &error);
     void serverChanged(const QString &label);
     void connectionStateChanged(Confab::RedisConnection::State state, const QString &detail);
@@ -120,6 +131,7 @@ private:
     void sendReadMarks();
     void updateFromMessages(const QString &channel, const ChatMessageList &messages);
     static void applyMembership(MemberListModel *members, const ChatMessage &message);
+    void setDisplayNameOf(const QString &account, const QString &display);
     template<typename F> void toWorker(F &&f);
 
     ChatConfig m_config;
@@ -130,6 +142,8 @@ private:
     QHash<QString, MessageLogModel *> m_logs;
     QHash<QString, MemberListModel *> m_members;
     QString m_user;
+    QString m_display;
+    QHash<QString, QString> m_displayNames; // account -> display name, where it differs
     QString m_current;
     bool m_windowActive = true;
     int m_scrollback = 10000;

@@ -25,6 +25,13 @@ QVariant MemberListModel::data(const QModelIndex &index, int role) const
     const QString &name = m_names.at(index.row());
     switch (role) {
     case Qt::DisplayRole:
+    case DisplayNameRole: {
+        const QString shown = m_displayNames.value(name);
+        return shown.isEmpty() || shown == name ? name
+                                                : QStringLiteral("%1 (%2)").arg(shown, name);
+    }
+    case Qt::ToolTipRole:
+        return tr("Account: %1").arg(name);
     case NameRole:
         return name;
     case IsMeRole:
@@ -34,11 +41,32 @@ QVariant MemberListModel::data(const QModelIndex &index, int role) const
     }
 }
 
+void MemberListModel::setDisplayNames(const QHash<QString, QString> &names)
+{
+    for (auto it = names.cbegin(); it != names.cend(); ++it)
+        setDisplayName(it.key(), it.value());
+}
+
+void MemberListModel::setDisplayName(const QString &account, const QString &displayName)
+{
+    const QString stored = displayName == account ? QString() : displayName;
+    if (m_displayNames.value(account) == stored)
+        return;
+    if (stored.isEmpty())
+        m_displayNames.remove(account);
+    else
+        m_displayNames.insert(account, stored);
+    const int row = indexOf(account);
+    if (row >= 0)
+        Q_EMIT dataChanged(index(row), index(row), {Qt::DisplayRole, DisplayNameRole});
+}
+
 QHash<int, QByteArray> MemberListModel::roleNames() const
 {
     QHash<int, QByteArray> names = QAbstractListModel::roleNames();
     names.insert(NameRole, "name");
     names.insert(IsMeRole, "isMe");
+    names.insert(DisplayNameRole, "displayName");
     return names;
 }
 

@@ -1,19 +1,21 @@
 #pragma once
 
 #include <QAbstractListModel>
+#include <QHash>
 #include <QStringList>
 
 namespace Confab {
 
-// The members of one channel: user names sorted case-insensitively (NameOrder), the user's own
-// name marked.
+// The members of one channel: accounts sorted case-insensitively (NameOrder), shown by display
+// name where one is known, the user's own account marked.
 class MemberListModel : public QAbstractListModel
 {
     Q_OBJECT
 public:
     enum Roles : int {
-        NameRole = Qt::UserRole + 1, // QString
+        NameRole = Qt::UserRole + 1, // QString: the account
         IsMeRole, // bool
+        DisplayNameRole, // QString: the display name, else the account
     };
     Q_ENUM(Roles)
 
@@ -29,6 +31,14 @@ public:
     void addMember(const QString &name);
     void removeMember(const QString &name);
 
+    // account -> display name; an account without one shows as itself.
+    void setDisplayNames(const QHash<QString, QString> &names);
+    void setDisplayName(const QString &account, const QString &displayName);
+    QString displayNameOf(const QString &account) const
+    {
+        return m_displayNames.value(account, account);
+    }
+
     QString myName() const { return m_myName; }
     void setMyName(const QString &name);
 
@@ -43,6 +53,7 @@ private:
     void removeNames(int first, int last);
 
     QStringList m_names;
+    QHash<QString, QString> m_displayNames;
     QString m_myName;
 };
 

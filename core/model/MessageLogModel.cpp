@@ -116,6 +116,8 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
     case TimeRole:
         return message.id.isNull() ? QDateTime() : message.time();
     case AuthorRole:
+        return message.author();
+    case AccountRole:
         return message.from;
     case TextRole:
         return message.text;
@@ -325,7 +327,7 @@ void MessageLogModel::clear()
 
 QString MessageLogModel::plainText(const ChatMessage &message)
 {
-    const QString &from = message.from;
+    const QString &from = message.author();
     QString line;
     switch (message.type) {
     case ChatMessage::Type::Message:
@@ -345,7 +347,8 @@ QString MessageLogModel::plainText(const ChatMessage &message)
         line = tr("%1 set the topic to: %2").arg(from, oneLine(message.text));
         break;
     case ChatMessage::Type::Nick:
-        line = tr("%1 is now known as %2").arg(from, oneLine(message.text));
+        // The account: the one name that stays the same across renames.
+        line = tr("%1 is now known as %2").arg(message.from, oneLine(message.text));
         break;
     case ChatMessage::Type::Expired:
         line = tr("Older messages expired");

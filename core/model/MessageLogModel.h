@@ -23,7 +23,7 @@ public:
     enum Roles : int {
         IdRole = Qt::UserRole + 1, // QByteArray, the stream id as text
         TimeRole, // QDateTime
-        AuthorRole, // QString
+        AuthorRole, // QString: the display name the entry gives, else the account
         TextRole, // QString
         TypeRole, // int, a ChatMessage::Type
         MineRole, // bool: written under my name
@@ -31,6 +31,7 @@ public:
         ProblemRole, // QString, empty unless the entry was malformed
         MessageRole, // ChatMessage
         DeliveryRole, // Delivery: whether my message has reached the server
+        AccountRole, // QString: the sender's account
     };
     Q_ENUM(Roles)
 

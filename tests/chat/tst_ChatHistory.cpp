@@ -3,6 +3,8 @@
 
 #include "chat/ChatScripts.h"
 
+#include <tuple>
+
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QTest>
@@ -121,11 +123,14 @@ private Q_SLOTS:
         QCOMPARE(log.at(log.size() - 2).from, QStringLiteral("carol"));
         QCOMPARE(log.last().id.toByteArray(), id2.toLatin1());
 
-        // The post script run by hand, as PROTOCOL.md shows.
-        redisCli({"EVAL", ChatScripts::post().source(), "4", "channel:{cli}:log",
-                  "message:{cli}:cli-3", "channel:{cli}:info", "channel:{cli}:members",
-                  "channel:{cli}", "100000", "32768", "86400", "msg", "carol", "hello again",
-                  "cli-3", "1", "cli"});
+        // The post script run by hand, as PROTOCOL.md shows: join, then post.
+        for (const auto &[type, text, cid] :
+             {std::tuple{"join", "", "cli-3"}, std::tuple{"msg", "hello again", "cli-4"}}) {
+            redisCli({"EVAL", ChatScripts::post().source(), "4", "channel:{cli}:log",
+                      QByteArray("message:{cli}:") + cid, "channel:{cli}:info",
+                      "channel:{cli}:members", "channel:{cli}", "100000", "32768", "86400", type,
+                      "carol", text, cid, "2", "cli", ""});
+        }
         QVERIFY(alice.waitForTexts(QStringLiteral("cli"), 2));
         QCOMPARE(alice.texts(QStringLiteral("cli")).last(), QStringLiteral("hello again"));
     }

@@ -94,42 +94,47 @@ private Q_SLOTS:
         QVERIFY(oddFields->isMalformed());
     }
 
-    void completePayloadCarriesTheMessage()
-    {
-        const auto n = MessageCodec::fromPayload(
-            QStringLiteral("dev"),
-            R"({"v":1,"id":"17-2","type":"msg","from":"alice","text":"h\u00e9 <b>","cid":"c1"})");
-        QVERIFY(n.id);
-        QCOMPARE(*n.id, (StreamId{17, 2}));
-        QVERIFY(n.message);
-        QCOMPARE(n.message->text, QStringLiteral("hé <b>"));
-        QCOMPARE(n.message->channel, QStringLiteral("dev"));
-    }
-
-    void incompletePayloadsOnlyNotify_data()
+    void noticesGiveAnIdAndNothingElse_data()
     {
         QTest::addColumn<QByteArray>("payload");
-        QTest::addColumn<bool>("hasId");
-        QTest::newRow("bare word") << QByteArray("new") << false;
-        QTest::newRow("id only") << QByteArray(R"({"id":"5-0"})") << true;
-        QTest::newRow("wrong types")
-            << QByteArray(R"({"id":"5-0","type":1,"from":[],"text":null})") << true;
-        QTest::newRow("unknown type")
-            << QByteArray(R"({"id":"5-0","type":"poll","from":"a","text":"x"})") << true;
-        QTest::newRow("bad id") << QByteArray(R"({"id":"x","type":"msg","from":"a","text":"x"})")
-                                << false;
-        QTest::newRow("invalid utf-8")
-            << QByteArray("{\"id\":\"5-0\",\"type\":\"msg\",\"from\":\"a\",\"text\":\"\xc3\x28\"}")
-            << false;
-        QTest::newRow("not an object") << QByteArray("[1,2]") << false;
+        QTest::addColumn<QByteArray>("id");
+        QTest::newRow("v2 notice") << QByteArray(R"({"v":2,"id":"17-2"})") << QByteArray("17-2");
+        // A version-1 notice carries the whole message: only its id is used.
+        QTest::newRow("v1 notice")
+            << QByteArray(R"({"v":1,"id":"17-2","type":"msg","from":"a","text":"x"})")
+            << QByteArray("17-2");
+        QTest::newRow("bare word") << QByteArray("new") << QByteArray();
+        QTest::newRow("wrong type of id") << QByteArray(R"({"id":17})") << QByteArray();
+        QTest::newRow("bad id") << QByteArray(R"({"id":"x"})") << QByteArray();
+        QTest::newRow("invalid utf-8") << QByteArray("{\"id\":\"5-0\xc3\x28\"}") << QByteArray();
+        QTest::newRow("not an object") << QByteArray("[1,2]") << QByteArray();
+        QTest::newRow("huge") << QByteArray(R"({"id":"5-0","pad":")") + QByteArray(8192, 'x')
+                + QByteArray(R"("})")
+                              << QByteArray();
     }
-    void incompletePayloadsOnlyNotify()
+    void noticesGiveAnIdAndNothingElse()
     {
         QFETCH(QByteArray, payload);
-        QFETCH(bool, hasId);
-        const auto n = MessageCodec::fromPayload(QStringLiteral("dev"), payload);
-        QVERIFY(!n.message);
-        QCOMPARE(n.id.has_value(), hasId);
+        QFETCH(QByteArray, id);
+        const auto parsed = MessageCodec::noticeId(payload);
+        QCOMPARE(parsed.has_value(), !id.isEmpty());
+        if (parsed)
+            QCOMPARE(parsed->toByteArray(), id);
+    }
+
+    void displayNameFieldIsShownNotTrusted()
+    {
+        const auto named = MessageCodec::fromStreamEntry(
+            QStringLiteral("d"),
+            entry("5-1", {"type", "msg", "from", "bob", "name", "Robert\n\xe2\x80\xaeX", "text", "hi"}));
+        QVERIFY(named);
+        QCOMPARE(named->from, QStringLiteral("bob"));
+        // One line, no direction overrides.
+        QCOMPARE(named->name, QStringLiteral("Robert X"));
+        QCOMPARE(named->author(), QStringLiteral("Robert X"));
+        const auto plain = MessageCodec::fromStreamEntry(
+            QStringLiteral("d"), entry("5-2", {"type", "msg", "from", "bob", "text", "hi"}));
+        QCOMPARE(plain->author(), QStringLiteral("bob"));
     }
 
     void keysShareTheChannelsHashTag()

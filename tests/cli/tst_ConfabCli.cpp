@@ -1,5 +1,6 @@
 #include "RedisServerFixture.h"
 
+#include "chat/ChatScripts.h"
 #include "chat/NameRule.h"
 
 #include <QDateTime>
@@ -70,26 +71,29 @@ private Q_SLOTS:
 
     void sentTextShowsInHistory()
     {
+        QVERIFY(cli({u"join"_s, u"dev"_s}).succeeded());
         const Result sent = cli({u"send"_s, u"dev"_s, u"hello"_s, u"world"_s});
         QVERIFY2(sent.succeeded(), sent.err.constData());
         const Result history = cli({u"history"_s, u"dev"_s});
         QVERIFY2(history.succeeded(), history.err.constData());
-        QCOMPARE(history.lines().size(), 1);
+        QCOMPARE(history.lines().size(), 2);
+        QVERIFY2(history.lines().first().endsWith(u"] -- tester joined #dev"_s),
+                 qPrintable(history.lines().first()));
         static const QRegularExpression line(
             QStringLiteral(R"(^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] <tester> hello world$)"));
-        QVERIFY2(line.match(history.lines().first()).hasMatch(),
-                 qPrintable(history.lines().first()));
+        QVERIFY2(line.match(history.lines().last()).hasMatch(), qPrintable(history.lines().last()));
     }
 
     void historyAsJson()
     {
+        QVERIFY(cli({u"join"_s, u"dev"_s}).succeeded());
         QVERIFY(cli({u"send"_s, u"dev"_s, u"hello"_s, u"json"_s}).succeeded());
         const Result history = cli({u"--json"_s, u"history"_s, u"dev"_s});
         QVERIFY2(history.succeeded(), history.err.constData());
-        QCOMPARE(history.lines().size(), 1);
+        QCOMPARE(history.lines().size(), 2);
         QJsonParseError error;
         const QJsonObject message =
-            QJsonDocument::fromJson(history.lines().first().toUtf8(), &error).object();
+            QJsonDocument::fromJson(history.lines().last().toUtf8(), &error).object();
         QCOMPARE(error.error, QJsonParseError::NoError);
         QVERIFY(QRegularExpression(QStringLiteral(R"(^\d+-\d+$)"))
                     .match(message[u"id"].toString())
@@ -138,6 +142,7 @@ private Q_SLOTS:
             input += "line " + QByteArray::number(i) + (i % 10 == 0 ? "\r\n\n" : "\n");
             expected << QStringLiteral("line %1").arg(i);
         }
+        QVERIFY(cli({u"join"_s, u"dev"_s}).succeeded());
         const Result sent = cli({u"send"_s, u"dev"_s}, input);
         QVERIFY2(sent.succeeded(), sent.err.constData());
         QCOMPARE(sent.out, QByteArray());
@@ -154,6 +159,7 @@ private Q_SLOTS:
         QByteArray input;
         for (int i = 0; i < 10; ++i)
             input += "m" + QByteArray::number(i) + '\n';
+        QVERIFY(cli({u"join"_s, u"dev"_s}).succeeded());
         QVERIFY(cli({u"send"_s, u"dev"_s}, input).succeeded());
 
         const Result newest = cli({u"--json"_s, u"history"_s, u"dev"_s, u"--count"_s, u"3"_s});
@@ -167,7 +173,9 @@ private Q_SLOTS:
         QCOMPARE(texts(all).size(), 10);
         const Result first = cli({u"--json"_s, u"history"_s, u"dev"_s, u"--count"_s, u"3"_s,
                                   u"--before"_s, ids(all).at(1)});
+        // The join entry stands before m0.
         QCOMPARE(texts(first), QStringList{QStringLiteral("m0")});
+        QCOMPARE(first.lines().size(), 2);
         QCOMPARE(cli({u"history"_s, u"dev"_s, u"--count"_s, u"0"_s}).exitCode, 2);
     }
 
@@ -219,6 +227,8 @@ private Q_SLOTS:
         auto length = [this](const QByteArray &channel) {
             return m_server->command({"XLEN", "channel:{" + channel + "}:log"}).toInteger();
         };
+        for (const QString &channel : {u"dev"_s, u"ops"_s, u"qa"_s})
+            QVERIFY(cli({u"join"_s, channel}).succeeded());
         const Result option = cli({u"--retention"_s, u"10"_s, u"send"_s, u"dev"_s}, input);
         QVERIFY2(option.succeeded(), option.err.constData());
         QVERIFY2(length("dev") >= 10 && length("dev") <= 200, QByteArray::number(length("dev")));
@@ -259,6 +269,7 @@ private Q_SLOTS:
 
     void tailPrintsMessagesSentAfterItStarts()
     {
+        QVERIFY(cli({u"join"_s, u"live"_s}).succeeded());
         QVERIFY(cli({u"send"_s, u"live"_s, u"sent before the tail started"_s}).succeeded());
         QProcess tail;
         startCli(tail, {u"tail"_s, u"live"_s});
@@ -294,6 +305,7 @@ private Q_SLOTS:
 
     void tailSinceIdPrintsWhatCameAfterIt()
     {
+        QVERIFY(cli({u"join"_s, u"dev"_s}).succeeded());
         QVERIFY(cli({u"send"_s, u"dev"_s}, "m0\nm1\nm2\nm3\nm4\n").succeeded());
         const QStringList sent = ids(cli({u"--json"_s, u"history"_s, u"dev"_s}));
         QCOMPARE(sent.size(), 5);
@@ -383,6 +395,7 @@ private Q_SLOTS:
 
     void takenUserNameFails()
     {
+        QVERIFY(cli({u"join"_s, u"dev"_s}).succeeded());
         QVERIFY(cli({u"send"_s, u"dev"_s, u"mine"_s}).succeeded());
         QProcessEnvironment other = environment();
         other.insert(QStringLiteral("CONFAB_SECRET"), QStringLiteral("another install"));
@@ -391,6 +404,97 @@ private Q_SLOTS:
         QVERIFY2(result.error().contains(QStringLiteral("already exists")), result.err.constData());
         QCOMPARE(texts(cli({u"--json"_s, u"history"_s, u"dev"_s})),
                  QStringList{QStringLiteral("mine")});
+    }
+
+    void sendingNeedsJoiningFirst()
+    {
+        const Result result = cli({u"send"_s, u"dev"_s, u"hello"_s});
+        QVERIFY2(result.failedWithOneLine(), result.err.constData());
+        QVERIFY2(result.error().contains(u"you have not joined #dev; join it first"_s),
+                 result.err.constData());
+        // Nothing was posted into a channel that the channel list does not show.
+        QCOMPARE(m_server->command({"EXISTS", "channel:{dev}:log"}).toInteger(), 0);
+        QCOMPARE(cli({u"channels"_s}).lines(), QStringList());
+    }
+
+    void directMessagesAndTheirHistory()
+    {
+        QProcessEnvironment bob = environment();
+        bob.insert(u"CONFAB_USER"_s, u"bob"_s);
+        bob.insert(u"CONFAB_SECRET"_s, u"bob's secret"_s);
+        QVERIFY(cli({u"join"_s, u"lobby"_s}, {}, bob).succeeded()); // bob exists
+        const Result sent = cli({u"dm"_s, u"bob"_s, u"psst"_s});
+        QVERIFY2(sent.succeeded(), sent.err.constData());
+        QVERIFY(cli({u"dm"_s, u"@bob"_s}, "second\nthird\n").succeeded());
+        // Both sides read the same conversation as @the-other-one.
+        QCOMPARE(texts(cli({u"--json"_s, u"history"_s, u"@bob"_s})),
+                 (QStringList{u"psst"_s, u"second"_s, u"third"_s}));
+        QCOMPARE(texts(cli({u"--json"_s, u"history"_s, u"@tester"_s}, {}, bob)),
+                 (QStringList{u"psst"_s, u"second"_s, u"third"_s}));
+        QCOMPARE(m_server->command({"XLEN", "channel:{@bob tester}:log"}).toInteger(), 4);
+        // Bob is told where to find it, and it stays out of the public list.
+        QCOMPARE(m_server->command({"SISMEMBER", "user:{bob}:dms", "@bob tester"}).toInteger(), 1);
+        QCOMPARE(cli({u"channels"_s}).lines().size(), 1); // lobby
+        // Nobody else can write there.
+        QProcessEnvironment carol = environment();
+        carol.insert(u"CONFAB_USER"_s, u"carol"_s);
+        carol.insert(u"CONFAB_SECRET"_s, u"carol's secret"_s);
+        const RedisReply intrusion = m_server->command(
+            {"EVAL", ChatScripts::post().source(), "4", "channel:{@bob tester}:log",
+             "message:{@bob tester}:x", "channel:{@bob tester}:info",
+             "channel:{@bob tester}:members", "channel:{@bob tester}", "100", "1000", "60", "msg",
+             "carol", "let me in", "x", "2", "@bob tester", ""});
+        QCOMPARE(intrusion.errorCode(), QByteArray("NOTMEMBER"));
+        // No such person: a clear error.
+        const Result nobody = cli({u"dm"_s, u"nobody"_s, u"hi"_s});
+        QVERIFY2(nobody.failedWithOneLine(), nobody.err.constData());
+        QVERIFY2(nobody.error().contains(u"There is no user \"nobody\""_s), nobody.err.constData());
+    }
+
+    void displayNameGoesWithTheAccount()
+    {
+        QVERIFY(cli({u"join"_s, u"dev"_s}).succeeded());
+        QVERIFY(cli({u"--display-name"_s, u"Test Er"_s, u"send"_s, u"dev"_s, u"one"_s}).succeeded());
+        // Kept with the account: the next run without the option still uses it.
+        QVERIFY(cli({u"send"_s, u"dev"_s, u"two"_s}).succeeded());
+        QProcessEnvironment env = environment();
+        env.insert(u"CONFAB_DISPLAY_NAME"_s, u"T. Er"_s);
+        QVERIFY(cli({u"send"_s, u"dev"_s, u"three"_s}, {}, env).succeeded());
+        const QList<QJsonObject> all = objects(cli({u"--json"_s, u"history"_s, u"dev"_s}));
+        QStringList names;
+        for (const QJsonObject &message : all) {
+            if (isText(message)) {
+                QCOMPARE(message[u"from"].toString(), u"tester"_s);
+                names << message[u"name"].toString();
+            }
+        }
+        QCOMPARE(names, (QStringList{u"Test Er"_s, u"Test Er"_s, u"T. Er"_s}));
+        const Result text = cli({u"history"_s, u"dev"_s, u"--count"_s, u"1"_s});
+        QVERIFY2(text.lines().value(0).endsWith(u"] <T. Er> three"_s), text.out.constData());
+        const Result bad = cli({u"--display-name"_s, u"two\nlines"_s, u"channels"_s});
+        QCOMPARE(bad.exitCode, 1);
+        QVERIFY2(bad.failedWithOneLine(), bad.err.constData());
+    }
+
+    void anyValidAccountNameWorks_data()
+    {
+        QTest::addColumn<QString>("account");
+        QTest::newRow("accent") << u"café"_s;
+        QTest::newRow("cjk") << u"開発"_s;
+        QTest::newRow("emoji") << QString::fromUtf8("\xf0\x9f\x98\x80" "bot");
+        QTest::newRow("colons") << u"ops:alerts"_s;
+    }
+    void anyValidAccountNameWorks()
+    {
+        QFETCH(QString, account);
+        QProcessEnvironment env = environment();
+        env.insert(u"CONFAB_USER"_s, account);
+        const Result joined = cli({u"join"_s, u"dev"_s}, {}, env);
+        QVERIFY2(joined.succeeded(), joined.err.constData());
+        QVERIFY(cli({u"send"_s, u"dev"_s, u"hi"_s}, {}, env).succeeded());
+        QCOMPARE(m_server->command({"SISMEMBER", "channel:{dev}:members", account.toUtf8()})
+                     .toInteger(),
+                 1);
     }
 
     void unknownCommandIsAUsageError()
@@ -409,6 +513,7 @@ private Q_SLOTS:
         QProcessEnvironment env = environment();
         env.insert(QStringLiteral("REDIS_HOST"), QStringLiteral("127.0.0.1"));
         env.insert(QStringLiteral("REDIS_PORT"), QString::number(m_server->port()));
+        QVERIFY(run({QStringLiteral("join"), QStringLiteral("dev")}, {}, env).succeeded());
         const Result sent = run(
             {QStringLiteral("send"), QStringLiteral("dev"), QStringLiteral("via the environment")},
             {}, env);
@@ -437,7 +542,7 @@ private:
         for (const char *name :
              {"REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD",
               "REDIS_USERNAME", "CHANNEL_PREFIX", "MESSAGE_PREFIX", "CONFAB_USER", "CONFAB_SECRET",
-              "CONFAB_RETENTION"})
+              "CONFAB_RETENTION", "CONFAB_NAMESPACE", "CONFAB_DISPLAY_NAME"})
             env.remove(QString::fromLatin1(name));
         env.insert(QStringLiteral("CONFAB_USER"), QStringLiteral("tester"));
         env.insert(QStringLiteral("CONFAB_SECRET"), QStringLiteral("test secret"));
@@ -503,12 +608,21 @@ private:
     }
 
     // The texts and ids of a --json listing of messages.
+    // Of the messages (msg and me), not the join and leave lines.
     static QStringList texts(const Result &result)
     {
         QStringList out;
-        for (const QJsonObject &message : objects(result))
-            out << message[u"text"].toString();
+        for (const QJsonObject &message : objects(result)) {
+            if (isText(message))
+                out << message[u"text"].toString();
+        }
         return out;
+    }
+
+    static bool isText(const QJsonObject &message)
+    {
+        const QString type = message[u"type"].toString();
+        return type == u"msg"_s || type == u"me"_s;
     }
 
     static QStringList numbers(int from, int to)
@@ -522,8 +636,10 @@ private:
     static QStringList ids(const Result &result)
     {
         QStringList out;
-        for (const QJsonObject &message : objects(result))
-            out << message[u"id"].toString();
+        for (const QJsonObject &message : objects(result)) {
+            if (isText(message))
+                out << message[u"id"].toString();
+        }
         return out;
     }
 

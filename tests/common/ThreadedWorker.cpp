@@ -18,6 +18,8 @@ ThreadedWorker::ThreadedWorker(const ChatConfig &config, QObject *parent)
 
     connect(m_worker, &RedisWorker::userReady, this,
             [this](const QString &name) { m_user = name; });
+    connect(m_worker, &RedisWorker::identityChanged, this,
+            [this](const QString &, const QString &display) { m_display = display; });
     connect(m_worker, &RedisWorker::userRejected, this,
             [this](const QString &, const QString &error) { m_rejections << error; });
     connect(m_worker, &RedisWorker::errorOccurred, this,

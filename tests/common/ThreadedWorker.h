@@ -46,6 +46,7 @@ public:
     int historyPages(const QString &channel) const { return m_historyPages.value(channel); }
 
     QString userName() const { return m_user; }
+    QString displayName() const { return m_display; }
     QStringList errors() const { return m_errors; }
     QStringList rejections() const { return m_rejections; }
     QStringList sendErrors() const { return m_sendErrors; }
@@ -65,6 +66,7 @@ private:
     QHash<QString, bool> m_reachedStart;
     QHash<QString, int> m_historyPages;
     QString m_user;
+    QString m_display;
     QStringList m_errors;
     QStringList m_rejections;
     QStringList m_sendErrors;

@@ -1,5 +1,6 @@
--- confab create-channel, protocol v1 (core/chat/PROTOCOL.md, "Scripts")
--- KEYS: 1 info hash. ARGV: 1 name, 2 creator, 3 topic, 4 protocol version
+-- confab create-channel, protocol v2 (core/chat/PROTOCOL.md, "Scripts")
+-- KEYS: 1 info hash. ARGV: 1 name, 2 creator (account), 3 topic, 4 protocol version
+-- Public channels only: direct conversations come into being with their first join.
 local why = badName(ARGV[1], 'channel name') or badName(ARGV[2], 'user name')
 if why then return redis.error_reply('BADNAME ' .. why) end
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end

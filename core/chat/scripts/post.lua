@@ -1,13 +1,20 @@
--- confab post, protocol v1 (core/chat/PROTOCOL.md, "Scripts")
+-- confab post, protocol v2 (core/chat/PROTOCOL.md, "Scripts")
 -- KEYS: 1 log stream, 2 sent marker (MP{N}:CID), 3 info hash, 4 members set
 -- ARGV: 1 pubsub channel, 2 retention, 3 max text bytes, 4 dedupe seconds,
---       5 type, 6 from, 7 text, 8 cid, 9 protocol version, 10 channel name
-local kind, from, text, cid = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+--       5 type, 6 from (account), 7 text, 8 cid, 9 protocol version, 10 conversation name,
+--       11 display name ('' if the same as the account)
+local kind, from, text, cid, display = ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[11] or ''
+local conversation = ARGV[10]
 local maxText = tonumber(ARGV[3])
 if from == '' then return redis.error_reply('INVALID the sender is missing') end
-local why = badName(ARGV[10], 'channel name') or badName(from, 'user name')
+local why = badConversation(conversation) or badName(from, 'user name')
 if why then return redis.error_reply('BADNAME ' .. why) end
+if display ~= '' then
+  why = badDisplay(display)
+  if why then return redis.error_reply('BADNAME ' .. why) end
+end
 if cid == '' then return redis.error_reply('INVALID the cid is missing') end
+if #cid > 128 then return redis.error_reply('INVALID the cid is longer than 128 bytes') end
 if #text > maxText then
   return redis.error_reply('TOOLARGE the text is ' .. #text .. ' bytes; at most ' .. maxText .. ' are allowed')
 end
@@ -15,26 +22,49 @@ local known = {msg = true, me = true, join = true, leave = true, topic = true, n
 if not known[kind] then return redis.error_reply('INVALID unknown message type: ' .. kind) end
 if (kind == 'msg' or kind == 'me') and text == '' then return redis.error_reply('INVALID the message is empty') end
 
+local a, b = nil, nil
+if string.sub(conversation, 1, 1) == '@' then
+  a, b = directPair(conversation)
+  if from ~= a and from ~= b then
+    return redis.error_reply('NOTMEMBER ' .. from .. ' is not part of this direct conversation')
+  end
+end
+
 local seen = redis.call('GET', KEYS[2])
 if seen then return {seen, 1} end
 
 if kind == 'join' then
   local t = redis.call('TIME')
   local now = string.format('%d', t[1] * 1000 + math.floor(t[2] / 1000))
-  redis.call('HSETNX', KEYS[3], 'name', ARGV[10])
+  redis.call('HSETNX', KEYS[3], 'name', conversation)
   if redis.call('HSETNX', KEYS[3], 'created_at', now) == 1 then
     redis.call('HSET', KEYS[3], 'created_by', from, 'version', ARGV[9])
   end
-  if redis.call('SADD', KEYS[4], from) == 0 then return {'', 2} end
+  if a then
+    -- Both people of a direct conversation are in it from the start; it has no joins after.
+    local added = redis.call('SADD', KEYS[4], a, b)
+    if added == 0 then return {'', 2} end
+  elseif redis.call('SADD', KEYS[4], from) == 0 then
+    return {'', 2}
+  end
 elseif kind == 'leave' then
-  if redis.call('SREM', KEYS[4], from) == 0 then return {'', 2} end
+  -- Closing a direct conversation only hides it on the closer's side.
+  if a or redis.call('SREM', KEYS[4], from) == 0 then return {'', 2} end
+elseif redis.call('SISMEMBER', KEYS[4], from) == 0 then
+  return redis.error_reply('NOTMEMBER ' .. from .. ' has not joined "' .. conversation .. '"; join it first')
 elseif kind == 'topic' then
   redis.call('HSET', KEYS[3], 'topic', text)
 end
 
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*',
-  'v', ARGV[9], 'type', kind, 'from', from, 'text', text, 'cid', cid)
+local id
+if display ~= '' and display ~= from then
+  id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*',
+    'v', ARGV[9], 'type', kind, 'from', from, 'name', display, 'text', text, 'cid', cid)
+else
+  id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*',
+    'v', ARGV[9], 'type', kind, 'from', from, 'text', text, 'cid', cid)
+end
 redis.call('SET', KEYS[2], id, 'EX', ARGV[4])
-redis.call('PUBLISH', ARGV[1], cjson.encode({v = tonumber(ARGV[9]), id = id, type = kind,
-  from = from, text = text, cid = cid}))
+-- The notice is a hint: readers take the entry from the log.
+redis.call('PUBLISH', ARGV[1], '{"v":' .. ARGV[9] .. ',"id":"' .. id .. '"}')
 return {id, 0}
