@@ -1,4 +1,5 @@
 #include "AppSettings.h"
+#include "IdentityDialog.h"
 #include "MainWindow.h"
 #include "PasswordStore.h"
 #include "Theme.h"
@@ -34,7 +35,7 @@ QString defaultUserName()
 {
     QString name = qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME"));
     name.replace(QRegularExpression(QStringLiteral("[\\s{}*?\\[\\]\\\\]")), QStringLiteral("_"));
-    return NameRule::isValid(name) ? name : QStringLiteral("guest");
+    return NameRule::isValid(name) ? name : QString();
 }
 
 int fail(const QString &message)
@@ -109,11 +110,14 @@ int main(int argc, char *argv[])
         config.redis = *options;
     }
     config.userName = parser.isSet(userOption) ? parser.value(userOption) : settings.userName();
-    if (config.userName.isEmpty())
-        config.userName = defaultUserName();
-    const QString nameProblem = NameRule::check(config.userName, QStringLiteral("user name"));
-    if (!nameProblem.isEmpty())
-        return fail(nameProblem);
+    // A first start asks: a name taken silently from the login could be someone else's on a
+    // shared server, and it can never change afterwards.
+    const bool askForAccount = config.userName.isEmpty();
+    if (!askForAccount) {
+        const QString nameProblem = NameRule::check(config.userName, QStringLiteral("user name"));
+        if (!nameProblem.isEmpty())
+            return fail(nameProblem);
+    }
     const QString wanted = parser.isSet(channelOption)
         ? NameRule::normalizedChannel(parser.value(channelOption))
         : QString();
@@ -137,6 +141,14 @@ int main(int argc, char *argv[])
     if (handedOver)
         return 0;
 
+    if (askForAccount) {
+        Theme::apply(settings.theme());
+        IdentityDialog welcome(defaultUserName());
+        if (welcome.exec() != QDialog::Accepted)
+            return 0;
+        config.userName = welcome.accountName();
+        config.displayName = welcome.displayName();
+    }
     settings.setUserName(config.userName);
     config.installSecret = settings.installSecret();
     const QString dataDirectory = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);

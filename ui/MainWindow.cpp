@@ -6,6 +6,7 @@
 #include "ConnectionDialog.h"
 #include "ConnectionStatus.h"
 #include "ElidedLabel.h"
+#include "IdentityDialog.h"
 #include "JoinChannelDialog.h"
 #include "MessageInput.h"
 #include "MessageLogView.h"
@@ -217,7 +218,79 @@ void MainWindow::buildLayout()
     m_status = new ConnectionStatus(this);
     m_status->setServer(m_session->serverLabel());
     statusBar()->addWidget(m_status, 1);
+    // Who I am, always in sight; a click changes the display name (or, not signed in yet,
+    // chooses the account).
+    m_identity = new QToolButton(this);
+    m_identity->setObjectName(QStringLiteral("identity"));
+    m_identity->setAutoRaise(true);
+    m_identity->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    connect(m_identity, &QToolButton::clicked, this, &MainWindow::changeIdentity);
+    statusBar()->addPermanentWidget(m_identity);
+    updateIdentity();
     statusBar()->setSizeGripEnabled(true);
+}
+
+void MainWindow::updateIdentity()
+{
+    if (!m_session->isReady()) {
+        const bool refused = !m_refusedAccount.isEmpty();
+        m_identity->setText(refused ? tr("Not signed in") : tr("Signing in…"));
+        m_identity->setToolTip(refused ? tr("The account name \u201c%1\u201d belongs to someone "
+                                            "else on this server. Click to choose another.")
+                                             .arg(m_refusedAccount)
+                                       : QString());
+        m_identity->setAccessibleName(m_identity->text());
+        return;
+    }
+    const QString account = m_session->userName();
+    const QString display = m_session->myDisplayName();
+    // Elided: a display name may be 64 characters wide.
+    const QString shown = display == account ? account : tr("%1 (%2)").arg(display, account);
+    m_identity->setText(fontMetrics().elidedText(shown, Qt::ElideMiddle, 220));
+    m_identity->setToolTip(
+        tr("You are %1 (account %2). Click to change your display name, or type /nick NAME.")
+            .arg(display, account));
+    m_identity->setAccessibleName(tr("Signed in as %1").arg(shown));
+}
+
+void MainWindow::changeIdentity()
+{
+    if (!m_session->isReady()) {
+        if (!m_refusedAccount.isEmpty())
+            chooseAccount(m_refusedAccount, m_refusedReason);
+        return;
+    }
+    bool ok = false;
+    const QString name = QInputDialog::getText(
+        this, tr("Change Display Name"),
+        tr("The name others see next to your messages (your account, %1, stays):")
+            .arg(m_session->userName()),
+        QLineEdit::Normal, m_session->myDisplayName(), &ok);
+    if (!ok)
+        return;
+    const QString problem = name.trimmed().isEmpty() ? QString()
+                                                     : NameRule::checkDisplayName(name.trimmed());
+    if (!problem.isEmpty()) {
+        showNotice(problem, true);
+        return;
+    }
+    m_session->setDisplayName(name.trimmed());
+}
+
+void MainWindow::chooseAccount(const QString &refused, const QString &reason)
+{
+    IdentityDialog dialog(refused, reason, this);
+    if (dialog.exec() != QDialog::Accepted) {
+        // Not a dead end: the window says what is missing and how to get there.
+        showNotice(tr("You are not signed in, so nothing can be sent. Click \u201cNot signed "
+                      "in\u201d below or type /nick NAME to choose an account name, or use Chat "
+                      "\u25b8 Connection\u2026 for another server."),
+                   true);
+        return;
+    }
+    m_settings->setUserName(dialog.accountName());
+    m_session->setInitialDisplayName(dialog.displayName());
+    m_session->changeUserName(dialog.accountName());
 }
 
 QAction *MainWindow::addShortcutAction(const QString &id, std::function<void()> trigger)
@@ -382,16 +455,25 @@ void MainWindow::connectSession()
             });
     connect(m_session, &ChatSession::userRejected, this,
             [this](const QString &name, const QString &error) {
-                bool ok = false;
-                const QString other =
-                    QInputDialog::getText(this, tr("Choose a User Name"),
-                                          error + QStringLiteral("\n\n") + tr("User name:"),
-                                          QLineEdit::Normal, name + QStringLiteral("_"), &ok);
-                if (ok && !other.trimmed().isEmpty()) {
-                    m_settings->setUserName(other.trimmed());
-                    m_session->changeUserName(other.trimmed());
-                }
+                m_refusedAccount = name;
+                m_refusedReason = error;
+                updateIdentity();
+                // Queued: not from inside the session's signal, which a modal loop would hold.
+                QMetaObject::invokeMethod(
+                    this, [this, name, error] { chooseAccount(name, error); },
+                    Qt::QueuedConnection);
             });
+    connect(m_session, &ChatSession::ready, this, [this] {
+        m_refusedAccount.clear();
+        m_refusedReason.clear();
+        updateIdentity();
+    });
+    connect(m_session, &ChatSession::identityChanged, this, &MainWindow::updateIdentity);
+    connect(m_session, &ChatSession::conversationRenamed, this, [this](const QString &channel) {
+        if (channel == currentChannel())
+            updateTitle();
+        m_channelList->viewport()->update();
+    });
     connect(m_session, &ChatSession::channelJoined, this, [this](const QString &channel) {
         // Follow a /join or a click: open what the user asked for; with nothing asked for,
         // the first channel. Not another one meanwhile: opening a channel reads it, and the
@@ -463,10 +545,8 @@ void MainWindow::openChannel(const QString &channel)
         // Not joined yet: join, and open it when the join is confirmed.
         m_pendingOpen = channel;
         if (ChatKeys::isDirectChannel(channel)) {
-            const QStringList people = ChatKeys::directParticipants(channel);
-            const QString other =
-                people.value(0) == m_session->userName() ? people.value(1) : people.value(0);
-            m_session->sendDirectMessage(other, QString());
+            m_session->sendDirectMessage(ChatKeys::directPeer(channel, m_session->userName()),
+                                         QString());
         } else {
             m_session->joinChannel(channel);
         }
@@ -576,6 +656,15 @@ void MainWindow::submit(const QString &text)
         showNotice(command.error, true);
         return;
     }
+    // Without an account, nothing can be sent or joined; only choosing one helps.
+    if (!m_refusedAccount.isEmpty() && command.kind != SlashCommand::Kind::Nick
+        && command.kind != SlashCommand::Kind::Help && command.kind != SlashCommand::Kind::Quit) {
+        showNotice(tr("You are not signed in: the account name \u201c%1\u201d belongs to someone "
+                      "else here. Type /nick NAME to choose another.")
+                       .arg(m_refusedAccount),
+                   true);
+        return;
+    }
     const bool needsChannel = command.kind == SlashCommand::Kind::Text
         || command.kind == SlashCommand::Kind::Send || command.kind == SlashCommand::Kind::Me
         || command.kind == SlashCommand::Kind::Topic;
@@ -623,13 +712,24 @@ void MainWindow::submit(const QString &text)
         m_session->setTopic(channel, command.argument);
         break;
     case SlashCommand::Kind::Nick: {
-        const QString problem = NameRule::check(command.argument, tr("user name"));
+        if (!m_session->isReady()) {
+            // Not signed in yet: /nick chooses the account.
+            const QString problem = NameRule::check(command.argument, tr("account name"));
+            if (!problem.isEmpty()) {
+                showNotice(problem, true);
+                return;
+            }
+            m_settings->setUserName(command.argument);
+            m_session->changeUserName(command.argument);
+            break;
+        }
+        // Signed in: the display name changes, the account (and all that belongs to it) stays.
+        const QString problem = NameRule::checkDisplayName(command.argument);
         if (!problem.isEmpty()) {
             showNotice(problem, true);
             return;
         }
-        m_settings->setUserName(command.argument);
-        m_session->changeUserName(command.argument);
+        m_session->setDisplayName(command.argument);
         break;
     }
     case SlashCommand::Kind::Msg: {

@@ -54,6 +54,7 @@ public:
     MessageInput *input() const { return m_input; }
     QListView *channelList() const { return m_channelList; }
     ConnectionStatus *status() const { return m_status; }
+    QToolButton *identityButton() const { return m_identity; }
     NoticeBar *noticeBar() const { return m_notice; }
     ElidedLabel *topicLabel() const { return m_topic; }
     QAction *action(const QString &id) const;
@@ -91,6 +92,9 @@ private:
     void updateMembers();
     void updateTray();
     void updateMemberPane();
+    void updateIdentity();
+    void changeIdentity();
+    void chooseAccount(const QString &refused, const QString &reason);
     QAction *addShortcutAction(const QString &id, std::function<void()> trigger);
     QStringList channelNames() const;
 
@@ -110,6 +114,9 @@ private:
     QWidget *m_memberPane = nullptr;
     QAction *m_showMembers = nullptr;
     ConnectionStatus *m_status = nullptr;
+    QToolButton *m_identity = nullptr;
+    QString m_refusedAccount; // the account the server refused, until another is accepted
+    QString m_refusedReason;
     QSystemTrayIcon *m_tray = nullptr;
     QIcon m_trayIcon; // without the unread badge
     AttentionNotifier *m_notifier = nullptr;

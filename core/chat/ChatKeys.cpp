@@ -67,8 +67,14 @@ QByteArray ChatKeys::userDirect(const QString &account) const
 
 QList<QByteArray> ChatKeys::directPatterns(const QString &account) const
 {
+    // The separator is matched as "a byte that is neither printable ASCII nor part of a UTF-8
+    // sequence": within a valid name's conversation only the space is. Written without a space,
+    // the same pattern can stand in a Redis ACL rule (PROTOCOL.md, "ACL recipe"), which
+    // PSUBSCRIBE needs literally.
     const QByteArray name = account.toUtf8();
-    return {m_channelPrefix + "{@" + name + " *}", m_channelPrefix + "{@* " + name + '}'};
+    const QByteArray separator = "[^!-~\x80-\xff]";
+    return {m_channelPrefix + "{@" + name + separator + "*}",
+            m_channelPrefix + "{@*" + separator + name + '}'};
 }
 
 QString ChatKeys::directChannel(const QString &a, const QString &b)

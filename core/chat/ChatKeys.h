@@ -41,7 +41,8 @@ public:
     // UP{ACCOUNT}:dms (SET): direct conversations others opened with ACCOUNT.
     QByteArray userDirect(const QString &account) const;
     // PSUBSCRIBE patterns that match the pub/sub channel of every direct conversation of
-    // `account`: CP{@ACCOUNT *} and CP{@* ACCOUNT}.
+    // `account` and of no other: CP{@ACCOUNT *} and CP{@* ACCOUNT}, with the space written as
+    // a byte class (ACL rules cannot hold a space).
     QList<QByteArray> directPatterns(const QString &account) const;
 
     // The name of the direct conversation between two accounts: '@', the two names in UTF-8

@@ -41,6 +41,7 @@ bool Outbox::load(QString *error)
         m.channel = o.value(QLatin1String("channel")).toString();
         m.type = ChatMessage::typeFromName(o.value(QLatin1String("type")).toString().toLatin1());
         m.text = o.value(QLatin1String("text")).toString();
+        m.joined = o.value(QLatin1String("joined")).toBool();
         m.created =
             QDateTime::fromString(o.value(QLatin1String("created")).toString(), Qt::ISODateWithMs);
         if (m.cid.isEmpty() || m.channel.isEmpty() || m.type == ChatMessage::Type::Unknown)
@@ -64,6 +65,7 @@ bool Outbox::save(QString *error)
             {QStringLiteral("type"), QString::fromLatin1(ChatMessage::typeName(m.type))},
             {QStringLiteral("text"), m.text},
             {QStringLiteral("created"), m.created.toString(Qt::ISODateWithMs)},
+            {QStringLiteral("joined"), m.joined},
         });
     }
     QDir().mkpath(QFileInfo(m_path).absolutePath());

@@ -16,6 +16,9 @@ struct OutgoingMessage
     ChatMessage::Type type = ChatMessage::Type::Message;
     QString text;
     QDateTime created;
+    // Written in a channel the sender had joined: if the server has forgotten the membership
+    // by the time it goes out, rejoining is what the sender meant (RedisWorker).
+    bool joined = false;
 };
 
 // Messages not yet acknowledged by the server, in the order they were sent, kept in a file so

@@ -134,6 +134,10 @@ void RedisWorker::start()
                 [this](std::chrono::milliseconds delay) { Q_EMIT retryScheduled(delay.count()); });
     }
     connect(m_subscriber, &RedisConnection::messageReceived, this, &RedisWorker::onMessage);
+    connect(m_subscriber, &RedisConnection::patternMessageReceived, this,
+            [this](const QByteArray &, const QByteArray &channel, const QByteArray &payload) {
+                onMessage(channel, payload);
+            });
 
     m_commands->open();
     m_subscriber->open();
@@ -165,6 +169,13 @@ void RedisWorker::onCommandsConnected()
     for (const auto &sync : std::as_const(m_syncs))
         sync->commandsReconnected();
     if (m_userReady) {
+        // A server that came back without its data (no persistence, a failover that lost
+        // writes) no longer knows us: claim the account and rejoin, ahead of the outbox in
+        // the pipeline, so that what waited goes out. For a server that kept its data these
+        // write nothing.
+        claimUser(m_user, [] { });
+        for (const QString &channel : std::as_const(m_joined))
+            rejoin(channel);
         flushOutbox();
         return;
     }
@@ -319,17 +330,22 @@ void RedisWorker::restoreChannels()
         });
 }
 
-void RedisWorker::restoreChannel(const QString &channel, const StreamId &readMark)
+void RedisWorker::rejoin(const QString &channel)
 {
-    m_joined.insert(channel);
-    // Membership follows the channel list: a member set that lost us (version 1's /nick did
-    // that) takes us back; for a member this writes nothing.
     post(channel, m_user, ChatMessage::Type::Join, QString(), ChatKeys::newCid(),
          [this, channel](const RedisReply &reply) {
              if (reply.isError() && !reply.isClientError())
                  Q_EMIT errorOccurred(
                      QStringLiteral("Cannot rejoin %1: %2").arg(shownName(channel), reply.toString()));
          });
+}
+
+void RedisWorker::restoreChannel(const QString &channel, const StreamId &readMark)
+{
+    m_joined.insert(channel);
+    // Membership follows the channel list: a member set that lost us (version 1's /nick did
+    // that) takes us back; for a member this writes nothing.
+    rejoin(channel);
     if (readMark == StreamId{0, 1})
         watchChannel(channel, readMark);
     else
@@ -446,11 +462,19 @@ void RedisWorker::onMessage(const QByteArray &pubsubChannel, const QByteArray &p
     // we do not show (new, or closed on our side). Everything in it is new to us.
     if (m_userReady && !ChatKeys::directPeer(*channel, m_user).isEmpty()
         && !m_joined.contains(*channel)) {
-        m_commands->command({"SADD", m_keys.userChannels(m_user), channel->toUtf8()});
-        m_commands->command({"SREM", m_keys.userDirect(m_user), channel->toUtf8()});
-        m_joined.insert(*channel);
-        watchChannel(*channel, StreamId{0, 1});
-        fetchChannelInfo(*channel, [this](const ChannelInfo &info) { Q_EMIT channelJoined(info); });
+        const QString name = *channel;
+        m_commands->command({"SADD", m_keys.userChannels(m_user), name.toUtf8()});
+        m_commands->command({"SREM", m_keys.userDirect(m_user), name.toUtf8()});
+        m_joined.insert(name);
+        // A conversation closed here kept its read mark: only what came after it is new.
+        m_commands->command({"HGET", m_keys.userReadMarks(m_user), name.toUtf8()},
+                            [this, name](const RedisReply &reply) {
+                                const StreamId mark =
+                                    StreamId::parse(reply.bytes()).value_or(StreamId{0, 1});
+                                if (m_joined.contains(name))
+                                    watchChannel(name, mark.isNull() ? StreamId{0, 1} : mark);
+                            });
+        fetchChannelInfo(name, [this](const ChannelInfo &info) { Q_EMIT channelJoined(info); });
     }
 }
 
@@ -595,9 +619,10 @@ void RedisWorker::leaveChannel(const QString &typed)
         m_joined.remove(name);
         unwatchChannel(name);
         m_commands->command({"SREM", m_keys.userChannels(m_user), name.toUtf8()});
-        m_commands->command({"HDEL", m_keys.userReadMarks(m_user), name.toUtf8()});
-        // Closing a direct conversation hides it here; it comes back with the next message.
+        // Closing a direct conversation hides it here; it comes back with the next message,
+        // and its read mark says from where that is new.
         if (!ChatKeys::isDirectChannel(name)) {
+            m_commands->command({"HDEL", m_keys.userReadMarks(m_user), name.toUtf8()});
             post(name, m_user, ChatMessage::Type::Leave, QString(), ChatKeys::newCid(),
                  [this, name](const RedisReply &reply) {
                      if (reply.isError() && !reply.isClientError())
@@ -715,7 +740,7 @@ void RedisWorker::sendMessage(const QString &typedChannel, const QString &text,
         return;
     const QByteArray cid = givenCid.isEmpty() ? ChatKeys::newCid() : givenCid;
     const qsizetype bytes = text.toUtf8().size();
-    if (text.trimmed().isEmpty()) {
+    if (text.trimmed().isEmpty() && type != ChatMessage::Type::Topic) {
         Q_EMIT sendFailed(channel, cid, QStringLiteral("The message is empty."));
         return;
     }
@@ -726,7 +751,8 @@ void RedisWorker::sendMessage(const QString &typedChannel, const QString &text,
                                    QLocale::c().formattedDataSize(m_config.maxTextBytes)));
         return;
     }
-    OutgoingMessage message{cid, channel, type, text, QDateTime::currentDateTimeUtc()};
+    OutgoingMessage message{cid, channel, type, text, QDateTime::currentDateTimeUtc(),
+                            m_joined.contains(channel)};
     m_outbox.add(message);
     reportOutboxSoon();
     if (m_userReady && m_commands && m_commands->state() == RedisConnection::State::Connected)
@@ -740,7 +766,7 @@ void RedisWorker::setTopic(const QString &typedChannel, const QString &topic)
     const QString channel = NameRule::normalizedChannel(typedChannel);
     if (!checkChannelName(channel, QStringLiteral("set the topic of")))
         return;
-    sendMessage(channel, topic.isEmpty() ? QStringLiteral(" ") : topic, ChatMessage::Type::Topic);
+    sendMessage(channel, topic.trimmed(), ChatMessage::Type::Topic);
 }
 
 void RedisWorker::postOutgoing(const OutgoingMessage &message)
@@ -754,6 +780,17 @@ void RedisWorker::postOutgoing(const OutgoingMessage &message)
                  saveOutboxSoon();
                  return;
              }
+             if (reply.errorCode() == "NOTMEMBER" && message.joined
+                 && !m_retriedAfterJoin.contains(message.cid)) {
+                 // Written while we were in the channel, refused because the server no longer
+                 // knows that (it lost its data, or the join is gone): join and try once more,
+                 // in this order on the one connection.
+                 m_retriedAfterJoin.insert(message.cid);
+                 join(message.channel, {});
+                 postOutgoing(message);
+                 return;
+             }
+             m_retriedAfterJoin.remove(message.cid);
              m_outbox.remove(message.cid);
              if (m_outbox.hasSavedMessages())
                  saveOutboxSoon();

@@ -72,6 +72,8 @@ public Q_SLOTS:
     // Changes what others see (/nick): stored with the account, and said with a nick entry in
     // every joined channel. Empty (or the account name) goes back to the account name.
     void setDisplayName(const QString &name);
+    // Before the account is accepted: the display name it is claimed with.
+    void setInitialDisplayName(const QString &name) { m_config.displayName = name; }
     // Opens (creating if needed) the direct conversation with `user`, tells them about it, and
     // sends `text` there if there is one.
     void openDirectChannel(const QString &user, const QString &text = {});
@@ -132,6 +134,7 @@ private:
     void join(const QString &name, StreamId after);
     void restoreChannels();
     void restoreChannel(const QString &channel, const StreamId &readMark);
+    void rejoin(const QString &channel);
     void fetchChannelInfo(const QString &name, std::function<void(const ChannelInfo &)> done);
     void post(const QString &channel, const QString &from, ChatMessage::Type type,
               const QString &text, const QByteArray &cid, RedisConnection::Callback done);
@@ -165,6 +168,7 @@ private:
     QSet<QString> m_joined;
     Outbox m_outbox;
     QSet<QByteArray> m_inFlight;
+    QSet<QByteArray> m_retriedAfterJoin; // cids refused with NOTMEMBER once already
     QString m_lastDetail;
 };
 

@@ -359,6 +359,12 @@ void ChatSession::changeUserName(const QString &name)
     toWorker([w = m_worker, name] { w->changeUserName(name); });
 }
 
+void ChatSession::setInitialDisplayName(const QString &name)
+{
+    m_config.displayName = name;
+    toWorker([w = m_worker, name] { w->setInitialDisplayName(name); });
+}
+
 void ChatSession::setDisplayName(const QString &name)
 {
     toWorker([w = m_worker, name] { w->setDisplayName(name); });

@@ -98,6 +98,8 @@ public:
     QString myDisplayName() const { return m_display.isEmpty() ? m_user : m_display; }
     // /nick: what others see changes, the account stays.
     void setDisplayName(const QString &name);
+    // Before the account is accepted: the display name to claim it with.
+    void setInitialDisplayName(const QString &name);
 
 Q_SIGNALS:
     void ready(const QString &userName);

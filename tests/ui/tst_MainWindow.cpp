@@ -424,6 +424,8 @@ private Q_SLOTS:
         ThreadedWorker bob(ThreadedWorker::configFor(*m_server, QStringLiteral("bob")));
         QVERIFY(bob.waitForReady());
         bob.run([w = bob.worker()] {
+            for (const char *name : {"alpha", "bravo", "delta"})
+                w->joinChannel(QLatin1String(name));
             w->sendMessage(QStringLiteral("bravo"), QStringLiteral("b1"));
             w->sendMessage(QStringLiteral("delta"), QStringLiteral("d1"));
         });
@@ -504,6 +506,8 @@ private Q_SLOTS:
         ThreadedWorker bob(ThreadedWorker::configFor(*m_server, QStringLiteral("bob")));
         QVERIFY(bob.waitForReady());
         bob.run([w = bob.worker()] {
+            w->joinChannel(QStringLiteral("busy"));
+            w->joinChannel(QStringLiteral("pinged"));
             w->sendMessage(QStringLiteral("busy"), QStringLiteral("88 problems"));
             w->sendMessage(QStringLiteral("pinged"), QStringLiteral("alice: look"));
         });
@@ -566,6 +570,7 @@ private Q_SLOTS:
         ThreadedWorker bob(ThreadedWorker::configFor(*m_server, QStringLiteral("bob")));
         QVERIFY(bob.waitForReady());
         bob.run([w = bob.worker()] {
+            w->joinChannel(QStringLiteral("busy"));
             for (int i = 0; i < 3; ++i)
                 w->sendMessage(QStringLiteral("busy"), QStringLiteral("msg %1").arg(i));
             w->sendMessage(QStringLiteral("busy"), QStringLiteral("hey alice, look"));
@@ -590,8 +595,8 @@ private Q_SLOTS:
             }
             // Both read up to now: the marks reach the server (written once a second).
             QTRY_VERIFY_WITH_TIMEOUT(
-                m_server->command({"HEXISTS", "user:alice:read", "news"}).toInteger() == 1
-                    && m_server->command({"HEXISTS", "user:alice:read", "ops"}).toInteger() == 1,
+                m_server->command({"HEXISTS", "user:{alice}:read", "news"}).toInteger() == 1
+                    && m_server->command({"HEXISTS", "user:{alice}:read", "ops"}).toInteger() == 1,
                 20000);
         }
         ThreadedWorker bob(ThreadedWorker::configFor(*m_server, QStringLiteral("bob")));
@@ -623,7 +628,7 @@ private Q_SLOTS:
         again.window.openChannel(QStringLiteral("news"));
         QCOMPARE(again.unread(QStringLiteral("news")), 0);
         const QByteArray last = again.session.log(QStringLiteral("news"))->lastId().toByteArray();
-        QTRY_COMPARE_WITH_TIMEOUT(m_server->command({"HGET", "user:alice:read", "news"}).bytes(),
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->command({"HGET", "user:{alice}:read", "news"}).bytes(),
                                   last, 20000);
     }
 
@@ -1066,6 +1071,8 @@ private Q_SLOTS:
         ThreadedWorker bob(ThreadedWorker::configFor(*m_server, QStringLiteral("bob")));
         QVERIFY(bob.waitForReady());
         bob.run([w = bob.worker()] {
+            w->joinChannel(QStringLiteral("dev"));
+            w->joinChannel(QStringLiteral("ops"));
             w->sendMessage(QStringLiteral("dev"), QStringLiteral("alice: first"));
             for (int i = 0; i < 4; ++i)
                 w->sendMessage(QStringLiteral("ops"), QStringLiteral("alice, %1").arg(i));
@@ -1134,6 +1141,8 @@ private Q_SLOTS:
                                   "of the server does not stampede every client at once."));
         alice.type(QStringLiteral("/me grabs a coffee"));
         carol.run([w = carol.worker()] {
+            w->joinChannel(QStringLiteral("random"));
+            w->joinChannel(QStringLiteral("releases"));
             w->sendMessage(QStringLiteral("general"), QStringLiteral("<b>tags</b> stay as typed"));
             w->sendMessage(QStringLiteral("random"), QStringLiteral("anyone up for lunch?"));
             w->sendMessage(QStringLiteral("releases"), QStringLiteral("0.1.1 is tagged"));

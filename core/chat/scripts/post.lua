@@ -33,27 +33,18 @@ end
 local seen = redis.call('GET', KEYS[2])
 if seen then return {seen, 1} end
 
+-- Decided from reads only: a script's writes are not undone when a later call fails, so the
+-- entry is written first and the rest only after it.
+local member = redis.call('SISMEMBER', KEYS[4], from) == 1
 if kind == 'join' then
-  local t = redis.call('TIME')
-  local now = string.format('%d', t[1] * 1000 + math.floor(t[2] / 1000))
-  redis.call('HSETNX', KEYS[3], 'name', conversation)
-  if redis.call('HSETNX', KEYS[3], 'created_at', now) == 1 then
-    redis.call('HSET', KEYS[3], 'created_by', from, 'version', ARGV[9])
-  end
-  if a then
-    -- Both people of a direct conversation are in it from the start; it has no joins after.
-    local added = redis.call('SADD', KEYS[4], a, b)
-    if added == 0 then return {'', 2} end
-  elseif redis.call('SADD', KEYS[4], from) == 0 then
+  if member and (not a or redis.call('SISMEMBER', KEYS[4], from == a and b or a) == 1) then
     return {'', 2}
   end
 elseif kind == 'leave' then
   -- Closing a direct conversation only hides it on the closer's side.
-  if a or redis.call('SREM', KEYS[4], from) == 0 then return {'', 2} end
-elseif redis.call('SISMEMBER', KEYS[4], from) == 0 then
+  if a or not member then return {'', 2} end
+elseif not member then
   return redis.error_reply('NOTMEMBER ' .. from .. ' has not joined "' .. conversation .. '"; join it first')
-elseif kind == 'topic' then
-  redis.call('HSET', KEYS[3], 'topic', text)
 end
 
 local id
@@ -64,6 +55,22 @@ else
   id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*',
     'v', ARGV[9], 'type', kind, 'from', from, 'text', text, 'cid', cid)
 end
+
+if kind == 'join' then
+  local t = redis.call('TIME')
+  local now = string.format('%d', t[1] * 1000 + math.floor(t[2] / 1000))
+  redis.call('HSETNX', KEYS[3], 'name', conversation)
+  if redis.call('HSETNX', KEYS[3], 'created_at', now) == 1 then
+    redis.call('HSET', KEYS[3], 'created_by', from, 'version', ARGV[9])
+  end
+  -- Both people of a direct conversation are in it from the start.
+  if a then redis.call('SADD', KEYS[4], a, b) else redis.call('SADD', KEYS[4], from) end
+elseif kind == 'leave' then
+  redis.call('SREM', KEYS[4], from)
+elseif kind == 'topic' then
+  redis.call('HSET', KEYS[3], 'topic', text)
+end
+
 redis.call('SET', KEYS[2], id, 'EX', ARGV[4])
 -- The notice is a hint: readers take the entry from the log.
 redis.call('PUBLISH', ARGV[1], '{"v":' .. ARGV[9] .. ',"id":"' .. id .. '"}')
