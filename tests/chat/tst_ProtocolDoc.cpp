@@ -1,0 +1,198 @@
+// PROTOCOL.md is a document another team implements from, so what it shows must work: every
+// ```sh block runs, in order, against a real redis-server, with no error reply. Its ACL recipe
+// is then put to use: alice and bob, each their own Redis user, chat with Confab, and cannot
+// write (or read) what the recipe keeps from them.
+
+#include "RedisServerFixture.h"
+#include "ThreadedWorker.h"
+
+#include "chat/ChatKeys.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTest>
+
+using namespace Confab;
+using namespace Confab::Test;
+
+namespace {
+
+const QString SourceDir = QStringLiteral(CONFAB_SOURCE_DIR);
+
+QStringList shellBlocks()
+{
+    QFile file(SourceDir + QStringLiteral("/core/chat/PROTOCOL.md"));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    QStringList blocks;
+    QString current;
+    bool inside = false;
+    for (const QString &line : QString::fromUtf8(file.readAll()).split(u'\n')) {
+        if (!inside && line.trimmed() == QStringLiteral("```sh")) {
+            inside = true;
+            current.clear();
+        } else if (inside && line.trimmed() == QStringLiteral("```")) {
+            inside = false;
+            blocks << current;
+        } else if (inside) {
+            current += line + u'\n';
+        }
+    }
+    return blocks;
+}
+
+struct Shell
+{
+    int exitCode = -1;
+    QString output;
+};
+
+Shell bash(const QString &script)
+{
+    QProcess process;
+    process.setWorkingDirectory(SourceDir);
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(QStringLiteral("bash"), {QStringLiteral("-c"), script});
+    Shell result;
+    if (!process.waitForFinished(120000)) {
+        process.kill();
+        process.waitForFinished();
+        result.output = QStringLiteral("timed out");
+        return result;
+    }
+    result.exitCode = process.exitCode();
+    result.output = QString::fromUtf8(process.readAll());
+    return result;
+}
+
+// An error reply, as redis-cli prints it (it exits 0 all the same).
+bool hasErrorReply(const QString &output)
+{
+    static const QRegularExpression error(
+        QStringLiteral("^(\\(error\\) )?(ERR|NOPERM|WRONGTYPE|NOSCRIPT|BADNAME|INVALID|NOTMEMBER|"
+                       "TAKEN|TOOLARGE|NOUSER)\\b"),
+        QRegularExpression::MultilineOption);
+    return error.match(output).hasMatch();
+}
+
+} // namespace
+
+class tst_ProtocolDoc : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_server = std::make_unique<RedisServerFixture>();
+        QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
+    }
+
+    void everyShellExampleRuns()
+    {
+        const QStringList blocks = shellBlocks();
+        QVERIFY2(blocks.size() >= 3, "PROTOCOL.md has no ```sh examples");
+        bool sawAcl = false;
+        for (qsizetype i = 0; i < blocks.size(); ++i) {
+            // In order, as a reader would run them, each in a fresh shell.
+            const Shell run = bash(QStringLiteral("set -e -o pipefail\n"
+                                                  "redis-cli() { command redis-cli -p %1 \"$@\"; }\n")
+                                       .arg(m_server->port())
+                                   + blocks.at(i));
+            const QString context = QStringLiteral("block %1:\n%2\n--- printed:\n%3")
+                                        .arg(i + 1)
+                                        .arg(blocks.at(i), run.output);
+            QVERIFY2(run.exitCode == 0, qPrintable(context));
+            QVERIFY2(!hasErrorReply(run.output), qPrintable(context));
+            sawAcl = sawAcl || blocks.at(i).contains(QStringLiteral("ACL SETUSER alice"));
+        }
+        QVERIFY2(sawAcl, "the ACL recipe is not among the examples");
+    }
+
+    void theAclRecipeLetsPeopleChatAndNothingMore()
+    {
+        // everyShellExampleRuns made the users alice and bob with the recipe.
+        QCOMPARE(m_server->command({"ACL", "DRYRUN", "alice", "PING"}).toString(),
+                 QStringLiteral("OK"));
+        ChatConfig aliceConfig = ThreadedWorker::configFor(*m_server, QStringLiteral("alice"));
+        aliceConfig.redis.username = QStringLiteral("alice");
+        aliceConfig.redis.password = QStringLiteral("alice-pw");
+        ChatConfig bobConfig = ThreadedWorker::configFor(*m_server, QStringLiteral("bob"));
+        bobConfig.redis.username = QStringLiteral("bob");
+        bobConfig.redis.password = QStringLiteral("bob-pw");
+        ThreadedWorker alice(aliceConfig);
+        ThreadedWorker bob(bobConfig);
+        QVERIFY(alice.waitForReady() && bob.waitForReady());
+
+        // A public channel.
+        for (ThreadedWorker *w : {&alice, &bob})
+            w->run([worker = w->worker()] { worker->joinChannel(QStringLiteral("acl-test")); });
+        QVERIFY(alice.waitForJoined(QStringLiteral("acl-test")));
+        QVERIFY(bob.waitForJoined(QStringLiteral("acl-test")));
+        alice.run([w = alice.worker()] {
+            w->sendMessage(QStringLiteral("acl-test"), QStringLiteral("hello bob"));
+        });
+        QVERIFY(bob.waitForTexts(QStringLiteral("acl-test"), 1));
+        // A direct conversation: bob hears of it through his patterns, live.
+        alice.run([w = alice.worker()] {
+            w->openDirectChannel(QStringLiteral("bob"), QStringLiteral("just us"));
+        });
+        const QString dm = ChatKeys::directChannel(QStringLiteral("alice"), QStringLiteral("bob"));
+        QVERIFY(bob.waitForTexts(dm, 1));
+        QCOMPARE(bob.texts(dm), QStringList{QStringLiteral("just us")});
+        // A display name and read marks are one's own to write.
+        bob.run([w = bob.worker()] { w->setDisplayName(QStringLiteral("Robert")); });
+        QTRY_COMPARE_WITH_TIMEOUT(bob.displayName(), QStringLiteral("Robert"), 20000);
+        QVERIFY2(alice.errors().isEmpty(), qPrintable(alice.errors().join(u'\n')));
+        QVERIFY2(bob.errors().isEmpty(), qPrintable(bob.errors().join(u'\n')));
+
+        // What alice must not do, straight at the server.
+        auto asAlice = [this](const QStringList &args) {
+            return bash(QStringLiteral("command redis-cli -p %1 --no-auth-warning --user alice "
+                                       "--pass alice-pw ")
+                            .arg(m_server->port())
+                        + args.join(u' '))
+                .output;
+        };
+        const QStringList forbidden[] = {
+            {QStringLiteral("HSET"), QStringLiteral("'user:{bob}'"), QStringLiteral("display"),
+             QStringLiteral("Impostor")},
+            {QStringLiteral("HGETALL"), QStringLiteral("'user:{bob}:read'")},
+            {QStringLiteral("SADD"), QStringLiteral("'user:{bob}:channels'"), QStringLiteral("x")},
+            {QStringLiteral("SMEMBERS"), QStringLiteral("'user:{bob}:dms'")},
+            {QStringLiteral("SREM"), QStringLiteral("'user:{bob}:dms'"), QStringLiteral("x")},
+            {QStringLiteral("XRANGE"), QStringLiteral("'channel:{@bob carol}:log'"),
+             QStringLiteral("-"), QStringLiteral("+")},
+            {QStringLiteral("XADD"), QStringLiteral("'channel:{@bob carol}:log'"),
+             QStringLiteral("'*'"), QStringLiteral("type"), QStringLiteral("msg")},
+            {QStringLiteral("SUBSCRIBE"), QStringLiteral("'channel:{@bob carol}'")},
+            {QStringLiteral("PSUBSCRIBE"), QStringLiteral("'channel:*'")},
+            {QStringLiteral("KEYS"), QStringLiteral("'*'")},
+            {QStringLiteral("FLUSHALL")},
+            {QStringLiteral("DEL"), QStringLiteral("'channel:{acl-test}:log'")},
+        };
+        for (const QStringList &command : forbidden) {
+            const QString output = asAlice(command);
+            QVERIFY2(output.contains(QStringLiteral("NOPERM")),
+                     qPrintable(command.join(u' ') + QStringLiteral(": ") + output));
+        }
+        // And what she may: tell bob of a conversation, read his display name.
+        // (redis-cli prints bare replies when its output is not a terminal.)
+        const QString told = asAlice({QStringLiteral("SADD"), QStringLiteral("'user:{bob}:dms'"),
+                                      QStringLiteral("'@alice bob'")})
+                                 .trimmed();
+        QVERIFY2(told == QStringLiteral("0") || told == QStringLiteral("1"), qPrintable(told));
+        QCOMPARE(asAlice({QStringLiteral("HGET"), QStringLiteral("'user:{bob}'"),
+                          QStringLiteral("display")})
+                     .trimmed(),
+                 QStringLiteral("Robert"));
+        QCOMPARE(m_server->command({"HGET", "user:{bob}", "display"}).toString(),
+                 QStringLiteral("Robert"));
+    }
+
+private:
+    std::unique_ptr<RedisServerFixture> m_server;
+};
+
+QTEST_GUILESS_MAIN(tst_ProtocolDoc)
+#include "tst_ProtocolDoc.moc"
