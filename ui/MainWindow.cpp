@@ -451,7 +451,9 @@ void MainWindow::connectSession()
             [this](const QString &message) { showNotice(message, true); });
     connect(m_session, &ChatSession::sendFailed, this,
             [this](const QString &channel, const QString &error) {
-                showNotice(tr("Not sent to #%1: %2").arg(channel, error), true);
+                showNotice(tr("Not sent to %1: %2")
+                               .arg(m_session->channels()->label(channel), error),
+                           true);
             });
     connect(m_session, &ChatSession::userRejected, this,
             [this](const QString &name, const QString &error) {
@@ -712,7 +714,7 @@ void MainWindow::submit(const QString &text)
         m_session->setTopic(channel, command.argument);
         break;
     case SlashCommand::Kind::Nick: {
-        if (!m_session->isReady()) {
+        if (!m_refusedAccount.isEmpty()) {
             // Not signed in yet: /nick chooses the account.
             const QString problem = NameRule::check(command.argument, tr("account name"));
             if (!problem.isEmpty()) {

@@ -173,7 +173,7 @@ void RedisWorker::onCommandsConnected()
         // writes) no longer knows us: claim the account and rejoin, ahead of the outbox in
         // the pipeline, so that what waited goes out. For a server that kept its data these
         // write nothing.
-        claimUser(m_user, [] { });
+        claimUser(m_user, [] { }, true);
         for (const QString &channel : std::as_const(m_joined))
             rejoin(channel);
         flushOutbox();
@@ -200,7 +200,7 @@ QString RedisWorker::displayName() const
     return m_display.isEmpty() ? m_user : m_display;
 }
 
-void RedisWorker::claimUser(const QString &name, std::function<void()> onClaimed)
+void RedisWorker::claimUser(const QString &name, std::function<void()> onClaimed, bool again)
 {
     const QString problem = NameRule::check(name, QStringLiteral("user name"));
     if (!problem.isEmpty()) {
@@ -213,10 +213,17 @@ void RedisWorker::claimUser(const QString &name, std::function<void()> onClaimed
     const QString wantedDisplay = m_config.displayName;
     ChatScripts::claimUser().run(
         *m_commands, keys, {m_config.installSecret, name.toUtf8(), wantedDisplay.toUtf8()},
-        [this, name, onClaimed = std::move(onClaimed)](const RedisReply &reply) {
+        [this, name, again, onClaimed = std::move(onClaimed)](const RedisReply &reply) {
             if (reply.isError()) {
                 if (reply.isClientError())
                     return; // retried on the next connect
+                if (again) {
+                    // Signed in already: the window stays signed in and says what happened.
+                    Q_EMIT errorOccurred(
+                        QStringLiteral("The server no longer accepts the account \"%1\": %2")
+                            .arg(name, reply.toString()));
+                    return;
+                }
                 const QString why = reply.errorCode() == "TAKEN"
                     ? QStringLiteral("The user name \"%1\" already exists; choose another one.")
                           .arg(name)
@@ -225,8 +232,11 @@ void RedisWorker::claimUser(const QString &name, std::function<void()> onClaimed
                 return;
             }
             const bool upgrade = reply.size() == 2 && reply.at(1).toInteger() == 1;
-            auto afterUpgrade = [this, name, onClaimed] {
-                readDisplayName(name, onClaimed);
+            auto afterUpgrade = [this, name, again, onClaimed] {
+                if (again)
+                    onClaimed();
+                else
+                    readDisplayName(name, onClaimed);
             };
             if (!upgrade) {
                 afterUpgrade();
@@ -265,6 +275,8 @@ void RedisWorker::readDisplayName(const QString &account, std::function<void()> 
                                                               .arg(result.toString()));
                                               });
                 m_display = wanted;
+                // Once: a later change (here or from another install) is not undone.
+                m_config.displayName.clear();
             } else {
                 m_display = stored;
             }
@@ -351,10 +363,15 @@ void RedisWorker::restoreChannel(const QString &channel, const StreamId &readMar
     else
         watchChannel(channel);
     fetchChannelInfo(channel, [this](const ChannelInfo &info) { Q_EMIT channelJoined(info); });
-    if (readMark.isNull() || readMark == StreamId{0, 1})
+    if (readMark == StreamId{0, 1})
         return;
+    // A direct conversation never read: all of it is for us, and unread. A channel never read
+    // (joined elsewhere, say) starts read.
+    if (readMark.isNull() && !ChatKeys::isDirectChannel(channel))
+        return;
+    const QByteArray after = readMark.isNull() ? QByteArray("-") : "(" + readMark.toByteArray();
     // After channelJoined (same connection, replies in order), so the channel has its row.
-    m_commands->command({"XRANGE", m_keys.log(channel), "(" + readMark.toByteArray(), "+", "COUNT",
+    m_commands->command({"XRANGE", m_keys.log(channel), after, "+", "COUNT",
                          QByteArray::number(m_config.catchUpPageSize)},
                         [this, channel](const RedisReply &reply) {
                             if (reply.isError())
@@ -596,6 +613,7 @@ void RedisWorker::join(const QString &name, StreamId after)
                                               .arg(shownName(name), reply.toString()));
                      return;
                  }
+                 m_left.remove(name);
                  m_commands->command({"SADD", m_keys.userChannels(m_user), name.toUtf8()});
                  // Direct conversations stay out of the public index.
                  if (!ChatKeys::isDirectChannel(name))
@@ -616,6 +634,7 @@ void RedisWorker::leaveChannel(const QString &typed)
     if (!checkChannelName(name, QStringLiteral("leave")))
         return;
     whenUserReady([this, name] {
+        m_left.insert(name);
         m_joined.remove(name);
         unwatchChannel(name);
         m_commands->command({"SREM", m_keys.userChannels(m_user), name.toUtf8()});
@@ -781,7 +800,7 @@ void RedisWorker::postOutgoing(const OutgoingMessage &message)
                  return;
              }
              if (reply.errorCode() == "NOTMEMBER" && message.joined
-                 && !m_retriedAfterJoin.contains(message.cid)) {
+                 && !m_left.contains(message.channel) && !m_retriedAfterJoin.contains(message.cid)) {
                  // Written while we were in the channel, refused because the server no longer
                  // knows that (it lost its data, or the join is gone): join and try once more,
                  // in this order on the one connection.

@@ -124,7 +124,8 @@ private:
     void onSubscriberStateChanged(RedisConnection::State state);
     void onSubscribed(RedisConnection::Kind kind, const QByteArray &pubsubChannel);
     void onMessage(const QByteArray &pubsubChannel, const QByteArray &payload);
-    void claimUser(const QString &name, std::function<void()> onClaimed);
+    // `again`: a claim after a reconnect, while signed in.
+    void claimUser(const QString &name, std::function<void()> onClaimed, bool again = false);
     void loadDisplayNames(const QStringList &accounts);
     void readDisplayName(const QString &account, std::function<void()> done);
     QString displayName() const;
@@ -166,6 +167,7 @@ private:
     int m_reportedOutbox = 0;
     QHash<QString, std::shared_ptr<ChannelSync>> m_syncs;
     QSet<QString> m_joined;
+    QSet<QString> m_left; // left in this run: a refused outbox message does not rejoin them
     Outbox m_outbox;
     QSet<QByteArray> m_inFlight;
     QSet<QByteArray> m_retriedAfterJoin; // cids refused with NOTMEMBER once already

@@ -20,7 +20,7 @@ const QList<SlashCommand::Spec> &SlashCommand::commands()
         {Kind::Me, "me", "/me ACTION", "Send an action: \"/me waves\" shows \"* YOURNAME waves\"",
          true},
         {Kind::Topic, "topic", "/topic TEXT", "Set the topic of the current channel", true},
-        {Kind::Nick, "nick", "/nick NAME", "Change your user name", true},
+        {Kind::Nick, "nick", "/nick NAME", "Change your display name (your account stays)", true},
         {Kind::Msg, "msg", "/msg USER TEXT", "Send a direct message to USER", true},
         {Kind::Help, "help", "/help", "Show this list", false},
     };
@@ -74,14 +74,12 @@ SlashCommand SlashCommand::parse(const QString &line)
             command.error = QStringLiteral("Usage: %1").arg(QLatin1String(spec->usage));
         }
     }
-    // Channel and user arguments are single words; the rest keeps its spaces.
-    if ((spec->kind == Kind::Join || spec->kind == Kind::Leave || spec->kind == Kind::Nick)
+    // Channel names are single words; the rest (a display name too) keeps its spaces.
+    if ((spec->kind == Kind::Join || spec->kind == Kind::Leave)
         && rest.contains(QRegularExpression(QStringLiteral("\\s")))) {
         command.kind = Kind::Invalid;
-        command.error = QStringLiteral("A %1 has no spaces: \"%2\". Usage: %3")
-                            .arg(spec->kind == Kind::Nick ? QStringLiteral("user name")
-                                                          : QStringLiteral("channel name"),
-                                 rest, QLatin1String(spec->usage));
+        command.error = QStringLiteral("A channel name has no spaces: \"%1\". Usage: %2")
+                            .arg(rest, QLatin1String(spec->usage));
     }
     return command;
 }

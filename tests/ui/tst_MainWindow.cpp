@@ -1,3 +1,4 @@
+#include "IdentityDialog.h"
 #include "IsolatedSettings.h"
 #include "RedisServerFixture.h"
 #include "ThreadedWorker.h"
@@ -43,6 +44,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QToolButton>
 
 using namespace Confab;
 using namespace Confab::Test;
@@ -53,7 +55,11 @@ namespace {
 struct Client
 {
     Client(const RedisServerFixture &server, const QString &user)
-        : session(ThreadedWorker::configFor(server, user))
+        : Client(ThreadedWorker::configFor(server, user))
+    { }
+
+    explicit Client(const ChatConfig &config)
+        : session(config)
         , window(&session, &settings)
     {
         window.resize(1000, 640);
@@ -292,6 +298,115 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(alice.session.channels()->indexOf(QStringLiteral("one")), -1,
                                   20000);
         QTRY_COMPARE(alice.window.currentChannel(), QString());
+    }
+
+    void nickChangesTheDisplayNameAndEverythingStaysWithThePerson()
+    {
+        auto bob = std::make_unique<Client>(*m_server, QStringLiteral("bob"));
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady() && bob->waitReady());
+        QCOMPARE(bob->window.identityButton()->text(), QStringLiteral("bob"));
+        bob->type(QStringLiteral("/join random"));
+        QVERIFY(bob->waitCurrent(QStringLiteral("random")));
+        alice.type(QStringLiteral("/join random"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("random")));
+        alice.type(QStringLiteral("/msg bob hi bob"));
+        const QString dm = ChatSession::directChannel(QStringLiteral("alice"), QStringLiteral("bob"));
+        QVERIFY(bob->waitJoined(dm));
+
+        bob->type(QStringLiteral("/nick Robert Paulson"));
+        QTRY_COMPARE_WITH_TIMEOUT(bob->window.identityButton()->text(),
+                                  QStringLiteral("Robert Paulson (bob)"), 20000);
+        // Everyone follows; the account stays the member, with no ghost beside it.
+        MemberListModel *members = alice.session.members(QStringLiteral("random"));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            members->index(members->indexOf(QStringLiteral("bob"))).data(Qt::DisplayRole).toString(),
+            QStringLiteral("Robert Paulson (bob)"), 20000);
+        QCOMPARE(members->members(), (QStringList{QStringLiteral("alice"), QStringLiteral("bob")}));
+        QCOMPARE(m_server->command({"SCARD", "channel:{random}:members"}).toInteger(), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(alice.session.displayName(dm), QStringLiteral("Robert Paulson"),
+                                  20000);
+        // A name that cannot be one is refused, and the input keeps what was typed.
+        bob->type(QStringLiteral("/nick ") + QString(65, u'x'));
+        QVERIFY(bob->window.noticeBar()->text().contains(QStringLiteral("too long")));
+        bob->window.openChannel(QStringLiteral("random"));
+        QVERIFY(bob->waitCurrent(QStringLiteral("random")));
+        // Looking at it (his window in front) reads it; marks are written once a second.
+        QApplication::setActiveWindow(&bob->window);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_server->command({"HEXISTS", "user:{bob}:read", "random"}).toInteger() == 1, 20000);
+        bob.reset();
+
+        // While he is away, alice writes to him in both.
+        alice.window.openChannel(QStringLiteral("random"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("random")));
+        alice.type(QStringLiteral("while you were away"));
+        alice.type(QStringLiteral("/msg bob are you there?"));
+        QTRY_COMPARE_WITH_TIMEOUT(alice.texts(dm).size(), 2, 20000);
+
+        // Back, as the same account: everything is his, under the same display name.
+        Client again(*m_server, QStringLiteral("bob"));
+        QVERIFY(again.waitReady());
+        QTRY_COMPARE_WITH_TIMEOUT(again.window.identityButton()->text(),
+                                  QStringLiteral("Robert Paulson (bob)"), 20000);
+        QVERIFY(again.waitJoined(QStringLiteral("random")) && again.waitJoined(dm));
+        // Whichever of the two is not open shows what came while he was away.
+        QTRY_VERIFY_WITH_TIMEOUT(!again.window.currentChannel().isEmpty(), 20000);
+        const QString notOpen =
+            again.window.currentChannel() == dm ? QStringLiteral("random") : dm;
+        QTRY_COMPARE_WITH_TIMEOUT(again.unread(notOpen), notOpen == dm ? 2 : 1, 20000);
+        again.window.openChannel(QStringLiteral("random"));
+        QVERIFY(again.waitCurrent(QStringLiteral("random")));
+        again.type(QStringLiteral("back"));
+        QTRY_VERIFY_WITH_TIMEOUT(alice.texts(QStringLiteral("random")).contains(QStringLiteral("back")),
+                                 20000);
+        MessageLogModel *log = alice.session.log(QStringLiteral("random"));
+        QCOMPARE(log->index(log->rowCount() - 1).data(MessageLogModel::AuthorRole).toString(),
+                 QStringLiteral("Robert Paulson"));
+        QCOMPARE(log->index(log->rowCount() - 1).data(MessageLogModel::AccountRole).toString(),
+                 QStringLiteral("bob"));
+    }
+
+    void aTakenAccountAsksAgainAndNothingIsADeadEnd()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        ChatConfig config = ThreadedWorker::configFor(*m_server, QStringLiteral("alice"));
+        config.installSecret = "another install";
+        // The dialog runs modally; a timer in its loop answers it.
+        bool asked = false;
+        QString prefilled;
+        QTimer answer;
+        QObject::connect(&answer, &QTimer::timeout, [&] {
+            for (QWidget *widget : QApplication::topLevelWidgets()) {
+                auto *dialog = qobject_cast<IdentityDialog *>(widget);
+                if (dialog && dialog->isVisible()) {
+                    asked = true;
+                    prefilled = dialog->accountName();
+                    dialog->reject(); // "Not now"
+                }
+            }
+        });
+        answer.start(20);
+        Client impostor(config);
+        QTRY_VERIFY_WITH_TIMEOUT(asked, 20000);
+        QCOMPARE(prefilled, QStringLiteral("alice")); // as typed, nothing appended
+        QTRY_COMPARE_WITH_TIMEOUT(impostor.window.identityButton()->text(),
+                                  QStringLiteral("Not signed in"), 20000);
+        QVERIFY(impostor.window.noticeBar()->text().contains(QStringLiteral("not signed in")));
+        // Nothing is held back silently: /join says what is missing.
+        impostor.type(QStringLiteral("/join dev"));
+        QVERIFY2(impostor.window.noticeBar()->text().contains(QStringLiteral("/nick NAME")),
+                 qPrintable(impostor.window.noticeBar()->text()));
+        QCOMPARE(m_server->command({"EXISTS", "channel:{dev}:log"}).toInteger(), 0);
+        // /nick chooses another account, and then everything works.
+        impostor.type(QStringLiteral("/nick alice2"));
+        QTRY_VERIFY_WITH_TIMEOUT(impostor.session.isReady(), 20000);
+        QCOMPARE(impostor.session.userName(), QStringLiteral("alice2"));
+        QTRY_COMPARE_WITH_TIMEOUT(impostor.window.identityButton()->text(), QStringLiteral("alice2"),
+                                  20000);
+        impostor.type(QStringLiteral("/join dev"));
+        QVERIFY(impostor.waitCurrent(QStringLiteral("dev")));
     }
 
     void directMessagesOpenAConversation()
