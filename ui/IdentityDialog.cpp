@@ -53,7 +53,8 @@ IdentityDialog::IdentityDialog(const QString &suggestion, const QString &problem
         tr("Your account name is how others find and message you on this server. It is kept "
            "for this computer and cannot be changed later. Your display name is what others "
            "see next to your messages; change it any time with /nick.");
-    intro->setText(problem.isEmpty() ? explanation : problem + QStringLiteral("\n\n") + explanation);
+    intro->setText(problem.isEmpty() ? explanation
+                                     : problem + QStringLiteral("\n\n") + explanation);
 
     auto *form = new QFormLayout;
     form->addRow(tr("&Account name:"), m_account);

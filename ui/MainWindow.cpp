@@ -268,8 +268,8 @@ void MainWindow::changeIdentity()
         QLineEdit::Normal, m_session->myDisplayName(), &ok);
     if (!ok)
         return;
-    const QString problem = name.trimmed().isEmpty() ? QString()
-                                                     : NameRule::checkDisplayName(name.trimmed());
+    const QString problem =
+        name.trimmed().isEmpty() ? QString() : NameRule::checkDisplayName(name.trimmed());
     if (!problem.isEmpty()) {
         showNotice(problem, true);
         return;
@@ -451,9 +451,9 @@ void MainWindow::connectSession()
             [this](const QString &message) { showNotice(message, true); });
     connect(m_session, &ChatSession::sendFailed, this,
             [this](const QString &channel, const QString &error) {
-                showNotice(tr("Not sent to %1: %2")
-                               .arg(m_session->channels()->label(channel), error),
-                           true);
+                showNotice(
+                    tr("Not sent to %1: %2").arg(m_session->channels()->label(channel), error),
+                    true);
             });
     connect(m_session, &ChatSession::userRejected, this,
             [this](const QString &name, const QString &error) {

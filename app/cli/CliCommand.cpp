@@ -99,7 +99,11 @@ void CliCommand::join()
             succeed();
     });
     waitForAnswer();
-    m_worker->joinChannel(m_options.channel);
+    // "join @bob" opens the direct conversation as "dm bob" does, telling bob of it.
+    if (!m_options.peer.isEmpty())
+        m_worker->openDirectChannel(m_options.peer);
+    else
+        m_worker->joinChannel(m_options.channel);
 }
 
 void CliCommand::leave()

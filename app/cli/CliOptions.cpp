@@ -170,8 +170,8 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
                        "(default: $CONFAB_RETENTION, else 100000)."),
         QStringLiteral("n"));
     parser.addOptions({urlOption, hostOption, portOption, dbOption, passwordOption, userOption,
-                       displayNameOption, jsonOption, timeoutOption, countOption, beforeOption, sinceOption,
-                       retentionOption});
+                       displayNameOption, jsonOption, timeoutOption, countOption, beforeOption,
+                       sinceOption, retentionOption});
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral("What to do (see above)."),
                                  QStringLiteral("COMMAND [ARGS...]"));
@@ -227,8 +227,7 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
             peer = channel.mid(1);
             const QString problem = NameRule::check(peer, QStringLiteral("user name"));
             if (!problem.isEmpty())
-                return error(
-                    QStringLiteral("invalid user \"%1\": %2").arg(args.first(), problem));
+                return error(QStringLiteral("invalid user \"%1\": %2").arg(args.first(), problem));
         } else {
             const QString problem = NameRule::check(channel, QStringLiteral("channel name"));
             if (!problem.isEmpty())
@@ -355,8 +354,8 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
     if (!config.displayName.isEmpty()) {
         const QString problem = NameRule::checkDisplayName(config.displayName);
         if (!problem.isEmpty())
-            return error(QStringLiteral("invalid display name \"%1\": %2")
-                             .arg(config.displayName, problem));
+            return error(
+                QStringLiteral("invalid display name \"%1\": %2").arg(config.displayName, problem));
     }
     if (!peer.isEmpty())
         channel = ChatKeys::directChannel(config.userName, peer);

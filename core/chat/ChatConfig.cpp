@@ -51,8 +51,7 @@ bool ChatConfig::applyEnvironment(const QProcessEnvironment &env, QString *error
         if (!ok || port <= 0 || port > 65535)
             return fail(QStringLiteral("REDIS_PORT is not a port number: \"%1\"")
                             .arg(env.value(QStringLiteral("REDIS_PORT"))));
-        if (fromUrl && redis.transport != RedisOptions::Transport::UnixSocket
-            && redis.port != port)
+        if (fromUrl && redis.transport != RedisOptions::Transport::UnixSocket && redis.port != port)
             return fail(QStringLiteral("REDIS_PORT (%1) contradicts the port of REDIS_URL (%2); "
                                        "set only one of them")
                             .arg(port)
@@ -136,10 +135,12 @@ bool ChatConfig::validateKeys(QString *error) const
     if (channelPrefix == messagePrefix)
         return fail(QStringLiteral("CHANNEL_PREFIX and MESSAGE_PREFIX may not be the same (\"%1\")")
                         .arg(QString::fromUtf8(channelPrefix)));
-    for (const auto &[prefix, what] : {std::pair{channelPrefix, QStringLiteral("CHANNEL_PREFIX")},
-                                       std::pair{messagePrefix, QStringLiteral("MESSAGE_PREFIX")}}) {
+    for (const auto &[prefix, what] :
+         {std::pair{channelPrefix, QStringLiteral("CHANNEL_PREFIX")},
+          std::pair{messagePrefix, QStringLiteral("MESSAGE_PREFIX")}}) {
         if (prefix == user)
-            return fail(QStringLiteral("%1 may not be \"%2\": user keys use it").arg(what, QString::fromLatin1(user)));
+            return fail(QStringLiteral("%1 may not be \"%2\": user keys use it")
+                            .arg(what, QString::fromLatin1(user)));
     }
     return true;
 }

@@ -113,18 +113,18 @@ void LegacyUpgrade::upgradeDirect(const QString &legacy, const QString &peer, co
         m_commands->command({"SADD", m_keys.userDirect(peer), conversation.toUtf8()});
         if (!mark.isNull()) {
             ++m_pending;
-            m_commands->command(
-                {"XREVRANGE", m_keys.log(conversation), "+", "-", "COUNT", "1"},
-                [this, alive = std::weak_ptr(m_alive), conversation, mark](const RedisReply &reply) {
-                    if (alive.expired())
-                        return;
-                    const StreamId kept = std::min(mark, newestId(reply));
-                    if (!kept.isNull())
-                        ChatScripts::markRead().run(*m_commands,
-                                                    {m_keys.userReadMarks(m_account)},
-                                                    {conversation.toUtf8(), kept.toByteArray()}, {});
-                    finish();
-                });
+            m_commands->command({"XREVRANGE", m_keys.log(conversation), "+", "-", "COUNT", "1"},
+                                [this, alive = std::weak_ptr(m_alive), conversation,
+                                 mark](const RedisReply &reply) {
+                                    if (alive.expired())
+                                        return;
+                                    const StreamId kept = std::min(mark, newestId(reply));
+                                    if (!kept.isNull())
+                                        ChatScripts::markRead().run(
+                                            *m_commands, {m_keys.userReadMarks(m_account)},
+                                            {conversation.toUtf8(), kept.toByteArray()}, {});
+                                    finish();
+                                });
         }
         // Tell a peer still on version 1, in the conversation they look at, once.
         const QByteArray cid = NoteCidPrefix.toByteArray() + m_account.toUtf8();
@@ -134,15 +134,15 @@ void LegacyUpgrade::upgradeDirect(const QString &legacy, const QString &peer, co
         ++m_pending;
         m_commands->command(
             {"SET", m_legacyKeys.sent(legacy, cid), "1", "NX"},
-            [this, alive = std::weak_ptr(m_alive), logKey, pubsub, note, cid](const RedisReply &reply) {
+            [this, alive = std::weak_ptr(m_alive), logKey, pubsub, note,
+             cid](const RedisReply &reply) {
                 if (alive.expired())
                     return;
                 if (reply.isString() || reply.isStatus()) {
                     m_commands->command({"MULTI"});
-                    m_commands->command({"XADD", logKey, "MAXLEN", "~",
-                                         QByteArray::number(m_retention), "*", "v", "1", "type",
-                                         "msg", "from", m_account.toUtf8(), "text", note, "cid",
-                                         cid});
+                    m_commands->command(
+                        {"XADD", logKey, "MAXLEN", "~", QByteArray::number(m_retention), "*", "v",
+                         "1", "type", "msg", "from", m_account.toUtf8(), "text", note, "cid", cid});
                     m_commands->command({"PUBLISH", pubsub, "new"});
                     m_commands->command({"EXEC"});
                 }
@@ -163,9 +163,8 @@ void LegacyUpgrade::importLegacyConversations(const QStringList &conversations)
                 if (alive.expired() || reply.size() != 2 || !reply.at(0).isString())
                     return;
                 const QString legacy = QString::fromUtf8(reply.at(0).bytes());
-                const StreamId after =
-                    StreamId::parse(reply.at(1).bytes()).value_or(StreamId());
-                importFrom(legacy, conversation, after, [] { });
+                const StreamId after = StreamId::parse(reply.at(1).bytes()).value_or(StreamId());
+                importFrom(legacy, conversation, after, [] {});
             });
     }
 }

@@ -173,7 +173,8 @@ void RedisWorker::onCommandsConnected()
         // writes) no longer knows us: claim the account and rejoin, ahead of the outbox in
         // the pipeline, so that what waited goes out. For a server that kept its data these
         // write nothing.
-        claimUser(m_user, [] { }, true);
+        claimUser(
+            m_user, [] {}, true);
         for (const QString &channel : std::as_const(m_joined))
             rejoin(channel);
         flushOutbox();
@@ -260,20 +261,20 @@ void RedisWorker::readDisplayName(const QString &account, std::function<void()> 
     m_commands->command(
         {"HGET", m_keys.user(account), "display"},
         [this, account, done = std::move(done)](const RedisReply &reply) {
-            const QString stored =
-                reply.isString() ? NameRule::displayable(QString::fromUtf8(reply.bytes())) : QString();
+            const QString stored = reply.isString()
+                ? NameRule::displayable(QString::fromUtf8(reply.bytes()))
+                : QString();
             const QString wanted = m_config.displayName;
             if (!wanted.isEmpty() && wanted != stored) {
                 // Given on the command line (or CONFAB_DISPLAY_NAME): it wins over the stored one.
-                ChatScripts::setDisplay().run(*m_commands, {m_keys.user(account)},
-                                              {m_config.installSecret, wanted.toUtf8()},
-                                              [this](const RedisReply &result) {
-                                                  if (result.isError())
-                                                      Q_EMIT errorOccurred(
-                                                          QStringLiteral("Cannot set the display "
-                                                                         "name: %1")
-                                                              .arg(result.toString()));
-                                              });
+                ChatScripts::setDisplay().run(
+                    *m_commands, {m_keys.user(account)}, {m_config.installSecret, wanted.toUtf8()},
+                    [this](const RedisReply &result) {
+                        if (result.isError())
+                            Q_EMIT errorOccurred(QStringLiteral("Cannot set the display "
+                                                                "name: %1")
+                                                     .arg(result.toString()));
+                    });
                 m_display = wanted;
                 // Once: a later change (here or from another install) is not undone.
                 m_config.displayName.clear();
@@ -307,8 +308,7 @@ void RedisWorker::restoreChannels()
                             }
                         });
     m_commands->command(
-        {"SMEMBERS", m_keys.userChannels(m_user)},
-        [this, marks, opened](const RedisReply &reply) {
+        {"SMEMBERS", m_keys.userChannels(m_user)}, [this, marks, opened](const RedisReply &reply) {
             QStringList channels;
             for (const RedisReply &name : reply.elements())
                 channels << QString::fromUtf8(name.bytes());
@@ -347,8 +347,8 @@ void RedisWorker::rejoin(const QString &channel)
     post(channel, m_user, ChatMessage::Type::Join, QString(), ChatKeys::newCid(),
          [this, channel](const RedisReply &reply) {
              if (reply.isError() && !reply.isClientError())
-                 Q_EMIT errorOccurred(
-                     QStringLiteral("Cannot rejoin %1: %2").arg(shownName(channel), reply.toString()));
+                 Q_EMIT errorOccurred(QStringLiteral("Cannot rejoin %1: %2")
+                                          .arg(shownName(channel), reply.toString()));
          });
 }
 
@@ -484,13 +484,13 @@ void RedisWorker::onMessage(const QByteArray &pubsubChannel, const QByteArray &p
         m_commands->command({"SREM", m_keys.userDirect(m_user), name.toUtf8()});
         m_joined.insert(name);
         // A conversation closed here kept its read mark: only what came after it is new.
-        m_commands->command({"HGET", m_keys.userReadMarks(m_user), name.toUtf8()},
-                            [this, name](const RedisReply &reply) {
-                                const StreamId mark =
-                                    StreamId::parse(reply.bytes()).value_or(StreamId{0, 1});
-                                if (m_joined.contains(name))
-                                    watchChannel(name, mark.isNull() ? StreamId{0, 1} : mark);
-                            });
+        m_commands->command(
+            {"HGET", m_keys.userReadMarks(m_user), name.toUtf8()},
+            [this, name](const RedisReply &reply) {
+                const StreamId mark = StreamId::parse(reply.bytes()).value_or(StreamId{0, 1});
+                if (m_joined.contains(name))
+                    watchChannel(name, mark.isNull() ? StreamId{0, 1} : mark);
+            });
         fetchChannelInfo(name, [this](const ChannelInfo &info) { Q_EMIT channelJoined(info); });
     }
 }
@@ -770,8 +770,8 @@ void RedisWorker::sendMessage(const QString &typedChannel, const QString &text,
                                    QLocale::c().formattedDataSize(m_config.maxTextBytes)));
         return;
     }
-    OutgoingMessage message{cid, channel, type, text, QDateTime::currentDateTimeUtc(),
-                            m_joined.contains(channel)};
+    OutgoingMessage message{
+        cid, channel, type, text, QDateTime::currentDateTimeUtc(), m_joined.contains(channel)};
     m_outbox.add(message);
     reportOutboxSoon();
     if (m_userReady && m_commands && m_commands->state() == RedisConnection::State::Connected)
@@ -800,7 +800,8 @@ void RedisWorker::postOutgoing(const OutgoingMessage &message)
                  return;
              }
              if (reply.errorCode() == "NOTMEMBER" && message.joined
-                 && !m_left.contains(message.channel) && !m_retriedAfterJoin.contains(message.cid)) {
+                 && !m_left.contains(message.channel)
+                 && !m_retriedAfterJoin.contains(message.cid)) {
                  // Written while we were in the channel, refused because the server no longer
                  // knows that (it lost its data, or the join is gone): join and try once more,
                  // in this order on the one connection.
@@ -951,8 +952,8 @@ void RedisWorker::setDisplayName(const QString &typed)
             *m_commands, {m_keys.user(m_user)}, {m_config.installSecret, wanted.toUtf8()},
             [this, wanted](const RedisReply &reply) {
                 if (reply.isError()) {
-                    Q_EMIT errorOccurred(QStringLiteral("Cannot change the display name: %1")
-                                             .arg(reply.toString()));
+                    Q_EMIT errorOccurred(
+                        QStringLiteral("Cannot change the display name: %1").arg(reply.toString()));
                     return;
                 }
                 if (reply.toInteger() == 0 && wanted == m_display)

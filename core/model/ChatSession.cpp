@@ -470,8 +470,8 @@ void ChatSession::onUnreadLoaded(const QString &channel, const ChatMessageList &
         if (!countsAsUnread(message) || message.from == m_user)
             continue;
         ++unread;
-        mention =
-            mention || ChatKeys::isDirectChannel(channel) || MentionRule::messageMentions(message, m_user);
+        mention = mention || ChatKeys::isDirectChannel(channel)
+            || MentionRule::messageMentions(message, m_user);
     }
     m_unreadCountedTo.insert(channel, messages.constLast().id);
     if (unread > 0)

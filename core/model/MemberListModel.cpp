@@ -27,8 +27,7 @@ QVariant MemberListModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
     case DisplayNameRole: {
         const QString shown = m_displayNames.value(name);
-        return shown.isEmpty() || shown == name ? name
-                                                : QStringLiteral("%1 (%2)").arg(shown, name);
+        return shown.isEmpty() || shown == name ? name : QStringLiteral("%1 (%2)").arg(shown, name);
     }
     case Qt::ToolTipRole:
         return tr("Account: %1").arg(name);

@@ -4,8 +4,9 @@
 // two sides alternated so that whatever else the machine does hits both alike:
 //
 //  1. ingest: a flood of messages written as PROTOCOL.md says (stream entry + its notice,
-//     a hint only, by a Lua loop that redis-cli runs in chunks, so the producer is another process),
-//     counted as rows reaching the model; raw: a hiredis SUBSCRIBE thread. Target >= 0.5x raw.
+//     a hint only, by a Lua loop that redis-cli runs in chunks, so the producer is another
+//     process), counted as rows reaching the model; raw: a hiredis SUBSCRIBE thread. Target >= 0.5x
+//     raw.
 //  2. end-to-end latency at 1000 msg/s, sendMessage() to the row in the receiver's model; raw:
 //     hiredis PUBLISH in one thread to hiredis SUBSCRIBE in another. Target p99 <= 3x raw.
 //  3. first screen: joinChannel() on a log of a million entries until the model holds the newest

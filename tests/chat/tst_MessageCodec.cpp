@@ -126,7 +126,8 @@ private Q_SLOTS:
     {
         const auto named = MessageCodec::fromStreamEntry(
             QStringLiteral("d"),
-            entry("5-1", {"type", "msg", "from", "bob", "name", "Robert\n\xe2\x80\xaeX", "text", "hi"}));
+            entry("5-1",
+                  {"type", "msg", "from", "bob", "name", "Robert\n\xe2\x80\xaeX", "text", "hi"}));
         QVERIFY(named);
         QCOMPARE(named->from, QStringLiteral("bob"));
         // One line, no direction overrides.

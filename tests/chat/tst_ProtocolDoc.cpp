@@ -95,10 +95,11 @@ private Q_SLOTS:
         bool sawAcl = false;
         for (qsizetype i = 0; i < blocks.size(); ++i) {
             // In order, as a reader would run them, each in a fresh shell.
-            const Shell run = bash(QStringLiteral("set -e -o pipefail\n"
-                                                  "redis-cli() { command redis-cli -p %1 \"$@\"; }\n")
-                                       .arg(m_server->port())
-                                   + blocks.at(i));
+            const Shell run =
+                bash(QStringLiteral("set -e -o pipefail\n"
+                                    "redis-cli() { command redis-cli -p %1 \"$@\"; }\n")
+                         .arg(m_server->port())
+                     + blocks.at(i));
             const QString context = QStringLiteral("block %1:\n%2\n--- printed:\n%3")
                                         .arg(i + 1)
                                         .arg(blocks.at(i), run.output);

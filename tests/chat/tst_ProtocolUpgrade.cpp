@@ -24,8 +24,8 @@ namespace {
 QByteArray v1Script(const char *name)
 {
     QByteArray source;
-    for (const QString &file :
-         QStringList{QStringLiteral("name-rule.lua"), QString::fromLatin1(name) + QStringLiteral(".lua")}) {
+    for (const QString &file : QStringList{QStringLiteral("name-rule.lua"),
+                                           QString::fromLatin1(name) + QStringLiteral(".lua")}) {
         QFile f(QStringLiteral(CONFAB_TEST_SOURCE_DIR "/chat/v1/") + file);
         if (!f.open(QIODevice::ReadOnly))
             qFatal("cannot read the version-1 script %s", qPrintable(file));
@@ -71,10 +71,9 @@ private Q_SLOTS:
                                   (QStringList{QStringLiteral("morning"), QStringLiteral("a1"),
                                                QStringLiteral("m1"), QStringLiteral("m2")}),
                                   20000);
-        QTRY_COMPARE_WITH_TIMEOUT(texts(session, dm),
-                                  (QStringList{QStringLiteral("secret for alice"),
-                                               QStringLiteral("thanks bob")}),
-                                  20000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            texts(session, dm),
+            (QStringList{QStringLiteral("secret for alice"), QStringLiteral("thanks bob")}), 20000);
         // The version-1 conversation that two pairs shared: only this pair's messages.
         QTRY_COMPARE_WITH_TIMEOUT(texts(session, leaky),
                                   (QStringList{QStringLiteral("to alice from bob:z")}), 20000);
@@ -101,12 +100,12 @@ private Q_SLOTS:
         QCOMPARE(m_server->command({"HGET", "user:{alice}", "created_at"}).bytes(),
                  m_server->command({"HGET", "user:alice", "created_at"}).bytes());
         QTRY_COMPARE_WITH_TIMEOUT(
-            m_server->command({"HGET", "user:{alice}", "upgraded"}).toString(),
-            QStringLiteral("1"), 20000);
+            m_server->command({"HGET", "user:{alice}", "upgraded"}).toString(), QStringLiteral("1"),
+            20000);
 
         // The peer still on version 1 is told, in the conversation it looks at.
-        const RedisReply old = m_server->command(
-            {"XREVRANGE", "channel:{dm:alice:bob}:log", "+", "-", "COUNT", "1"});
+        const RedisReply old =
+            m_server->command({"XREVRANGE", "channel:{dm:alice:bob}:log", "+", "-", "COUNT", "1"});
         QVERIFY(old.at(0).at(1).toDebugString().contains(
             LegacyUpgrade::upgradeNote(QStringLiteral("alice"))));
     }
@@ -130,8 +129,7 @@ private Q_SLOTS:
             QVERIFY2(alice.errors().last().contains(QStringLiteral("ask them to upgrade")),
                      qPrintable(alice.errors().last()));
             QTRY_VERIFY_WITH_TIMEOUT(
-                m_server->command({"HEXISTS", "user:{alice}", "upgraded"}).toInteger() == 1,
-                20000);
+                m_server->command({"HEXISTS", "user:{alice}", "upgraded"}).toInteger() == 1, 20000);
         }
         // The version-1 peer answers in the old conversation: copied over at the next start.
         postV1(QStringLiteral("dm:alice:bob"), "bob", "msg", "did you upgrade?", "v1-late");
@@ -166,8 +164,8 @@ private:
             QVERIFY2(claimed.isOk(), qPrintable(claimed.toDebugString()));
         }
         // RedisWorker::join: SADD index, SADD user:U:channels, post join.
-        for (const auto &[user, channel] : {std::pair{"alice", "dev"}, std::pair{"bob", "dev"},
-                                            std::pair{"alice", "ops"}}) {
+        for (const auto &[user, channel] :
+             {std::pair{"alice", "dev"}, std::pair{"bob", "dev"}, std::pair{"alice", "ops"}}) {
             m_server->command({"SADD", "channel:index", channel});
             m_server->command({"SADD", "user:" + QByteArray(user) + ":channels", channel});
             postV1(QString::fromLatin1(channel), user, "join", "", "");
@@ -207,9 +205,9 @@ private:
             cid = ChatKeys::newCid();
         const QByteArray tag = "channel:{" + channel.toUtf8() + '}';
         const RedisReply reply = m_server->command(
-            {"EVAL", v1Script("post"), "4", tag + ":log", "message:{" + channel.toUtf8() + "}:" + cid,
-             tag + ":info", tag + ":members", tag, "100000", "32768", "86400", type, from, text,
-             cid, "1", channel.toUtf8()});
+            {"EVAL", v1Script("post"), "4", tag + ":log",
+             "message:{" + channel.toUtf8() + "}:" + cid, tag + ":info", tag + ":members", tag,
+             "100000", "32768", "86400", type, from, text, cid, "1", channel.toUtf8()});
         if (reply.isError())
             qWarning() << "version-1 post failed:" << reply.toString();
         return reply.at(0).bytes();

@@ -35,10 +35,14 @@ private Q_SLOTS:
         QTest::addColumn<QString>("a2");
         QTest::addColumn<QString>("b2");
         // Version 1 made both of these "dm:gui1:z:q_".
-        QTest::newRow("colons") << QStringLiteral("z:q_") << QStringLiteral("gui1") << QStringLiteral("gui1:z") << QStringLiteral("q_");
-        QTest::newRow("prefix") << QStringLiteral("a") << QStringLiteral("bc") << QStringLiteral("ab") << QStringLiteral("c");
-        QTest::newRow("at signs") << QStringLiteral("a@b") << QStringLiteral("c") << QStringLiteral("a") << QStringLiteral("b@c");
-        QTest::newRow("unicode") << QStringLiteral("é") << QStringLiteral("e") << QStringLiteral("e\u0301") << QStringLiteral("x");
+        QTest::newRow("colons") << QStringLiteral("z:q_") << QStringLiteral("gui1")
+                                << QStringLiteral("gui1:z") << QStringLiteral("q_");
+        QTest::newRow("prefix") << QStringLiteral("a") << QStringLiteral("bc")
+                                << QStringLiteral("ab") << QStringLiteral("c");
+        QTest::newRow("at signs") << QStringLiteral("a@b") << QStringLiteral("c")
+                                  << QStringLiteral("a") << QStringLiteral("b@c");
+        QTest::newRow("unicode") << QStringLiteral("é") << QStringLiteral("e")
+                                 << QStringLiteral("e\u0301") << QStringLiteral("x");
     }
     void directConversationNamesAreInjective()
     {
@@ -64,8 +68,10 @@ private Q_SLOTS:
         // Every pair of (kind, name) below gives a different key, with names chosen to look
         // like other keys' suffixes.
         const ChatKeys keys;
-        const QStringList names{QStringLiteral("gui1"), QStringLiteral("gui1:read"), QStringLiteral("gui1:channels"), QStringLiteral("read"),
-                                QStringLiteral("log"), QStringLiteral("index"), QStringLiteral("x:log"), QStringLiteral("@a b")};
+        const QStringList names{QStringLiteral("gui1"),          QStringLiteral("gui1:read"),
+                                QStringLiteral("gui1:channels"), QStringLiteral("read"),
+                                QStringLiteral("log"),           QStringLiteral("index"),
+                                QStringLiteral("x:log"),         QStringLiteral("@a b")};
         QSet<QByteArray> seen;
         int made = 0;
         for (const QString &name : names) {
@@ -97,10 +103,16 @@ private Q_SLOTS:
         ThreadedWorker q(ThreadedWorker::configFor(*m_server, QStringLiteral("q_")));
         for (ThreadedWorker *w : {&zq, &gui1, &gui1z, &q})
             QVERIFY(w->waitForReady());
-        zq.run([w = zq.worker()] { w->openDirectChannel(QStringLiteral("gui1"), QStringLiteral("for gui1 only")); });
-        gui1z.run([w = gui1z.worker()] { w->openDirectChannel(QStringLiteral("q_"), QStringLiteral("for q_ only")); });
-        const QString first = ChatKeys::directChannel(QStringLiteral("z:q_"), QStringLiteral("gui1"));
-        const QString second = ChatKeys::directChannel(QStringLiteral("gui1:z"), QStringLiteral("q_"));
+        zq.run([w = zq.worker()] {
+            w->openDirectChannel(QStringLiteral("gui1"), QStringLiteral("for gui1 only"));
+        });
+        gui1z.run([w = gui1z.worker()] {
+            w->openDirectChannel(QStringLiteral("q_"), QStringLiteral("for q_ only"));
+        });
+        const QString first =
+            ChatKeys::directChannel(QStringLiteral("z:q_"), QStringLiteral("gui1"));
+        const QString second =
+            ChatKeys::directChannel(QStringLiteral("gui1:z"), QStringLiteral("q_"));
         QVERIFY(gui1.waitForTexts(first, 1));
         QVERIFY(q.waitForTexts(second, 1));
         QCOMPARE(gui1.texts(first), QStringList{QStringLiteral("for gui1 only")});
@@ -131,7 +143,8 @@ private Q_SLOTS:
             QVERIFY(other.waitForJoined(QStringLiteral("other")));
             QVERIFY(other.errors().isEmpty());
         }
-        QCOMPARE(m_server->command({"TYPE", "user:{gui1}:channels"}).toString(), QStringLiteral("set"));
+        QCOMPARE(m_server->command({"TYPE", "user:{gui1}:channels"}).toString(),
+                 QStringLiteral("set"));
         QCOMPARE(m_server->command({"SMEMBERS", "user:{gui1}:channels"}).size(), 1);
         QCOMPARE(m_server->command({"SMEMBERS", "user:{gui1:channels}:channels"}).size(), 1);
         QVERIFY(m_server->command({"HGET", "user:{gui1}:read", "other"}).isNil());
@@ -140,8 +153,8 @@ private Q_SLOTS:
     void aNoticeCannotMuteOrInvent_data()
     {
         QTest::addColumn<QByteArray>("notice"); // %1: an id far ahead of the log
-        QTest::newRow("id ahead of the log")
-            << QByteArray(R"({"v":1,"id":"9999999999999-0","type":"msg","from":"mallory","text":"fake"})");
+        QTest::newRow("id ahead of the log") << QByteArray(
+            R"({"v":1,"id":"9999999999999-0","type":"msg","from":"mallory","text":"fake"})");
         QTest::newRow("id that does not exist")
             << QByteArray(R"({"v":2,"id":"1-1","type":"msg","from":"mallory","text":"fake"})");
         QTest::newRow("fields that differ from the entry") << QByteArray("MATCHING");
@@ -155,8 +168,11 @@ private Q_SLOTS:
         QVERIFY(alice.waitForReady() && bob.waitForReady());
         alice.run([w = alice.worker()] { w->joinChannel(QStringLiteral("dev")); });
         bob.run([w = bob.worker()] { w->joinChannel(QStringLiteral("dev")); });
-        QVERIFY(alice.waitForJoined(QStringLiteral("dev")) && bob.waitForJoined(QStringLiteral("dev")));
-        bob.run([w = bob.worker()] { w->sendMessage(QStringLiteral("dev"), QStringLiteral("real 0")); });
+        QVERIFY(alice.waitForJoined(QStringLiteral("dev"))
+                && bob.waitForJoined(QStringLiteral("dev")));
+        bob.run([w = bob.worker()] {
+            w->sendMessage(QStringLiteral("dev"), QStringLiteral("real 0"));
+        });
         QVERIFY(alice.waitForTexts(QStringLiteral("dev"), 1));
         if (notice == "MATCHING") {
             // The newest real id, with a text other than the one in the log.
@@ -175,8 +191,9 @@ private Q_SLOTS:
             });
         }
         QVERIFY(alice.waitForTexts(QStringLiteral("dev"), 6));
-        const QStringList expected{QStringLiteral("real 0"), QStringLiteral("real 1"), QStringLiteral("real 2"),
-                                   QStringLiteral("real 3"), QStringLiteral("real 4"), QStringLiteral("real 5")};
+        const QStringList expected{QStringLiteral("real 0"), QStringLiteral("real 1"),
+                                   QStringLiteral("real 2"), QStringLiteral("real 3"),
+                                   QStringLiteral("real 4"), QStringLiteral("real 5")};
         QCOMPARE(alice.texts(QStringLiteral("dev")), expected);
         // Exactly the entries of the log, in its order.
         const RedisReply log = m_server->command({"XRANGE", "channel:{dev}:log", "-", "+"});
@@ -191,9 +208,8 @@ private Q_SLOTS:
         });
         const StreamId last = got.last().id;
         alice.run([w = alice.worker(), last] { w->markRead(QStringLiteral("dev"), last); });
-        QTRY_COMPARE_WITH_TIMEOUT(
-            m_server->command({"HGET", "user:{alice}:read", "dev"}).bytes(), last.toByteArray(),
-            20000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->command({"HGET", "user:{alice}:read", "dev"}).bytes(),
+                                  last.toByteArray(), 20000);
     }
 
     void aFailedJoinLeavesNoTrace()
@@ -218,12 +234,14 @@ private Q_SLOTS:
         QTest::addColumn<QString>("variable");
         QTest::addColumn<QString>("value");
         QTest::addColumn<QString>("why"); // empty: accepted
-        QTest::newRow("default") << QStringLiteral("CHANNEL_PREFIX") << QStringLiteral("channel:") << QString();
-        QTest::newRow("namespace") << QStringLiteral("CONFAB_NAMESPACE") << QStringLiteral("teamA:") << QString();
-        QTest::newRow("empty channel prefix") << QStringLiteral("CHANNEL_PREFIX") << QString()
-                                              << QStringLiteral("may not be empty");
-        QTest::newRow("empty message prefix") << QStringLiteral("MESSAGE_PREFIX") << QString()
-                                              << QStringLiteral("may not be empty");
+        QTest::newRow("default") << QStringLiteral("CHANNEL_PREFIX") << QStringLiteral("channel:")
+                                 << QString();
+        QTest::newRow("namespace")
+            << QStringLiteral("CONFAB_NAMESPACE") << QStringLiteral("teamA:") << QString();
+        QTest::newRow("empty channel prefix")
+            << QStringLiteral("CHANNEL_PREFIX") << QString() << QStringLiteral("may not be empty");
+        QTest::newRow("empty message prefix")
+            << QStringLiteral("MESSAGE_PREFIX") << QString() << QStringLiteral("may not be empty");
         for (const char *bad : {"ch{", "ch}", "ch*", "ch?", "ch[", "ch]", "ch\\"}) {
             QTest::newRow(bad) << QStringLiteral("CHANNEL_PREFIX") << QString::fromLatin1(bad)
                                << QStringLiteral("may not contain any of");
@@ -231,9 +249,11 @@ private Q_SLOTS:
                 << QStringLiteral("CONFAB_NAMESPACE") << QString::fromLatin1(bad)
                 << QStringLiteral("may not contain any of");
         }
-        QTest::newRow("space") << QStringLiteral("MESSAGE_PREFIX") << QStringLiteral("m :") << QStringLiteral("whitespace");
-        QTest::newRow("same as messages") << QStringLiteral("CHANNEL_PREFIX") << QStringLiteral("message:")
-                                          << QStringLiteral("may not be the same");
+        QTest::newRow("space") << QStringLiteral("MESSAGE_PREFIX") << QStringLiteral("m :")
+                               << QStringLiteral("whitespace");
+        QTest::newRow("same as messages")
+            << QStringLiteral("CHANNEL_PREFIX") << QStringLiteral("message:")
+            << QStringLiteral("may not be the same");
         QTest::newRow("user prefix") << QStringLiteral("CHANNEL_PREFIX") << QStringLiteral("user:")
                                      << QStringLiteral("user keys use it");
     }
@@ -264,7 +284,8 @@ private Q_SLOTS:
         QVERIFY2(config.applyEnvironment(env, &error), qPrintable(error));
         env.insert(QStringLiteral("REDIS_PORT"), QStringLiteral("6379"));
         QVERIFY(!ChatConfig().applyEnvironment(env, &error));
-        QVERIFY2(error.contains(QStringLiteral("REDIS_PORT (6379) contradicts")), qPrintable(error));
+        QVERIFY2(error.contains(QStringLiteral("REDIS_PORT (6379) contradicts")),
+                 qPrintable(error));
         env.remove(QStringLiteral("REDIS_PORT"));
         env.insert(QStringLiteral("REDIS_DB"), QStringLiteral("0"));
         QVERIFY(!ChatConfig().applyEnvironment(env, &error));

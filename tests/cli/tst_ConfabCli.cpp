@@ -454,7 +454,8 @@ private Q_SLOTS:
     void displayNameGoesWithTheAccount()
     {
         QVERIFY(cli({u"join"_s, u"dev"_s}).succeeded());
-        QVERIFY(cli({u"--display-name"_s, u"Test Er"_s, u"send"_s, u"dev"_s, u"one"_s}).succeeded());
+        QVERIFY(
+            cli({u"--display-name"_s, u"Test Er"_s, u"send"_s, u"dev"_s, u"one"_s}).succeeded());
         // Kept with the account: the next run without the option still uses it.
         QVERIFY(cli({u"send"_s, u"dev"_s, u"two"_s}).succeeded());
         QProcessEnvironment env = environment();
@@ -481,7 +482,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("account");
         QTest::newRow("accent") << u"café"_s;
         QTest::newRow("cjk") << u"開発"_s;
-        QTest::newRow("emoji") << QString::fromUtf8("\xf0\x9f\x98\x80" "bot");
+        QTest::newRow("emoji") << QString::fromUtf8("\xf0\x9f\x98\x80"
+                                                    "bot");
         QTest::newRow("colons") << u"ops:alerts"_s;
     }
     void anyValidAccountNameWorks()
@@ -492,9 +494,9 @@ private Q_SLOTS:
         const Result joined = cli({u"join"_s, u"dev"_s}, {}, env);
         QVERIFY2(joined.succeeded(), joined.err.constData());
         QVERIFY(cli({u"send"_s, u"dev"_s, u"hi"_s}, {}, env).succeeded());
-        QCOMPARE(m_server->command({"SISMEMBER", "channel:{dev}:members", account.toUtf8()})
-                     .toInteger(),
-                 1);
+        QCOMPARE(
+            m_server->command({"SISMEMBER", "channel:{dev}:members", account.toUtf8()}).toInteger(),
+            1);
     }
 
     void unknownCommandIsAUsageError()

@@ -1,5 +1,6 @@
 #include "AppSettings.h"
 #include "ConnectionDialog.h"
+#include "IdentityDialog.h"
 #include "IsolatedSettings.h"
 #include "PreferencesDialog.h"
 #include "RedisServerFixture.h"
@@ -112,6 +113,52 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY2(m_settings.isValid(), qPrintable(IsolatedSettings::store().fileName()));
+    }
+
+    void identityDialogAsksForAnAccountAndAnOptionalDisplayName()
+    {
+        IdentityDialog first(QStringLiteral("alice"));
+        first.show();
+        auto *buttons = first.findChild<QDialogButtonBox *>();
+        QPushButton *ok = buttons->button(QDialogButtonBox::Ok);
+        // At a first start the login name is offered, not taken: nothing happens until
+        // Continue, and Cancel is Quit.
+        QCOMPARE(first.windowTitle(), QStringLiteral("Welcome to Confab"));
+        QCOMPARE(buttons->button(QDialogButtonBox::Cancel)->text(), QStringLiteral("&Quit"));
+        QCOMPARE(first.accountName(), QStringLiteral("alice"));
+        QVERIFY(ok->isEnabled());
+        const QList<QLineEdit *> fields = first.findChildren<QLineEdit *>();
+        QLineEdit *account = nullptr;
+        QLineEdit *display = nullptr;
+        for (QLineEdit *field : fields) {
+            if (field->accessibleName() == QStringLiteral("Account name"))
+                account = field;
+            else if (field->accessibleName() == QStringLiteral("Display name"))
+                display = field;
+        }
+        QVERIFY(account && display);
+        account->setText(QStringLiteral("two words"));
+        QVERIFY(!ok->isEnabled());
+        bool shown = false;
+        for (QLabel *label : first.findChildren<QLabel *>()) {
+            if (label->accessibleName() == QStringLiteral("Account name problem"))
+                shown = label->isVisible() && label->text().contains(QStringLiteral("spaces"));
+        }
+        QVERIFY(shown);
+        account->setText(QStringLiteral("bob"));
+        display->setText(QStringLiteral("Robert \u202e evil")); // a direction override
+        QVERIFY(!ok->isEnabled());
+        display->setText(QStringLiteral("Robert Paulson"));
+        QVERIFY(ok->isEnabled());
+        QCOMPARE(first.displayName(), QStringLiteral("Robert Paulson"));
+
+        // Asked again after a refusal: says why, keeps the name as it was, and can wait.
+        IdentityDialog again(QStringLiteral("alice"),
+                             QStringLiteral("The user name \"alice\" already exists."));
+        QCOMPARE(again.windowTitle(), QStringLiteral("Choose Another Account Name"));
+        QCOMPARE(again.accountName(), QStringLiteral("alice"));
+        QCOMPARE(again.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Cancel)->text(),
+                 QStringLiteral("Not &Now"));
     }
 
     void init() { IsolatedSettings::store().clear(); }

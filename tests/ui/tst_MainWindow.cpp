@@ -311,7 +311,8 @@ private Q_SLOTS:
         alice.type(QStringLiteral("/join random"));
         QVERIFY(alice.waitCurrent(QStringLiteral("random")));
         alice.type(QStringLiteral("/msg bob hi bob"));
-        const QString dm = ChatSession::directChannel(QStringLiteral("alice"), QStringLiteral("bob"));
+        const QString dm =
+            ChatSession::directChannel(QStringLiteral("alice"), QStringLiteral("bob"));
         QVERIFY(bob->waitJoined(dm));
 
         bob->type(QStringLiteral("/nick Robert Paulson"));
@@ -319,9 +320,10 @@ private Q_SLOTS:
                                   QStringLiteral("Robert Paulson (bob)"), 20000);
         // Everyone follows; the account stays the member, with no ghost beside it.
         MemberListModel *members = alice.session.members(QStringLiteral("random"));
-        QTRY_COMPARE_WITH_TIMEOUT(
-            members->index(members->indexOf(QStringLiteral("bob"))).data(Qt::DisplayRole).toString(),
-            QStringLiteral("Robert Paulson (bob)"), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(members->index(members->indexOf(QStringLiteral("bob")))
+                                      .data(Qt::DisplayRole)
+                                      .toString(),
+                                  QStringLiteral("Robert Paulson (bob)"), 20000);
         QCOMPARE(members->members(), (QStringList{QStringLiteral("alice"), QStringLiteral("bob")}));
         QCOMPARE(m_server->command({"SCARD", "channel:{random}:members"}).toInteger(), 2);
         QTRY_COMPARE_WITH_TIMEOUT(alice.session.displayName(dm), QStringLiteral("Robert Paulson"),
@@ -352,14 +354,13 @@ private Q_SLOTS:
         QVERIFY(again.waitJoined(QStringLiteral("random")) && again.waitJoined(dm));
         // Whichever of the two is not open shows what came while he was away.
         QTRY_VERIFY_WITH_TIMEOUT(!again.window.currentChannel().isEmpty(), 20000);
-        const QString notOpen =
-            again.window.currentChannel() == dm ? QStringLiteral("random") : dm;
+        const QString notOpen = again.window.currentChannel() == dm ? QStringLiteral("random") : dm;
         QTRY_COMPARE_WITH_TIMEOUT(again.unread(notOpen), notOpen == dm ? 2 : 1, 20000);
         again.window.openChannel(QStringLiteral("random"));
         QVERIFY(again.waitCurrent(QStringLiteral("random")));
         again.type(QStringLiteral("back"));
-        QTRY_VERIFY_WITH_TIMEOUT(alice.texts(QStringLiteral("random")).contains(QStringLiteral("back")),
-                                 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            alice.texts(QStringLiteral("random")).contains(QStringLiteral("back")), 20000);
         MessageLogModel *log = alice.session.log(QStringLiteral("random"));
         QCOMPARE(log->index(log->rowCount() - 1).data(MessageLogModel::AuthorRole).toString(),
                  QStringLiteral("Robert Paulson"));
@@ -403,8 +404,8 @@ private Q_SLOTS:
         impostor.type(QStringLiteral("/nick alice2"));
         QTRY_VERIFY_WITH_TIMEOUT(impostor.session.isReady(), 20000);
         QCOMPARE(impostor.session.userName(), QStringLiteral("alice2"));
-        QTRY_COMPARE_WITH_TIMEOUT(impostor.window.identityButton()->text(), QStringLiteral("alice2"),
-                                  20000);
+        QTRY_COMPARE_WITH_TIMEOUT(impostor.window.identityButton()->text(),
+                                  QStringLiteral("alice2"), 20000);
         impostor.type(QStringLiteral("/join dev"));
         QVERIFY(impostor.waitCurrent(QStringLiteral("dev")));
     }
