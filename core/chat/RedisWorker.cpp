@@ -164,7 +164,7 @@ void RedisWorker::onCommandsConnected()
 {
     for (const RedisScript *script :
          {&ChatScripts::post(), &ChatScripts::createChannel(), &ChatScripts::claimUser(),
-          &ChatScripts::markRead(), &ChatScripts::setDisplay()})
+          &ChatScripts::markRead(), &ChatScripts::setDisplay(), &ChatScripts::importEntries()})
         script->load(*m_commands);
     for (const auto &sync : std::as_const(m_syncs))
         sync->commandsReconnected();

@@ -93,6 +93,7 @@ private Q_SLOTS:
         QCOMPARE(m_server->command({"HGET", "user:{alice}:read", "ops"}).bytes(), opsNewest);
         QCOMPARE(m_server->command({"HGET", "user:{alice}:read", "dev"}).bytes(), m_aliceMark);
         // The conversation keeps its version-1 ids, so its read mark still fits: unread 0.
+        QCOMPARE(m_server->command({"HGET", "user:{alice}:read", dm.toUtf8()}).bytes(), m_dmMark);
         QCOMPARE(unread(session, dm), 0);
         QCOMPARE(session.displayName(dm), QStringLiteral("bob"));
 
@@ -187,7 +188,7 @@ private:
         postV1(QString::fromLatin1(dm), "bob", "join", "", "");
         postV1(QString::fromLatin1(dm), "bob", "msg", "secret for alice", "");
         postV1(QString::fromLatin1(dm), "alice", "join", "", "");
-        const QByteArray dmMark = postV1(QString::fromLatin1(dm), "alice", "msg", "thanks bob", "");
+        const QByteArray dmMark = m_dmMark = postV1(QString::fromLatin1(dm), "alice", "msg", "thanks bob", "");
         m_server->command({"EVAL", v1Script("mark-read"), "1", "user:alice:read", dm, dmMark});
 
         // The version-1 leak: (alice, bob:z) and (alice:bob, z) share "dm:alice:bob:z".
@@ -234,6 +235,7 @@ private:
 
     std::unique_ptr<RedisServerFixture> m_server;
     QByteArray m_aliceMark;
+    QByteArray m_dmMark;
 };
 
 QTEST_GUILESS_MAIN(tst_ProtocolUpgrade)
