@@ -137,6 +137,14 @@ std::optional<StreamId> MessageCodec::noticeId(const QByteArray &payload)
     // Notices are small; a big one is not worth parsing for a hint.
     if (payload.size() > 4096)
         return std::nullopt;
+    // What the post script publishes, read without building a JSON document: a flood brings
+    // one notice per entry.
+    static constexpr QByteArrayView Head = R"({"v":2,"id":")";
+    if (payload.startsWith(Head) && payload.endsWith("\"}")) {
+        const QByteArray id = payload.mid(Head.size(), payload.size() - Head.size() - 2);
+        if (!id.contains('"'))
+            return StreamId::parse(id);
+    }
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(payload, &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject())
