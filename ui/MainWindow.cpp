@@ -187,6 +187,9 @@ void MainWindow::buildLayout()
     membersTitle->setContentsMargins(12, 10, 6, 8);
     m_memberList = new QListView(right);
     m_memberList->setSpacing(2);
+    // "Display name (account)": the account at the end stays in sight in a narrow pane.
+    m_memberList->setTextElideMode(Qt::ElideMiddle);
+    m_memberList->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     // A margin rather than a style sheet: a styled view ignores the palette a theme switch sets.
     m_memberList->setContentsMargins(8, 0, 0, 0);
     rightLayout->addWidget(membersTitle);
@@ -460,6 +463,7 @@ void MainWindow::connectSession()
                 m_refusedAccount = name;
                 m_refusedReason = error;
                 updateIdentity();
+                updateTopic();
                 // Queued: not from inside the session's signal, which a modal loop would hold.
                 QMetaObject::invokeMethod(
                     this, [this, name, error] { chooseAccount(name, error); },
@@ -469,6 +473,7 @@ void MainWindow::connectSession()
         m_refusedAccount.clear();
         m_refusedReason.clear();
         updateIdentity();
+        updateTopic();
     });
     connect(m_session, &ChatSession::identityChanged, this, &MainWindow::updateIdentity);
     connect(m_session, &ChatSession::conversationRenamed, this, [this](const QString &channel) {
@@ -603,6 +608,14 @@ void MainWindow::updateTopic()
 {
     const QString channel = currentChannel();
     const int row = m_session->channels()->indexOf(channel);
+    if (channel.isEmpty() && !m_refusedAccount.isEmpty()) {
+        m_topic->setFullText(tr("Not signed in"));
+        m_log->setPlaceholderText(
+            tr("The account name \u201c%1\u201d belongs to someone else on %2.\n\nType /nick NAME "
+               "or click \u201cNot signed in\u201d below to choose another.")
+                .arg(m_refusedAccount, m_session->serverLabel()));
+        return;
+    }
     if (channel.isEmpty() || row < 0) {
         m_topic->setFullText(m_session->isReady() ? tr("Join a channel with + or /join NAME")
                                                   : tr("Connecting…"));

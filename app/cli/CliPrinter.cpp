@@ -75,7 +75,7 @@ QString CliPrinter::textLine(const ChatMessage &message)
         line = QStringLiteral("-- %1 set the topic: %2").arg(from, text);
         break;
     case ChatMessage::Type::Nick:
-        line = QStringLiteral("-- %1 is now known as %2").arg(oneLine(message.from), text);
+        line = QStringLiteral("-- %1 is now known as %2").arg(from, text);
         break;
     case ChatMessage::Type::Expired:
         line = QStringLiteral("-- older messages expired");

@@ -958,13 +958,13 @@ void RedisWorker::setDisplayName(const QString &typed)
                 }
                 if (reply.toInteger() == 0 && wanted == m_display)
                     return;
+                // Said in every channel, so that everyone's member list and log follow; the
+                // entry carries the name it replaces ("Alice is now known as Al").
+                const QString shown = wanted.isEmpty() ? m_user : wanted;
+                for (const QString &channel : std::as_const(m_joined))
+                    post(channel, m_user, ChatMessage::Type::Nick, shown, ChatKeys::newCid(), {});
                 m_display = wanted;
                 m_config.displayName = wanted;
-                // Said in every channel, so that everyone's member list and log follow.
-                for (const QString &channel : std::as_const(m_joined)) {
-                    const QByteArray cid = ChatKeys::newCid();
-                    post(channel, m_user, ChatMessage::Type::Nick, displayName(), cid, {});
-                }
                 Q_EMIT identityChanged(m_user, displayName());
             });
     });

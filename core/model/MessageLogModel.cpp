@@ -347,8 +347,8 @@ QString MessageLogModel::plainText(const ChatMessage &message)
         line = tr("%1 set the topic to: %2").arg(from, oneLine(message.text));
         break;
     case ChatMessage::Type::Nick:
-        // The account: the one name that stays the same across renames.
-        line = tr("%1 is now known as %2").arg(message.from, oneLine(message.text));
+        // The entry's name is the one it replaces.
+        line = tr("%1 is now known as %2").arg(from, oneLine(message.text));
         break;
     case ChatMessage::Type::Expired:
         line = tr("Older messages expired");

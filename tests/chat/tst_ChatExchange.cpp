@@ -191,6 +191,15 @@ private Q_SLOTS:
         QCOMPARE(m_server->command({"SISMEMBER", "channel:{n}:members", "alice"}).toInteger(), 1);
         QCOMPARE(m_server->command({"HGET", "user:{alice}", "display"}).toString(),
                  QStringLiteral("Alicia Keys"));
+        // A second rename says which name it replaces.
+        alice.run([w = alice.worker()] { w->setDisplayName(QStringLiteral("AK")); });
+        QTRY_VERIFY_WITH_TIMEOUT(
+            alice.messages(QStringLiteral("n")).last().type == ChatMessage::Type::Nick, 20000);
+        QCOMPARE(alice.messages(QStringLiteral("n")).last().author(),
+                 QStringLiteral("Alicia Keys"));
+        QCOMPARE(alice.messages(QStringLiteral("n")).last().text, QStringLiteral("AK"));
+        alice.run([w = alice.worker()] { w->setDisplayName(QStringLiteral("Alicia Keys")); });
+        QTRY_COMPARE_WITH_TIMEOUT(alice.displayName(), QStringLiteral("Alicia Keys"), 20000);
         // An invalid display name is refused with a reason, and nothing changes.
         alice.run([w = alice.worker()] { w->setDisplayName(QStringLiteral("two\nlines")); });
         QTRY_VERIFY_WITH_TIMEOUT(!alice.errors().isEmpty(), 20000);
