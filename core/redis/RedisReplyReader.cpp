@@ -11,6 +11,7 @@
 #pragma GCC diagnostic pop
 #endif
 
+#include <algorithm>
 #include <new>
 
 namespace Confab {
@@ -21,19 +22,28 @@ namespace {
 // itself only frees it on the next feed, so a 50 MB reply would otherwise stay resident.
 constexpr qsizetype ReleaseThreshold = 1024 * 1024;
 
+// What an array header may claim is only reserved up to this; the rest grows as elements
+// arrive, so memory follows the bytes received, not the count a server announces.
+constexpr qsizetype ReserveAtMost = 1024;
+
 } // namespace
 
 struct RedisReplyFunctions
 {
     // Where a value that hiredis just parsed goes: the root is heap-allocated and owned by
-    // hiredis until handed out; children live in their parent's element list, preallocated by
-    // createArray, so their addresses stay valid while the parent fills up.
+    // hiredis until handed out; children are appended to their parent's element list as they
+    // arrive. Appending may move the earlier siblings, but by then each of them is complete and
+    // hiredis holds no pointer into the list (only to the parent, in the grandparent's list,
+    // which does not grow until the parent is complete).
     static RedisReply *slotFor(const redisReadTask *task)
     {
         if (!task->parent)
             return new (std::nothrow) RedisReply;
         auto *parent = static_cast<RedisReply *>(task->parent->obj);
-        return &parent->m_elements[task->idx];
+        if (task->idx != parent->m_elements.size())
+            return nullptr; // cannot happen: hiredis fills arrays in order
+        parent->m_elements.emplace_back();
+        return &parent->m_elements.last();
     }
 
     static void *createString(const redisReadTask *task, char *str, size_t len)
@@ -62,11 +72,20 @@ struct RedisReplyFunctions
     static void *createArray(const redisReadTask *task, int elements)
 #endif
     {
+        if (qint64(elements) > RedisReplyReader::MaxArrayElements) {
+            // A protocol error with its own message, not hiredis' "Out of memory".
+            if (auto *reader = static_cast<RedisReplyReader *>(task->privdata))
+                reader->m_error = QStringLiteral("the server sent an array of %1 elements (at most "
+                                                 "%2 are accepted)")
+                                      .arg(qint64(elements))
+                                      .arg(RedisReplyReader::MaxArrayElements);
+            return nullptr;
+        }
         RedisReply *r = slotFor(task);
         if (!r)
             return nullptr;
         r->m_type = RedisReply::Type::Array;
-        r->m_elements.resize(qsizetype(elements));
+        r->m_elements.reserve(std::min(qsizetype(elements), ReserveAtMost));
         return r;
     }
 
@@ -140,6 +159,7 @@ void RedisReplyReader::reset()
     m_reader = redisReaderCreateWithFunctions(&replyFunctions);
     if (!m_reader)
         throw std::bad_alloc();
+    m_reader->privdata = this;
     m_bytesSinceReset = 0;
     m_error.clear();
 }
@@ -156,7 +176,9 @@ RedisReplyReader::Result RedisReplyReader::next(RedisReply *reply)
 {
     void *obj = nullptr;
     if (redisReaderGetReply(m_reader, &obj) != REDIS_OK) {
-        m_error = QString::fromUtf8(m_reader->errstr);
+        // A limit of ours has said what it was already.
+        if (m_error.isEmpty())
+            m_error = QString::fromUtf8(m_reader->errstr);
         return Result::ProtocolError;
     }
     if (!obj) {

@@ -19,6 +19,9 @@ public:
     RedisReplyReader &operator=(const RedisReplyReader &) = delete;
 
     enum class Result { Reply, NeedMoreData, ProtocolError };
+    // An array header claiming more is a protocol error (errorString() says so). Memory is
+    // never taken on a header's word alone: elements are stored as they arrive.
+    static constexpr qsizetype MaxArrayElements = 16 * 1024 * 1024;
 
     void feed(const char *data, qsizetype size);
     // Takes the next complete reply out, if there is one.
@@ -30,6 +33,7 @@ public:
     void reset();
 
 private:
+    friend struct RedisReplyFunctions;
     void releaseBufferIfIdle();
 
     redisReader *m_reader = nullptr;

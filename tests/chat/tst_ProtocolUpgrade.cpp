@@ -188,7 +188,8 @@ private:
         postV1(QString::fromLatin1(dm), "bob", "join", "", "");
         postV1(QString::fromLatin1(dm), "bob", "msg", "secret for alice", "");
         postV1(QString::fromLatin1(dm), "alice", "join", "", "");
-        const QByteArray dmMark = m_dmMark = postV1(QString::fromLatin1(dm), "alice", "msg", "thanks bob", "");
+        const QByteArray dmMark = m_dmMark =
+            postV1(QString::fromLatin1(dm), "alice", "msg", "thanks bob", "");
         m_server->command({"EVAL", v1Script("mark-read"), "1", "user:alice:read", dm, dmMark});
 
         // The version-1 leak: (alice, bob:z) and (alice:bob, z) share "dm:alice:bob:z".

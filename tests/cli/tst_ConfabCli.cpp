@@ -9,6 +9,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -404,6 +405,32 @@ private Q_SLOTS:
         QVERIFY2(result.error().contains(QStringLiteral("already exists")), result.err.constData());
         QCOMPARE(texts(cli({u"--json"_s, u"history"_s, u"dev"_s})),
                  QStringList{QStringLiteral("mine")});
+    }
+
+    void aHostileServerIsAnErrorNotACrash()
+    {
+        // Whatever is asked, it answers with a 13-byte array header claiming 2^31 elements.
+        QTcpServer hostile;
+        QVERIFY(hostile.listen(QHostAddress::LocalHost));
+        QObject::connect(&hostile, &QTcpServer::newConnection, &hostile, [&hostile] {
+            while (QTcpSocket *socket = hostile.nextPendingConnection()) {
+                QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+                    socket->readAll();
+                    socket->write("*2147483647\r\n");
+                });
+            }
+        });
+        QProcess process;
+        startCli(process,
+                 {u"--url"_s, u"redis://127.0.0.1:%1"_s.arg(hostile.serverPort()), u"--timeout"_s,
+                  u"10"_s, u"channels"_s},
+                 environment());
+        QVERIFY(process.waitForStarted(30000));
+        QTRY_VERIFY_WITH_TIMEOUT(process.state() == QProcess::NotRunning, 60000);
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 1);
+        const QByteArray err = process.readAllStandardError();
+        QVERIFY2(err.contains("2147483647 elements"), err.constData());
     }
 
     void sendingNeedsJoiningFirst()

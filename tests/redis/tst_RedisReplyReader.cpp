@@ -114,6 +114,38 @@ private Q_SLOTS:
         QVERIFY(reply.isOk());
     }
 
+    void arrayHeadersDoNotAllocateWhatTheyClaim_data()
+    {
+        QTest::addColumn<QByteArray>("header");
+        QTest::addColumn<bool>("accepted"); // within MaxArrayElements: waits for the elements
+        // 13 bytes that used to reserve 2^31 replies (std::bad_alloc, exit 134).
+        QTest::newRow("2^31 - 1") << QByteArray("*2147483647\r\n") << false;
+        QTest::newRow("20 million") << QByteArray("*20000000\r\n") << false;
+        QTest::newRow("nested") << QByteArray("*1\r\n*2000000000\r\n") << false;
+        QTest::newRow("the most accepted")
+            << "*" + QByteArray::number(RedisReplyReader::MaxArrayElements) + "\r\n"
+            << true;
+    }
+    void arrayHeadersDoNotAllocateWhatTheyClaim()
+    {
+        QFETCH(QByteArray, header);
+        QFETCH(bool, accepted);
+        RedisReplyReader reader;
+        reader.feed(header.constData(), header.size());
+        RedisReply reply;
+        if (accepted) {
+            // Nothing taken on the header's word: the few elements that came are all there is.
+            QCOMPARE(reader.next(&reply), RedisReplyReader::Result::NeedMoreData);
+            const QByteArray some = ":1\r\n:2\r\n";
+            reader.feed(some.constData(), some.size());
+            QCOMPARE(reader.next(&reply), RedisReplyReader::Result::NeedMoreData);
+            return;
+        }
+        QCOMPARE(reader.next(&reply), RedisReplyReader::Result::ProtocolError);
+        QVERIFY2(reader.errorString().contains(QStringLiteral("elements (at most")),
+                 qPrintable(reader.errorString()));
+    }
+
     void millionElementArray()
     {
         constexpr int count = 1000000;
