@@ -31,6 +31,9 @@ public:
     explicit Outbox(QString path = {});
 
     QString path() const { return m_path; }
+    // False with *error set when the file could not be read as it is. A damaged file still
+    // gives every intact message, and is moved aside (FILE.damaged-TIME), never overwritten;
+    // *error says so, for the user.
     bool load(QString *error = nullptr);
     // Writes the file only when it would differ from what is on disk; atomic (QSaveFile).
     bool save(QString *error = nullptr);
@@ -44,6 +47,8 @@ public:
     bool hasSavedMessages() const { return m_savedCount > 0; }
 
 private:
+    QString damagedCopyPath() const;
+
     QString m_path;
     QList<OutgoingMessage> m_messages;
     qsizetype m_savedCount = 0;
