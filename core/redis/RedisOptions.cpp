@@ -1,5 +1,6 @@
 #include "RedisOptions.h"
 
+#include <QRegularExpression>
 #include <QUrlQuery>
 
 namespace Confab {
@@ -27,14 +28,34 @@ std::optional<RedisOptions> fail(QString *error, const QString &message)
     return std::nullopt;
 }
 
+// The URL as an error message may show it: any password in it replaced by "***", whether the
+// URL parses or not. Error messages end up on stderr, in logs and in the status bar.
+QString redacted(const QString &text)
+{
+    static const QRegularExpression userInfo(QStringLiteral("(://[^/@?#]*?:)[^@/]*@"));
+    static const QRegularExpression parameter(QStringLiteral("([?&]password=)[^&#]*"),
+                                              QRegularExpression::CaseInsensitiveOption);
+    QString shown = text;
+    shown.replace(userInfo, QStringLiteral("\\1***@"));
+    shown.replace(parameter, QStringLiteral("\\1***"));
+    return shown;
+}
+
+// Longer than this is a typo (and far beyond it, undefined arithmetic).
+constexpr double MaxConnectTimeoutSeconds = 3600;
+
 } // namespace
 
-std::optional<RedisOptions> RedisOptions::fromUrl(const QString &text, QString *error)
+std::optional<RedisOptions> RedisOptions::fromUrl(const QString &typed, QString *error)
 {
-    const QUrl url(text.trimmed(), QUrl::StrictMode);
+    const QString text = redacted(typed);
+    // QUrl's own error text goes on to list the URL's parts, password included: only its
+    // first sentence is shown.
+    const QUrl url(typed.trimmed(), QUrl::StrictMode);
     if (!url.isValid())
         return fail(error,
-                    QStringLiteral("invalid Redis URL \"%1\": %2").arg(text, url.errorString()));
+                    QStringLiteral("invalid Redis URL \"%1\": %2")
+                        .arg(text, redacted(url.errorString().section(u';', 0, 0))));
 
     RedisOptions options;
     const QString scheme = url.scheme().toLower();
@@ -107,15 +128,22 @@ std::optional<RedisOptions> RedisOptions::fromUrl(const QString &text, QString *
             options.tlsServerName = value;
         } else if (key == QLatin1String("connect_timeout")) {
             const double seconds = value.toDouble(&ok);
-            ok = ok && seconds > 0;
-            options.connectTimeout = std::chrono::milliseconds(qint64(seconds * 1000));
+            if (ok && (!(seconds >= 0.001) || seconds > MaxConnectTimeoutSeconds))
+                return fail(error,
+                            QStringLiteral("connect_timeout must be between 0.001 and %1 "
+                                           "seconds, not \"%2\" (in \"%3\")")
+                                .arg(MaxConnectTimeoutSeconds)
+                                .arg(value, text));
+            if (ok)
+                options.connectTimeout = std::chrono::milliseconds(qint64(seconds * 1000));
         } else {
             return fail(error, QStringLiteral("unknown parameter \"%1\" in \"%2\"").arg(key, text));
         }
         if (!ok)
-            return fail(
-                error,
-                QStringLiteral("invalid value \"%1\" for \"%2\" in \"%3\"").arg(value, key, text));
+            return fail(error,
+                        QStringLiteral("invalid value \"%1\" for \"%2\" in \"%3\"")
+                            .arg(key == QLatin1String("password") ? QStringLiteral("***") : value,
+                                 key, text));
     }
     return options;
 }

@@ -97,6 +97,52 @@ private Q_SLOTS:
         QVERIFY(!o->displayUrl().contains(QStringLiteral("hunter2")));
     }
 
+    void errorsNeverShowThePassword_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::newRow("bad port") << QStringLiteral("redis://:s3cret-pw@localhost:99999");
+        QTest::newRow("bad scheme") << QStringLiteral("http://bob:s3cret-pw@localhost");
+        QTest::newRow("bad db") << QStringLiteral("redis://bob:s3cret-pw@localhost/abc");
+        QTest::newRow("bad parameter")
+            << QStringLiteral("redis://localhost?password=s3cret-pw&nonsense=1");
+        QTest::newRow("bad value") << QStringLiteral("redis://:s3cret-pw@h?connect_timeout=x");
+        QTest::newRow("unparsable") << QStringLiteral("redis://:s3cret-pw@[::1");
+    }
+    void errorsNeverShowThePassword()
+    {
+        QFETCH(QString, url);
+        QString error;
+        QVERIFY(!RedisOptions::fromUrl(url, &error));
+        QVERIFY(!error.isEmpty());
+        QVERIFY2(!error.contains(QStringLiteral("s3cret")), qPrintable(error));
+    }
+
+    void connectTimeoutIsInRange_data()
+    {
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<bool>("accepted");
+        QTest::newRow("1e300") << QStringLiteral("1e300") << false; // was undefined behaviour
+        QTest::newRow("3000000") << QStringLiteral("3000000") << false; // was "no timeout"
+        QTest::newRow("0") << QStringLiteral("0") << false;
+        QTest::newRow("-1") << QStringLiteral("-1") << false;
+        QTest::newRow("nan") << QStringLiteral("nan") << false;
+        QTest::newRow("2.5") << QStringLiteral("2.5") << true;
+        QTest::newRow("3600") << QStringLiteral("3600") << true;
+    }
+    void connectTimeoutIsInRange()
+    {
+        QFETCH(QString, value);
+        QFETCH(bool, accepted);
+        QString error;
+        const auto options =
+            RedisOptions::fromUrl(QStringLiteral("redis://h?connect_timeout=") + value, &error);
+        QCOMPARE(options.has_value(), accepted);
+        if (!accepted)
+            QVERIFY2(error.contains(QStringLiteral("connect_timeout")), qPrintable(error));
+        else
+            QCOMPARE(options->connectTimeout.count(), qint64(value.toDouble() * 1000));
+    }
+
     void rejectsBadInput_data()
     {
         QTest::addColumn<QString>("url");
