@@ -2,6 +2,9 @@
 
 #include "ShortcutTable.h"
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QRandomGenerator>
 
 #include <algorithm>
@@ -220,21 +223,68 @@ void AppSettings::setUserName(const QString &name)
     m_settings.setValue(UserNameKey, name);
 }
 
+QString AppSettings::installSecretPath() const
+{
+    const QFileInfo settingsFile(m_settings.fileName());
+    return settingsFile.absolutePath() + u'/' + settingsFile.completeBaseName()
+        + QStringLiteral(".secret");
+}
+
 QByteArray AppSettings::installSecret()
 {
+    auto wellFormed = [](const QByteArray &secret) {
+        return secret.size() == 32 && std::all_of(secret.cbegin(), secret.cend(), [](char c) {
+                   return std::isxdigit(uchar(c));
+               });
+    };
+    const QString path = installSecretPath();
+    QFile file(path);
+    if (file.open(QIODevice::ReadOnly)) {
+        const QByteArray secret = file.read(64).trimmed();
+        if (wellFormed(secret)) {
+            // Made by a build that let the umask decide, or copied around: owner only.
+            const QFile::Permissions others = QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup
+                | QFile::ReadOther | QFile::WriteOther | QFile::ExeOther;
+            if (file.permissions() & others)
+                file.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
+            return secret;
+        }
+    }
+    // Versions before kept it in the settings file, which anyone on the machine may read:
+    // moved to the owner-only file, so the claimed name stays this install's.
     QByteArray secret = m_settings.value(InstallSecretKey).toString().toLatin1();
-    const bool wellFormed = secret.size() == 32
-        && std::all_of(secret.cbegin(), secret.cend(),
-                       [](char c) { return std::isxdigit(uchar(c)); });
-    if (wellFormed)
-        return secret;
-    // The system generator (not the seeded global one): the secret is a credential.
-    quint32 words[4];
-    QRandomGenerator::system()->fillRange(words);
-    secret = QByteArray(reinterpret_cast<const char *>(words), sizeof(words)).toHex();
-    m_settings.setValue(InstallSecretKey, QString::fromLatin1(secret));
+    if (!wellFormed(secret)) {
+        // The system generator (not the seeded global one): the secret is a credential.
+        quint32 words[4];
+        QRandomGenerator::system()->fillRange(words);
+        secret = QByteArray(reinterpret_cast<const char *>(words), sizeof(words)).toHex();
+    }
+    if (writeOwnerOnly(path, secret + '\n')) {
+        m_settings.remove(InstallSecretKey);
+    } else {
+        // Nowhere safer to keep it: the settings file, as before, rather than a new name at
+        // every start.
+        m_settings.setValue(InstallSecretKey, QString::fromLatin1(secret));
+    }
     m_settings.sync();
     return secret;
+}
+
+bool AppSettings::writeOwnerOnly(const QString &path, const QByteArray &contents)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    const QString temporary = path + QStringLiteral(".new");
+    QFile file(temporary);
+    // Owner-only before a byte is written; then renamed over the old one in one step.
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)
+        || !file.setPermissions(QFile::ReadOwner | QFile::WriteOwner)
+        || file.write(contents) != contents.size() || !file.flush()) {
+        file.remove();
+        return false;
+    }
+    file.close();
+    QFile::remove(path);
+    return QFile::rename(temporary, path);
 }
 
 QString AppSettings::connectionUrl() const

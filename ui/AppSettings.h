@@ -63,9 +63,12 @@ public:
     void setLastChannel(const QString &name);
     QString userName() const;
     void setUserName(const QString &name);
-    // 32 hex characters proving that this install owns its user name (PROTOCOL.md, "Users").
-    // Made up from the system's random source the first time it is asked for, then kept.
+    // 32 hex characters proving that this install owns its account (PROTOCOL.md, "Identity").
+    // Made up from the system's random source the first time it is asked for, then kept in an
+    // owner-only (0600) file beside the settings file, never in the settings file itself (a
+    // secret found there, from an older version, is moved).
     QByteArray installSecret();
+    QString installSecretPath() const;
 
     // The connection profile, without the password.
     QString connectionUrl() const;
@@ -95,6 +98,7 @@ public:
     void sync();
 
 private:
+    static bool writeOwnerOnly(const QString &path, const QByteArray &contents);
     QSettings m_settings;
 };
 

@@ -55,6 +55,15 @@ template<typename T> T *child(const QObject *parent, const char *name)
     return found;
 }
 
+// Mode 0600: the owner reads and writes, nobody else anything.
+bool ownerOnly(const QString &path)
+{
+    const QFile::Permissions p = QFile::permissions(path);
+    const QFile::Permissions others = QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup
+        | QFile::ReadOther | QFile::WriteOther | QFile::ExeOther;
+    return p.testFlag(QFile::ReadOwner) && p.testFlag(QFile::WriteOwner) && !(p & others);
+}
+
 QPushButton *standardButton(const QDialog &dialog, QDialogButtonBox::StandardButton which)
 {
     const auto *box = dialog.findChild<QDialogButtonBox *>();
@@ -184,8 +193,31 @@ private Q_SLOTS:
         QCOMPARE(secret.size(), 32);
         QVERIFY(QByteArray::fromHex(secret).toHex() == secret);
         QCOMPARE(AppSettings().installSecret(), secret);
+        // Owner-only, and not in the settings file that anyone may read.
+        const QString path = AppSettings().installSecretPath();
+        QVERIFY(ownerOnly(path));
+        QFile settingsFile(IsolatedSettings::store().fileName());
+        IsolatedSettings::store().sync();
+        if (settingsFile.open(QIODevice::ReadOnly))
+            QVERIFY(!settingsFile.readAll().contains(secret));
+        QVERIFY(QFile::remove(path));
         IsolatedSettings::store().clear();
         QVERIFY(AppSettings().installSecret() != secret);
+    }
+
+    void anOldSecretInTheSettingsFileIsMovedNotLost()
+    {
+        QFile::remove(AppSettings().installSecretPath());
+        const QByteArray old = "0123456789abcdef0123456789abcdef";
+        IsolatedSettings::store().setValue(QStringLiteral("identity/installSecret"),
+                                           QString::fromLatin1(old));
+        IsolatedSettings::store().sync();
+        // The same secret, so the account claimed with it stays this install's.
+        QCOMPARE(AppSettings().installSecret(), old);
+        IsolatedSettings::store().sync();
+        QVERIFY(!IsolatedSettings::store().contains(QStringLiteral("identity/installSecret")));
+        QVERIFY(ownerOnly(AppSettings().installSecretPath()));
+        QCOMPARE(AppSettings().installSecret(), old);
     }
 
     void connectionProfileNeverStoresThePassword()
