@@ -31,6 +31,14 @@ void CliCommand::start()
     connect(m_worker.get(), &RedisWorker::connectionStateChanged, this,
             &CliCommand::onConnectionStateChanged);
     connect(m_worker.get(), &RedisWorker::errorOccurred, this, &CliCommand::fail);
+    // Another joined channel that is broken does not stop this command: said, not fatal.
+    connect(m_worker.get(), &RedisWorker::channelFailed, this,
+            [this](const QString &channel, const QString &message) {
+                if (channel == m_options.channel)
+                    fail(message);
+                else
+                    CliPrinter::printError(message);
+            });
     // The worker always claims the user name; reading needs none, so only the commands that
     // write as the user fail when the name is taken or invalid.
     if (m_options.command == CliOptions::Command::Join

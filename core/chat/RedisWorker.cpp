@@ -347,7 +347,8 @@ void RedisWorker::rejoin(const QString &channel)
     post(channel, m_user, ChatMessage::Type::Join, QString(), ChatKeys::newCid(),
          [this, channel](const RedisReply &reply) {
              if (reply.isError() && !reply.isClientError())
-                 Q_EMIT errorOccurred(QStringLiteral("Cannot rejoin %1: %2")
+                 Q_EMIT channelFailed(channel,
+                                      QStringLiteral("Cannot rejoin %1: %2")
                                           .arg(shownName(channel), reply.toString()));
          });
 }
@@ -507,8 +508,8 @@ void RedisWorker::watchChannel(const QString &name, const StreamId &after)
         m_batcher->flush();
         Q_EMIT historyLoaded(name, messages, reachedStart);
     };
-    sink.error = [this](const QString &message) {
-        Q_EMIT errorOccurred(message);
+    sink.error = [this, name](const QString &message) {
+        Q_EMIT channelFailed(name, message);
     };
     auto sync = std::make_shared<ChannelSync>(name, m_keys, m_commands, std::move(sink),
                                               m_config.firstPageSize, m_config.catchUpPageSize);

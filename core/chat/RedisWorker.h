@@ -116,6 +116,9 @@ Q_SIGNALS:
     void outboxChanged(int count);
     // Something the user should read (status bar, stderr), already phrased for them.
     void errorOccurred(const QString &message);
+    // The same, about one conversation only (its log cannot be read, it cannot be rejoined):
+    // the others go on as they were.
+    void channelFailed(const QString &channel, const QString &message);
 
 private:
     void whenUserReady(std::function<void()> action);

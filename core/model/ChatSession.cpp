@@ -118,6 +118,8 @@ void ChatSession::createWorker()
             log->historyRequestFailed();
     });
     connect(worker, &RedisWorker::errorOccurred, this, &ChatSession::errorOccurred);
+    connect(worker, &RedisWorker::channelFailed, this,
+            [this](const QString &, const QString &message) { Q_EMIT errorOccurred(message); });
     connect(worker, &RedisWorker::sendFailed, this,
             [this](const QString &channel, const QByteArray &cid, const QString &error) {
                 if (MessageLogModel *log = m_logs.value(channel))

@@ -4,6 +4,7 @@
 #include "chat/NameRule.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -431,6 +432,43 @@ private Q_SLOTS:
         QCOMPARE(process.exitCode(), 1);
         const QByteArray err = process.readAllStandardError();
         QVERIFY2(err.contains("2147483647 elements"), err.constData());
+    }
+
+    void aBrokenChannelDoesNotStopTheOthers()
+    {
+        QVERIFY(cli({u"join"_s, u"dev"_s}).succeeded());
+        QVERIFY(cli({u"join"_s, u"broken"_s}).succeeded());
+        // Another program overwrites one channel's keys with values of the wrong type.
+        for (const QByteArray key : {"channel:{broken}:log", "channel:{broken}:members"}) {
+            m_server->command({"DEL", key});
+            m_server->command({"SET", key, "not what Confab keeps here"});
+        }
+        QProcess tail;
+        const QString errors = m_home.filePath(QStringLiteral("tail-errors.txt"));
+        tail.setStandardErrorFile(errors);
+        startCli(tail, {u"tail"_s, u"dev"_s});
+        QVERIFY(tail.waitForStarted(30000));
+        QStringList lines;
+        for (int attempt = 0; attempt < 30 && lines.isEmpty(); ++attempt) {
+            const Result sent = cli({u"send"_s, u"dev"_s, u"still here %1"_s.arg(attempt)});
+            QVERIFY2(sent.succeeded(), sent.err.constData());
+            if (tail.waitForReadyRead(1000)) {
+                while (tail.canReadLine())
+                    lines << QString::fromUtf8(tail.readLine());
+            }
+        }
+        QVERIFY2(!lines.isEmpty(), tail.readAllStandardError().constData());
+        QVERIFY(lines.first().contains(u"still here"_s));
+        QCOMPARE(tail.state(), QProcess::Running);
+        // It is said on stderr, and the tail goes on.
+        auto said = [&errors] {
+            QFile file(errors);
+            return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(said().contains("#broken"), 20000);
+        QCOMPARE(tail.state(), QProcess::Running);
+        tail.terminate();
+        QVERIFY(tail.waitForFinished(30000));
     }
 
     void sendingNeedsJoiningFirst()

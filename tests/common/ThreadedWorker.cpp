@@ -24,6 +24,8 @@ ThreadedWorker::ThreadedWorker(const ChatConfig &config, QObject *parent)
             [this](const QString &, const QString &error) { m_rejections << error; });
     connect(m_worker, &RedisWorker::errorOccurred, this,
             [this](const QString &error) { m_errors << error; });
+    connect(m_worker, &RedisWorker::channelFailed, this,
+            [this](const QString &, const QString &error) { m_errors << error; });
     connect(m_worker, &RedisWorker::sendFailed, this,
             [this](const QString &, const QByteArray &, const QString &error) {
                 m_sendErrors << error;
