@@ -135,6 +135,11 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
                                         QStringLiteral("port"));
     const QCommandLineOption dbOption(
         QStringLiteral("db"), QStringLiteral("Redis database number."), QStringLiteral("n"));
+    const QCommandLineOption passwordFileOption(
+        QStringLiteral("password-file"),
+        QStringLiteral("Read the Redis password from the first line of FILE (\"-\": standard "
+                       "input), so that it is not in the command line for ps to show."),
+        QStringLiteral("file"));
     const QCommandLineOption passwordOption(
         QStringLiteral("password"), QStringLiteral("Redis password."), QStringLiteral("password"));
     const QCommandLineOption userOption(
@@ -169,9 +174,9 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
         QStringLiteral("Keep about N entries in the log of a channel this run writes to "
                        "(default: $CONFAB_RETENTION, else 100000)."),
         QStringLiteral("n"));
-    parser.addOptions({urlOption, hostOption, portOption, dbOption, passwordOption, userOption,
-                       displayNameOption, jsonOption, timeoutOption, countOption, beforeOption,
-                       sinceOption, retentionOption});
+    parser.addOptions({urlOption, hostOption, portOption, dbOption, passwordOption,
+                       passwordFileOption, userOption, displayNameOption, jsonOption, timeoutOption,
+                       countOption, beforeOption, sinceOption, retentionOption});
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral("What to do (see above)."),
                                  QStringLiteral("COMMAND [ARGS...]"));
@@ -319,8 +324,28 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
             return usageError(QStringLiteral("--db needs a database number, not \"%1\"")
                                   .arg(parser.value(dbOption)));
     }
+    if (parser.isSet(passwordOption) && parser.isSet(passwordFileOption))
+        return usageError(QStringLiteral("--password and --password-file: give one of them"));
     if (parser.isSet(passwordOption))
         config.redis.password = parser.value(passwordOption);
+    if (parser.isSet(passwordFileOption)) {
+        const QString path = parser.value(passwordFileOption);
+        if (path == QStringLiteral("-") && textFromStdin)
+            return usageError(QStringLiteral("--password-file - reads standard input, which "
+                                             "this command reads its messages from"));
+        QFile file;
+        const bool opened = path == QStringLiteral("-")
+            ? file.open(stdin, QIODevice::ReadOnly)
+            : (file.setFileName(path), file.open(QIODevice::ReadOnly));
+        if (!opened)
+            return error(
+                QStringLiteral("cannot read --password-file %1: %2").arg(path, file.errorString()));
+        // The first line, without its line break; never shown anywhere.
+        QByteArray line = file.readLine(4096);
+        while (line.endsWith('\n') || line.endsWith('\r'))
+            line.chop(1);
+        config.redis.password = QString::fromUtf8(line);
+    }
     if (parser.isSet(retentionOption)) {
         bool ok = false;
         config.retention = parser.value(retentionOption).toInt(&ok);

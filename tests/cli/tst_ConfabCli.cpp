@@ -352,6 +352,59 @@ private Q_SLOTS:
                     .succeeded());
     }
 
+    void passwordsStayOutOfPs_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<bool>("withUrl");
+        QTest::newRow("--password") << QStringList{u"--password"_s, u"s3same-pw"_s} << true;
+        QTest::newRow("--password=") << QStringList{u"--password=s3same-pw"_s} << true;
+        QTest::newRow("in the url") << QStringList{} << false;
+    }
+    void passwordsStayOutOfPs()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(bool, withUrl);
+        RedisServerFixture locked({.password = QStringLiteral("s3same-pw")});
+        QVERIFY2(locked.start(), qPrintable(locked.errorString()));
+        const QString url =
+            withUrl ? locked.url() : u"redis://:s3same-pw@127.0.0.1:%1"_s.arg(locked.port());
+        QProcess tail;
+        startCli(tail, QStringList{u"--url"_s, url} + args + QStringList{u"tail"_s, u"dev"_s},
+                 environment());
+        QVERIFY(tail.waitForStarted(30000));
+        const QString cmdline = u"/proc/%1/cmdline"_s.arg(tail.processId());
+        auto shown = [&cmdline] {
+            QFile file(cmdline);
+            return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("(gone)");
+        };
+        // Once it has parsed its arguments, the password is gone from what ps shows.
+        QTRY_VERIFY_WITH_TIMEOUT(shown().contains("tail") && !shown().contains("s3same"), 20000);
+        QCOMPARE(tail.state(), QProcess::Running); // and it did log in with it
+        tail.terminate();
+        QVERIFY(tail.waitForFinished(30000));
+    }
+
+    void passwordFromAFileOrStandardInput()
+    {
+        RedisServerFixture locked({.password = QStringLiteral("from-a-file")});
+        QVERIFY2(locked.start(), qPrintable(locked.errorString()));
+        const QString file = m_home.filePath(u"password"_s);
+        QFile out(file);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write("from-a-file\n");
+        out.close();
+        const QStringList url{u"--url"_s, locked.url()};
+        QVERIFY(cli(url + QStringList{u"--password-file"_s, file, u"channels"_s}).succeeded());
+        QVERIFY(cli(url + QStringList{u"--password-file"_s, u"-"_s, u"channels"_s}, "from-a-file\n")
+                    .succeeded());
+        const Result missing =
+            cli(url + QStringList{u"--password-file"_s, file + u".nope"_s, u"channels"_s});
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY2(missing.error().contains(u"--password-file"_s), missing.err.constData());
+        QCOMPARE(cli(url + QStringList{u"--password-file"_s, u"-"_s, u"send"_s, u"dev"_s}).exitCode,
+                 2);
+    }
+
     void unreachablePortFails()
     {
         const quint16 port = freePort();
