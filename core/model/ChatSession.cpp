@@ -1,6 +1,7 @@
 #include "ChatSession.h"
 
 #include "ChannelListModel.h"
+#include "DisplayNameDirectory.h"
 #include "MemberListModel.h"
 #include "MentionRule.h"
 #include "MessageLogModel.h"
@@ -31,6 +32,9 @@ ChatSession::ChatSession(const ChatConfig &config, QObject *parent)
     , m_config(config)
     , m_channels(new ChannelListModel(this))
 {
+    m_displayNames = new DisplayNameDirectory(this);
+    connect(m_displayNames, &DisplayNameDirectory::changed, this,
+            &ChatSession::onDisplayNameChanged);
     m_thread.setObjectName(QStringLiteral("redis-worker"));
     m_readMarkTimer.setSingleShot(true);
     m_readMarkTimer.setInterval(1000);
@@ -235,27 +239,22 @@ QString ChatSession::displayName(const QString &channel) const
 
 QString ChatSession::displayNameOf(const QString &account) const
 {
-    const QString shown = m_displayNames.value(account);
-    return shown.isEmpty() ? account : shown;
+    return m_displayNames->displayName(account);
 }
 
 void ChatSession::setDisplayNameOf(const QString &account, const QString &display)
 {
-    const QString stored = display == account ? QString() : display;
-    if (m_displayNames.value(account) == stored)
-        return;
-    if (stored.isEmpty())
-        m_displayNames.remove(account);
-    else
-        m_displayNames.insert(account, stored);
-    for (MemberListModel *members : std::as_const(m_members))
-        members->setDisplayName(account, display);
+    m_displayNames->setDisplayName(account, display);
+}
+
+void ChatSession::onDisplayNameChanged(const QString &account)
+{
     // A direct conversation is named after the other person.
-    if (account != m_user) {
-        const QString channel = ChatKeys::directChannel(m_user, account);
-        if (m_channels->indexOf(channel) >= 0)
-            Q_EMIT conversationRenamed(channel);
-    }
+    if (account == m_user)
+        return;
+    const QString channel = ChatKeys::directChannel(m_user, account);
+    if (m_channels->indexOf(channel) >= 0)
+        Q_EMIT conversationRenamed(channel);
 }
 
 void ChatSession::setCurrentChannel(const QString &channel)

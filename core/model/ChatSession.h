@@ -18,6 +18,7 @@
 namespace Confab {
 
 class ChannelListModel;
+class DisplayNameDirectory;
 class MemberListModel;
 class MessageLogModel;
 class RedisWorker;
@@ -134,6 +135,7 @@ private:
     void updateFromMessages(const QString &channel, const ChatMessageList &messages);
     static void applyMembership(MemberListModel *members, const ChatMessage &message);
     void setDisplayNameOf(const QString &account, const QString &display);
+    void onDisplayNameChanged(const QString &account);
     template<typename F> void toWorker(F &&f);
 
     ChatConfig m_config;
@@ -145,7 +147,7 @@ private:
     QHash<QString, MemberListModel *> m_members;
     QString m_user;
     QString m_display;
-    QHash<QString, QString> m_displayNames; // account -> display name, where it differs
+    DisplayNameDirectory *m_displayNames = nullptr;
     QString m_current;
     bool m_windowActive = true;
     int m_scrollback = 10000;

@@ -1,5 +1,6 @@
 #include "MemberListModel.h"
 
+#include "DisplayNameDirectory.h"
 #include "NameOrder.h"
 
 #include <QSet>
@@ -26,8 +27,8 @@ QVariant MemberListModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
     case DisplayNameRole: {
-        const QString shown = m_displayNames.value(name);
-        return shown.isEmpty() || shown == name ? name : QStringLiteral("%1 (%2)").arg(shown, name);
+        const QString shown = m_displayNames ? m_displayNames->displayName(name) : name;
+        return shown == name ? name : QStringLiteral("%1 (%2)").arg(shown, name);
     }
     case Qt::ToolTipRole:
         return tr("Account: %1").arg(name);
@@ -40,24 +41,18 @@ QVariant MemberListModel::data(const QModelIndex &index, int role) const
     }
 }
 
-void MemberListModel::setDisplayNames(const QHash<QString, QString> &names)
+void MemberListModel::setDisplayNames(const DisplayNameDirectory *names)
 {
-    for (auto it = names.cbegin(); it != names.cend(); ++it)
-        setDisplayName(it.key(), it.value());
-}
-
-void MemberListModel::setDisplayName(const QString &account, const QString &displayName)
-{
-    const QString stored = displayName == account ? QString() : displayName;
-    if (m_displayNames.value(account) == stored)
+    if (m_displayNames)
+        disconnect(m_displayNames, nullptr, this, nullptr);
+    m_displayNames = names;
+    if (!names)
         return;
-    if (stored.isEmpty())
-        m_displayNames.remove(account);
-    else
-        m_displayNames.insert(account, stored);
-    const int row = indexOf(account);
-    if (row >= 0)
-        Q_EMIT dataChanged(index(row), index(row), {Qt::DisplayRole, DisplayNameRole});
+    connect(names, &DisplayNameDirectory::changed, this, [this](const QString &account) {
+        const int row = indexOf(account);
+        if (row >= 0)
+            Q_EMIT dataChanged(index(row), index(row), {Qt::DisplayRole, DisplayNameRole});
+    });
 }
 
 QHash<int, QByteArray> MemberListModel::roleNames() const

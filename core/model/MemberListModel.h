@@ -1,10 +1,12 @@
 #pragma once
 
 #include <QAbstractListModel>
-#include <QHash>
+#include <QPointer>
 #include <QStringList>
 
 namespace Confab {
+
+class DisplayNameDirectory;
 
 // The members of one channel: accounts sorted case-insensitively (NameOrder), shown by display
 // name where one is known, the user's own account marked.
@@ -31,13 +33,8 @@ public:
     void addMember(const QString &name);
     void removeMember(const QString &name);
 
-    // account -> display name; an account without one shows as itself.
-    void setDisplayNames(const QHash<QString, QString> &names);
-    void setDisplayName(const QString &account, const QString &displayName);
-    QString displayNameOf(const QString &account) const
-    {
-        return m_displayNames.value(account, account);
-    }
+    // Where display names come from (not owned; may be null: accounts show as themselves).
+    void setDisplayNames(const DisplayNameDirectory *names);
 
     QString myName() const { return m_myName; }
     void setMyName(const QString &name);
@@ -53,7 +50,7 @@ private:
     void removeNames(int first, int last);
 
     QStringList m_names;
-    QHash<QString, QString> m_displayNames;
+    QPointer<const DisplayNameDirectory> m_displayNames;
     QString m_myName;
 };
 
