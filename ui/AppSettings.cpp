@@ -377,8 +377,9 @@ bool AppSettings::hasConnectionProfile() const
 
 void AppSettings::setConnectionOptions(const RedisOptions &options)
 {
-    // displayUrl() leaves the password out, which is the point.
-    setConnectionUrl(options.displayUrl());
+    // toUrl() keeps every option (socket paths, client name, TLS server name, timeout) and
+    // leaves the password out, which is the point.
+    setConnectionUrl(options.toUrl());
     setConnectionUsername(options.username);
     setTlsCaFile(options.tlsCaFile);
     setTlsCertFile(options.tlsCertFile);

@@ -1,7 +1,10 @@
 #include "RedisOptions.h"
 
 #include <QRegularExpression>
+#include <QStringList>
+
 #include <QUrlQuery>
+#include <cmath>
 
 namespace Confab {
 
@@ -81,6 +84,15 @@ std::optional<RedisOptions> RedisOptions::fromUrl(const QString &typed, QString 
         options.unixSocketPath = url.path(QUrl::FullyDecoded);
         if (options.unixSocketPath.isEmpty())
             return fail(error, QStringLiteral("unix:// URL \"%1\" has no socket path").arg(text));
+        // A relative path would depend on the directory the program happens to start in.
+        if (!options.unixSocketPath.startsWith(u'/'))
+            return fail(error,
+                        QStringLiteral("the socket path in \"%1\" must be absolute (unix:///path)")
+                            .arg(text));
+        if (!url.host().isEmpty())
+            return fail(
+                error,
+                QStringLiteral("unix:// URL \"%1\" names a host; write unix:///path").arg(text));
         options.host.clear();
         options.port = 0;
     } else {
@@ -134,8 +146,9 @@ std::optional<RedisOptions> RedisOptions::fromUrl(const QString &typed, QString 
                                            "seconds, not \"%2\" (in \"%3\")")
                                 .arg(MaxConnectTimeoutSeconds)
                                 .arg(value, text));
+            // Rounded, not truncated: 0.001 * 1000 may come out just below 1.
             if (ok)
-                options.connectTimeout = std::chrono::milliseconds(qint64(seconds * 1000));
+                options.connectTimeout = std::chrono::milliseconds(std::llround(seconds * 1000));
         } else {
             return fail(error, QStringLiteral("unknown parameter \"%1\" in \"%2\"").arg(key, text));
         }
@@ -157,10 +170,26 @@ QString RedisOptions::endpoint() const
     return QStringLiteral("%1:%2").arg(host).arg(port);
 }
 
-QString RedisOptions::displayUrl() const
+namespace {
+
+QString encoded(const QString &text)
 {
+    return QString::fromLatin1(QUrl::toPercentEncoding(text));
+}
+
+// A path percent-encoded except for its slashes, so that a space, '#', '?' or '%' in a socket
+// path cannot end it early or be read as an escape.
+QString encodedPath(const QString &path)
+{
+    return QString::fromLatin1(QUrl::toPercentEncoding(path, QByteArrayLiteral("/")));
+}
+
+// Scheme, user, endpoint and (for TCP) database; percent-encoded where it matters.
+QString baseUrl(const RedisOptions &options)
+{
+    using Transport = RedisOptions::Transport;
     QString url;
-    switch (transport) {
+    switch (options.transport) {
     case Transport::Tcp:
         url = QStringLiteral("redis://");
         break;
@@ -171,13 +200,46 @@ QString RedisOptions::displayUrl() const
         url = QStringLiteral("unix://");
         break;
     }
-    if (!username.isEmpty())
-        url += QString::fromUtf8(QUrl::toPercentEncoding(username)) + u'@';
-    url += endpoint();
-    if (db != 0)
-        url += (transport == Transport::UnixSocket ? QStringLiteral("?db=") : QStringLiteral("/"))
-            + QString::number(db);
+    if (!options.username.isEmpty())
+        url += encoded(options.username) + u'@';
+    if (options.transport == Transport::UnixSocket)
+        return url + encodedPath(options.unixSocketPath);
+    url += options.endpoint();
+    if (options.db != 0)
+        url += u'/' + QString::number(options.db);
     return url;
+}
+
+} // namespace
+
+QString RedisOptions::toUrl() const
+{
+    QStringList query;
+    if (transport == Transport::UnixSocket && db != 0)
+        query << QStringLiteral("db=") + QString::number(db);
+    const auto add = [&query](const char *key, const QString &value) {
+        if (!value.isEmpty())
+            query << QLatin1String(key) + u'=' + encoded(value);
+    };
+    add("client_name", clientName);
+    add("tls_ca", tlsCaFile);
+    add("tls_cert", tlsCertFile);
+    add("tls_key", tlsKeyFile);
+    add("tls_server_name", tlsServerName);
+    if (!tlsVerifyPeer)
+        query << QStringLiteral("tls_verify=0");
+    if (connectTimeout != RedisOptions().connectTimeout)
+        query << QStringLiteral("connect_timeout=")
+                + QString::number(double(connectTimeout.count()) / 1000, 'g', 17);
+    const QString url = baseUrl(*this);
+    return query.isEmpty() ? url : url + u'?' + query.join(u'&');
+}
+
+QString RedisOptions::displayUrl() const
+{
+    if (transport == Transport::UnixSocket && db != 0)
+        return baseUrl(*this) + QStringLiteral("?db=") + QString::number(db);
+    return baseUrl(*this);
 }
 
 } // namespace Confab

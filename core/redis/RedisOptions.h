@@ -54,7 +54,11 @@ struct RedisOptions
     // tls_verify=0|1, connect_timeout (seconds). Returns nullopt and sets *error on bad input.
     static std::optional<RedisOptions> fromUrl(const QString &url, QString *error = nullptr);
 
-    // redis:// form of these options, without the password, for display.
+    // Everything fromUrl() can read back (the password aside), percent-encoded so that any
+    // socket path, user or file name survives: fromUrl(toUrl()) gives these options with an
+    // empty password. This is what settings store.
+    QString toUrl() const;
+    // Short redis:// form (scheme, user, endpoint, database) for display; never the password.
     QString displayUrl() const;
     // "host:port" or the socket path, for the status bar.
     QString endpoint() const;

@@ -4,6 +4,8 @@
 
 using namespace Confab;
 
+Q_DECLARE_METATYPE(Confab::RedisOptions)
+
 class tst_RedisOptions : public QObject
 {
     Q_OBJECT
@@ -162,6 +164,62 @@ private Q_SLOTS:
             << QStringLiteral("unix://") << QStringLiteral("no socket path");
         QTest::newRow("garbage") << QStringLiteral("redis://ho st:12")
                                  << QStringLiteral("invalid Redis URL");
+        QTest::newRow("relative socket path")
+            << QStringLiteral("unix:run/redis.sock") << QStringLiteral("must be absolute");
+        QTest::newRow("unix with a host")
+            << QStringLiteral("unix://run/redis.sock") << QStringLiteral("names a host");
+    }
+
+    // Settings store toUrl(); whatever options were in use must come back from it.
+    void toUrlRoundTrips_data()
+    {
+        QTest::addColumn<RedisOptions>("options");
+        RedisOptions unix;
+        unix.transport = RedisOptions::Transport::UnixSocket;
+        unix.host.clear();
+        unix.port = 0;
+        unix.unixSocketPath = QStringLiteral("/home/me/My Redis/#1?x=%20&y.sock");
+        unix.db = 4;
+        QTest::newRow("socket path with space, # and ?") << unix;
+
+        RedisOptions tls;
+        tls.transport = RedisOptions::Transport::Tls;
+        tls.host = QStringLiteral("10.1.2.3");
+        tls.port = 6380;
+        tls.db = 2;
+        tls.username = QStringLiteral("al ice:@/");
+        tls.tlsServerName = QStringLiteral("redis.example.org");
+        tls.tlsCaFile = QStringLiteral("/etc/ssl/my ca#1.pem");
+        tls.tlsCertFile = QStringLiteral("/c&d=e.pem");
+        tls.tlsKeyFile = QStringLiteral("/k+ey.pem");
+        tls.tlsVerifyPeer = false;
+        tls.clientName = QStringLiteral("caf\u00e9-bot");
+        tls.connectTimeout = std::chrono::milliseconds(1);
+        QTest::newRow("TLS with every parameter") << tls;
+
+        RedisOptions ipv6;
+        ipv6.host = QStringLiteral("::1");
+        ipv6.connectTimeout = std::chrono::milliseconds(3600000);
+        QTest::newRow("IPv6, longest timeout") << ipv6;
+        QTest::newRow("defaults") << RedisOptions();
+    }
+    void toUrlRoundTrips()
+    {
+        QFETCH(RedisOptions, options);
+        const QString url = options.toUrl();
+        QString error;
+        const auto again = RedisOptions::fromUrl(url, &error);
+        QVERIFY2(again, qPrintable(url + QStringLiteral(": ") + error));
+        QVERIFY2(*again == options, qPrintable(url));
+    }
+
+    void toUrlLeavesThePasswordOut()
+    {
+        const auto o = RedisOptions::fromUrl(
+            QStringLiteral("rediss://bob:hunter2@host?tls_server_name=x&client_name=c"));
+        QVERIFY(o);
+        QVERIFY(!o->toUrl().contains(QStringLiteral("hunter2")));
+        QVERIFY(o->toUrl().contains(QStringLiteral("tls_server_name=x")));
     }
 
     void rejectsBadInput()

@@ -245,6 +245,39 @@ private Q_SLOTS:
         QVERIFY(!read.tlsVerifyPeer);
     }
 
+    // Everything the profile holds comes back: socket paths with characters that mean
+    // something in a URL, and the options that only the URL carries.
+    void connectionProfileRoundTripsEveryOption()
+    {
+        RedisOptions unix;
+        unix.transport = RedisOptions::Transport::UnixSocket;
+        unix.host.clear();
+        unix.port = 0;
+        unix.unixSocketPath = QStringLiteral("/run/user/1000/my redis #2?.sock");
+        unix.db = 7;
+        unix.clientName = QStringLiteral("desk top");
+        unix.connectTimeout = std::chrono::milliseconds(2500);
+        RedisOptions tls;
+        tls.transport = RedisOptions::Transport::Tls;
+        tls.host = QStringLiteral("192.0.2.7");
+        tls.tlsServerName = QStringLiteral("redis.example.org");
+        tls.tlsCaFile = QStringLiteral("/etc/ssl/team ca.pem");
+        for (const RedisOptions &options : {unix, tls}) {
+            {
+                AppSettings settings;
+                settings.setConnectionOptions(options);
+                settings.sync();
+            }
+            const RedisOptions read = AppSettings().connectionOptions();
+            QCOMPARE(read.unixSocketPath, options.unixSocketPath);
+            QCOMPARE(read.tlsServerName, options.tlsServerName);
+            QCOMPARE(read.clientName, options.clientName);
+            QCOMPARE(read.connectTimeout, options.connectTimeout);
+            QCOMPARE(read.tlsCaFile, options.tlsCaFile);
+            QVERIFY(read == options);
+        }
+    }
+
     // --- PreferencesDialog -----------------------------------------------------------------
 
     void preferencesPersistThemeFontAndTimestampFormat()
