@@ -1,5 +1,7 @@
 #include "ChatKeys.h"
 
+#include "NameRule.h"
+
 #include <QRandomGenerator>
 
 namespace Confab {
@@ -92,7 +94,9 @@ QStringList ChatKeys::directParticipants(const QString &channel)
         return {};
     const QString a = channel.mid(1, space - 1);
     const QString b = channel.mid(space + 1);
-    if (a.toUtf8() > b.toUtf8())
+    // Whoever wrote the name (a member of UP{A}:dms, a pub/sub channel) may not have followed
+    // the rule; only two real account names make a conversation.
+    if (a.toUtf8() > b.toUtf8() || !NameRule::isValid(a) || !NameRule::isValid(b))
         return {};
     return {a, b};
 }

@@ -43,6 +43,11 @@ void decodeFields(ChatMessage &message, const RawFields &fields)
         message.from = MessageCodec::decodeUtf8(fields.from->left(NameRule::MaxBytes * 2), &valid);
         if (!valid)
             problems << QStringLiteral("sender is not valid UTF-8");
+        else if (!NameRule::isValid(message.from))
+            problems << QStringLiteral("sender is not an account name");
+        // Shown where a name goes, whatever another writer put there: one line, a name's length.
+        if (!valid || !NameRule::isValid(message.from))
+            message.from = NameRule::displayable(message.from);
         if (message.from.isEmpty())
             message.from = QStringLiteral("?");
     }

@@ -72,6 +72,10 @@ QString NameRule::checkDisplayName(const QString &name)
             .arg(MaxBytes);
     if (name != name.trimmed())
         return QStringLiteral("The display name may not start or end with a space.");
+    // Shown names collapse runs of spaces (displayable()), so two names differing only there
+    // would look the same.
+    if (name.contains(QLatin1String("  ")))
+        return QStringLiteral("The display name may not contain two spaces in a row.");
     for (const uint c : codePoints) {
         if (QChar::isSpace(c) && c != ' ')
             return QStringLiteral("The display name may not contain line breaks or tabs.");

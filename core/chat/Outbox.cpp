@@ -87,15 +87,11 @@ bool Outbox::load(QString *error)
                 QStringLiteral("cannot read the outbox %1: %2").arg(m_path, file.errorString());
         return false;
     }
-    const QByteArray contents = file.readAll();
+    const QByteArray bytes = file.readAll();
     file.close();
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(contents, &parseError);
-    if (parseError.error == QJsonParseError::NoError && doc.isArray()) {
-        for (const QJsonValue &value : doc.array()) {
-            if (auto message = messageFrom(value.toObject()))
-                m_messages << *message;
-        }
+    Contents contents = parse(bytes);
+    m_messages = std::move(contents.messages);
+    if (contents.intact) {
         m_savedCount = m_messages.size();
         m_dirty = false;
         return true;
@@ -103,10 +99,6 @@ bool Outbox::load(QString *error)
 
     // Damaged (a crash of another program, a full disk, a hand edit): every intact message is
     // kept and sent, and the file itself is set aside untouched, never overwritten.
-    for (const QJsonObject &object : intactObjects(contents)) {
-        if (auto message = messageFrom(object))
-            m_messages << *message;
-    }
     const QString aside = damagedCopyPath();
     const bool keptAside = QFile::rename(m_path, aside);
     // Written again at the next save: what was recovered, and what is added from now on.
@@ -115,7 +107,7 @@ bool Outbox::load(QString *error)
     if (error) {
         *error = QStringLiteral("The outbox %1 was damaged (%2). %3 unsent message(s) were "
                                 "recovered and will be sent; %4")
-                     .arg(m_path, parseError.errorString())
+                     .arg(m_path, contents.problem)
                      .arg(m_messages.size())
                      .arg(keptAside ? QStringLiteral("the damaged file is kept as %1.").arg(aside)
                                     : QStringLiteral("the damaged file could not be moved "
@@ -130,17 +122,6 @@ bool Outbox::save(QString *error)
 {
     if (m_path.isEmpty() || !m_dirty)
         return true;
-    QJsonArray array;
-    for (const OutgoingMessage &m : std::as_const(m_messages)) {
-        array.append(QJsonObject{
-            {QStringLiteral("cid"), QString::fromLatin1(m.cid)},
-            {QStringLiteral("channel"), m.channel},
-            {QStringLiteral("type"), QString::fromLatin1(ChatMessage::typeName(m.type))},
-            {QStringLiteral("text"), m.text},
-            {QStringLiteral("created"), m.created.toString(Qt::ISODateWithMs)},
-            {QStringLiteral("joined"), m.joined},
-        });
-    }
     QDir().mkpath(QFileInfo(m_path).absolutePath());
     QSaveFile file(m_path);
     if (!file.open(QIODevice::WriteOnly)) {
@@ -149,7 +130,7 @@ bool Outbox::save(QString *error)
                 QStringLiteral("cannot write the outbox %1: %2").arg(m_path, file.errorString());
         return false;
     }
-    file.write(QJsonDocument(array).toJson(QJsonDocument::Compact));
+    file.write(serialize(m_messages));
     if (!file.commit()) {
         if (error)
             *error =
@@ -159,6 +140,45 @@ bool Outbox::save(QString *error)
     m_savedCount = m_messages.size();
     m_dirty = false;
     return true;
+}
+
+Outbox::Contents Outbox::parse(const QByteArray &bytes)
+{
+    Contents contents;
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(bytes, &parseError);
+    if (parseError.error == QJsonParseError::NoError && doc.isArray()) {
+        for (const QJsonValue &value : doc.array()) {
+            if (auto message = messageFrom(value.toObject()))
+                contents.messages << *message;
+        }
+        return contents;
+    }
+    contents.intact = false;
+    contents.problem = parseError.error == QJsonParseError::NoError
+        ? QStringLiteral("not a list of messages")
+        : parseError.errorString();
+    for (const QJsonObject &object : intactObjects(bytes)) {
+        if (auto message = messageFrom(object))
+            contents.messages << *message;
+    }
+    return contents;
+}
+
+QByteArray Outbox::serialize(const QList<OutgoingMessage> &messages)
+{
+    QJsonArray array;
+    for (const OutgoingMessage &m : messages) {
+        array.append(QJsonObject{
+            {QStringLiteral("cid"), QString::fromLatin1(m.cid)},
+            {QStringLiteral("channel"), m.channel},
+            {QStringLiteral("type"), QString::fromLatin1(ChatMessage::typeName(m.type))},
+            {QStringLiteral("text"), m.text},
+            {QStringLiteral("created"), m.created.toString(Qt::ISODateWithMs)},
+            {QStringLiteral("joined"), m.joined},
+        });
+    }
+    return QJsonDocument(array).toJson(QJsonDocument::Compact);
 }
 
 QString Outbox::damagedCopyPath() const

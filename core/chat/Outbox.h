@@ -46,6 +46,18 @@ public:
     // True if the file still lists messages (so removals must be written too).
     bool hasSavedMessages() const { return m_savedCount > 0; }
 
+    // The file format, apart from the file: what a file's bytes hold, and the bytes that hold
+    // a list. parse(serialize(list)) gives the list back; parse() of any bytes never fails
+    // outright, it recovers what is intact.
+    struct Contents
+    {
+        QList<OutgoingMessage> messages;
+        bool intact = true;
+        QString problem; // why it is not intact
+    };
+    static Contents parse(const QByteArray &bytes);
+    static QByteArray serialize(const QList<OutgoingMessage> &messages);
+
 private:
     QString damagedCopyPath() const;
 

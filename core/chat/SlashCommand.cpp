@@ -1,9 +1,22 @@
 #include "SlashCommand.h"
 
-#include <QRegularExpression>
 #include <QStringList>
 
+#include <algorithm>
+
 namespace Confab {
+
+namespace {
+
+// Any Unicode whitespace (a no-break space, U+2029...) separates words, as trimmed() and the
+// name rule see it; a regular expression's \s would only know ASCII.
+qsizetype indexOfSpace(const QString &text)
+{
+    const auto it = std::find_if(text.cbegin(), text.cend(), [](QChar c) { return c.isSpace(); });
+    return it == text.cend() ? -1 : it - text.cbegin();
+}
+
+} // namespace
 
 const QList<SlashCommand::Spec> &SlashCommand::commands()
 {
@@ -43,7 +56,7 @@ SlashCommand SlashCommand::parse(const QString &line)
         command.argument = line.startsWith(QLatin1String("//")) ? line.mid(1) : line;
         return command;
     }
-    const qsizetype space = line.indexOf(QRegularExpression(QStringLiteral("\\s")));
+    const qsizetype space = indexOfSpace(line);
     const QString name = line.mid(1, space < 0 ? -1 : space - 1).toLower();
     const QString rest = space < 0 ? QString() : line.mid(space + 1).trimmed();
 
@@ -54,8 +67,10 @@ SlashCommand SlashCommand::parse(const QString &line)
     }
     if (!spec) {
         command.kind = Kind::Invalid;
+        // Quoted back in one status line: a pasted paragraph is not.
+        const QString shown = name.size() > 32 ? name.left(32) + QChar(0x2026) : name;
         command.error =
-            QStringLiteral("Unknown command /%1. Type /help to see the commands.").arg(name);
+            QStringLiteral("Unknown command /%1. Type /help to see the commands.").arg(shown);
         return command;
     }
     if (spec->needsArgument && rest.isEmpty()) {
@@ -66,7 +81,7 @@ SlashCommand SlashCommand::parse(const QString &line)
     command.kind = spec->kind;
     command.argument = rest;
     if (spec->kind == Kind::Msg) {
-        const qsizetype gap = rest.indexOf(QRegularExpression(QStringLiteral("\\s")));
+        const qsizetype gap = indexOfSpace(rest);
         command.user = gap < 0 ? rest : rest.left(gap);
         command.argument = gap < 0 ? QString() : rest.mid(gap + 1).trimmed();
         if (command.argument.isEmpty()) {
@@ -75,11 +90,11 @@ SlashCommand SlashCommand::parse(const QString &line)
         }
     }
     // Channel names are single words; the rest (a display name too) keeps its spaces.
-    if ((spec->kind == Kind::Join || spec->kind == Kind::Leave)
-        && rest.contains(QRegularExpression(QStringLiteral("\\s")))) {
+    if ((spec->kind == Kind::Join || spec->kind == Kind::Leave) && indexOfSpace(rest) >= 0) {
         command.kind = Kind::Invalid;
+        const QString shown = rest.size() > 64 ? rest.left(64) + QChar(0x2026) : rest;
         command.error = QStringLiteral("A channel name has no spaces: \"%1\". Usage: %2")
-                            .arg(rest, QLatin1String(spec->usage));
+                            .arg(shown, QLatin1String(spec->usage));
     }
     return command;
 }

@@ -31,15 +31,22 @@ std::optional<RedisOptions> fail(QString *error, const QString &message)
     return std::nullopt;
 }
 
-// The URL as an error message may show it: any password in it replaced by "***", whether the
-// URL parses or not. Error messages end up on stderr, in logs and in the status bar.
+// The URL as an error message may show it: no user information (whatever stands before the
+// last '@', which is where a password would be even in a mistyped URL) and no password
+// parameter, whether the URL parses or not. Error messages end up on stderr, in logs and in
+// the status bar.
 QString redacted(const QString &text)
 {
-    static const QRegularExpression userInfo(QStringLiteral("(://[^/@?#]*?:)[^@/]*@"));
     static const QRegularExpression parameter(QStringLiteral("([?&]password=)[^&#]*"),
                                               QRegularExpression::CaseInsensitiveOption);
     QString shown = text;
-    shown.replace(userInfo, QStringLiteral("\\1***@"));
+    const qsizetype at = shown.lastIndexOf(u'@');
+    if (at >= 0) {
+        const qsizetype scheme = shown.indexOf(QLatin1String("://"));
+        // Only a "://" before any '@' ends a scheme; a later one is part of what is hidden.
+        const qsizetype keep = scheme >= 0 && scheme < shown.indexOf(u'@') ? scheme + 3 : 0;
+        shown = shown.left(keep) + QStringLiteral("***") + shown.mid(at);
+    }
     shown.replace(parameter, QStringLiteral("\\1***"));
     return shown;
 }
@@ -172,16 +179,34 @@ QString RedisOptions::endpoint() const
 
 namespace {
 
-QString encoded(const QString &text)
+// Percent-encoded where a URL needs it: every ASCII character but the unreserved ones (and
+// `keep`). Other characters stay as they are, as in an IRI: QUrl reads them back unchanged,
+// where it would leave some percent-encoded ones (Unicode noncharacters) encoded.
+QString encoded(const QString &text, QLatin1Char keep = QLatin1Char('\0'))
 {
-    return QString::fromLatin1(QUrl::toPercentEncoding(text));
+    static constexpr char Hex[] = "0123456789ABCDEF";
+    QString out;
+    out.reserve(text.size());
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        const bool unreserved = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z')
+            || (u >= '0' && u <= '9') || u == '-' || u == '.' || u == '_' || u == '~';
+        if (u >= 0x80 || unreserved || (keep.unicode() != 0 && u == keep.unicode())) {
+            out += c;
+        } else {
+            out += u'%';
+            out += QLatin1Char(Hex[u >> 4]);
+            out += QLatin1Char(Hex[u & 0xf]);
+        }
+    }
+    return out;
 }
 
-// A path percent-encoded except for its slashes, so that a space, '#', '?' or '%' in a socket
-// path cannot end it early or be read as an escape.
+// A path encoded except for its slashes, so that a space, '#', '?' or '%' in a socket path
+// cannot end it early or be read as an escape.
 QString encodedPath(const QString &path)
 {
-    return QString::fromLatin1(QUrl::toPercentEncoding(path, QByteArrayLiteral("/")));
+    return encoded(path, QLatin1Char('/'));
 }
 
 // Scheme, user, endpoint and (for TCP) database; percent-encoded where it matters.

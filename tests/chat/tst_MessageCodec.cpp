@@ -69,6 +69,30 @@ private Q_SLOTS:
         QVERIFY2(m->problem.contains(QStringLiteral("too long")), qPrintable(m->problem));
     }
 
+    // The sender field is written by whoever wrote the entry: a 4 MiB one, or one with line
+    // breaks and bidi controls, is shown as a name would be (one line, 64 characters), marked.
+    void senderThatIsNoAccountNameIsCutAndMarked_data()
+    {
+        QTest::addColumn<QByteArray>("from");
+        QTest::addColumn<QString>("shown");
+        QTest::newRow("4 MiB") << QByteArray(4 * 1024 * 1024, 'x') << QString(64, u'x');
+        QTest::newRow("line breaks") << QByteArray("ad\nmin\r\nx") << QStringLiteral("ad min x");
+        QTest::newRow("spaces") << QByteArray("hello world") << QStringLiteral("hello world");
+        QTest::newRow("right-to-left override")
+            << QByteArray("bob\xe2\x80\xaegnp.exe") << QStringLiteral("bobgnp.exe");
+    }
+    void senderThatIsNoAccountNameIsCutAndMarked()
+    {
+        QFETCH(QByteArray, from);
+        QFETCH(QString, shown);
+        const auto m = MessageCodec::fromStreamEntry(
+            QStringLiteral("dev"), entry("1-0", {"type", "msg", "from", from, "text", "hi"}));
+        QVERIFY(m);
+        QCOMPARE(m->from, shown);
+        QVERIFY2(m->problem.contains(QStringLiteral("not an account name")),
+                 qPrintable(m->problem));
+    }
+
     void unknownTypeIsKeptAndMarked()
     {
         const auto m = MessageCodec::fromStreamEntry(
@@ -136,6 +160,27 @@ private Q_SLOTS:
         const auto plain = MessageCodec::fromStreamEntry(
             QStringLiteral("d"), entry("5-2", {"type", "msg", "from", "bob", "text", "hi"}));
         QCOMPARE(plain->author(), QStringLiteral("bob"));
+    }
+
+    // Whoever adds to a person's conversation set may write anything there; only two real
+    // account names make a conversation (fuzz_names: "@@\ufffd y").
+    void conversationNamesNeedTwoAccountNames_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<bool>("valid");
+        QTest::newRow("two names") << QStringLiteral("@alice bob") << true;
+        QTest::newRow("unicode") << QStringLiteral("@bob caf\u00e9") << true;
+        QTest::newRow("second starts with @") << QStringLiteral("@alice @bob") << false;
+        QTest::newRow("first starts with @") << QStringLiteral("@@x y") << false;
+        QTest::newRow("braces") << QStringLiteral("@a{b} c") << false;
+        QTest::newRow("replacement character only") << QStringLiteral("@\ufffd\u0007 y") << false;
+        QTest::newRow("out of order") << QStringLiteral("@bob alice") << false;
+    }
+    void conversationNamesNeedTwoAccountNames()
+    {
+        QFETCH(QString, name);
+        QFETCH(bool, valid);
+        QCOMPARE(ChatKeys::directParticipants(name).size() == 2, valid);
     }
 
     void keysShareTheChannelsHashTag()

@@ -63,6 +63,28 @@ private Q_SLOTS:
         QCOMPARE(NameRule::normalizedChannel(QStringLiteral("  #dev ")), QStringLiteral("dev"));
         QCOMPARE(NameRule::normalizedChannel(QStringLiteral("dev")), QStringLiteral("dev"));
     }
+
+    // A display name that is accepted is shown exactly as it was given (found by fuzz_names:
+    // a run of spaces was accepted, then shown collapsed).
+    void acceptedDisplayNamesAreShownUnchanged_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<bool>("accepted");
+        QTest::newRow("plain") << QStringLiteral("Alice Smith") << true;
+        QTest::newRow("unicode") << QStringLiteral("Zoë 開発 🎉") << true;
+        QTest::newRow("two spaces") << QStringLiteral("Alice  Smith") << false;
+        QTest::newRow("tab") << QStringLiteral("Alice\tSmith") << false;
+        QTest::newRow("override") << QStringLiteral("Alice\u202e") << false;
+        QTest::newRow("64 characters") << QString(64, u'x') << true;
+    }
+    void acceptedDisplayNamesAreShownUnchanged()
+    {
+        QFETCH(QString, name);
+        QFETCH(bool, accepted);
+        QCOMPARE(NameRule::checkDisplayName(name).isEmpty(), accepted);
+        if (accepted)
+            QCOMPARE(NameRule::displayable(name), name);
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_NameRule)
