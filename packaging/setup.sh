@@ -14,6 +14,7 @@ packages=(
     xvfb xauth fonts-dejavu-core
     file appstream desktop-file-utils
     dbus-daemon gnome-keyring
+    clang libclang-rt-dev
 )
 
 missing=()

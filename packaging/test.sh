@@ -12,4 +12,9 @@ cd "$root"
 export QT_QPA_PLATFORM=offscreen
 # The package first, so that CTest's summary is what the run ends with.
 bash "$root/packaging/check-deb.sh"
+# The fuzz targets (clang, ASan, UBSan): every committed input replayed, then each target
+# fuzzed for 30 s (README, "Fuzzing").
+cmake --preset fuzz
+cmake --build --preset fuzz
+ctest --preset fuzz
 ctest --preset default --timeout 900 "$@"
