@@ -6,6 +6,7 @@
 
 #include "chat/ChatConfig.h"
 #include "chat/NameRule.h"
+#include "local/CommandLineSecrets.h"
 #include "local/InstanceGuard.h"
 #include "local/QuitSignalWatcher.h"
 #include "local/SessionStarter.h"
@@ -94,6 +95,8 @@ int main(int argc, char *argv[])
         QStringLiteral("name"));
     parser.addOptions({urlOption, userOption, channelOption});
     parser.process(app);
+    // A password in --url stays out of what ps shows (QCoreApplication kept its own copy).
+    CommandLineSecrets::scrub(argc, argv);
 
     AppSettings settings;
     // Precedence: command line > environment > settings > defaults.

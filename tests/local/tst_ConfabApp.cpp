@@ -92,6 +92,27 @@ private Q_SLOTS:
         QVERIFY(confab.readAllStandardOutput().contains("Confab"));
     }
 
+    // Once the window is up, a password given in --url is gone from what ps shows.
+    void aPasswordInTheUrlStaysOutOfPs()
+    {
+        QProcess confab;
+        confab.setProcessEnvironment(environment());
+        // Nothing listens on port 1: the window waits for a server that never answers.
+        confab.start(QStringLiteral(CONFAB_BINARY),
+                     {QStringLiteral("--user"), QStringLiteral("ps"), QStringLiteral("--url"),
+                      QStringLiteral("redis://bob:s3cret-pw@127.0.0.1:1/?password=other-pw")});
+        QVERIFY(confab.waitForStarted());
+        const QString cmdline = QStringLiteral("/proc/%1/cmdline").arg(confab.processId());
+        const auto shown = [&cmdline] {
+            QFile file(cmdline);
+            return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(shown().contains("redis://bob:*********@127.0.0.1:1/"), 30000);
+        QVERIFY2(!shown().contains("s3cret") && !shown().contains("other-pw"), shown().constData());
+        confab.terminate();
+        QVERIFY(confab.waitForFinished(30000));
+    }
+
     void doubleClickConnectsToAPrivateServerAndQuitStopsIt()
     {
         QProcess first;
