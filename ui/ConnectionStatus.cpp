@@ -1,5 +1,8 @@
 #include "ConnectionStatus.h"
 
+#include "PlainText.h"
+#include "chat/DisplayText.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 
@@ -10,10 +13,14 @@ ConnectionStatus::ConnectionStatus(QWidget *parent)
 {
     m_dot = new QLabel(this);
     m_dot->setFixedSize(10, 10);
+    // Plain text everywhere here: the state line quotes the server's own error messages, and
+    // channel names may hold '<'.
     m_connection = new QLabel(this);
+    m_connection->setTextFormat(Qt::PlainText);
     m_connection->setAccessibleName(tr("Connection"));
     m_connection->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_channel = new QLabel(this);
+    m_channel->setTextFormat(Qt::PlainText);
     m_channel->setAccessibleName(tr("Current channel"));
     m_subscribed = new QLabel(this);
     m_subscribed->setAccessibleName(tr("Live updates"));
@@ -63,8 +70,9 @@ void ConnectionStatus::setChannel(const QString &channel, int members)
     if (channel.isEmpty())
         m_channel->clear();
     else
-        m_channel->setText(members == 1 ? tr("%1 · 1 member").arg(channel)
-                                        : tr("%1 · %2 members").arg(channel).arg(members));
+        m_channel->setText(
+            members == 1 ? tr("%1 · 1 member").arg(DisplayText::isolated(channel))
+                         : tr("%1 · %2 members").arg(DisplayText::isolated(channel)).arg(members));
 }
 
 void ConnectionStatus::setSubscribed(bool subscribed)
@@ -142,8 +150,8 @@ void ConnectionStatus::refresh()
         break;
     }
     m_dot->setStyleSheet(QStringLiteral("background: %1; border-radius: 5px;").arg(colour.name()));
-    m_connection->setText(text);
-    m_connection->setToolTip(text);
+    m_connection->setText(DisplayText::marked(text));
+    m_connection->setToolTip(PlainText::toolTip(DisplayText::marked(text)));
     scheduleTick();
 }
 

@@ -1,5 +1,7 @@
 #include "ElidedLabel.h"
 
+#include "PlainText.h"
+
 #include <QResizeEvent>
 
 namespace Confab {
@@ -44,7 +46,8 @@ void ElidedLabel::elide()
     const QString shown = fontMetrics().elidedText(line, Qt::ElideRight, contentsRect().width());
     if (shown != text())
         setText(shown);
-    setToolTip(shown == line ? QString() : m_fullText);
+    // A tooltip would read the topic as markup if it looked like some.
+    setToolTip(shown == line ? QString() : PlainText::toolTip(m_fullText));
 }
 
 } // namespace Confab

@@ -26,6 +26,8 @@ JoinChannelDialog::JoinChannelDialog(QWidget *parent)
     m_topic->setPlaceholderText(tr("Optional, used if the channel is new"));
     m_topic->setAccessibleName(tr("Topic"));
     m_problem = new QLabel(this);
+    // It quotes the character of the name that is not allowed, which may be '<'.
+    m_problem->setTextFormat(Qt::PlainText);
     m_problem->setWordWrap(true);
     m_problem->setAccessibleName(tr("Name problem"));
     QPalette warning = m_problem->palette();

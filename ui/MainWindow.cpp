@@ -12,6 +12,8 @@
 #include "MessageLogView.h"
 #include "NoticeBar.h"
 #include "PasswordStore.h"
+#include "PlainText.h"
+#include "PlainToolTipFilter.h"
 #include "PreferencesDialog.h"
 #include "QuickSwitcher.h"
 #include "SearchBar.h"
@@ -21,6 +23,7 @@
 #include "UnreadBadgeIcon.h"
 
 #include "chat/ChatKeys.h"
+#include "chat/DisplayText.h"
 #include "chat/NameRule.h"
 #include "chat/SlashCommand.h"
 #include "model/ChannelListModel.h"
@@ -103,6 +106,7 @@ void MainWindow::buildLayout()
     m_channelList->setModel(m_order);
     m_channelList->setItemDelegate(new ChannelDelegate(
         [this](const QString &name) { return m_session->displayName(name); }, m_channelList));
+    PlainToolTipFilter::install(m_channelList); // topics are tooltips
     m_channelList->setFrameShape(QFrame::NoFrame);
     m_channelList->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_channelList->setContextMenuPolicy(Qt::CustomContextMenu);
@@ -126,8 +130,9 @@ void MainWindow::buildLayout()
             QGuiApplication::clipboard()->setText(m_session->channels()->label(name));
         });
         menu.addSeparator();
-        menu.addAction(ChatKeys::isDirectChannel(name) ? tr("Close Conversation")
-                                                       : tr("Leave #%1").arg(name),
+        menu.addAction(ChatKeys::isDirectChannel(name)
+                           ? tr("Close Conversation")
+                           : PlainText::forAction(tr("Leave #%1").arg(DisplayText::isolated(name))),
                        this, [this, name] { m_session->leaveChannel(name); });
         menu.exec(m_channelList->viewport()->mapToGlobal(pos));
         // The press moved the list's highlight to the row clicked; the open channel keeps it.
@@ -187,6 +192,7 @@ void MainWindow::buildLayout()
     membersTitle->setContentsMargins(12, 10, 6, 8);
     m_memberList = new QListView(right);
     m_memberList->setSpacing(2);
+    PlainToolTipFilter::install(m_memberList);
     // "Display name (account)": the account at the end stays in sight in a narrow pane.
     m_memberList->setTextElideMode(Qt::ElideMiddle);
     m_memberList->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
@@ -238,21 +244,26 @@ void MainWindow::updateIdentity()
     if (!m_session->isReady()) {
         const bool refused = !m_refusedAccount.isEmpty();
         m_identity->setText(refused ? tr("Not signed in") : tr("Signing in…"));
-        m_identity->setToolTip(refused ? tr("The account name \u201c%1\u201d belongs to someone "
+        m_identity->setToolTip(
+            refused ? PlainText::toolTip(tr("The account name \u201c%1\u201d belongs to someone "
                                             "else on this server. Click to choose another.")
-                                             .arg(m_refusedAccount)
-                                       : QString());
+                                             .arg(DisplayText::isolated(m_refusedAccount)))
+                    : QString());
         m_identity->setAccessibleName(m_identity->text());
         return;
     }
     const QString account = m_session->userName();
     const QString display = m_session->myDisplayName();
     // Elided: a display name may be 64 characters wide.
-    const QString shown = display == account ? account : tr("%1 (%2)").arg(display, account);
-    m_identity->setText(fontMetrics().elidedText(shown, Qt::ElideMiddle, 220));
-    m_identity->setToolTip(
+    const QString shown = display == account
+        ? account
+        : tr("%1 (%2)").arg(DisplayText::isolated(display), DisplayText::isolated(account));
+    // A display name may hold '&', which a button would take as a shortcut marker.
+    m_identity->setText(
+        PlainText::forAction(fontMetrics().elidedText(shown, Qt::ElideMiddle, 220)));
+    m_identity->setToolTip(PlainText::toolTip(
         tr("You are %1 (account %2). Click to change your display name, or type /nick NAME.")
-            .arg(display, account));
+            .arg(DisplayText::isolated(display), DisplayText::isolated(account))));
     m_identity->setAccessibleName(tr("Signed in as %1").arg(shown));
 }
 
@@ -405,11 +416,12 @@ void MainWindow::buildNotifications()
 #if defined(Q_OS_UNIX) && !defined(Q_OS_DARWIN)
                 // Freedesktop notification servers read the body as markup: a message's "<b>"
                 // or "a < b" must show as typed, as it does in the log.
-                const QString shown = body.toHtmlEscaped();
+                const QString shown = DisplayText::marked(body).toHtmlEscaped();
 #else
-                const QString shown = body;
+                const QString shown = DisplayText::marked(body);
 #endif
-                m_tray->showMessage(title, shown, QSystemTrayIcon::Information, 8000);
+                m_tray->showMessage(DisplayText::marked(title), shown, QSystemTrayIcon::Information,
+                                    8000);
             });
     if (!QSystemTrayIcon::isSystemTrayAvailable())
         return;
@@ -596,7 +608,8 @@ void MainWindow::updateTitle()
     const QString channel = currentChannel();
     QString title = app;
     if (!channel.isEmpty()) {
-        title = m_session->channels()->label(channel) + QStringLiteral(" — ") + app;
+        title = DisplayText::isolated(m_session->channels()->label(channel)) + QStringLiteral(" — ")
+            + app;
     }
     const int unread = m_session->channels()->totalUnread();
     if (unread > 0)
@@ -633,7 +646,10 @@ void MainWindow::updateTopic()
     const QString topic =
         m_session->channels()->index(row).data(ChannelListModel::TopicRole).toString();
     const QString name = m_session->channels()->label(channel);
-    m_topic->setFullText(topic.isEmpty() ? name : name + QStringLiteral("  —  ") + topic);
+    // Both are isolated: a right-to-left topic must not carry the name along with it.
+    m_topic->setFullText(topic.isEmpty() ? DisplayText::isolated(name)
+                                         : DisplayText::isolated(name) + QStringLiteral("  —  ")
+                                 + DisplayText::isolated(topic));
 }
 
 void MainWindow::updateMembers()

@@ -6,6 +6,7 @@
 #include "MessageRowCache.h"
 #include "TextSelection.h"
 
+#include "chat/DisplayText.h"
 #include "model/MessageLogModel.h"
 
 #include <QFontMetrics>
@@ -61,16 +62,22 @@ QString shownText(const QString &raw, QString *cutOff = nullptr)
     if (raw.size() > MessageDelegate::MaxDisplayChars) {
         text = raw.left(MessageDelegate::MaxDisplayChars) + QChar(0x2026);
         if (cutOff)
-            *cutOff = raw.mid(MessageDelegate::MaxDisplayChars);
+            *cutOff = DisplayText::marked(raw.mid(MessageDelegate::MaxDisplayChars));
     }
+    // Bidi overrides and control characters are shown, not obeyed: "gnp.exe" behind a
+    // right-to-left override must not read as "exe.png".
+    text = DisplayText::marked(text);
     text.replace(QStringLiteral("\r\n"), QString(QChar::LineSeparator));
     std::replace_if(text.begin(), text.end(), isLineBreak, QChar::LineSeparator);
     return text;
 }
 
-// Text for the clipboard: each kind of line break as "\n".
+// Text for the clipboard: each kind of line break as "\n", without the isolates that only
+// keep names and topics from reordering the text around them on screen.
 QString withNewlines(QString text)
 {
+    text.remove(QChar(0x2068));
+    text.remove(QChar(0x2069));
     text.replace(QStringLiteral("\r\n"), QStringLiteral("\n"));
     std::replace_if(
         text.begin(), text.end(),
@@ -343,7 +350,8 @@ MessageDelegate::Body MessageDelegate::bodyOf(const Context &context,
 
     QString cutOff;
     const QString text = shownText(index.data(MessageLogModel::TextRole).toString(), &cutOff);
-    const QString name = displayName(context.author);
+    // Isolated: a right-to-left name must not reorder the words around it.
+    const QString name = DisplayText::isolated(displayName(context.author));
     switch (ChatMessage::Type(context.type)) {
     case ChatMessage::Type::Message:
     case ChatMessage::Type::Unknown:
@@ -371,12 +379,12 @@ MessageDelegate::Body MessageDelegate::bodyOf(const Context &context,
         body.text = tr("← %1 left").arg(name);
         break;
     case ChatMessage::Type::Topic:
-        body.text = tr("%1 set the topic to: %2").arg(name, text);
+        body.text = tr("%1 set the topic to: %2").arg(name, DisplayText::isolated(text));
         // Names never hold "://" (NameRule), so links found are the topic's.
         addLinks(body.text, 0);
         break;
     case ChatMessage::Type::Nick:
-        body.text = tr("%1 is now known as %2").arg(name, oneLine(text));
+        body.text = tr("%1 is now known as %2").arg(name, DisplayText::isolated(oneLine(text)));
         break;
     case ChatMessage::Type::Expired:
         body.text = tr("Older messages expired");

@@ -1,6 +1,7 @@
 #include "MessageLogView.h"
 
 #include "MessageDelegate.h"
+#include "PlainText.h"
 
 #include "model/MessageLogModel.h"
 
@@ -790,7 +791,8 @@ bool MessageLogView::viewportEvent(QEvent *event)
         auto *help = static_cast<QHelpEvent *>(event);
         const QUrl url = linkAt(help->pos());
         if (!url.isEmpty()) {
-            QToolTip::showText(help->globalPos(), url.toDisplayString(), viewport());
+            QToolTip::showText(help->globalPos(), PlainText::toolTip(url.toDisplayString()),
+                               viewport());
             return true;
         }
         break;

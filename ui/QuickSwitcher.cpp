@@ -1,5 +1,6 @@
 #include "QuickSwitcher.h"
 
+#include "PlainToolTipFilter.h"
 #include "Theme.h"
 
 #include "chat/NameRule.h"
@@ -161,6 +162,7 @@ QuickSwitcher::QuickSwitcher(QAbstractItemModel *channels, int nameRole, QWidget
     m_list->setObjectName(QStringLiteral("quickSwitcherList"));
     m_list->setAccessibleName(tr("Matching channels"));
     m_list->setModel(m_filter);
+    PlainToolTipFilter::install(m_list);
     m_list->setItemDelegate(new ChannelRowDelegate(roleNamed(channels, "unread"),
                                                    roleNamed(channels, "mention"), m_list));
     // Typing goes to the filter while the list shows where Up/Down are.

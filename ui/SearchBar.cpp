@@ -23,6 +23,7 @@ SearchBar::SearchBar(MessageLogView *view, QWidget *parent)
     m_edit->setClearButtonEnabled(true);
     m_edit->installEventFilter(this);
     m_result = new QLabel(this);
+    m_result->setTextFormat(Qt::PlainText);
     m_result->setAccessibleName(tr("Search result"));
     auto *previous = new QToolButton(this);
     previous->setArrowType(Qt::UpArrow);

@@ -1,5 +1,7 @@
 #include "CliPrinter.h"
 
+#include "chat/DisplayText.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -15,23 +17,25 @@ QString isoTime(const QDateTime &time)
 }
 
 // Text from other clients goes to a terminal: a line break would split one message over lines
-// a script reads one by one, and control characters could drive the terminal. JSON output
-// keeps the text exactly as it is.
+// a script reads one by one, control characters could drive the terminal, and a bidi
+// override would make "gnp.exe" read "exe.png". The latter two are shown as "[U+202E]"
+// (DisplayText). JSON output keeps the text exactly as it is.
 QString oneLine(const QString &text)
 {
     QString out;
     out.reserve(text.size());
-    for (const QChar c : text) {
-        if (c == u'\n')
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text.at(i);
+        if (c == u'\r' && i + 1 < text.size() && text.at(i + 1) == u'\n')
+            continue;
+        if (c == u'\n' || c == u'\r' || c == QChar::LineSeparator || c == QChar::ParagraphSeparator)
             out += QChar(0x21B5); // ↵
         else if (c == u'\t')
             out += u' ';
-        else if (c.category() == QChar::Other_Control)
-            out += QChar(QChar::ReplacementCharacter);
         else
             out += c;
     }
-    return out;
+    return DisplayText::marked(out);
 }
 
 } // namespace

@@ -136,6 +136,27 @@ private Q_SLOTS:
         QVERIFY2(lines[3].endsWith(QStringLiteral("] -- tester left #dev")), qPrintable(lines[3]));
     }
 
+    // What another program wrote reaches a terminal: no escape sequence may drive it, no
+    // bidi override turn "gnp.exe" into "exe.png", no line break split a message.
+    void historyMarksControlAndBidiCharacters()
+    {
+        QVERIFY(cli({u"join"_s, u"dev"_s}).succeeded());
+        m_server->command({"XADD", "channel:{dev}:log", "*", "type", "msg", "from", "carol", "text",
+                           "see \xe2\x80\xaegnp.exe and \x1b[2Jcleared\r\nnext"});
+        const Result history = cli({u"history"_s, u"dev"_s});
+        QVERIFY2(history.succeeded(), history.err.constData());
+        const QStringList lines = history.lines();
+        QCOMPARE(lines.size(), 2);
+        QVERIFY2(lines[1].endsWith(QStringLiteral(
+                     "<carol> see [U+202E]gnp.exe and [U+001B][2Jcleared\u21b5next")),
+                 qPrintable(lines[1]));
+        QVERIFY(!history.out.contains("\x1b"));
+        QVERIFY(!history.out.contains("\xe2\x80\xae"));
+        // JSON keeps the text as it is: a script decides for itself.
+        const Result json = cli({u"history"_s, u"dev"_s, u"--json"_s});
+        QVERIFY(json.out.contains("\\u001b[2J"));
+    }
+
     void sendReadsEachStdinLineInOrder()
     {
         QByteArray input;

@@ -4,6 +4,7 @@
 // line says, the command parsed from it is one the rest of the program can act on.
 #include "FuzzCheck.h"
 #include "chat/ChatKeys.h"
+#include "chat/DisplayText.h"
 #include "chat/NameRule.h"
 #include "chat/SlashCommand.h"
 #include "model/MentionRule.h"
@@ -113,6 +114,17 @@ void checkCommand(const QString &line)
     }
 }
 
+// Text shown from others: nothing it holds can override direction or drive a terminal.
+void checkShown(const QString &text)
+{
+    const QString shown = DisplayText::marked(text);
+    FUZZ_CHECK(!DisplayText::needsMarking(shown), shown);
+    FUZZ_CHECK(DisplayText::marked(shown) == shown, shown);
+    FUZZ_CHECK(!DisplayText::needsMarking(text) || shown != text, text);
+    const QString isolated = DisplayText::isolated(text);
+    FUZZ_CHECK(isolated.size() == shown.size() + 2, isolated);
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -130,6 +142,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     checkDisplayName(a);
     checkDisplayName(line);
     checkCommand(line);
+    checkShown(line);
     checkCommand(u'/' + a + u' ' + line);
     // Mentions are looked for in every incoming line: any text, any name.
     MentionRule::textMentions(line, a);

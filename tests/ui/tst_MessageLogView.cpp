@@ -187,6 +187,35 @@ private Q_SLOTS:
 
     // --- text ------------------------------------------------------------------------------
 
+    // A right-to-left override would make "gnp.exe" read "exe.png", an isolate or embedding
+    // would reorder the row: they are shown as "[U+202E]", not obeyed. A right-to-left name
+    // in "* name text" or "name set the topic" is isolated from the words around it.
+    void bidiControlsAreShownNotObeyed()
+    {
+        MessageLogModel model(Channel);
+        const QString arabic = QStringLiteral("\u0633\u0627\u0631\u0629");
+        model.appendMessages(
+            {message(morning(), QStringLiteral("alice"), QStringLiteral("open \u202egnp.exe")),
+             message(morning() + 1000, arabic, QStringLiteral("waves \u2066"),
+                     ChatMessage::Type::Action),
+             message(morning() + 2000, arabic, QStringLiteral("12 \u202b34"),
+                     ChatMessage::Type::Topic)});
+        auto view = showView(&model);
+        QVERIFY(view);
+        const auto text = [&](int row) {
+            return view->messageDelegate()->layoutText(view->model()->index(row, 0));
+        };
+        QCOMPARE(text(0), QStringLiteral("open [U+202E]gnp.exe"));
+        QCOMPARE(text(1),
+                 QStringLiteral("* \u2068") + arabic + QStringLiteral("\u2069 waves [U+2066]"));
+        QVERIFY2(text(2).contains(QStringLiteral("\u2068") + arabic + QStringLiteral("\u2069"))
+                     && text(2).contains(QStringLiteral("\u206812 [U+202B]34\u2069")),
+                 qPrintable(text(2)));
+        // Copying gives what was shown, without the invisible isolates.
+        view->selectAll();
+        QVERIFY(!view->selectedText().contains(QChar(0x2068)));
+    }
+
     void markupIsShownLiterally()
     {
         MessageLogModel model(Channel);
