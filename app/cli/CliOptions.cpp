@@ -287,8 +287,11 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
     if (parser.isSet(timeoutOption)) {
         bool ok = false;
         timeoutSeconds = parser.value(timeoutOption).toDouble(&ok);
-        if (!ok || timeoutSeconds < 0)
-            return usageError(QStringLiteral("--timeout needs a number of seconds, not \"%1\"")
+        // Bounded: 1e300 seconds in milliseconds is beyond any integer (and "nan" is no time).
+        if (!ok || !(timeoutSeconds >= 0) || timeoutSeconds > MaxTimeoutSeconds)
+            return usageError(QStringLiteral("--timeout needs a number of seconds from 0 to %1, "
+                                             "not \"%2\"")
+                                  .arg(MaxTimeoutSeconds)
                                   .arg(parser.value(timeoutOption)));
     }
 

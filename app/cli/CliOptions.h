@@ -43,6 +43,7 @@ struct CliOptions
     bool json = false;
     // How long a command that expects an answer waits for one; 0 waits forever.
     double timeoutSeconds = 15;
+    static constexpr int MaxTimeoutSeconds = 24 * 3600;
     ChatConfig config;
 
     QString message;

@@ -269,6 +269,22 @@ private Q_SLOTS:
         QVERIFY2(length("qa") >= 10 && length("qa") <= 200, QByteArray::number(length("qa")));
     }
 
+    // Found by UBSan: seconds beyond what milliseconds can count were converted anyway.
+    void badTimeoutIsAClearError_data()
+    {
+        QTest::addColumn<QString>("value");
+        for (const char *value : {"1e300", "inf", "nan", "-1", "86401", "soon"})
+            QTest::newRow(value) << QString::fromLatin1(value);
+    }
+    void badTimeoutIsAClearError()
+    {
+        QFETCH(QString, value);
+        const Result result = cli({u"--timeout"_s, value, u"channels"_s});
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY2(result.error().contains(u"--timeout"_s) && result.error().contains(value),
+                 result.err.constData());
+    }
+
     void badRetentionIsAClearError()
     {
         const Result option = cli({u"--retention"_s, u"lots"_s, u"send"_s, u"dev"_s, u"x"_s});
