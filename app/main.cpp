@@ -1,5 +1,6 @@
 #include "AppSettings.h"
 #include "IdentityDialog.h"
+#include "InstallSecretStore.h"
 #include "MainWindow.h"
 #include "PasswordStore.h"
 #include "Theme.h"
@@ -153,7 +154,6 @@ int main(int argc, char *argv[])
         config.displayName = welcome.displayName();
     }
     settings.setUserName(config.userName);
-    config.installSecret = settings.installSecret();
     const QString dataDirectory = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     config.outboxPath = dataDirectory + QStringLiteral("/outbox.json");
 
@@ -187,10 +187,27 @@ int main(int argc, char *argv[])
     SessionStarter starter(session.get(), dataDirectory + QStringLiteral("/redis"));
     QObject::connect(&starter, &SessionStarter::notice, window.get(),
                      [&window](const QString &text) { window->showNotice(text, true); });
-    // A saved profile's password is in the keychain: fetched (without blocking) before connecting.
+    // The install secret and a saved profile's password may be in the keychain: both are
+    // fetched (without blocking) before connecting, the secret first.
+    InstallSecretStore secrets(&settings);
     const bool passwordFromKeychain = settings.hasConnectionProfile() && !parser.isSet(urlOption)
         && !ChatConfig::environmentNamesServer(environment) && config.redis.password.isEmpty();
     PasswordStore passwords;
+    const auto startConnecting = [&] {
+        if (passwordFromKeychain)
+            passwords.read(settings.passwordAccount());
+        else
+            starter.start(serverChosen);
+    };
+    QObject::connect(&secrets, &InstallSecretStore::ready, window.get(),
+                     [&](const QByteArray &secret, const QString &problem) {
+                         if (secret.isEmpty()) {
+                             window->showNotice(problem, true);
+                             return;
+                         }
+                         session->setInstallSecret(secret);
+                         startConnecting();
+                     });
     if (passwordFromKeychain) {
         QObject::connect(
             &passwords, &PasswordStore::readFinished, window.get(),
@@ -209,10 +226,8 @@ int main(int argc, char *argv[])
                 }
                 starter.start(serverChosen);
             });
-        passwords.read(settings.passwordAccount());
-    } else {
-        starter.start(serverChosen);
     }
+    secrets.load();
     const int status = app.exec();
 
     // The chat's connections go first, then the private server is released (and shut down if

@@ -27,6 +27,7 @@ const QString MembersVisibleKey = QStringLiteral("window/membersVisible");
 const QString LastChannelKey = QStringLiteral("session/lastChannel");
 const QString UserNameKey = QStringLiteral("identity/userName");
 const QString InstallSecretKey = QStringLiteral("identity/installSecret");
+const QString SecretInKeychainKey = QStringLiteral("identity/installSecretInKeychain");
 const QString UrlKey = QStringLiteral("connection/url");
 const QString UsernameKey = QStringLiteral("connection/username");
 const QString TlsCaKey = QStringLiteral("connection/tlsCaFile");
@@ -228,6 +229,19 @@ QString AppSettings::installSecretPath() const
     const QFileInfo settingsFile(m_settings.fileName());
     return settingsFile.absolutePath() + u'/' + settingsFile.completeBaseName()
         + QStringLiteral(".secret");
+}
+
+void AppSettings::setInstallSecretInKeychain()
+{
+    m_settings.setValue(SecretInKeychainKey, true);
+    m_settings.remove(InstallSecretKey);
+    m_settings.sync();
+    QFile::remove(installSecretPath());
+}
+
+bool AppSettings::installSecretInKeychain() const
+{
+    return m_settings.value(SecretInKeychainKey, false).toBool();
 }
 
 QByteArray AppSettings::installSecret()

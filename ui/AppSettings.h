@@ -69,6 +69,11 @@ public:
     // secret found there, from an older version, is moved).
     QByteArray installSecret();
     QString installSecretPath() const;
+    // Once the secret is in the keychain (InstallSecretStore): the file goes, and the settings
+    // remember where the secret is, so that a keychain that cannot be read is never taken for
+    // a first start (which would make a new secret and lose the account).
+    void setInstallSecretInKeychain();
+    bool installSecretInKeychain() const;
 
     // The connection profile, without the password.
     QString connectionUrl() const;

@@ -168,6 +168,16 @@ void ChatSession::setServer(const RedisOptions &options, const QString &label)
     Q_EMIT serverChanged(serverLabel());
 }
 
+void ChatSession::setInstallSecret(const QByteArray &secret)
+{
+    if (m_thread.isRunning())
+        return;
+    m_config.installSecret = secret;
+    // As in setServer(): the worker has handled nothing yet.
+    delete m_worker.data();
+    createWorker();
+}
+
 QString ChatSession::outboxPathFor(const RedisOptions &server) const
 {
     // One outbox per server (and database and user): what was written for one server must

@@ -39,6 +39,8 @@ public:
     // bar names it ("the private server"); empty means its address. Each server has its own
     // outbox (next to the configured outbox path, named after the server).
     void setServer(const RedisOptions &options, const QString &label = {});
+    // Before start(): the install secret, when it comes from somewhere slow (the keychain).
+    void setInstallSecret(const QByteArray &secret);
     // After start(): leaves this server for another (the connection dialog). The channels and
     // logs of the old one are dropped (channelLeft for each); the user name is claimed there
     // and the user's channels on it are joined, as at a start.

@@ -1,4 +1,5 @@
 #include "AppSettings.h"
+#include "InstallSecretStore.h"
 #include "IsolatedSettings.h"
 #include "PasswordStore.h"
 
@@ -59,6 +60,67 @@ private Q_SLOTS:
         QVERIFY(read.wait(PasswordStore::TimeoutMs + 10000));
         QVERIFY(!read.first().at(1).toBool());
         QCOMPARE(read.first().at(3).toString(), QString());
+    }
+
+    // The install secret goes to the keychain where one answers, and is the same secret
+    // before and after: the account it claimed stays this install's.
+    void theInstallSecretMovesToTheKeychainUnchanged()
+    {
+        IsolatedSettings::store().clear();
+        AppSettings settings;
+        const QByteArray before = settings.installSecret(); // as an older version kept it
+        QVERIFY(QFile::exists(settings.installSecretPath()));
+
+        InstallSecretStore store(&settings);
+        QSignalSpy ready(&store, &InstallSecretStore::ready);
+        store.load();
+        QVERIFY(ready.wait(2 * PasswordStore::TimeoutMs + 10000));
+        QCOMPARE(ready.first().at(0).toByteArray(), before);
+        QCOMPARE(ready.first().at(1).toString(), QString());
+        const bool keychain = settings.installSecretInKeychain();
+        QCOMPARE(keychain, qEnvironmentVariableIsSet("CONFAB_EXPECT_KEYCHAIN"));
+        // In the keychain, out of the file; or, with no keychain, still in the owner-only file.
+        QCOMPARE(QFile::exists(settings.installSecretPath()), !keychain);
+
+        // The next start reads the same secret, and makes no file again.
+        ready.clear();
+        store.load();
+        QVERIFY(ready.wait(2 * PasswordStore::TimeoutMs + 10000));
+        QCOMPARE(ready.first().at(0).toByteArray(), before);
+        QCOMPARE(QFile::exists(settings.installSecretPath()), !keychain);
+
+        if (keychain) {
+            PasswordStore cleanup;
+            QCOMPARE(written(cleanup, store.account(), QString()), QString());
+        }
+    }
+
+    // A secret that lives in a keychain which cannot be read now is not replaced by a new one
+    // (that would lose the account): the user is told instead.
+    void anUnreadableKeychainNeverMakesANewSecret()
+    {
+        if (qEnvironmentVariableIsSet("CONFAB_EXPECT_KEYCHAIN"))
+            QSKIP("needs a keychain that does not answer");
+        IsolatedSettings::store().clear();
+        AppSettings settings;
+        const QByteArray old = settings.installSecret();
+        settings.setInstallSecretInKeychain(); // as if it had been moved, on another session
+        QVERIFY(!QFile::exists(settings.installSecretPath()));
+        InstallSecretStore store(&settings);
+        QSignalSpy ready(&store, &InstallSecretStore::ready);
+        store.load();
+        QVERIFY(ready.wait(2 * PasswordStore::TimeoutMs + 10000));
+        PasswordStore probe;
+        QSignalSpy read(&probe, &PasswordStore::readFinished);
+        probe.read(store.account());
+        QVERIFY(read.wait(PasswordStore::TimeoutMs + 10000));
+        if (read.first().at(3).toString().isEmpty())
+            QSKIP("a keychain answers here");
+        QCOMPARE(ready.first().at(0).toByteArray(), QByteArray());
+        QVERIFY2(ready.first().at(1).toString().contains(QStringLiteral("keychain")),
+                 qPrintable(ready.first().at(1).toString()));
+        QVERIFY(!QFile::exists(settings.installSecretPath()));
+        Q_UNUSED(old);
     }
 
     void passwordsNeverReachTheSettingsFile()
