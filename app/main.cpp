@@ -182,7 +182,7 @@ int main(int argc, char *argv[])
     // A logout or `kill` closes the window as the Quit action does.
     QuitSignalWatcher quitSignals;
     QObject::connect(&quitSignals, &QuitSignalWatcher::quitRequested, window.get(),
-                     [&window] { window->close(); });
+                     [&window] { window->quitNow(); });
 
     SessionStarter starter(session.get(), dataDirectory + QStringLiteral("/redis"));
     QObject::connect(&starter, &SessionStarter::notice, window.get(),

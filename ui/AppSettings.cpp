@@ -25,6 +25,7 @@ const QString WindowGeometryKey = QStringLiteral("window/geometry");
 const QString WindowStateKey = QStringLiteral("window/state");
 const QString MembersVisibleKey = QStringLiteral("window/membersVisible");
 const QString LastChannelKey = QStringLiteral("session/lastChannel");
+const QString DraftsKey = QStringLiteral("session/drafts");
 const QString UserNameKey = QStringLiteral("identity/userName");
 const QString InstallSecretKey = QStringLiteral("identity/installSecret");
 const QString SecretInKeychainKey = QStringLiteral("identity/installSecretInKeychain");
@@ -202,6 +203,19 @@ QByteArray AppSettings::windowState() const
 void AppSettings::setWindowState(const QByteArray &state)
 {
     m_settings.setValue(WindowStateKey, state);
+}
+
+QVariantMap AppSettings::drafts() const
+{
+    return m_settings.value(DraftsKey).toMap();
+}
+
+void AppSettings::setDrafts(const QVariantMap &drafts)
+{
+    if (drafts.isEmpty())
+        m_settings.remove(DraftsKey);
+    else
+        m_settings.setValue(DraftsKey, drafts);
 }
 
 QString AppSettings::lastChannel() const

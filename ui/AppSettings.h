@@ -7,6 +7,7 @@
 #include <QList>
 #include <QSettings>
 #include <QString>
+#include <QVariantMap>
 
 namespace Confab {
 
@@ -59,6 +60,9 @@ public:
     void setWindowGeometry(const QByteArray &geometry);
     QByteArray windowState() const;
     void setWindowState(const QByteArray &state);
+    // Unsent text per conversation (DraftKeeper): channel -> [text, cursor position].
+    QVariantMap drafts() const;
+    void setDrafts(const QVariantMap &drafts);
     QString lastChannel() const;
     void setLastChannel(const QString &name);
     QString userName() const;

@@ -5,6 +5,7 @@
 #include "ChannelDelegate.h"
 #include "ConnectionDialog.h"
 #include "ConnectionStatus.h"
+#include "DraftKeeper.h"
 #include "ElidedLabel.h"
 #include "IdentityDialog.h"
 #include "JoinChannelDialog.h"
@@ -41,9 +42,11 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QListView>
+#include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QScrollBar>
 #include <QSplitter>
 #include <QStatusBar>
@@ -163,6 +166,11 @@ void MainWindow::buildLayout()
         },
         [this] { return channelNames(); });
     connect(m_input, &MessageInput::submitted, this, &MainWindow::submit);
+    m_drafts = new DraftKeeper(m_input, m_settings, this);
+    connect(m_log, &MessageLogView::textTyped, this, [this](const QString &text) {
+        m_input->setFocus();
+        m_input->insertPlainText(text);
+    });
     connect(m_input, &MessageInput::pageRequested, this, [this](int direction) {
         m_log->verticalScrollBar()->triggerAction(direction < 0
                                                       ? QAbstractSlider::SliderPageStepSub
@@ -595,6 +603,7 @@ void MainWindow::onCurrentChannelChanged(const QString &channel)
     if (!channel.isEmpty())
         m_settings->setLastChannel(channel);
     m_search->hide();
+    m_drafts->switchTo(channel);
     updateTitle();
     updateTopic();
     updateMembers();
@@ -703,6 +712,18 @@ void MainWindow::submit(const QString &text)
         showNotice(tr("Join a channel first: /join NAME"), true);
         return;
     }
+    // Said before sending, with the text still there to shorten (the server would refuse it).
+    if (needsChannel) {
+        const qsizetype bytes = command.argument.toUtf8().size();
+        if (bytes > m_session->maxTextBytes()) {
+            showNotice(tr("The message is too long to send (%1; at most %2). Shorten it, or "
+                          "split it into several messages.")
+                           .arg(QLocale().formattedDataSize(bytes),
+                                QLocale().formattedDataSize(m_session->maxTextBytes())),
+                       true);
+            return;
+        }
+    }
     // A new command replaces what the last one said.
     m_notice->hide();
     switch (command.kind) {
@@ -779,6 +800,9 @@ void MainWindow::submit(const QString &text)
     case SlashCommand::Kind::Invalid:
         break;
     }
+    // Taken: out of the input and into its history. Every refusal above returned first, so
+    // that a typo can be fixed rather than typed again.
+    m_input->commit(text);
 }
 
 void MainWindow::switchChannel(int step)
@@ -962,8 +986,39 @@ void MainWindow::bringToFront()
     activateWindow();
 }
 
+void MainWindow::quitNow()
+{
+    m_quitConfirmed = true;
+    close();
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    const int unsent = m_session->outboxCount();
+    if (unsent > 0 && !m_quitConfirmed) {
+        // Nothing is lost by quitting (the outbox is on disk), but the sender expects them to
+        // be out: asked once, window-modal, without blocking the event loop.
+        event->ignore();
+        auto *box = new QMessageBox(QMessageBox::Question, tr("Quit Confab?"),
+                                    tr("%n message(s) have not been sent yet.", nullptr, unsent),
+                                    QMessageBox::NoButton, this);
+        box->setObjectName(QStringLiteral("unsentQuestion"));
+        box->setInformativeText(
+            tr("They are kept on this computer and sent the next time Confab connects to %1.")
+                .arg(m_session->serverLabel()));
+        QPushButton *quit = box->addButton(tr("&Quit"), QMessageBox::AcceptRole);
+        box->addButton(tr("&Cancel"), QMessageBox::RejectRole);
+        box->setDefaultButton(quit);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setWindowModality(Qt::WindowModal);
+        connect(box, &QMessageBox::buttonClicked, this, [this, quit](QAbstractButton *button) {
+            if (button == quit)
+                quitNow();
+        });
+        box->open();
+        return;
+    }
+    m_drafts->save();
     m_settings->setWindowGeometry(saveGeometry());
     m_settings->setWindowState(m_splitter->saveState());
     m_settings->sync();

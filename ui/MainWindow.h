@@ -15,6 +15,7 @@ namespace Confab {
 
 class AppSettings;
 class AttentionNotifier;
+class DraftKeeper;
 class ChannelOrderModel;
 class ChatSession;
 class ConnectionStatus;
@@ -48,6 +49,9 @@ public:
     void bringToFront();
     // A line above the input: what went wrong, or something worth knowing.
     void showNotice(const QString &text, bool error = false);
+    // Closes without asking about unsent messages (they stay in the outbox): a logout or
+    // SIGTERM must not wait for an answer.
+    void quitNow();
 
     // For tests and screenshots.
     MessageLogView *logView() const { return m_log; }
@@ -109,6 +113,7 @@ private:
     MessageLogView *m_log = nullptr;
     NoticeBar *m_notice = nullptr;
     MessageInput *m_input = nullptr;
+    DraftKeeper *m_drafts = nullptr;
     QListView *m_memberList = nullptr;
     QPointer<MemberListModel> m_watchedMembers;
     QWidget *m_memberPane = nullptr;
@@ -123,6 +128,7 @@ private:
     QHash<QString, QAction *> m_actions;
     QString m_pendingOpen; // a channel asked for before it was joined
     QString m_notifiedChannel; // where the last desktop notification came from
+    bool m_quitConfirmed = false; // unsent messages were mentioned, and the user quit anyway
 };
 
 } // namespace Confab

@@ -125,14 +125,38 @@ void MessageInput::submit()
     const QString text = toPlainText();
     if (text.trimmed().isEmpty())
         return;
+    Q_EMIT submitted(text);
+}
+
+void MessageInput::commit(const QString &text)
+{
     if (m_history.isEmpty() || m_history.last() != text)
         m_history << text;
     while (m_history.size() > MaxHistory)
         m_history.removeFirst();
     m_historyPos = int(m_history.size());
     m_draft.clear();
-    clear();
-    Q_EMIT submitted(text);
+    if (toPlainText() == text)
+        clear();
+}
+
+MessageInput::Draft MessageInput::draft() const
+{
+    // Browsing the history shows sent lines; the draft is what was being written.
+    if (m_historyPos < m_history.size())
+        return {m_draft, int(m_draft.size())};
+    return {toPlainText(), textCursor().position()};
+}
+
+void MessageInput::setDraft(const Draft &draft)
+{
+    m_historyPos = int(m_history.size());
+    m_draft.clear();
+    m_matchIndex = -1;
+    setPlainText(draft.text);
+    QTextCursor cursor = textCursor();
+    cursor.setPosition(std::clamp(draft.cursor, 0, int(draft.text.size())));
+    setTextCursor(cursor);
 }
 
 void MessageInput::browseHistory(int step)

@@ -21,10 +21,24 @@ public:
     void setCompletionSources(CompletionSource users, CompletionSource channels);
     QStringList history() const { return m_history; }
 
+    // What is typed and where the cursor is: one per conversation (MainWindow switches them).
+    struct Draft
+    {
+        QString text;
+        int cursor = 0;
+    };
+    Draft draft() const;
+    // Replaces what is typed, as a new line (history browsing and completion start over).
+    void setDraft(const Draft &draft);
+    // The text last submitted was taken: it goes into the history and the input is cleared.
+    // Until this is called the text stays, so that a refused command can be corrected.
+    void commit(const QString &text);
+
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
 Q_SIGNALS:
+    // Enter: the receiver acts on it, and calls commit() if it was taken.
     void submitted(const QString &text);
     // Page Up / Page Down while typing: the log scrolls by a page (-1 up, +1 down), as in
     // Quassel and Konversation; the input is a line or two and has nothing to page through.

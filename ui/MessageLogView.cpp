@@ -488,6 +488,16 @@ void MessageLogView::keyPressEvent(QKeyEvent *event)
         event->accept();
         return;
     }
+    // Shift and AltGr (GroupSwitch) type characters; Ctrl, Alt and Meta make shortcuts.
+    const Qt::KeyboardModifiers typing =
+        Qt::ShiftModifier | Qt::KeypadModifier | Qt::GroupSwitchModifier;
+    const QString text = event->text();
+    if (!text.isEmpty() && (event->modifiers() & ~typing) == Qt::NoModifier
+        && std::all_of(text.cbegin(), text.cend(), [](QChar c) { return c.isPrint(); })) {
+        Q_EMIT textTyped(text);
+        event->accept();
+        return;
+    }
     const QModelIndex before = currentIndex();
     QListView::keyPressEvent(event);
     // Without autoScroll (see the constructor) only the keyboard brings the current row into

@@ -110,6 +110,9 @@ public Q_SLOTS:
 Q_SIGNALS:
     // A web link was clicked.
     void linkActivated(const QUrl &url);
+    // Text typed while the log had the focus (after a click on a message): it belongs in the
+    // input, as in Slack and Element. Copying and the navigation keys stay the log's.
+    void textTyped(const QString &text);
 
 protected:
     bool event(QEvent *event) override;

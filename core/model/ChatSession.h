@@ -57,6 +57,8 @@ public:
     bool isLive(const QString &channel) const { return m_live.contains(channel); }
     int outboxCount() const { return m_outbox; }
     const RedisOptions &redisOptions() const { return m_config.redis; }
+    // The longest message text the protocol takes, in UTF-8 bytes.
+    int maxTextBytes() const { return m_config.maxTextBytes; }
     QString endpoint() const { return m_config.redis.endpoint(); }
     // The server as the status bar names it.
     QString serverLabel() const { return m_serverLabel.isEmpty() ? endpoint() : m_serverLabel; }

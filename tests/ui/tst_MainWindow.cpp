@@ -28,14 +28,17 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
 #include <QContextMenuEvent>
 #include <QDeadlineTimer>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFile>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSettings>
@@ -270,17 +273,11 @@ private Q_SLOTS:
                  (QStringList{QStringLiteral("first"), QStringLiteral("while offline")}));
         QTRY_COMPARE_WITH_TIMEOUT(alice.window.status()->outboxText(), QString(), 20000);
 
-        // One the server refuses stays, marked.
+        // One the protocol would refuse is not sent at all: it stays in the input, to be
+        // shortened (aTooLongMessageStaysInTheInput).
         alice.type(QStringLiteral("x").repeated(40 * 1024));
-        QCOMPARE(log->pendingCount(), 1);
-        QTRY_COMPARE_WITH_TIMEOUT(log->index(log->rowCount() - 1)
-                                      .data(MessageLogModel::DeliveryRole)
-                                      .value<MessageLogModel::Delivery>(),
-                                  MessageLogModel::Delivery::Failed, 20000);
-        QVERIFY(log->index(log->rowCount() - 1)
-                    .data(MessageLogModel::ProblemRole)
-                    .toString()
-                    .startsWith(QStringLiteral("not sent: ")));
+        QCOMPARE(log->pendingCount(), 0);
+        QCOMPARE(alice.window.input()->toPlainText().size(), 40 * 1024);
     }
 
     void originalCommandsWork()
@@ -505,6 +502,133 @@ private Q_SLOTS:
                  qPrintable(alice.window.noticeBar()->text()));
         QVERIFY(alice.window.noticeBar()->isError());
         QCOMPARE(m_server->command({"SCARD", "channel:index"}).toInteger(), 0);
+        // The line stays, to be corrected rather than typed again.
+        QCOMPARE(alice.window.input()->toPlainText(), typed);
+    }
+
+    // A click on a message gives the log the focus; typing then goes to the input, while
+    // Ctrl+C still copies the selection.
+    void typingInTheLogGoesToTheInput()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        alice.type(QStringLiteral("/join typing"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("typing")));
+        alice.type(QStringLiteral("hello there"));
+        QTRY_COMPARE_WITH_TIMEOUT(alice.texts(QStringLiteral("typing")).size(), 1, 20000);
+        MessageLogView *log = alice.window.logView();
+        QApplication::setActiveWindow(&alice.window);
+        log->setFocus();
+        QTRY_VERIFY(log->hasFocus());
+        log->selectAll();
+        QTest::keyClick(log, Qt::Key_C, Qt::ControlModifier);
+        QVERIFY(QGuiApplication::clipboard()->text().contains(QStringLiteral("hello there")));
+        QTest::keyClicks(log, QStringLiteral("Yes, and "));
+        // A key that types a non-ASCII character (as a keyboard layout or AltGr gives it).
+        QKeyEvent accented(QEvent::KeyPress, 0, Qt::GroupSwitchModifier, QStringLiteral("é"));
+        QApplication::sendEvent(log, &accented);
+        QCOMPARE(alice.window.input()->toPlainText(), QStringLiteral("Yes, and é"));
+        QVERIFY(alice.window.input()->hasFocus());
+    }
+
+    // Quitting with messages not yet sent says so and asks; a logout (quitNow) does not ask.
+    void quittingWithUnsentMessagesAsks()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        alice.type(QStringLiteral("/join unsent"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("unsent")));
+        // The server holds every write for a while: the message waits in the outbox.
+        QVERIFY(m_server->command({"CLIENT", "PAUSE", "20000", "WRITE"}).isOk());
+        alice.type(QStringLiteral("not out yet"));
+        QTRY_COMPARE_WITH_TIMEOUT(alice.session.outboxCount(), 1, 20000);
+
+        const auto question = [&alice] {
+            return alice.window.findChild<QMessageBox *>(QStringLiteral("unsentQuestion"));
+        };
+        alice.window.close();
+        QTRY_VERIFY(question() && question()->isVisible());
+        QVERIFY(question()->text().contains(QStringLiteral("1 message")));
+        QVERIFY(alice.window.isVisible());
+        // Cancel: still running.
+        for (QAbstractButton *button : question()->buttons()) {
+            if (button->text() == QStringLiteral("&Cancel")) {
+                button->click();
+                break;
+            }
+        }
+        QTRY_VERIFY(!question());
+        QVERIFY(alice.window.isVisible());
+        // Quit: gone, the message still in the outbox for the next start.
+        alice.window.close();
+        QTRY_VERIFY(question() && question()->isVisible());
+        question()->defaultButton()->click();
+        QTRY_VERIFY(!alice.window.isVisible());
+        QCOMPARE(alice.session.outboxCount(), 1);
+        QVERIFY(m_server->command({"CLIENT", "UNPAUSE"}).isOk());
+
+        // A logout does not wait for an answer.
+        Client bob(*m_server, QStringLiteral("bob"));
+        QVERIFY(bob.waitReady());
+        bob.window.quitNow();
+        QVERIFY(!bob.window.isVisible());
+    }
+
+    // Too long is said before sending, and the text stays to be shortened.
+    void aTooLongMessageStaysInTheInput()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        alice.type(QStringLiteral("/join long"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("long")));
+        const QString paste = QStringLiteral("a very long paste ").repeated(2100); // ~37 KiB
+        alice.type(paste);
+        QVERIFY2(alice.window.noticeBar()->text().contains(QStringLiteral("too long")),
+                 qPrintable(alice.window.noticeBar()->text()));
+        QCOMPARE(alice.window.input()->toPlainText(), paste);
+        QCOMPARE(alice.session.outboxCount(), 0);
+        QCOMPARE(alice.window.logView()->model()->rowCount(), 1); // the join line only
+    }
+
+    // Each conversation keeps its own draft: what is typed in #dev never goes to #ops, and
+    // comes back (with its cursor) when #dev is opened again, after a restart too.
+    void draftsStayWithTheirConversation()
+    {
+        {
+            Client alice(*m_server, QStringLiteral("alice"));
+            QVERIFY(alice.waitReady());
+            alice.type(QStringLiteral("/join dev"));
+            QVERIFY(alice.waitCurrent(QStringLiteral("dev")));
+            alice.type(QStringLiteral("/join ops"));
+            QVERIFY(alice.waitCurrent(QStringLiteral("ops")));
+            alice.window.openChannel(QStringLiteral("dev"));
+            QVERIFY(alice.waitCurrent(QStringLiteral("dev")));
+            QTest::keyClicks(alice.window.input(), QStringLiteral("for dev"));
+            QTest::keyClick(alice.window.input(), Qt::Key_Left);
+
+            alice.press(QKeySequence(Qt::ALT | Qt::Key_Down)); // next channel
+            QVERIFY(alice.waitCurrent(QStringLiteral("ops")));
+            QCOMPARE(alice.window.input()->toPlainText(), QString());
+            QTest::keyClicks(alice.window.input(), QStringLiteral("for ops"));
+            alice.press(QKeySequence(Qt::ALT | Qt::Key_Up));
+            QVERIFY(alice.waitCurrent(QStringLiteral("dev")));
+            QCOMPARE(alice.window.input()->toPlainText(), QStringLiteral("for dev"));
+            QCOMPARE(alice.window.input()->textCursor().position(), 6);
+            QTest::keyClick(alice.window.input(), Qt::Key_End);
+            QTest::keyClick(alice.window.input(), Qt::Key_Return);
+            QTRY_COMPARE_WITH_TIMEOUT(alice.texts(QStringLiteral("dev")),
+                                      QStringList{QStringLiteral("for dev")}, 20000);
+            QVERIFY(alice.texts(QStringLiteral("ops")).isEmpty());
+            alice.window.close();
+        }
+        Client again(*m_server, QStringLiteral("alice"));
+        QVERIFY(again.waitReady());
+        again.window.openChannel(QStringLiteral("ops"));
+        QVERIFY(again.waitCurrent(QStringLiteral("ops")));
+        QCOMPARE(again.window.input()->toPlainText(), QStringLiteral("for ops"));
+        again.window.openChannel(QStringLiteral("dev"));
+        QVERIFY(again.waitCurrent(QStringLiteral("dev")));
+        QCOMPARE(again.window.input()->toPlainText(), QString());
     }
 
     void htmlAndScriptsShowLiterally()

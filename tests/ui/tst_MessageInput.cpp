@@ -17,6 +17,8 @@ class tst_MessageInput : public QObject
         QWidget window;
         MessageInput *input = nullptr;
         QLineEdit *next = nullptr;
+        // As the main window does: a line that was acted on is committed; a refused one stays.
+        bool accepting = true;
 
         Form()
         {
@@ -33,6 +35,10 @@ class tst_MessageInput : public QObject
                 [] {
                     return QStringList{QStringLiteral("dev"), QStringLiteral("design")};
                 });
+            QObject::connect(input, &MessageInput::submitted, input, [this](const QString &text) {
+                if (accepting)
+                    input->commit(text);
+            });
             window.show();
             input->setFocus();
         }
@@ -54,6 +60,35 @@ private Q_SLOTS:
         // Nothing to send: nothing sent.
         QTest::keyClick(form.input, Qt::Key_Return);
         QCOMPARE(submitted.size(), 1);
+    }
+
+    // A refused line (an unknown command, a bad channel name) stays to be corrected.
+    void aRefusedLineStays()
+    {
+        Form form;
+        form.accepting = false;
+        QSignalSpy submitted(form.input, &MessageInput::submitted);
+        type(form.input, QStringLiteral("/jion dev"));
+        QTest::keyClick(form.input, Qt::Key_Return);
+        QCOMPARE(submitted.size(), 1);
+        QCOMPARE(form.input->toPlainText(), QStringLiteral("/jion dev"));
+        QVERIFY(form.input->history().isEmpty());
+    }
+
+    // One draft per conversation: text and cursor come back as they were left.
+    void draftsKeepTextAndCursor()
+    {
+        Form form;
+        type(form.input, QStringLiteral("half a thought"));
+        QTest::keyClick(form.input, Qt::Key_Left);
+        const MessageInput::Draft draft = form.input->draft();
+        QCOMPARE(draft.text, QStringLiteral("half a thought"));
+        QCOMPARE(draft.cursor, 13);
+        form.input->setDraft({});
+        QVERIFY(form.input->toPlainText().isEmpty());
+        form.input->setDraft(draft);
+        type(form.input, QStringLiteral("!"));
+        QCOMPARE(form.input->toPlainText(), QStringLiteral("half a though!t"));
     }
 
     void shiftEnterStartsANewLine()
