@@ -19,6 +19,7 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -295,6 +296,21 @@ QWidget *PreferencesDialog::createShortcutsPage()
         + 6;
     m_shortcutTable->verticalHeader()->setDefaultSectionSize(rowHeight);
     m_shortcutTable->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    // Wide enough for the longest action name and the keys beside it: names were cut off.
+    const QFontMetrics metrics(m_shortcutTable->font());
+    int longestName = 0;
+    int longestAlso = 0;
+    for (int row = 0; row < m_shortcutTable->rowCount(); ++row) {
+        longestName =
+            qMax(longestName,
+                 metrics.horizontalAdvance(m_shortcutTable->item(row, ActionColumn)->text()));
+        longestAlso = qMax(
+            longestAlso, metrics.horizontalAdvance(m_shortcutTable->item(row, AlsoColumn)->text()));
+    }
+    const int resetWidth = m_resetButtons.value(0) ? m_resetButtons.first()->sizeHint().width() : 0;
+    m_shortcutTable->setMinimumWidth(longestName + 24 + 150 + longestAlso + 24 + resetWidth
+                                     + 2 * m_shortcutTable->frameWidth()
+                                     + style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 8);
 
     m_shortcutWarning = new QLabel(page);
     m_shortcutWarning->setObjectName(QStringLiteral("shortcutWarning"));
@@ -360,9 +376,15 @@ void PreferencesDialog::showRow(int row)
         const QSignalBlocker blocker(edit);
         edit->setKeySequence(keys.value(0));
     }
+    // Two bindings may read the same (Ctrl+Backtab and Ctrl+Shift+Backtab are both what
+    // Ctrl+Shift+Tab sends): each is named once, and not again beside the primary key.
     QStringList others;
-    for (qsizetype i = 1; i < keys.size(); ++i)
-        others.append(nativeText(keys.at(i)));
+    const QString primary = keys.isEmpty() ? QString() : nativeText(keys.first());
+    for (qsizetype i = 1; i < keys.size(); ++i) {
+        const QString text = nativeText(keys.at(i));
+        if (text != primary && !others.contains(text))
+            others.append(text);
+    }
     QTableWidgetItem *also = m_shortcutTable->item(row, AlsoColumn);
     also->setText(others.join(QStringLiteral(", ")));
     also->setData(Qt::AccessibleTextRole,

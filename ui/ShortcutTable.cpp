@@ -29,12 +29,17 @@ QList<ShortcutAction> buildActions()
          tr("Next channel"),
          {QKeySequence(Qt::ALT | Qt::Key_Down), QKeySequence(Qt::CTRL | Qt::Key_PageDown),
           QKeySequence(Qt::CTRL | Qt::Key_Tab)}},
+        // Ctrl+Shift+PgUp/PgDn first: free in stock GNOME, KDE Plasma, Xfce and Openbox.
+        // Alt+Shift+Up/Down (Slack's and Element's) stay as alternatives: a stock Openbox
+        // takes them for moving windows between desktops.
         {QStringLiteral("previousUnread"),
          tr("Previous channel with unread messages"),
-         {QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_Up)}},
+         {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_PageUp),
+          QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_Up)}},
         {QStringLiteral("nextUnread"),
          tr("Next channel with unread messages"),
-         {QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_Down), QKeySequence(Qt::ALT | Qt::Key_A)}},
+         {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_PageDown),
+          QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_Down), QKeySequence(Qt::ALT | Qt::Key_A)}},
     };
     for (int n = 1; n <= 9; ++n) {
         const auto digit = Qt::Key(Qt::Key_0 + n);

@@ -82,6 +82,21 @@ void ShortcutsSheet::reload()
         if (keys.isEmpty())
             item->setForeground(1, palette().brush(QPalette::Disabled, QPalette::Text));
     }
+    // The message input's own keys, fixed (as in any text field), listed so that the sheet
+    // holds every key there is.
+    const QList<std::pair<QString, QString>> inputKeys{
+        {tr("Send the message (in the input)"), tr("Enter")},
+        {tr("New line in the message"), tr("Shift+Enter")},
+        {tr("Previous or next message you sent"), tr("Up / Down (on the first or last line)")},
+        {tr("Complete a name or #channel"), tr("Tab")},
+        {tr("Scroll the log by a page"), tr("Page Up / Page Down")},
+    };
+    for (const auto &[description, keys] : inputKeys) {
+        auto *item = new QTreeWidgetItem(m_table);
+        item->setText(0, description);
+        item->setText(1, keys);
+        item->setSizeHint(0, QSize(0, rowHeight));
+    }
     // Measured from the texts rather than resizeColumnToContents(), which needs a laid-out view.
     const QFontMetrics metrics(m_table->font());
     int descriptionWidth = 0;

@@ -1,13 +1,18 @@
 #include "AppSettings.h"
 #include "IsolatedSettings.h"
+#include "PreferencesDialog.h"
 #include "ShortcutTable.h"
 #include "ShortcutsSheet.h"
 
+#include <QKeySequenceEdit>
 #include <QSet>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeWidget>
 
 using namespace Confab;
 using namespace Confab::Test;
@@ -49,7 +54,9 @@ private Q_SLOTS:
         row("nextChannel", keys(Qt::ALT | Qt::Key_Down));
         row("nextChannel", keys(Qt::CTRL | Qt::Key_PageDown));
         row("nextChannel", keys(Qt::CTRL | Qt::Key_Tab));
+        row("previousUnread", keys(Qt::CTRL | Qt::SHIFT | Qt::Key_PageUp));
         row("previousUnread", keys(Qt::ALT | Qt::SHIFT | Qt::Key_Up));
+        row("nextUnread", keys(Qt::CTRL | Qt::SHIFT | Qt::Key_PageDown));
         row("nextUnread", keys(Qt::ALT | Qt::SHIFT | Qt::Key_Down));
         row("nextUnread", keys(Qt::ALT | Qt::Key_A));
         for (int n = 1; n <= 9; ++n) {
@@ -75,6 +82,71 @@ private Q_SLOTS:
         QVERIFY2(action->defaults.contains(keys),
                  qPrintable(QKeySequence::listToString(action->defaults)));
         QVERIFY(!action->description.isEmpty());
+    }
+
+    // The stock key bindings of the desktops Confab is used on (GNOME 43, KDE Plasma 5.27,
+    // Xfce 4.18 and Openbox 3.6 as Debian 12 ships them): a key the desktop takes never
+    // reaches the window. Every action's first key is free on all of them; alternatives may
+    // be taken somewhere (Alt+Shift+Up/Down by Openbox), as long as one key always works.
+    void firstKeysAreFreeOnEveryStockDesktop()
+    {
+        QList<QKeySequence> taken;
+        for (Qt::Key arrow : {Qt::Key_Left, Qt::Key_Right, Qt::Key_Up, Qt::Key_Down}) {
+            taken << keys(Qt::CTRL | Qt::ALT | arrow) // GNOME, Xfce, Openbox: workspaces
+                  << keys(Qt::CTRL | Qt::ALT | Qt::SHIFT | arrow) // GNOME, Xfce: move window
+                  << keys(Qt::ALT | Qt::SHIFT | arrow) // Openbox: send to desktop
+                  << keys(Qt::META | arrow); // GNOME, KDE: tiling
+        }
+        for (int f = 1; f <= 12; ++f) {
+            taken << keys(Qt::ALT | Qt::Key(Qt::Key_F1 + f - 1)) // window menu, run, close...
+                  << keys(Qt::CTRL | Qt::Key(Qt::Key_F1 + f - 1)); // KDE, Xfce: desktop N
+        }
+        taken << keys(Qt::ALT | Qt::Key_Tab) << keys(Qt::ALT | Qt::SHIFT | Qt::Key_Tab)
+              << keys(Qt::ALT | Qt::Key_Backtab) << keys(Qt::ALT | Qt::Key_Space)
+              << keys(Qt::ALT | Qt::Key_Escape) << keys(Qt::ALT | Qt::Key_QuoteLeft)
+              << keys(Qt::CTRL | Qt::Key_Escape) << keys(Qt::CTRL | Qt::ALT | Qt::Key_Delete)
+              << keys(Qt::CTRL | Qt::ALT | Qt::Key_L) << keys(Qt::CTRL | Qt::ALT | Qt::Key_T)
+              << keys(Qt::CTRL | Qt::ALT | Qt::Key_D) << keys(Qt::CTRL | Qt::ALT | Qt::Key_Escape)
+              << keys(Qt::ALT | Qt::Key_Insert) << keys(Qt::ALT | Qt::Key_Delete)
+              << keys(Qt::Key_Print);
+        for (const ShortcutAction &action : ShortcutTable::actions()) {
+            QVERIFY2(!action.defaults.isEmpty(), qPrintable(action.id));
+            QVERIFY2(
+                !taken.contains(action.defaults.first()),
+                qPrintable(action.id + QStringLiteral(": ") + action.defaults.first().toString()));
+        }
+    }
+
+    // The dialog names each key once (Ctrl+Shift+Tab was listed twice).
+    void preferencesNameEachKeyOnce()
+    {
+        PreferencesDialog dialog;
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        auto *table = dialog.findChild<QTableWidget *>();
+        QVERIFY(table);
+        auto *tabs = dialog.findChild<QTabWidget *>();
+        QVERIFY(tabs);
+        for (int i = 0; i < tabs->count(); ++i) {
+            if (tabs->widget(i)->isAncestorOf(table))
+                tabs->setCurrentIndex(i);
+        }
+        QTRY_VERIFY(table->isVisible());
+        // And each action's name fits its column (they were cut off).
+        for (int row = 0; row < table->rowCount(); ++row) {
+            const QString name = table->item(row, 0)->text();
+            QVERIFY2(table->columnWidth(0) >= table->fontMetrics().horizontalAdvance(name),
+                     qPrintable(name));
+        }
+        for (int row = 0; row < table->rowCount(); ++row) {
+            const QStringList also =
+                table->item(row, 2)->text().split(QStringLiteral(", "), Qt::SkipEmptyParts);
+            QCOMPARE(QSet<QString>(also.cbegin(), also.cend()).size(), also.size());
+            const auto *edit = qobject_cast<QKeySequenceEdit *>(table->cellWidget(row, 1));
+            QVERIFY(edit);
+            QVERIFY2(!also.contains(ShortcutTable::displayText(edit->keySequence())),
+                     qPrintable(table->item(row, 0)->text()));
+        }
     }
 
     void noKeySequenceIsBoundTwice()
@@ -181,6 +253,19 @@ private Q_SLOTS:
             QCOMPARE(sheet.keysShownFor(action.id), ShortcutTable::displayText(action.defaults));
         QVERIFY(sheet.keysShownFor(QStringLiteral("nextChannel"))
                     .contains(keys(Qt::CTRL | Qt::Key_Tab).toString(QKeySequence::NativeText)));
+        // The input's own keys are there too.
+        auto *table = sheet.findChild<QTreeWidget *>(QStringLiteral("shortcutsTable"));
+        QVERIFY(table);
+        QStringList shown;
+        for (int i = 0; i < table->topLevelItemCount(); ++i)
+            shown << table->topLevelItem(i)->text(1);
+        for (const char *key : {"Shift+Enter", "Up / Down", "Tab", "Page Up / Page Down"}) {
+            QVERIFY2(std::any_of(shown.cbegin(), shown.cend(),
+                                 [key](const QString &text) {
+                                     return text.startsWith(QLatin1String(key));
+                                 }),
+                     key);
+        }
     }
 
     void sheetShowsTheReboundKeys()
