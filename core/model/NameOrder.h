@@ -4,17 +4,17 @@
 
 namespace Confab {
 
-// The order of the channel and member lists. Case-insensitive, because that is how people look
-// names up; ties are broken case-sensitively because "Dev" and "dev" are different names in
-// Redis and both rows need a fixed place.
+// The order of the channel and member lists, and of the quick switcher's ties: natural
+// ("ch2" before "ch10", as file managers sort) and case-insensitive, because that is how
+// people look names up. Ties are broken by the plain texts, case-insensitively and then
+// case-sensitively, because "ch01" and "ch1", "Dev" and "dev" are different names in Redis and
+// every row needs a fixed place.
 class NameOrder
 {
 public:
-    static bool lessThan(QStringView a, QStringView b)
-    {
-        const int folded = a.compare(b, Qt::CaseInsensitive);
-        return folded != 0 ? folded < 0 : a.compare(b, Qt::CaseSensitive) < 0;
-    }
+    // <0, 0 or >0; 0 only for equal strings.
+    static int compare(QStringView a, QStringView b);
+    static bool lessThan(QStringView a, QStringView b) { return compare(a, b) < 0; }
 };
 
 } // namespace Confab

@@ -1,4 +1,6 @@
 #include "model/ChannelListModel.h"
+#include "model/MemberListModel.h"
+#include "model/NameOrder.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -70,6 +72,37 @@ private Q_SLOTS:
     {
         m_model->setChannels(channels(split("zeta Beta alpha2 Alpha gamma")));
         QCOMPARE(rowNames(*m_model), split("Alpha alpha2 Beta gamma zeta"));
+    }
+
+    // Numbers in names sort by value, as in a file manager (ch2 before ch10), in every list.
+    void rowsAreSortedNaturally()
+    {
+        m_model->setChannels(channels(split("ch10 ch2 ch1 ch11 ch02 release-1.10 release-1.9 x")));
+        QCOMPARE(rowNames(*m_model), split("ch1 ch02 ch2 ch10 ch11 release-1.9 release-1.10 x"));
+        MemberListModel members;
+        members.setMembers(split("user10 User9 user1"));
+        QCOMPARE(members.index(0).data(MemberListModel::NameRole).toString(),
+                 QStringLiteral("user1"));
+        QCOMPARE(members.index(1).data(MemberListModel::NameRole).toString(),
+                 QStringLiteral("User9"));
+    }
+
+    void nameOrderIsATotalOrder()
+    {
+        const QStringList names = split("a a1 a01 a001 A1 a10 a2 a9z a10a 9 10 010 b Z ä - _");
+        for (const QString &a : names) {
+            QCOMPARE(NameOrder::compare(a, a), 0);
+            for (const QString &b : names) {
+                const int ab = NameOrder::compare(a, b);
+                QCOMPARE(ab == 0, a == b);
+                QCOMPARE(ab < 0, NameOrder::compare(b, a) > 0);
+                for (const QString &c : names) {
+                    if (ab < 0 && NameOrder::compare(b, c) < 0)
+                        QVERIFY2(NameOrder::compare(a, c) < 0,
+                                 qPrintable(a + u' ' + b + u' ' + c));
+                }
+            }
+        }
     }
 
     void namesDifferingOnlyInCaseAreDistinctRows()
