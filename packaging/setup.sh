@@ -11,7 +11,7 @@ packages=(
     libhiredis-dev qtkeychain-qt6-dev
     redis-server redis-tools
     openssl ca-certificates
-    xvfb xauth fonts-dejavu-core
+    xvfb xauth fonts-dejavu-core openbox
     file appstream desktop-file-utils
     dbus-daemon gnome-keyring
     clang libclang-rt-dev

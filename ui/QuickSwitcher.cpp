@@ -279,6 +279,21 @@ bool QuickSwitcher::eventFilter(QObject *watched, QEvent *event)
     return QDialog::eventFilter(watched, event);
 }
 
+void QuickSwitcher::setVisible(bool visible)
+{
+    if (visible && !isVisible()) {
+        // Sized and placed before the native window is mapped: placed in showEvent() it was
+        // too late for some window managers, and Openbox put about one switcher in three at
+        // the screen's top-left corner (when typing started at once).
+        ensurePolished();
+        updateListHeight();
+        if (layout())
+            layout()->activate();
+        placeOverParent();
+    }
+    QDialog::setVisible(visible);
+}
+
 void QuickSwitcher::showEvent(QShowEvent *event)
 {
     updateListHeight();

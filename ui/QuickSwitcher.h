@@ -40,6 +40,11 @@ Q_SIGNALS:
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
     void showEvent(QShowEvent *event) override;
+
+public:
+    void setVisible(bool visible) override;
+
+protected:
     bool event(QEvent *event) override;
 
 private:

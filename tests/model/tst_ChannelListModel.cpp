@@ -95,11 +95,10 @@ private Q_SLOTS:
             for (const QString &b : names) {
                 const int ab = NameOrder::compare(a, b);
                 QCOMPARE(ab == 0, a == b);
-                QCOMPARE(ab < 0, NameOrder::compare(b, a) > 0);
+                QCOMPARE(ab<0, NameOrder::compare(b, a)> 0);
                 for (const QString &c : names) {
                     if (ab < 0 && NameOrder::compare(b, c) < 0)
-                        QVERIFY2(NameOrder::compare(a, c) < 0,
-                                 qPrintable(a + u' ' + b + u' ' + c));
+                        QVERIFY2(NameOrder::compare(a, c) < 0, qPrintable(a + u' ' + b + u' ' + c));
                 }
             }
         }

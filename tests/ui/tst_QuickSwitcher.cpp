@@ -8,6 +8,7 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QMainWindow>
+#include <QPointer>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -237,6 +238,36 @@ private Q_SLOTS:
         QCOMPARE(box.width(), 420);
         QVERIFY(qAbs(box.center().x() - parent.center().x()) <= 1);
         QVERIFY(parent.contains(box));
+    }
+
+    // Under a real window manager (tests/ui/with-window-manager.sh runs this suite under
+    // Openbox) a switcher opened and typed into at once ended at the screen's top-left corner
+    // about one time in three. Each opening must end up over the window.
+    void opensOverTheWindowEveryTime()
+    {
+        delete m_switcher;
+        m_switcher = nullptr;
+        QApplication::setActiveWindow(m_window.get());
+        QTRY_VERIFY(m_window->isActiveWindow());
+        const QRect window = m_window->frameGeometry();
+        for (int i = 0; i < 10; ++i) {
+            auto *switcher =
+                new QuickSwitcher(m_channels.get(), ChannelListModel::NameRole, m_window.get());
+            switcher->setAttribute(Qt::WA_DeleteOnClose);
+            switcher->open();
+            auto *filter = switcher->findChild<QLineEdit *>(QStringLiteral("quickSwitcherFilter"));
+            QTest::keyClicks(filter, QStringLiteral("de"));
+            QVERIFY(QTest::qWaitForWindowExposed(switcher));
+            QTRY_VERIFY2_WITH_TIMEOUT(window.contains(switcher->frameGeometry().center()),
+                                      qPrintable(QStringLiteral("opening %1 at %2,%3")
+                                                     .arg(i)
+                                                     .arg(switcher->frameGeometry().x())
+                                                     .arg(switcher->frameGeometry().y())),
+                                      5000);
+            QPointer<QuickSwitcher> closing(switcher);
+            switcher->reject();
+            QTRY_VERIFY(!closing);
+        }
     }
 
     void screenshots()
