@@ -612,8 +612,8 @@ void MainWindow::onCurrentChannelChanged(const QString &channel)
 
 void MainWindow::updateTitle()
 {
-    const QString app = QStringLiteral("%1 %2").arg(QApplication::applicationName(),
-                                                    QApplication::applicationVersion());
+    // The version is in Help ▸ About; a title is read in task bars and window lists.
+    const QString app = QApplication::applicationName();
     const QString channel = currentChannel();
     QString title = app;
     if (!channel.isEmpty()) {

@@ -1,6 +1,7 @@
 #include "MessageLogModel.h"
 
 #include "MentionRule.h"
+#include "chat/ChatKeys.h"
 
 #include <QLocale>
 
@@ -45,7 +46,18 @@ QString oneLine(const QString &text)
 MessageLogModel::MessageLogModel(const QString &channel, QObject *parent)
     : QAbstractListModel(parent)
     , m_channel(channel)
+    , m_direct(ChatKeys::isDirectChannel(channel))
 { }
+
+bool MessageLogModel::isShown(const ChatMessage &message) const
+{
+    // A direct conversation has two people who never join or leave it by choice: its join,
+    // leave and rename lines would only bury what they said.
+    if (!m_direct)
+        return true;
+    return message.type != ChatMessage::Type::Join && message.type != ChatMessage::Type::Leave
+        && message.type != ChatMessage::Type::Nick;
+}
 
 void MessageLogModel::setMyName(const QString &name)
 {
@@ -181,6 +193,8 @@ void MessageLogModel::appendMessages(const ChatMessageList &batch)
         if (last && message.id <= *last)
             continue;
         last = message.id;
+        if (!isShown(message))
+            continue;
         fresh.append(makeRow(message));
     }
     if (fresh.isEmpty())
@@ -267,6 +281,8 @@ void MessageLogModel::prependHistory(const ChatMessageList &older, bool reachedS
         if (last && message.id <= *last)
             continue;
         last = message.id;
+        if (!isShown(message))
+            continue;
         fresh.append(makeRow(message));
     }
 

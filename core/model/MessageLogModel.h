@@ -135,6 +135,7 @@ private:
     };
 
     Row makeRow(const ChatMessage &message) const;
+    bool isShown(const ChatMessage &message) const;
     // The row shown at `number`: from Redis, then pending ones. Null past the end.
     const Row *rowAt(int number) const;
     void removeDeliveredPending(const QList<Row> &arrived);
@@ -145,6 +146,7 @@ private:
     void forgetOlderRows();
 
     QString m_channel;
+    bool m_direct = false; // a direct conversation: membership lines are not shown
     QString m_myName;
     QList<Row> m_rows;
     // Sent by me and not back from the server yet: rows m_rows.size() and on.

@@ -153,6 +153,29 @@ private Q_SLOTS:
         QCOMPARE(model.pendingCount(), 1);
     }
 
+    // A direct conversation shows what the two said, not its join, leave and rename lines;
+    // a channel shows them all.
+    void directConversationsHideMembershipLines()
+    {
+        using T = ChatMessage::Type;
+        const ChatMessageList lines{
+            message(1, QStringLiteral("alice"), {}, T::Join),
+            message(2, QStringLiteral("bob"), {}, T::Join),
+            message(3, QStringLiteral("bob"), QStringLiteral("hi")),
+            message(4, QStringLiteral("bob"), QStringLiteral("B"), T::Nick),
+            message(5, QStringLiteral("alice"), QStringLiteral("waves"), T::Action)};
+        MessageLogModel direct(QStringLiteral("@alice bob"));
+        direct.appendMessages(lines);
+        QCOMPARE(rowIds(direct), (QList<quint64>{3, 5}));
+        MessageLogModel older(QStringLiteral("@alice bob"));
+        older.appendMessages({message(6)});
+        older.prependHistory(lines, true);
+        QCOMPARE(rowIds(older), (QList<quint64>{3, 5, 6}));
+        MessageLogModel channel(Channel);
+        channel.appendMessages(lines);
+        QCOMPARE(channel.rowCount(), 5);
+    }
+
     void appendSkipsDuplicateAndOlderIds()
     {
         MessageLogModel model(Channel);

@@ -205,7 +205,7 @@ private Q_SLOTS:
         QVERIFY(alice.waitCurrent(QStringLiteral("dev")));
         QVERIFY(alice.window.topicLabel()->fullText().contains(QStringLiteral("#dev")));
         QVERIFY(alice.window.windowTitle().contains(QStringLiteral("#dev")));
-        QVERIFY(alice.window.windowTitle().contains(QStringLiteral("Confab 0.1.0")));
+        QCOMPARE(shown(alice.window.windowTitle()), QStringLiteral("#dev — Confab"));
         QCOMPARE(alice.window.logView()->logModel(), alice.session.log(QStringLiteral("dev")));
         QCOMPARE(m_server->command({"SISMEMBER", "channel:index", "dev"}).toInteger(), 1);
         QTRY_VERIFY_WITH_TIMEOUT(
