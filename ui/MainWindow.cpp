@@ -603,6 +603,8 @@ void MainWindow::onCurrentChannelChanged(const QString &channel)
     if (!channel.isEmpty())
         m_settings->setLastChannel(channel);
     m_search->hide();
+    if (m_drafts->channel() != channel && !m_drafts->channel().isEmpty())
+        m_previousChannel = m_drafts->channel();
     m_drafts->switchTo(channel);
     updateTitle();
     updateTopic();
@@ -850,6 +852,7 @@ void MainWindow::showQuickSwitcher()
     auto *switcher = new QuickSwitcher(m_order, ChannelListModel::NameRole, this);
     switcher->setAttribute(Qt::WA_DeleteOnClose);
     connect(switcher, &QuickSwitcher::channelChosen, this, &MainWindow::openChannel);
+    switcher->setPreviousChannel(m_previousChannel);
     switcher->open();
 }
 

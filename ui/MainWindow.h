@@ -127,6 +127,7 @@ private:
     AttentionNotifier *m_notifier = nullptr;
     QHash<QString, QAction *> m_actions;
     QString m_pendingOpen; // a channel asked for before it was joined
+    QString m_previousChannel; // the one open before the current one (the quick switcher's pick)
     QString m_notifiedChannel; // where the last desktop notification came from
     bool m_quitConfirmed = false; // unsent messages were mentioned, and the user quit anyway
 };

@@ -226,6 +226,21 @@ void QuickSwitcher::setFilterText(const QString &text)
     m_search->setText(text);
 }
 
+void QuickSwitcher::setPreviousChannel(const QString &name)
+{
+    if (!m_search->text().isEmpty())
+        return;
+    for (int row = 0; row < m_filter->rowCount(); ++row) {
+        QString shown = m_filter->index(row, 0).data(m_nameRole).toString();
+        if (m_nameRole == Qt::DisplayRole && shown.startsWith(u'#'))
+            shown.remove(0, 1);
+        if (shown == name) {
+            selectRow(row);
+            return;
+        }
+    }
+}
+
 QString QuickSwitcher::currentName() const
 {
     const QModelIndex index = m_list->currentIndex();

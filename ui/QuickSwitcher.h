@@ -30,6 +30,9 @@ public:
     void setFilterText(const QString &text);
     // The channel Enter would open now; empty if the filter matches nothing.
     QString currentName() const;
+    // Selected while nothing is typed: the channel open before the current one, so that
+    // Ctrl+K, Enter goes back (as Alt+Tab does between windows).
+    void setPreviousChannel(const QString &name);
 
     // Closing clears the filter, so the next Ctrl+K starts fresh.
     void done(int result) override;

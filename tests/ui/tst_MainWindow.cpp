@@ -802,6 +802,17 @@ private Q_SLOTS:
         QTRY_COMPARE(switcher->currentName(), QStringLiteral("general"));
         QTest::keyClick(filter, Qt::Key_Return);
         QVERIFY(alice.waitCurrent(QStringLiteral("general")));
+
+        // Nothing typed: the channel open before is picked, so Ctrl+K, Enter goes back.
+        QTRY_VERIFY(!alice.window.findChild<QuickSwitcher *>());
+        for (const char *expected : {"release-planning", "general"}) {
+            alice.press(QKeySequence(Qt::CTRL | Qt::Key_K));
+            QTRY_VERIFY((switcher = alice.window.findChild<QuickSwitcher *>()));
+            QCOMPARE(switcher->currentName(), QLatin1String(expected));
+            QTest::keyClick(switcher->findChild<QLineEdit *>(), Qt::Key_Return);
+            QVERIFY(alice.waitCurrent(QLatin1String(expected)));
+            QTRY_VERIFY(!alice.window.findChild<QuickSwitcher *>());
+        }
     }
 
     void unreadBadgesAreReadableInBothThemes()
