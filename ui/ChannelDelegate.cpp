@@ -29,6 +29,21 @@ QSize ChannelDelegate::sizeHint(const QStyleOptionViewItem &option, const QModel
     return {120, option.fontMetrics.height() + 2 * VPadding + 2};
 }
 
+QStringList ChannelDelegate::badges(int unread, int mentions)
+{
+    if (unread <= 0)
+        return {};
+    const auto shown = [](int n) {
+        return n > 999 ? QStringLiteral("999+") : QString::number(n);
+    };
+    QStringList pills;
+    if (mentions > 0)
+        pills << u'@' + shown(mentions);
+    if (mentions < unread)
+        pills << shown(unread);
+    return pills;
+}
+
 void ChannelDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
                             const QModelIndex &index) const
 {
@@ -40,7 +55,7 @@ void ChannelDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
 
     const QString name = index.data(ChannelListModel::NameRole).toString();
     const int unread = index.data(ChannelListModel::UnreadRole).toInt();
-    const bool mention = index.data(ChannelListModel::MentionRole).toBool();
+    const int mentions = index.data(ChannelListModel::MentionCountRole).toInt();
     const bool selected = opt.state & QStyle::State_Selected;
     const QPalette &palette = opt.palette;
     const QColor text = palette.color(selected ? QPalette::HighlightedText : QPalette::Text);
@@ -51,41 +66,47 @@ void ChannelDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     painter->setRenderHint(QPainter::Antialiasing);
     QRect rect = opt.rect.adjusted(HPadding, 0, -HPadding, 0);
 
-    // Badge first, so the name knows how much room is left.
+    // Badges first, so the name knows how much room is left. Mentions and unread are two
+    // numbers, two pills: a red "@1" for the one that mentions me, then "5" for all unread
+    // (one red "@5" when every unread one is for me, as in a direct conversation). A single
+    // "@5" read as five mentions when it meant one.
     if (unread > 0) {
         QFont badgeFont = opt.font;
         badgeFont.setBold(true);
         badgeFont.setPointSizeF(badgeFont.pointSizeF() * 0.85);
         const QFontMetrics fm(badgeFont);
-        QString count = unread > 999 ? QStringLiteral("999+") : QString::number(unread);
-        // Not by colour alone: a mention of me is "@3".
-        if (mention)
-            count.prepend(u'@');
         const int h = fm.height() + 2;
-        const int w = std::max(h, fm.horizontalAdvance(count) + 12);
-        const QRect badge(rect.right() - w, rect.center().y() - h / 2 + 1, w, h);
-        // WCAG AA (4.5:1, with a margin for rounding) for the count on its pill in every theme:
-        // Mid against Text can be close to 2:1 in a dark palette, white on the red about 4:1.
         const QColor base = palette.color(QPalette::Base);
-        QColor fill;
-        QColor ink;
-        if (mention) {
-            ink = Qt::white;
-            fill = Theme::mentionBadgeColor();
-        } else if (selected) {
-            fill = palette.color(QPalette::HighlightedText);
-            ink = ColorContrast::readableOn(palette.color(QPalette::Highlight), fill, 5.0);
-        } else {
-            fill = ColorContrast::mix(text, base, 0.8);
-            ink = ColorContrast::readableOn(text, fill, 5.0);
-        }
-        painter->setPen(Qt::NoPen);
-        painter->setBrush(fill);
-        painter->drawRoundedRect(badge, h / 2.0, h / 2.0);
-        painter->setFont(badgeFont);
-        painter->setPen(ink);
-        painter->drawText(badge, Qt::AlignCenter, count);
-        rect.setRight(badge.left() - 6);
+        const auto drawPill = [&](const QString &label, bool red) {
+            const int w = std::max(h, fm.horizontalAdvance(label) + 12);
+            const QRect badge(rect.right() - w, rect.center().y() - h / 2 + 1, w, h);
+            // WCAG AA (4.5:1, with a margin for rounding) for the count on its pill in every
+            // theme: Mid against Text can be close to 2:1 in a dark palette.
+            QColor fill;
+            QColor ink;
+            if (red) {
+                ink = Qt::white;
+                fill = Theme::mentionBadgeColor();
+            } else if (selected) {
+                fill = palette.color(QPalette::HighlightedText);
+                ink = ColorContrast::readableOn(palette.color(QPalette::Highlight), fill, 5.0);
+            } else {
+                fill = ColorContrast::mix(text, base, 0.8);
+                ink = ColorContrast::readableOn(text, fill, 5.0);
+            }
+            painter->setPen(Qt::NoPen);
+            painter->setBrush(fill);
+            painter->drawRoundedRect(badge, h / 2.0, h / 2.0);
+            painter->setFont(badgeFont);
+            painter->setPen(ink);
+            painter->drawText(badge, Qt::AlignCenter, label);
+            rect.setRight(badge.left() - 4);
+        };
+        // Right to left: the total at the edge, the mentions before it.
+        const QStringList pills = badges(unread, mentions);
+        for (auto it = pills.crbegin(); it != pills.crend(); ++it)
+            drawPill(*it, it->startsWith(u'@'));
+        rect.setRight(rect.right() - 2);
     }
 
     const bool direct = ChatKeys::isDirectChannel(name);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QStringList>
 #include <QStyledItemDelegate>
 
 #include <functional>
@@ -12,6 +13,9 @@ class ChannelDelegate : public QStyledItemDelegate
 {
     Q_OBJECT
 public:
+    // What the badges say, left to right: "@2" for unread messages that mention the user
+    // (red), then the unread count; one "@N" when all unread ones mention the user.
+    static QStringList badges(int unread, int mentions);
     // Maps a channel name to what is shown ("dm:alice:bob" -> "bob" for alice).
     using DisplayName = std::function<QString(const QString &)>;
     explicit ChannelDelegate(DisplayName displayName, QObject *parent = nullptr);

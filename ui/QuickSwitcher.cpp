@@ -1,5 +1,6 @@
 #include "QuickSwitcher.h"
 
+#include "ChannelDelegate.h"
 #include "PlainToolTipFilter.h"
 #include "Theme.h"
 
@@ -53,7 +54,8 @@ public:
         initStyleOption(&opt, index);
         const QString text = opt.text;
         const int unread = m_unreadRole >= 0 ? index.data(m_unreadRole).toInt() : 0;
-        const bool mention = m_mentionRole >= 0 && index.data(m_mentionRole).toBool();
+        const int mentions = m_mentionRole >= 0 ? index.data(m_mentionRole).toInt() : 0;
+        const bool mention = mentions > 0;
         const bool selected = opt.state & QStyle::State_Selected;
 
         // The style draws the background and selection; the text and pill are ours, so that the
@@ -77,9 +79,10 @@ public:
             if (badgeFont.pointSizeF() > 0) // not for pixel-sized fonts
                 badgeFont.setPointSizeF(badgeFont.pointSizeF() * 0.85);
             const QFontMetrics badgeMetrics(badgeFont);
-            QString badgeText = unread > 999 ? QStringLiteral("999+") : QString::number(unread);
-            if (mention)
-                badgeText.prepend(u'@'); // not by colour alone
+            // As in the channel list: "@1 5" is one mention among five unread, "@3" three
+            // unread that are all for the user (the "@" says it, not the colour alone).
+            const QString badgeText =
+                ChannelDelegate::badges(unread, mentions).join(QStringLiteral(" \u00b7 "));
             const int height = badgeMetrics.height() + 2;
             const int width = qMax(height, badgeMetrics.horizontalAdvance(badgeText) + 12);
             const QRect badge(textRect.right() - width + 1, textRect.center().y() - height / 2 + 1,
@@ -164,7 +167,7 @@ QuickSwitcher::QuickSwitcher(QAbstractItemModel *channels, int nameRole, QWidget
     m_list->setModel(m_filter);
     PlainToolTipFilter::install(m_list);
     m_list->setItemDelegate(new ChannelRowDelegate(roleNamed(channels, "unread"),
-                                                   roleNamed(channels, "mention"), m_list));
+                                                   roleNamed(channels, "mentionCount"), m_list));
     // Typing goes to the filter while the list shows where Up/Down are.
     m_list->setFocusPolicy(Qt::NoFocus);
     m_list->setEditTriggers(QAbstractItemView::NoEditTriggers);

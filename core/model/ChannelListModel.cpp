@@ -36,8 +36,8 @@ QVariant ChannelListModel::data(const QModelIndex &index, int role) const
         QString text = label(info.name);
         if (row.unread > 0)
             text += QStringLiteral(", ") + tr("%n unread", nullptr, row.unread);
-        if (row.mention)
-            text += QStringLiteral(", ") + tr("mentioned");
+        if (row.mentions > 0)
+            text += QStringLiteral(", ") + tr("%n mentioning you", nullptr, row.mentions);
         return text;
     }
     case NameRole:
@@ -47,7 +47,9 @@ QVariant ChannelListModel::data(const QModelIndex &index, int role) const
     case UnreadRole:
         return row.unread;
     case MentionRole:
-        return row.mention;
+        return row.mentions > 0;
+    case MentionCountRole:
+        return row.mentions;
     case MemberCountRole:
         return info.memberCount;
     case LastActivityRole:
@@ -69,6 +71,7 @@ QHash<int, QByteArray> ChannelListModel::roleNames() const
     names.insert(TopicRole, "topic");
     names.insert(UnreadRole, "unread");
     names.insert(MentionRole, "mention");
+    names.insert(MentionCountRole, "mentionCount");
     names.insert(MemberCountRole, "memberCount");
     names.insert(LastActivityRole, "lastActivity");
     names.insert(JoinedRole, "joined");
@@ -162,18 +165,20 @@ void ChannelListModel::removeChannel(const QString &name)
     updateTotalUnread();
 }
 
-void ChannelListModel::addUnread(const QString &name, int count, bool mention)
+void ChannelListModel::addUnread(const QString &name, int count, int mentions)
 {
     const int row = indexOf(name);
     if (row < 0)
         return;
     Row &r = m_rows[row];
     count = std::max(count, 0);
-    if (count == 0 && (!mention || r.mention))
+    mentions = std::clamp(mentions, 0, std::max(count, 1));
+    if (count == 0 && mentions == 0)
         return;
     r.unread += count;
-    r.mention = r.mention || mention;
-    Q_EMIT dataChanged(index(row), index(row), {UnreadRole, MentionRole, Qt::AccessibleTextRole});
+    r.mentions = std::min(r.mentions + mentions, std::max(r.unread, 1));
+    Q_EMIT dataChanged(index(row), index(row),
+                       {UnreadRole, MentionRole, MentionCountRole, Qt::AccessibleTextRole});
     updateTotalUnread();
 }
 
@@ -183,11 +188,12 @@ void ChannelListModel::markRead(const QString &name)
     if (row < 0)
         return;
     Row &r = m_rows[row];
-    if (r.unread == 0 && !r.mention)
+    if (r.unread == 0 && r.mentions == 0)
         return;
     r.unread = 0;
-    r.mention = false;
-    Q_EMIT dataChanged(index(row), index(row), {UnreadRole, MentionRole, Qt::AccessibleTextRole});
+    r.mentions = 0;
+    Q_EMIT dataChanged(index(row), index(row),
+                       {UnreadRole, MentionRole, MentionCountRole, Qt::AccessibleTextRole});
     updateTotalUnread();
 }
 

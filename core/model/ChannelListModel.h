@@ -18,6 +18,7 @@ public:
         TopicRole, // QString
         UnreadRole, // int
         MentionRole, // bool: an unread message mentions the user
+        MentionCountRole, // int: how many unread messages mention the user (all, in a DM)
         MemberCountRole, // qint64
         LastActivityRole, // QDateTime
         JoinedRole, // bool
@@ -40,9 +41,9 @@ public:
     void upsertChannel(const ChannelInfo &channel);
     void removeChannel(const QString &name);
 
-    // Counts `count` more unread messages in the channel, and marks it if `mention`. Channels
-    // not in the list are ignored: there is no row to show the count on.
-    void addUnread(const QString &name, int count, bool mention);
+    // Counts `count` more unread messages in the channel, `mentions` of them mentioning the
+    // user. Channels not in the list are ignored: there is no row to show the count on.
+    void addUnread(const QString &name, int count, int mentions);
     void markRead(const QString &name);
 
     // Row of the channel, -1 if absent. Names are compared exactly, as Redis does.
@@ -65,7 +66,7 @@ private:
     {
         ChannelInfo info;
         int unread = 0;
-        bool mention = false;
+        int mentions = 0;
     };
 
     // Where a channel of this name is or would be inserted.

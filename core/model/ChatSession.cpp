@@ -444,7 +444,7 @@ void ChatSession::onMessages(const QString &channel, const ChatMessageList &mess
         return;
     }
     int unread = 0;
-    bool mention = false;
+    int mentions = 0;
     const bool direct = ChatKeys::isDirectChannel(channel);
     // What the start's catch-up (onUnreadLoaded) has counted already is not counted again.
     const StreamId counted = m_unreadCountedTo.value(channel);
@@ -455,12 +455,12 @@ void ChatSession::onMessages(const QString &channel, const ChatMessageList &mess
             m_firstLiveUnread.insert(channel, message.id);
         ++unread;
         if (direct || MentionRule::messageMentions(message, m_user)) {
-            mention = true;
+            ++mentions;
             Q_EMIT attentionNeeded(channel, message);
         }
     }
     if (unread > 0)
-        m_channels->addUnread(channel, unread, mention);
+        m_channels->addUnread(channel, unread, mentions);
 }
 
 void ChatSession::onUnreadLoaded(const QString &channel, const ChatMessageList &messages)
@@ -474,19 +474,19 @@ void ChatSession::onUnreadLoaded(const QString &channel, const ChatMessageList &
     // it counted from its first message on.
     const StreamId firstLive = m_firstLiveUnread.value(channel);
     int unread = 0;
-    bool mention = false;
+    int mentions = 0;
     for (const ChatMessage &message : messages) {
         if (!firstLive.isNull() && message.id >= firstLive)
             break;
         if (!countsAsUnread(message) || message.from == m_user)
             continue;
         ++unread;
-        mention = mention || ChatKeys::isDirectChannel(channel)
-            || MentionRule::messageMentions(message, m_user);
+        if (ChatKeys::isDirectChannel(channel) || MentionRule::messageMentions(message, m_user))
+            ++mentions;
     }
     m_unreadCountedTo.insert(channel, messages.constLast().id);
     if (unread > 0)
-        m_channels->addUnread(channel, unread, mention);
+        m_channels->addUnread(channel, unread, mentions);
 }
 
 void ChatSession::onHistory(const QString &channel, const ChatMessageList &messages,

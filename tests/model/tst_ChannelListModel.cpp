@@ -265,6 +265,23 @@ private Q_SLOTS:
         QCOMPARE(m_model->totalUnread(), 7);
     }
 
+    // How many mention the user is counted apart from how many are unread, so that a badge
+    // can say both ("@1" and "5", not "@5").
+    void mentionsAreCountedApartFromUnread()
+    {
+        m_model->setChannels(channels(split("a")));
+        m_model->addUnread(QStringLiteral("a"), 4, 0);
+        m_model->addUnread(QStringLiteral("a"), 3, 2);
+        const auto value = [this](int role) {
+            return roleOf(*m_model, QStringLiteral("a"), role);
+        };
+        QCOMPARE(value(ChannelListModel::UnreadRole).toInt(), 7);
+        QCOMPARE(value(ChannelListModel::MentionCountRole).toInt(), 2);
+        QVERIFY(value(ChannelListModel::MentionRole).toBool());
+        m_model->markRead(QStringLiteral("a"));
+        QCOMPARE(value(ChannelListModel::MentionCountRole).toInt(), 0);
+    }
+
     void addUnreadForAnUnknownChannelIsIgnored()
     {
         m_model->setChannels(channels(split("a")));
@@ -318,7 +335,7 @@ private Q_SLOTS:
         QCOMPARE(roleOf(*m_model, dev, Qt::AccessibleTextRole).toString(), QStringLiteral("#dev"));
         m_model->addUnread(dev, 3, true);
         QCOMPARE(roleOf(*m_model, dev, Qt::AccessibleTextRole).toString(),
-                 QStringLiteral("#dev, 3 unread, mentioned"));
+                 QStringLiteral("#dev, 3 unread, 1 mentioning you"));
         m_model->addUnread(ops, 1, false);
         QCOMPARE(roleOf(*m_model, ops, Qt::AccessibleTextRole).toString(),
                  QStringLiteral("#ops, 1 unread"));

@@ -5,6 +5,7 @@
 
 #include "AppSettings.h"
 #include "AttentionNotifier.h"
+#include "ChannelDelegate.h"
 #include "ColorContrast.h"
 #include "ConnectionDialog.h"
 #include "ConnectionStatus.h"
@@ -813,6 +814,29 @@ private Q_SLOTS:
             QVERIFY(alice.waitCurrent(QLatin1String(expected)));
             QTRY_VERIFY(!alice.window.findChild<QuickSwitcher *>());
         }
+    }
+
+    // "@2" read as two mentions when it meant two unread, one of which mentions me: the two
+    // numbers get a pill each.
+    void badgesSayMentionsAndUnreadApart_data()
+    {
+        QTest::addColumn<int>("unread");
+        QTest::addColumn<int>("mentions");
+        QTest::addColumn<QStringList>("pills");
+        QTest::newRow("unread only") << 5 << 0 << QStringList{QStringLiteral("5")};
+        QTest::newRow("one mention of five")
+            << 5 << 1 << QStringList{QStringLiteral("@1"), QStringLiteral("5")};
+        QTest::newRow("all for me") << 3 << 3 << QStringList{QStringLiteral("@3")};
+        QTest::newRow("many") << 1500 << 2
+                              << QStringList{QStringLiteral("@2"), QStringLiteral("999+")};
+        QTest::newRow("none") << 0 << 0 << QStringList{};
+    }
+    void badgesSayMentionsAndUnreadApart()
+    {
+        QFETCH(int, unread);
+        QFETCH(int, mentions);
+        QFETCH(QStringList, pills);
+        QCOMPARE(ChannelDelegate::badges(unread, mentions), pills);
     }
 
     void unreadBadgesAreReadableInBothThemes()
