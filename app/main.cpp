@@ -187,6 +187,8 @@ int main(int argc, char *argv[])
     SessionStarter starter(session.get(), dataDirectory + QStringLiteral("/redis"));
     QObject::connect(&starter, &SessionStarter::notice, window.get(),
                      [&window](const QString &text) { window->showNotice(text, true); });
+    QObject::connect(&starter, &SessionStarter::privateServerStarted, window.get(),
+                     [&window](const QString &where) { window->showPrivateServerNotice(where); });
     // The install secret and a saved profile's password may be in the keychain: both are
     // fetched (without blocking) before connecting, the secret first.
     InstallSecretStore secrets(&settings);

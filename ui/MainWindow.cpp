@@ -989,6 +989,14 @@ void MainWindow::bringToFront()
     activateWindow();
 }
 
+void MainWindow::showPrivateServerNotice(const QString &where)
+{
+    showNotice(tr("You are on a private server that Confab started on this computer (%1). "
+                  "Only you can reach it: teammates do not see these channels. To chat with "
+                  "others, connect to your team's Redis with Chat \u25b8 Connection\u2026.")
+                   .arg(where));
+}
+
 void MainWindow::quitNow()
 {
     m_quitConfirmed = true;

@@ -52,6 +52,9 @@ public:
     // Closes without asking about unsent messages (they stay in the outbox): a logout or
     // SIGTERM must not wait for an answer.
     void quitNow();
+    // Says that the server in use is a private one on this computer, which teammates cannot
+    // reach, and how to connect to a shared one.
+    void showPrivateServerNotice(const QString &where);
 
     // For tests and screenshots.
     MessageLogView *logView() const { return m_log; }

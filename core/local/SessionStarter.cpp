@@ -49,6 +49,7 @@ void SessionStarter::startPrivate()
         if (where.startsWith(home + QDir::separator()))
             where = u'~' + where.mid(home.size());
         m_session->setServer(options, tr("the private server (%1)").arg(where));
+        Q_EMIT privateServerStarted(where);
         startSession();
     });
     connect(m_local, &LocalRedisServer::failed, this, [this](const QString &error) {

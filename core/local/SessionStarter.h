@@ -34,6 +34,9 @@ public:
 Q_SIGNALS:
     // Something the user should read (why the private server could not start).
     void notice(const QString &text);
+    // The private server is in use: only this computer can reach it (the window says so, and
+    // how to reach a shared one). `where` is its data folder, "~/" shortened.
+    void privateServerStarted(const QString &where);
     void started();
     void finished();
 

@@ -70,6 +70,7 @@ private Q_SLOTS:
         SessionStarter starter(session.get(), dataDir());
         starter.privateServer()->setExecutable(RedisServerFixture::redisServerPath());
         QSignalSpy serverChanged(session.get(), &ChatSession::serverChanged);
+        QSignalSpy isPrivate(&starter, &SessionStarter::privateServerStarted);
         starter.start(false);
         QTRY_COMPARE_WITH_TIMEOUT(session->connectionState(), RedisConnection::State::Connected,
                                   30000);
@@ -81,6 +82,9 @@ private Q_SLOTS:
         QCOMPARE(serverChanged.size(), 1);
         QVERIFY2(session->serverLabel().startsWith(QLatin1String("the private server (")),
                  qPrintable(session->serverLabel()));
+        // And the window is told, to say that teammates cannot reach it.
+        QCOMPARE(isPrivate.size(), 1);
+        QVERIFY(!isPrivate.first().first().toString().isEmpty());
 
         // Quitting: the session's connections go, then the server, since nobody else uses it.
         const QString socket = starter.privateServer()->socketPath();

@@ -532,6 +532,18 @@ private Q_SLOTS:
         QVERIFY(alice.window.input()->hasFocus());
     }
 
+    // The private server says that it is private, and how to reach a shared one.
+    void thePrivateServerSaysItIsPrivate()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        alice.window.showPrivateServerNotice(QStringLiteral("~/.local/share/Confab/redis"));
+        const QString text = alice.window.noticeBar()->text();
+        QVERIFY2(text.contains(QStringLiteral("Only you can reach it"))
+                     && text.contains(QStringLiteral("Connection")),
+                 qPrintable(text));
+        QVERIFY(!alice.window.noticeBar()->isError());
+    }
+
     // Quitting with messages not yet sent says so and asks; a logout (quitNow) does not ask.
     void quittingWithUnsentMessagesAsks()
     {
