@@ -569,8 +569,14 @@ QStringList MainWindow::channelNames() const
 void MainWindow::openChannel(const QString &channel)
 {
     if (!m_session->log(channel)) {
-        // Not joined yet: join, and open it when the join is confirmed.
+        // Not joined yet: join, and open it when the join is confirmed (unless the user has
+        // opened another channel by then: onCurrentChannelChanged forgets the request).
         m_pendingOpen = channel;
+        if (!m_session->isReady()
+            || m_session->connectionState() != RedisConnection::State::Connected)
+            showNotice(tr("%1 will be joined and opened once Confab is connected to %2.")
+                           .arg(DisplayText::isolated(m_session->channels()->label(channel)),
+                                m_session->serverLabel()));
         if (ChatKeys::isDirectChannel(channel)) {
             m_session->sendDirectMessage(ChatKeys::directPeer(channel, m_session->userName()),
                                          QString());
@@ -603,6 +609,10 @@ void MainWindow::onCurrentChannelChanged(const QString &channel)
     if (!channel.isEmpty())
         m_settings->setLastChannel(channel);
     m_search->hide();
+    // The user went elsewhere while a join was waiting (for the server, after an outage): it
+    // still happens, but must not take the view away from what they are reading now.
+    if (!m_pendingOpen.isEmpty() && channel != m_pendingOpen && !channel.isEmpty())
+        m_pendingOpen.clear();
     if (m_drafts->channel() != channel && !m_drafts->channel().isEmpty())
         m_previousChannel = m_drafts->channel();
     m_drafts->switchTo(channel);

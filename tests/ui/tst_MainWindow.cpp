@@ -532,6 +532,31 @@ private Q_SLOTS:
         QVERIFY(alice.window.input()->hasFocus());
     }
 
+    // A /join typed while offline says it waits, and when it goes through minutes later it
+    // does not take the view from the channel the user went to meanwhile.
+    void aJoinWhileOfflineWaitsWithoutStealingTheView()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        alice.type(QStringLiteral("/join here"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("here")));
+        alice.type(QStringLiteral("/join there"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("there")));
+        m_server->stop();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            alice.session.connectionState() != RedisConnection::State::Connected, 20000);
+        alice.type(QStringLiteral("/join later"));
+        QVERIFY2(
+            alice.window.noticeBar()->text().contains(QStringLiteral("once Confab is connected")),
+            qPrintable(alice.window.noticeBar()->text()));
+        QVERIFY(!alice.window.noticeBar()->isError());
+        alice.window.openChannel(QStringLiteral("here")); // the user moves on
+        QCOMPARE(alice.window.currentChannel(), QStringLiteral("here"));
+        QVERIFY(m_server->restart());
+        QVERIFY(alice.waitJoined(QStringLiteral("later")));
+        QCOMPARE(alice.window.currentChannel(), QStringLiteral("here"));
+    }
+
     // The private server says that it is private, and how to reach a shared one.
     void thePrivateServerSaysItIsPrivate()
     {
