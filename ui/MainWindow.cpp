@@ -167,6 +167,25 @@ void MainWindow::buildLayout()
         [this] { return channelNames(); });
     connect(m_input, &MessageInput::submitted, this, &MainWindow::submit);
     m_drafts = new DraftKeeper(m_input, m_settings, this);
+    connect(m_log, &MessageLogView::retryRequested, this,
+            [this](const QByteArray &cid) { m_session->retryFailed(currentChannel(), cid); });
+    connect(m_log, &MessageLogView::discardRequested, this,
+            [this](const QByteArray &cid) { m_session->takeFailed(currentChannel(), cid); });
+    connect(m_log, &MessageLogView::editRequested, this, [this](const QByteArray &cid) {
+        const std::optional<ChatMessage> message = m_session->takeFailed(currentChannel(), cid);
+        if (!message)
+            return;
+        // Into the input, after whatever is being typed there, with "/me" for an action.
+        // Typed back as it would be typed: "/me" for an action, "//" for a leading slash.
+        QString text = message->type == ChatMessage::Type::Action
+            ? QStringLiteral("/me ") + message->text
+            : (message->text.startsWith(u'/') ? u'/' + message->text : message->text);
+        const QString typed = m_input->toPlainText();
+        if (!typed.isEmpty())
+            text = typed + u'\n' + text;
+        m_input->setDraft({text, int(text.size())});
+        m_input->setFocus();
+    });
     connect(m_log, &MessageLogView::textTyped, this, [this](const QString &text) {
         m_input->setFocus();
         m_input->insertPlainText(text);

@@ -914,6 +914,23 @@ QMenu *MessageLogView::createContextMenu(const QPoint &pos)
             index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     }
 
+    // A refused message of mine is not a dead end: it can go again, be edited, or go away.
+    if (index.isValid()
+        && index.data(MessageLogModel::DeliveryRole).value<MessageLogModel::Delivery>()
+            == MessageLogModel::Delivery::Failed) {
+        const QByteArray cid = index.data(MessageLogModel::MessageRole).value<ChatMessage>().cid;
+        QAction *retry = menu->addAction(tr("&Retry Sending"));
+        retry->setObjectName(QStringLiteral("retryAction"));
+        connect(retry, &QAction::triggered, this, [this, cid] { Q_EMIT retryRequested(cid); });
+        QAction *edit = menu->addAction(tr("&Edit"));
+        edit->setObjectName(QStringLiteral("editAction"));
+        connect(edit, &QAction::triggered, this, [this, cid] { Q_EMIT editRequested(cid); });
+        QAction *discard = menu->addAction(tr("&Discard"));
+        discard->setObjectName(QStringLiteral("discardAction"));
+        connect(discard, &QAction::triggered, this, [this, cid] { Q_EMIT discardRequested(cid); });
+        menu->addSeparator();
+    }
+
     QAction *copy = menu->addAction(tr("&Copy"));
     copy->setShortcut(QKeySequence::Copy);
     copy->setEnabled(hasSelectedText() || selectionModel()->hasSelection());

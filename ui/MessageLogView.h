@@ -113,6 +113,11 @@ Q_SIGNALS:
     // Text typed while the log had the focus (after a click on a message): it belongs in the
     // input, as in Slack and Element. Copying and the navigation keys stay the log's.
     void textTyped(const QString &text);
+    // On a message of mine the server refused: send it again, take it back into the input to
+    // edit, or drop it. `cid` names it.
+    void retryRequested(const QByteArray &cid);
+    void editRequested(const QByteArray &cid);
+    void discardRequested(const QByteArray &cid);
 
 protected:
     bool event(QEvent *event) override;

@@ -127,9 +127,22 @@ void ChatSession::createWorker()
     connect(worker, &RedisWorker::sendFailed, this,
             [this](const QString &channel, const QByteArray &cid, const QString &error) {
                 if (MessageLogModel *log = m_logs.value(channel))
-                    log->setPendingFailed(cid, tr("not sent: %1").arg(error));
+                    log->setPendingFailed(
+                        cid, tr("not sent: %1 (right-click to retry, edit or discard)").arg(error));
                 Q_EMIT sendFailed(channel, error);
             });
+}
+
+void ChatSession::retryFailed(const QString &channel, const QByteArray &cid)
+{
+    if (const std::optional<ChatMessage> message = takeFailed(channel, cid))
+        sendMessage(channel, message->text, message->type);
+}
+
+std::optional<ChatMessage> ChatSession::takeFailed(const QString &channel, const QByteArray &cid)
+{
+    MessageLogModel *log = m_logs.value(channel);
+    return log ? log->takePending(cid) : std::nullopt;
 }
 
 ChatSession::~ChatSession()

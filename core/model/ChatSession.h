@@ -81,6 +81,10 @@ public:
     // Creates the channel with this topic if it does not exist yet; an existing one is left
     // as it is, without an error (the join dialog's topic is for a new channel).
     void createChannel(const QString &name, const QString &topic);
+    // A message the server refused (its row marked "not sent"): sent again as it was, or
+    // taken out of the log and given back (to edit in the input), or dropped.
+    void retryFailed(const QString &channel, const QByteArray &cid);
+    std::optional<ChatMessage> takeFailed(const QString &channel, const QByteArray &cid);
     void sendMessage(const QString &channel, const QString &text,
                      ChatMessage::Type type = ChatMessage::Type::Message);
     void sendDirectMessage(const QString &user, const QString &text);

@@ -243,6 +243,21 @@ void MessageLogModel::setPendingFailed(const QByteArray &cid, const QString &err
     }
 }
 
+std::optional<ChatMessage> MessageLogModel::takePending(const QByteArray &cid)
+{
+    for (qsizetype i = 0; i < m_pending.size(); ++i) {
+        if (m_pending.at(i).message.cid != cid)
+            continue;
+        const int number = int(m_rows.size() + i);
+        beginRemoveRows(QModelIndex(), number, number);
+        ChatMessage message = m_pending.takeAt(i).message;
+        endRemoveRows();
+        message.problem.clear();
+        return message;
+    }
+    return std::nullopt;
+}
+
 void MessageLogModel::removeDeliveredPending(const QList<Row> &arrived)
 {
     if (m_pending.isEmpty())

@@ -4,6 +4,8 @@
 
 #include <QAbstractListModel>
 
+#include <optional>
+
 namespace Confab {
 
 // The log of one channel as the message view shows it: ChatMessage rows, oldest first.
@@ -94,6 +96,9 @@ public:
     void addPending(const ChatMessage &message);
     // The server refused it; the row stays, marked, with the reason as its ProblemRole.
     void setPendingFailed(const QByteArray &cid, const QString &error);
+    // A pending row taken out (a refused message retried, edited or discarded); the message
+    // it held, if there was one.
+    std::optional<ChatMessage> takePending(const QByteArray &cid);
     int pendingCount() const { return int(m_pending.size()); }
 
     // -1 if no row has this id.

@@ -39,6 +39,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QScrollBar>
@@ -555,6 +556,68 @@ private Q_SLOTS:
         QVERIFY(m_server->restart());
         QVERIFY(alice.waitJoined(QStringLiteral("later")));
         QCOMPARE(alice.window.currentChannel(), QStringLiteral("here"));
+    }
+
+    // A message the server refused offers to go again, to be edited or to be discarded.
+    void aRefusedMessageCanBeRetriedEditedOrDiscarded()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        alice.type(QStringLiteral("/join refusing"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("refusing")));
+        MessageLogModel *log = alice.session.log(QStringLiteral("refusing"));
+        // Someone broke the channel's log: every post is refused (WRONGTYPE) until it is fixed.
+        const QByteArray key = "channel:{refusing}:log";
+        QVERIFY(m_server->command({"DEL", key}).toInteger() == 1);
+        QVERIFY(m_server->command({"SET", key, "not a stream"}).isOk());
+        const auto failedRow = [log] {
+            for (int row = 0; row < log->rowCount(); ++row) {
+                if (log->index(row)
+                        .data(MessageLogModel::DeliveryRole)
+                        .value<MessageLogModel::Delivery>()
+                    == MessageLogModel::Delivery::Failed)
+                    return row;
+            }
+            return -1;
+        };
+        const auto act = [&alice](int row, const char *name) {
+            MessageLogView *view = alice.window.logView();
+            view->scrollToBottom();
+            const QRect rect = view->visualRect(view->model()->index(row, 0));
+            std::unique_ptr<QMenu> menu(view->createContextMenu(rect.center()));
+            auto *action = menu->findChild<QAction *>(QLatin1String(name));
+            if (!action)
+                return false;
+            action->trigger();
+            return true;
+        };
+        for (const char *text : {"first try", "to edit", "to drop"})
+            alice.type(QLatin1String(text));
+        QTRY_COMPARE_WITH_TIMEOUT(failedRow() >= 0 && log->rowCount() == 4
+                                      && log->index(3)
+                                              .data(MessageLogModel::DeliveryRole)
+                                              .value<MessageLogModel::Delivery>()
+                                          == MessageLogModel::Delivery::Failed,
+                                  true, 20000);
+        QVERIFY(log->index(1)
+                    .data(MessageLogModel::ProblemRole)
+                    .toString()
+                    .contains(QStringLiteral("retry, edit or discard")));
+
+        // Discard: gone.
+        QVERIFY(act(3, "discardAction"));
+        QCOMPARE(log->rowCount(), 3);
+        // Edit: back in the input, out of the log.
+        alice.window.input()->setPlainText(QStringLiteral("typing"));
+        QVERIFY(act(2, "editAction"));
+        QCOMPARE(log->rowCount(), 2);
+        QCOMPARE(alice.window.input()->toPlainText(), QStringLiteral("typing\nto edit"));
+        // Retry, once the log is mended: delivered.
+        QVERIFY(m_server->command({"DEL", key}).toInteger() == 1);
+        QVERIFY(act(1, "retryAction"));
+        QTRY_COMPARE_WITH_TIMEOUT(alice.texts(QStringLiteral("refusing")),
+                                  QStringList{QStringLiteral("first try")}, 20000);
+        QCOMPARE(failedRow(), -1);
     }
 
     // The private server says that it is private, and how to reach a shared one.
