@@ -109,6 +109,8 @@ depends="$(dpkg-deb --field "$deb" Depends)" || fail "$(basename "$deb") is not 
 recommends="$(dpkg-deb --field "$deb" Recommends)" || fail "$(basename "$deb") is not a valid package"
 grep -q "qt6-qpa-plugins" <<<"$depends" || fail "$(basename "$deb") does not depend on qt6-qpa-plugins"
 grep -q "redis-server" <<<"$recommends" || fail "$(basename "$deb") does not recommend redis-server"
+grep -q "fonts-noto-color-emoji" <<<"$depends" \
+    || fail "$(basename "$deb") does not depend on a colour emoji font"
 echo "check-deb: Depends: $depends"
 
 # --- 2. install it ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ packages=(
     libhiredis-dev qtkeychain-qt6-dev
     redis-server redis-tools
     openssl ca-certificates
-    xvfb xauth fonts-dejavu-core openbox
+    xvfb xauth fonts-dejavu-core fonts-noto-color-emoji openbox
     file appstream desktop-file-utils
     dbus-daemon gnome-keyring
     clang libclang-rt-dev

@@ -13,16 +13,19 @@
 #include <QClipboard>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QGlyphRun>
 #include <QLocale>
 #include <QMainWindow>
 #include <QMenu>
 #include <QRandomGenerator>
+#include <QRawFont>
 #include <QRegularExpression>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QStyle>
 #include <QStyleFactory>
 #include <QTest>
+#include <QTextLayout>
 #include <QToolButton>
 
 using namespace Confab;
@@ -214,6 +217,28 @@ private Q_SLOTS:
         // Copying gives what was shown, without the invisible isolates.
         view->selectAll();
         QVERIFY(!view->selectedText().contains(QChar(0x2068)));
+    }
+
+    // Emoji are drawn from a colour emoji font (the package depends on one), not as boxes.
+    void emojiHaveAGlyph()
+    {
+        MessageLogModel model(Channel);
+        const QString text = QStringLiteral("ok \U0001F44D \U0001F389");
+        model.appendMessages({message(morning(), QStringLiteral("alice"), text)});
+        auto view = showView(&model);
+        QVERIFY(view);
+        QTextLayout layout(view->messageDelegate()->layoutText(view->model()->index(0, 0)),
+                           view->font());
+        layout.beginLayout();
+        layout.createLine();
+        layout.endLayout();
+        bool emojiFont = false;
+        for (const QGlyphRun &run : layout.glyphRuns()) {
+            for (const quint32 glyph : run.glyphIndexes())
+                QVERIFY2(glyph != 0, qPrintable(run.rawFont().familyName())); // 0: a box
+            emojiFont = emojiFont || run.rawFont().familyName().contains(QStringLiteral("Emoji"));
+        }
+        QVERIFY2(emojiFont, "no colour emoji font found: packaging/setup.sh installs one");
     }
 
     void markupIsShownLiterally()
