@@ -167,6 +167,14 @@ void MainWindow::buildLayout()
         [this] { return channelNames(); });
     connect(m_input, &MessageInput::submitted, this, &MainWindow::submit);
     m_drafts = new DraftKeeper(m_input, m_settings, this);
+    connect(m_log, &MessageLogView::linkNotOpened, this, [this](const QUrl &url) {
+        // Clicking must never look like nothing happened: say so, and keep the link at hand.
+        QGuiApplication::clipboard()->setText(url.toString());
+        showNotice(tr("No web browser could be started for %1. The link is copied: paste it "
+                      "into a browser.")
+                       .arg(url.toDisplayString()),
+                   true);
+    });
     connect(m_log, &MessageLogView::retryRequested, this,
             [this](const QByteArray &cid) { m_session->retryFailed(currentChannel(), cid); });
     connect(m_log, &MessageLogView::discardRequested, this,

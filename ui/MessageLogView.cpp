@@ -58,15 +58,16 @@ MessageLogView::MessageLogView(QWidget *parent)
     , m_proxy(new NoAutoFetchProxy(this))
     , m_delegate(new MessageDelegate(this))
 {
+    // Rows wrap to the width; a scroll bar that comes and goes would change the width and
+    // re-wrap every row twice. It is hidden while everything fits (updateTopGap, which
+    // setModel() already runs), with its width kept as a margin.
+    setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOn);
     setModel(m_proxy);
     setItemDelegate(m_delegate);
     setUniformItemSizes(false);
     setLayoutMode(QListView::SinglePass);
     setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    // Rows wrap to the width; a scroll bar that comes and goes would change the width and
-    // re-wrap every row twice.
-    setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOn);
     setSelectionMode(QAbstractItemView::ExtendedSelection);
     setSelectionBehavior(QAbstractItemView::SelectRows);
     setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -266,12 +267,18 @@ void MessageLogView::updateTopGap()
     // The height the viewport has without a gap (it cannot shrink below zero to say so).
     const int available = contentsRect().height();
     const int gap = rows > 0 ? std::max(0, available - content) : 0;
-    if (gap == m_topGap)
+    // No scroll bar while everything fits (an empty log showed one), but its width is kept
+    // as a margin: a bar that comes and goes must not change the width rows wrap to.
+    const bool fits = rows == 0 || content <= available;
+    const int barMargin = fits ? verticalScrollBar()->sizeHint().width() : 0;
+    if (gap == m_topGap && barMargin == m_barMargin)
         return;
     m_topGap = gap;
+    m_barMargin = barMargin;
+    setVerticalScrollBarPolicy(fits ? Qt::ScrollBarAlwaysOff : Qt::ScrollBarAlwaysOn);
     // Resizes the viewport, which lays the rows out again; the width, and so every row's
     // height, stays the same, so that pass finds the same gap.
-    setViewportMargins(0, gap, 0, 0);
+    setViewportMargins(0, gap, barMargin, 0);
 }
 
 void MessageLogView::restorePosition()
@@ -790,8 +797,11 @@ void MessageLogView::activateLink(const QUrl &url)
 {
     Q_EMIT linkActivated(url);
     const QString scheme = url.scheme().toLower();
-    if (m_openLinks && (scheme == u"http" || scheme == u"https"))
-        QDesktopServices::openUrl(url);
+    if (!m_openLinks || (scheme != u"http" && scheme != u"https"))
+        return;
+    const bool opened = m_linkOpener ? m_linkOpener(url) : QDesktopServices::openUrl(url);
+    if (!opened)
+        Q_EMIT linkNotOpened(url);
 }
 
 bool MessageLogView::viewportEvent(QEvent *event)

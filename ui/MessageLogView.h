@@ -7,10 +7,12 @@
 #include <QByteArray>
 #include <QHash>
 #include <QListView>
+
 #include <QPersistentModelIndex>
 #include <QPointer>
 #include <QTimer>
 #include <QUrl>
+#include <functional>
 
 #include <memory>
 #include <optional>
@@ -74,6 +76,9 @@ public:
     // either way). On by default; tests turn it off.
     bool openLinks() const { return m_openLinks; }
     void setOpenLinks(bool open) { m_openLinks = open; }
+    // What opens a link: QDesktopServices::openUrl, or a stand-in (tests). False: not opened.
+    using LinkOpener = std::function<bool(const QUrl &)>;
+    void setLinkOpener(LinkOpener opener) { m_linkOpener = std::move(opener); }
 
     bool isPinnedToBottom() const { return m_pinned; }
     // Rows appended since the reader scrolled away from the bottom; what the button shows.
@@ -110,6 +115,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     // A web link was clicked.
     void linkActivated(const QUrl &url);
+    // ...and nothing opened it (no web browser set up): the window says so.
+    void linkNotOpened(const QUrl &url);
     // Text typed while the log had the focus (after a click on a message): it belongs in the
     // input, as in Slack and Element. Copying and the navigation keys stay the log's.
     void textTyped(const QString &text);
@@ -201,9 +208,11 @@ private:
     bool m_historyCheckQueued = false;
     bool m_releaseQueued = false;
     bool m_openLinks = true;
+    LinkOpener m_linkOpener;
     int m_newMessages = 0;
     QString m_placeholder;
     int m_topGap = 0; // above the rows while they do not fill the view
+    int m_barMargin = 0; // the scroll bar's width, kept while it is hidden
     // The row the reader is looking at (the topmost on screen) and where its top edge was in
     // the viewport: every re-layout puts it back there, so inserted, trimmed or re-measured
     // rows never move the text being read.

@@ -620,6 +620,33 @@ private Q_SLOTS:
         QCOMPARE(failedRow(), -1);
     }
 
+    // A link that no browser opens says so, and is copied.
+    void aLinkWithNoBrowserSaysSo()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        QVERIFY(alice.waitReady());
+        alice.type(QStringLiteral("/join links"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("links")));
+        alice.type(QStringLiteral("see https://example.org/page"));
+        QTRY_COMPARE_WITH_TIMEOUT(alice.texts(QStringLiteral("links")).size(), 1, 20000);
+        MessageLogView *log = alice.window.logView();
+        log->setLinkOpener([](const QUrl &) { return false; }); // no browser here
+        QSignalSpy notOpened(log, &MessageLogView::linkNotOpened);
+        const QModelIndex row = log->model()->index(log->model()->rowCount() - 1, 0);
+        QPoint at;
+        const QRect rect = log->visualRect(row);
+        for (int x = rect.left(); x < rect.right() && at.isNull(); x += 3) {
+            if (!log->linkAt(QPoint(x, rect.center().y())).isEmpty())
+                at = QPoint(x, rect.center().y());
+        }
+        QVERIFY(!at.isNull());
+        QTest::mouseClick(log->viewport(), Qt::LeftButton, {}, at);
+        QTRY_COMPARE(notOpened.size(), 1);
+        QVERIFY2(alice.window.noticeBar()->text().contains(QStringLiteral("No web browser")),
+                 qPrintable(alice.window.noticeBar()->text()));
+        QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("https://example.org/page"));
+    }
+
     // The private server says that it is private, and how to reach a shared one.
     void thePrivateServerSaysItIsPrivate()
     {

@@ -219,6 +219,23 @@ private Q_SLOTS:
         QVERIFY(!view->selectedText().contains(QChar(0x2068)));
     }
 
+    // No scroll bar while there is nothing to scroll (an empty log showed one), and the rows
+    // keep their width when it appears.
+    void theScrollBarShowsOnlyWhenThereIsSomethingToScroll()
+    {
+        MessageLogModel model(Channel);
+        auto view = showView(&model);
+        QVERIFY(view);
+        QTRY_VERIFY(!view->verticalScrollBar()->isVisible());
+        const int width = view->viewport()->width();
+        model.appendMessages(conversation(morning(), 3));
+        QTRY_VERIFY(!view->verticalScrollBar()->isVisible());
+        QCOMPARE(view->viewport()->width(), width);
+        model.appendMessages(conversation(morning() + 10000, 200));
+        QTRY_VERIFY(view->verticalScrollBar()->isVisible());
+        QCOMPARE(view->viewport()->width(), width);
+    }
+
     // Emoji are drawn from a colour emoji font (the package depends on one), not as boxes.
     void emojiHaveAGlyph()
     {
