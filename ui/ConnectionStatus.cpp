@@ -1,5 +1,6 @@
 #include "ConnectionStatus.h"
 
+#include "ElidedLabel.h"
 #include "PlainText.h"
 #include "chat/DisplayText.h"
 
@@ -15,8 +16,9 @@ ConnectionStatus::ConnectionStatus(QWidget *parent)
     m_dot->setFixedSize(10, 10);
     // Plain text everywhere here: the state line quotes the server's own error messages, and
     // channel names may hold '<'.
-    m_connection = new QLabel(this);
-    m_connection->setTextFormat(Qt::PlainText);
+    // Elided at the end, and the state comes first: a narrow window cuts the server's name or
+    // the reason, never "reconnecting in 2 s" (which was clipped at 690 px).
+    m_connection = new ElidedLabel(this);
     m_connection->setAccessibleName(tr("Connection"));
     m_connection->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_channel = new QLabel(this);
@@ -92,7 +94,7 @@ void ConnectionStatus::setOutboxCount(int count)
 
 QString ConnectionStatus::connectionText() const
 {
-    return m_connection->text();
+    return m_connection->fullText();
 }
 
 QString ConnectionStatus::channelText() const
@@ -130,11 +132,13 @@ void ConnectionStatus::refresh()
         break;
     case RedisConnection::State::Reconnecting: {
         colour = QColor(0xe0, 0xa8, 0x2e);
-        text = reason.isEmpty() ? tr("Reconnecting to %1").arg(m_server)
-                                : tr("Reconnecting to %1: %2").arg(m_server, reason);
-        if (!m_retryDeadline.isForever()) {
+        const QString where = reason.isEmpty() ? m_server : tr("%1: %2").arg(m_server, reason);
+        if (m_retryDeadline.isForever()) {
+            text = tr("Reconnecting to %1").arg(where);
+        } else {
             const qint64 seconds = (m_retryDeadline.remainingTime() + 999) / 1000;
-            text += seconds > 0 ? tr(" — retrying in %1 s").arg(seconds) : tr(" — retrying now");
+            text = seconds > 0 ? tr("Reconnecting in %1 s — %2").arg(seconds).arg(where)
+                               : tr("Reconnecting now — %1").arg(where);
         }
         break;
     }
@@ -150,8 +154,7 @@ void ConnectionStatus::refresh()
         break;
     }
     m_dot->setStyleSheet(QStringLiteral("background: %1; border-radius: 5px;").arg(colour.name()));
-    m_connection->setText(DisplayText::marked(text));
-    m_connection->setToolTip(PlainText::toolTip(DisplayText::marked(text)));
+    m_connection->setFullText(DisplayText::marked(text));
     scheduleTick();
 }
 

@@ -10,6 +10,8 @@ class QLabel;
 
 namespace Confab {
 
+class ElidedLabel;
+
 // The status bar's contents: connection state and server (or the error, and a countdown to the
 // next retry), the current channel and its member count, whether that channel's live
 // subscription is up, and how many messages wait in the outbox.
@@ -39,7 +41,7 @@ private:
     void scheduleTick();
 
     QLabel *m_dot = nullptr;
-    QLabel *m_connection = nullptr;
+    ElidedLabel *m_connection = nullptr;
     QLabel *m_channel = nullptr;
     QLabel *m_subscribed = nullptr;
     QLabel *m_outbox = nullptr;

@@ -1160,15 +1160,28 @@ private Q_SLOTS:
                                   QStringLiteral("Connection refused"));
         status.setRetryDeadline(QDeadlineTimer(2500));
         QCOMPARE(status.connectionText(),
-                 QStringLiteral("Reconnecting to redis.example.org:6379: Connection refused — "
-                                "retrying in 3 s"));
+                 QStringLiteral("Reconnecting in 3 s — redis.example.org:6379: Connection "
+                                "refused"));
+        // In a narrow window the state stays whole; the server and reason are cut.
+        status.resize(260, status.sizeHint().height());
+        status.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&status));
+        QLabel *shown = nullptr;
+        for (QLabel *label : status.findChildren<QLabel *>()) {
+            if (label->accessibleName() == QStringLiteral("Connection"))
+                shown = label;
+        }
+        QVERIFY(shown);
+        QTRY_VERIFY(shown->text().endsWith(u'…'));
+        QVERIFY2(shown->text().startsWith(QStringLiteral("Reconnecting in ")),
+                 qPrintable(shown->text()));
         // It counts down by itself, without a new state from the session.
         QTRY_VERIFY_WITH_TIMEOUT(
-            status.connectionText().endsWith(QStringLiteral("retrying in 2 s")), 5000);
+            status.connectionText().startsWith(QStringLiteral("Reconnecting in 2 s")), 5000);
         QTRY_VERIFY_WITH_TIMEOUT(
-            status.connectionText().endsWith(QStringLiteral("retrying in 1 s")), 5000);
-        QTRY_VERIFY_WITH_TIMEOUT(status.connectionText().endsWith(QStringLiteral("retrying now")),
-                                 5000);
+            status.connectionText().startsWith(QStringLiteral("Reconnecting in 1 s")), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            status.connectionText().startsWith(QStringLiteral("Reconnecting now")), 5000);
         // Connected again: no countdown.
         status.setConnectionState(RedisConnection::State::Connected, QString());
         QCOMPARE(status.connectionText(), QStringLiteral("Connected to redis.example.org:6379"));
