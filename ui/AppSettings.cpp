@@ -24,6 +24,7 @@ const QString NotificationsKey = QStringLiteral("messages/notifications");
 const QString WindowGeometryKey = QStringLiteral("window/geometry");
 const QString WindowStateKey = QStringLiteral("window/state");
 const QString MembersVisibleKey = QStringLiteral("window/membersVisible");
+const QString ChannelsVisibleKey = QStringLiteral("window/channelsVisible");
 const QString LastChannelKey = QStringLiteral("session/lastChannel");
 const QString DraftsKey = QStringLiteral("session/drafts");
 const QString UserNameKey = QStringLiteral("identity/userName");
@@ -131,6 +132,16 @@ bool AppSettings::membersVisible() const
 void AppSettings::setMembersVisible(bool visible)
 {
     m_settings.setValue(MembersVisibleKey, visible);
+}
+
+bool AppSettings::channelsVisible() const
+{
+    return m_settings.value(ChannelsVisibleKey, true).toBool();
+}
+
+void AppSettings::setChannelsVisible(bool visible)
+{
+    m_settings.setValue(ChannelsVisibleKey, visible);
 }
 
 bool AppSettings::notificationsEnabled() const

@@ -46,6 +46,8 @@ public:
     void setNotificationsEnabled(bool enabled);
     // Whether the member list is shown (Go › Show Members).
     bool membersVisible() const;
+    bool channelsVisible() const;
+    void setChannelsVisible(bool visible);
     void setMembersVisible(bool visible);
 
     // The bindings in force for a ShortcutTable action: the user's, or the table's defaults.

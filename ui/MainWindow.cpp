@@ -20,6 +20,7 @@
 #include "SearchBar.h"
 #include "ShortcutTable.h"
 #include "ShortcutsSheet.h"
+#include "SidePaneToggle.h"
 #include "Theme.h"
 #include "UnreadBadgeIcon.h"
 
@@ -62,6 +63,8 @@ MainWindow::MainWindow(ChatSession *session, AppSettings *settings, QWidget *par
     , m_settings(settings)
 {
     setObjectName(QStringLiteral("MainWindow"));
+    // Below this the log is a strip with nothing readable in it.
+    setMinimumSize(MinimumWidth, MinimumHeight);
     buildLayout();
     buildActions();
     buildMenus();
@@ -253,6 +256,7 @@ void MainWindow::buildLayout()
     m_splitter->addWidget(centre);
     m_splitter->addWidget(right);
     m_memberPane = right;
+    m_channelPane = left;
     m_splitter->setStretchFactor(0, 0);
     m_splitter->setStretchFactor(1, 1);
     m_splitter->setStretchFactor(2, 0);
@@ -414,15 +418,18 @@ void MainWindow::buildMenus()
     for (const char *id : {"quickSwitcher", "previousChannel", "nextChannel", "previousUnread",
                            "nextUnread", "markRead", "search"})
         go->addAction(m_actions.value(QLatin1String(id)));
+    go->addSeparator();
+    QAction *channels = go->addAction(tr("Show C&hannel List"));
+    channels->setObjectName(QStringLiteral("showChannels"));
+    m_channelsToggle = new SidePaneToggle(
+        m_channelPane, channels, VeryNarrowWidth, [this] { return m_settings->channelsVisible(); },
+        [this](bool shown) { m_settings->setChannelsVisible(shown); }, this);
     QAction *members = go->addAction(tr("Show &Members"));
     members->setObjectName(QStringLiteral("showMembers"));
-    members->setCheckable(true);
-    members->setChecked(m_settings->membersVisible());
     m_showMembers = members;
-    connect(members, &QAction::toggled, this, [this](bool visible) {
-        m_settings->setMembersVisible(visible);
-        updateMemberPane();
-    });
+    m_membersToggle = new SidePaneToggle(
+        m_memberPane, members, NarrowWidth, [this] { return m_settings->membersVisible(); },
+        [this](bool shown) { m_settings->setMembersVisible(shown); }, this);
     updateMemberPane();
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -996,8 +1003,9 @@ void MainWindow::onAttention(const QString &channel, const ChatMessage &message)
 
 void MainWindow::updateMemberPane()
 {
-    // A narrow window gives the log the room (the choice in the Go menu stays as it is).
-    m_memberPane->setVisible(m_showMembers->isChecked() && width() >= NarrowWidth);
+    // A narrow window gives the log the room; the Go menu's ticks say what is shown.
+    m_channelsToggle->setWindowWidth(width());
+    m_membersToggle->setWindowWidth(width());
 }
 
 void MainWindow::resizeEvent(QResizeEvent *event)

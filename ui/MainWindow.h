@@ -16,6 +16,7 @@ namespace Confab {
 class AppSettings;
 class AttentionNotifier;
 class DraftKeeper;
+class SidePaneToggle;
 class ChannelOrderModel;
 class ChatSession;
 class ConnectionStatus;
@@ -36,7 +37,10 @@ class MainWindow : public QMainWindow
     Q_OBJECT
 public:
     // Narrower than this, the member list gives its room to the log.
-    static constexpr int NarrowWidth = 760;
+    static constexpr int NarrowWidth = 760; // narrower: the member list steps aside
+    static constexpr int VeryNarrowWidth = 560; // narrower: the channel list too
+    static constexpr int MinimumWidth = 420;
+    static constexpr int MinimumHeight = 320;
 
     MainWindow(ChatSession *session, AppSettings *settings, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -120,6 +124,9 @@ private:
     QListView *m_memberList = nullptr;
     QPointer<MemberListModel> m_watchedMembers;
     QWidget *m_memberPane = nullptr;
+    QWidget *m_channelPane = nullptr;
+    SidePaneToggle *m_channelsToggle = nullptr;
+    SidePaneToggle *m_membersToggle = nullptr;
     QAction *m_showMembers = nullptr;
     ConnectionStatus *m_status = nullptr;
     QToolButton *m_identity = nullptr;

@@ -1521,22 +1521,52 @@ private Q_SLOTS:
         QCOMPARE(UnreadBadgeIcon::label(150), QStringLiteral("99+"));
     }
 
-    void aNarrowWindowGivesTheMemberListsRoomToTheLog()
+    // A narrow window gives the log the room; the Go menu's ticks say what is shown and
+    // still work there (Show Members stayed ticked and did nothing); widening brings back
+    // what the user chose for wide windows. Too small a window is not allowed.
+    void aNarrowWindowGivesTheSidePanelsRoomToTheLog()
     {
         Client alice(*m_server, QStringLiteral("alice"));
         QVERIFY(alice.waitReady());
         auto *members = alice.window.findChild<QAction *>(QStringLiteral("showMembers"));
-        QWidget *pane =
-            alice.window.findChild<QSplitter *>(QStringLiteral("mainSplitter"))->widget(2);
-        QVERIFY(members->isChecked() && pane->isVisible());
+        auto *channels = alice.window.findChild<QAction *>(QStringLiteral("showChannels"));
+        QVERIFY(members && channels);
+        auto *splitter = alice.window.findChild<QSplitter *>(QStringLiteral("mainSplitter"));
+        QWidget *memberPane = splitter->widget(2);
+        QWidget *channelPane = splitter->widget(0);
+        QVERIFY(members->isChecked() && memberPane->isVisible());
         const int wide = alice.window.logView()->width();
-        alice.window.resize(640, 600);
-        QTRY_VERIFY(!pane->isVisible());
-        QVERIFY(members->isChecked()); // the choice stays
-        QTRY_VERIFY(alice.window.logView()->width() >= 640 - 300);
+
+        alice.window.resize(700, 600);
+        QTRY_VERIFY(!memberPane->isVisible());
+        QVERIFY(!members->isChecked()); // says what is shown
+        QVERIFY(channelPane->isVisible() && channels->isChecked());
+        QTRY_VERIFY(alice.window.logView()->width() >= 700 - 300);
+        members->trigger(); // still works when narrow
+        QTRY_VERIFY(memberPane->isVisible());
+        QVERIFY(members->isChecked());
+
+        alice.window.resize(500, 600);
+        QTRY_VERIFY(!channelPane->isVisible());
+        QVERIFY(!channels->isChecked());
+        channels->trigger();
+        QTRY_VERIFY(channelPane->isVisible());
+
         alice.window.resize(1000, 640);
-        QTRY_VERIFY(pane->isVisible());
+        QTRY_VERIFY(memberPane->isVisible() && channelPane->isVisible());
+        QVERIFY(members->isChecked() && channels->isChecked());
         QTRY_COMPARE(alice.window.logView()->width(), wide);
+        // In a wide window the action is the saved choice.
+        channels->trigger();
+        QTRY_VERIFY(!channelPane->isVisible());
+        QVERIFY(!alice.settings.channelsVisible());
+        channels->trigger();
+        QTRY_VERIFY(channelPane->isVisible());
+
+        alice.window.resize(300, 250);
+        QTRY_VERIFY(alice.window.width() >= MainWindow::MinimumWidth
+                    && alice.window.height() >= MainWindow::MinimumHeight);
+        QVERIFY(alice.window.logView()->height() > 80);
     }
 
     void burstsOfMentionsGiveOneNotificationAndASummary()
