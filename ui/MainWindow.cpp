@@ -5,6 +5,7 @@
 #include "ChannelDelegate.h"
 #include "ConnectionDialog.h"
 #include "ConnectionStatus.h"
+#include "DesktopNotifier.h"
 #include "DraftKeeper.h"
 #include "ElidedLabel.h"
 #include "IdentityDialog.h"
@@ -453,17 +454,29 @@ void MainWindow::buildNotifications()
                 // Its own field: a /join waiting to open its channel must not be lost to a
                 // notification.
                 m_notifiedChannel = channel;
+                // The desktop's notification service first (desktops without a tray, such as
+                // stock GNOME, have nothing else), the tray where there is none.
+                m_desktopNotifier->show(DisplayText::marked(title), DisplayText::marked(body),
+                                        channel);
+            });
+    m_desktopNotifier = new DesktopNotifier(this);
+    connect(m_desktopNotifier, &DesktopNotifier::activated, this, [this](const QString &channel) {
+        bringToFront();
+        m_notifiedChannel.clear();
+        openChannel(channel);
+    });
+    connect(m_desktopNotifier, &DesktopNotifier::unavailable, this,
+            [this](const QString &title, const QString &body, const QString &) {
                 if (!m_tray)
                     return;
 #if defined(Q_OS_UNIX) && !defined(Q_OS_DARWIN)
                 // Freedesktop notification servers read the body as markup: a message's "<b>"
                 // or "a < b" must show as typed, as it does in the log.
-                const QString shown = DisplayText::marked(body).toHtmlEscaped();
+                const QString shown = body.toHtmlEscaped();
 #else
-                const QString shown = DisplayText::marked(body);
+                const QString shown = body;
 #endif
-                m_tray->showMessage(DisplayText::marked(title), shown, QSystemTrayIcon::Information,
-                                    8000);
+                m_tray->showMessage(title, shown, QSystemTrayIcon::Information, 8000);
             });
     if (!QSystemTrayIcon::isSystemTrayAvailable())
         return;

@@ -15,6 +15,7 @@ namespace Confab {
 
 class AppSettings;
 class AttentionNotifier;
+class DesktopNotifier;
 class DraftKeeper;
 class SidePaneToggle;
 class ChannelOrderModel;
@@ -135,6 +136,7 @@ private:
     QSystemTrayIcon *m_tray = nullptr;
     QIcon m_trayIcon; // without the unread badge
     AttentionNotifier *m_notifier = nullptr;
+    DesktopNotifier *m_desktopNotifier = nullptr;
     QHash<QString, QAction *> m_actions;
     QString m_pendingOpen; // a channel asked for before it was joined
     QString m_previousChannel; // the one open before the current one (the quick switcher's pick)
