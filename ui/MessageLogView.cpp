@@ -728,6 +728,13 @@ void MessageLogView::clearTextSelection()
         viewport()->update();
 }
 
+void MessageLogView::selectText(const QModelIndex &index, int from, int to)
+{
+    const StreamId id = idOf(index);
+    m_textSelection.begin(TextPosition{id, from}, TextPosition{id, to});
+    viewport()->update();
+}
+
 void MessageLogView::selectAll()
 {
     clearTextSelection();

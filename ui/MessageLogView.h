@@ -93,6 +93,8 @@ public:
     bool hasSelectedText() const { return !m_textSelection.isEmpty(); }
     const TextSelection &textSelection() const { return m_textSelection; }
     void clearTextSelection();
+    // Selects characters [from, to) of the text shown for `index` (a search match).
+    void selectText(const QModelIndex &index, int from, int to);
     // The context menu for a point in the viewport (the caller owns it): Copy, Copy text,
     // Copy link address over a link, Select all.
     QMenu *createContextMenu(const QPoint &pos);

@@ -1,5 +1,6 @@
 #include "SearchBar.h"
 
+#include "MessageDelegate.h"
 #include "MessageLogView.h"
 
 #include "model/MessageLogModel.h"
@@ -41,6 +42,7 @@ SearchBar::SearchBar(MessageLogView *view, QWidget *parent)
     connect(close, &QToolButton::clicked, this, &QWidget::hide);
     connect(m_edit, &QLineEdit::textChanged, this, [this] {
         m_row = -1;
+        m_from = -1;
         findNext(-1);
     });
     auto *layout = new QHBoxLayout(this);
@@ -65,32 +67,72 @@ void SearchBar::activate()
     m_edit->selectAll();
 }
 
+QList<SearchBar::Match> SearchBar::findAll() const
+{
+    QList<Match> matches;
+    const QString needle = m_edit->text();
+    const QAbstractItemModel *model = m_view->model();
+    if (!model || needle.isEmpty())
+        return matches;
+    const int rows = model->rowCount();
+    for (int row = 0; row < rows; ++row) {
+        // The text as shown, so that the match can be highlighted where it is drawn.
+        const QString text = m_view->messageDelegate()->layoutText(model->index(row, 0));
+        for (qsizetype at = text.indexOf(needle, 0, Qt::CaseInsensitive); at >= 0;
+             at = text.indexOf(needle, at + needle.size(), Qt::CaseInsensitive))
+            matches.append({row, int(at), int(at + needle.size())});
+    }
+    return matches;
+}
+
 bool SearchBar::findNext(int step)
 {
-    MessageLogModel *model = m_view->logModel();
-    const QString needle = m_edit->text();
-    if (!model || needle.isEmpty()) {
-        m_result->clear();
+    const QList<Match> matches = findAll();
+    if (matches.isEmpty()) {
+        m_result->setText(m_edit->text().isEmpty() ? QString() : tr("No match"));
+        if (m_highlighting)
+            m_view->clearTextSelection();
+        m_highlighting = false;
         return false;
     }
-    const int rows = model->rowCount();
-    int row = m_row < 0 ? (step < 0 ? rows : -1) : m_row;
-    for (row += step; row >= 0 && row < rows; row += step) {
-        const QModelIndex index = model->index(row);
-        if (index.data(MessageLogModel::TextRole).toString().contains(needle, Qt::CaseInsensitive)
-            || index.data(MessageLogModel::AuthorRole)
-                   .toString()
-                   .contains(needle, Qt::CaseInsensitive)) {
-            m_row = row;
-            const QModelIndex shown = m_view->model()->index(row, 0);
-            m_view->setCurrentIndex(shown);
-            m_view->scrollTo(shown, QAbstractItemView::PositionAtCenter);
-            m_result->clear();
-            return true;
-        }
+    // Where the current match is now (rows may have come and gone), then one step from it.
+    qsizetype current = -1;
+    for (qsizetype i = 0; i < matches.size(); ++i) {
+        if (matches.at(i).row == m_row && matches.at(i).from == m_from)
+            current = i;
     }
-    m_result->setText(m_row < 0 ? tr("No match") : tr("No more matches"));
-    return false;
+    qsizetype next = current < 0 ? (step < 0 ? matches.size() - 1 : 0) : current + step;
+    if (next < 0 || next >= matches.size()) {
+        m_result->setText(tr("%1 of %2 · no more").arg(current + 1).arg(matches.size()));
+        return false;
+    }
+    const Match &match = matches.at(next);
+    m_row = match.row;
+    m_from = match.from;
+    const QModelIndex shown = m_view->model()->index(match.row, 0);
+    m_view->scrollTo(shown, QAbstractItemView::PositionAtCenter);
+    // The match itself is highlighted, not its whole row.
+    m_view->selectionModel()->clearSelection();
+    m_view->selectText(shown, match.from, match.to);
+    m_highlighting = true;
+    m_result->setText(tr("%1 of %2").arg(next + 1).arg(matches.size()));
+    return true;
+}
+
+QString SearchBar::resultText() const
+{
+    return m_result->text();
+}
+
+void SearchBar::hideEvent(QHideEvent *event)
+{
+    // Closing the bar takes its highlight away.
+    if (m_highlighting)
+        m_view->clearTextSelection();
+    m_highlighting = false;
+    m_row = -1;
+    m_from = -1;
+    QWidget::hideEvent(event);
 }
 
 bool SearchBar::eventFilter(QObject *watched, QEvent *event)

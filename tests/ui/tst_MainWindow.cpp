@@ -1375,10 +1375,30 @@ private Q_SLOTS:
         QVERIFY(query);
         QTRY_VERIFY(query->hasFocus());
         QTest::keyClicks(query, QStringLiteral("needle"));
+        MessageLogView *log = alice.window.logView();
+        // The match is highlighted (selected), not its whole row; the bar counts the matches.
+        QTRY_COMPARE(log->selectedText(), QStringLiteral("needle"));
+        QVERIFY(!log->selectionModel()->hasSelection());
+        QCOMPARE(search->resultText(), QStringLiteral("1 of 1"));
+
+        alice.type(QStringLiteral("a needle, another Needle"));
+        QTRY_COMPARE_WITH_TIMEOUT(alice.texts(QStringLiteral("planning")).size(), 2, 20000);
+        query->setFocus();
+        query->setText(QString());
+        QTest::keyClicks(query, QStringLiteral("needle"));
+        QTRY_COMPARE(search->resultText(), QStringLiteral("3 of 3")); // the newest first
+        QCOMPARE(log->selectedText(), QStringLiteral("Needle"));
+        QTest::keyClick(query, Qt::Key_Return); // older
+        QCOMPARE(search->resultText(), QStringLiteral("2 of 3"));
+        QCOMPARE(log->selectedText(), QStringLiteral("needle"));
         QTest::keyClick(query, Qt::Key_Return);
-        QTRY_COMPARE(
-            alice.window.logView()->currentIndex().data(MessageLogModel::TextRole).toString(),
-            QStringLiteral("where is the needle"));
+        QTest::keyClick(query, Qt::Key_Return); // past the oldest
+        QVERIFY2(search->resultText().startsWith(QStringLiteral("1 of 3")),
+                 qPrintable(search->resultText()));
+        // Closing the bar takes the highlight away.
+        QTest::keyClick(query, Qt::Key_Escape);
+        QTRY_VERIFY(!search->isVisible());
+        QVERIFY(!log->hasSelectedText());
     }
 
     void geometryAndSplitterAreRestored()
