@@ -57,9 +57,16 @@ void MessageRowCache::read(Row &row, const QModelIndex &index)
     // costs a time zone look-up.
     const std::optional<StreamId> id = StreamId::parse(row.id);
     if (!id || id->isNull()) {
-        // Not from Redis (yet): no id to tell rows apart, so the content has to.
+        // Not from Redis (yet): no id to tell rows apart, so the content has to. Its time is
+        // when it was typed (a message queued offline is not from when it goes out), so that
+        // it is stamped and grouped with the messages before it.
         const QString text = index.data(MessageLogModel::TextRole).toString();
         row.id = "0-0/" + QByteArray::number(qHash(row.author) ^ qHash(text) ^ uint(row.type));
+        const QDateTime typed = index.data(MessageLogModel::TimeRole).toDateTime();
+        if (typed.isValid()) {
+            row.ms = typed.toMSecsSinceEpoch();
+            row.day = m_days.dayOf(row.ms);
+        }
         return;
     }
     if (row.type == int(ChatMessage::Type::Expired))

@@ -126,7 +126,7 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
     case IdRole:
         return message.id.toByteArray();
     case TimeRole:
-        return message.id.isNull() ? QDateTime() : message.time();
+        return message.id.isNull() ? row.typed : message.time();
     case AuthorRole:
         return message.author();
     case AccountRole:
@@ -223,6 +223,7 @@ void MessageLogModel::addPending(const ChatMessage &message)
 {
     Row row = makeRow(message);
     row.delivery = Delivery::Sending;
+    row.typed = QDateTime::currentDateTime();
     const int number = rowCount();
     beginInsertRows(QModelIndex(), number, number);
     m_pending.append(std::move(row));

@@ -24,7 +24,7 @@ class MessageLogModel : public QAbstractListModel
 public:
     enum Roles : int {
         IdRole = Qt::UserRole + 1, // QByteArray, the stream id as text
-        TimeRole, // QDateTime
+        TimeRole, // QDateTime; for my messages not yet on the server, when they were typed
         AuthorRole, // QString: the display name the entry gives, else the account
         TextRole, // QString
         TypeRole, // int, a ChatMessage::Type
@@ -130,6 +130,8 @@ private:
         bool mine = false;
         bool mention = false;
         Delivery delivery = Delivery::Delivered;
+        // Of a pending row: when it was typed, shown until the server's copy (and time) comes.
+        QDateTime typed;
     };
 
     enum class Fetch {

@@ -1273,6 +1273,34 @@ private Q_SLOTS:
         QCOMPARE(height(4), height(1)); // another author
     }
 
+    // My messages not on the server yet group under my name like the others (they repeated
+    // it), and carry the time they were typed.
+    void pendingMessagesGroupAndShowWhenTheyWereTyped()
+    {
+        MessageLogModel model(Channel);
+        const quint64 now = quint64(QDateTime::currentMSecsSinceEpoch());
+        model.appendMessages(
+            {message(now - 1000, QStringLiteral("alice"), QStringLiteral("sent"))});
+        for (const char *text : {"queued one", "queued two"}) {
+            ChatMessage pending;
+            pending.channel = Channel;
+            pending.from = QStringLiteral("alice");
+            pending.text = QLatin1String(text);
+            pending.cid = QByteArray(text);
+            model.addPending(pending);
+        }
+        auto view = showView(&model, QSize(500, 400));
+        QVERIFY(view);
+        const auto height = [&](int row) {
+            return view->visualRect(view->model()->index(row, 0)).height();
+        };
+        QVERIFY(height(1) < height(0)); // grouped under alice's name
+        QCOMPARE(height(2), height(1));
+        const QDateTime typed = model.index(1).data(MessageLogModel::TimeRole).toDateTime();
+        QVERIFY(typed.isValid());
+        QVERIFY(qAbs(typed.toMSecsSinceEpoch() - qint64(now)) < 60000);
+    }
+
     void groupingFollowsHistoryPagedInAbove()
     {
         MessageLogModel model(Channel);
