@@ -98,7 +98,7 @@ private Q_SLOTS:
         QSignalSpy activated(&notifier, &DesktopNotifier::activated);
         notifier.show(QStringLiteral("bob in #dev"), QStringLiteral("a <b>bold</b> & true claim"),
                       QStringLiteral("dev"));
-        QTRY_COMPARE(service.shown.size(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(service.shown.size(), 1, 20000);
         const NotificationService::Shown &first = service.shown.first();
         QCOMPARE(first.summary, QStringLiteral("bob in #dev"));
         // Servers read the body as markup: it arrives escaped, and shows as typed.
@@ -108,14 +108,14 @@ private Q_SLOTS:
                  QStringLiteral("im.received"));
 
         // A second one replaces the first, rather than piling up.
-        QTRY_COMPARE(notifier.lastId(), 1u);
+        QTRY_COMPARE_WITH_TIMEOUT(notifier.lastId(), 1u, 20000);
         notifier.show(QStringLiteral("carol in #ops"), QStringLiteral("ping"),
                       QStringLiteral("ops"));
-        QTRY_COMPARE(service.shown.size(), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(service.shown.size(), 2, 20000);
         QCOMPARE(service.shown.at(1).replaces, 1u);
 
         service.click(2);
-        QTRY_COMPARE(activated.size(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(activated.size(), 1, 20000);
         QCOMPARE(activated.first().first().toString(), QStringLiteral("ops"));
         // Another program's notification being clicked is none of ours.
         service.click(99);
