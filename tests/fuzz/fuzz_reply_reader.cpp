@@ -1,8 +1,11 @@
 // RESP replies as a server sends them, cut into arbitrary pieces: the reader must give the
 // same replies however the bytes are split, stop at the first protocol error with a message,
-// and never take memory the bytes did not bring.
+// and never take memory the bytes did not bring. Error replies are also read as cluster
+// redirects (MOVED, ASK, TRYAGAIN, CLUSTERDOWN).
 #include "FuzzCheck.h"
 #include "redis/RedisReplyReader.h"
+#include "redis/cluster/RedisClusterSlot.h"
+#include "redis/cluster/RedisRedirect.h"
 
 #include <fuzzer/FuzzedDataProvider.h>
 
@@ -69,7 +72,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(whole.protocolError == pieces.protocolError, QStringLiteral("error differs"));
     FUZZ_CHECK(whole.replies == pieces.replies, QStringLiteral("replies differ"));
     // A reply can never hold more elements than the bytes had room for ("+\r\n" is 3 bytes).
-    for (const RedisReply &reply : whole.replies)
+    for (const RedisReply &reply : whole.replies) {
         FUZZ_CHECK(reply.size() <= bytes.size() / 3, QString::number(reply.size()));
+        // A cluster node's error may be a redirect: whatever it says, it is a valid one or none.
+        if (const std::optional<RedisRedirect> redirect = RedisRedirect::parse(reply)) {
+            const bool moves = redirect->kind == RedisRedirect::Kind::Moved
+                || redirect->kind == RedisRedirect::Kind::Ask;
+            FUZZ_CHECK(!moves || (redirect->slot < RedisClusterSlot::Count && redirect->port > 0),
+                       reply.toString());
+        }
+    }
     return 0;
 }
