@@ -2,11 +2,14 @@
 #include "redis/cluster/RedisClusterSlot.h"
 #include "redis/cluster/RedisRedirect.h"
 
+#include "RedisServerFixture.h"
 #include "chat/ChatKeys.h"
 
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace Confab;
+using namespace Confab::Test;
 
 class tst_RedisClusterSlot : public QObject
 {
@@ -49,6 +52,31 @@ private Q_SLOTS:
                                       keys.userReadMarks(QStringLiteral("alice")),
                                       keys.userDirect(QStringLiteral("alice"))})
             QCOMPARE(RedisClusterSlot::of(key), person);
+    }
+
+    // Against a real cluster-enabled node: the same slot as the server for every kind of key,
+    // braces, empty tags and bytes beyond ASCII included.
+    void slotsMatchClusterKeyslot()
+    {
+        if (RedisServerFixture::redisServerPath().isEmpty())
+            QSKIP("redis-server is not installed");
+        RedisServerFixture::Config config;
+        config.extraConfig << QStringLiteral("cluster-enabled yes")
+                           << QStringLiteral("cluster-config-file nodes.conf");
+        RedisServerFixture node(config);
+        QVERIFY2(node.start(), qPrintable(node.errorString()));
+        QRandomGenerator random(20261206);
+        static constexpr char Letters[] = "ab{}{}:@ \xc3\xa9\x00\xff";
+        const QByteArray alphabet(Letters, sizeof(Letters) - 1);
+        for (int i = 0; i < 2000; ++i) {
+            QByteArray key;
+            const int length = random.bounded(12);
+            for (int j = 0; j < length; ++j)
+                key += alphabet.at(random.bounded(int(alphabet.size())));
+            const RedisReply slot = node.command({"CLUSTER", "KEYSLOT", key});
+            QVERIFY2(slot.isInteger(), qPrintable(slot.toDebugString()));
+            QVERIFY2(slot.toInteger() == RedisClusterSlot::of(key), key.toHex(' ').constData());
+        }
     }
 
     void redirectsAreRead_data()
