@@ -17,14 +17,6 @@ namespace {
 
 constexpr int StartTimeoutMs = 20000;
 
-quint16 freePort()
-{
-    QTcpServer server;
-    if (!server.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return server.serverPort();
-}
-
 RedisReply fromHiredis(const redisReply *r)
 {
     switch (r->type) {
@@ -86,6 +78,19 @@ QString RedisServerFixture::redisServerPath()
 QString RedisServerFixture::redisBenchmarkPath()
 {
     return QStandardPaths::findExecutable(QStringLiteral("redis-benchmark"));
+}
+
+QString RedisServerFixture::redisCliPath()
+{
+    return QStandardPaths::findExecutable(QStringLiteral("redis-cli"));
+}
+
+quint16 RedisServerFixture::freePort()
+{
+    QTcpServer server;
+    if (!server.listen(QHostAddress::LocalHost, 0))
+        return 0;
+    return server.serverPort();
 }
 
 QString RedisServerFixture::unixSocketPath() const

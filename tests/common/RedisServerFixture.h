@@ -68,6 +68,9 @@ public:
 
     static QString redisServerPath();
     static QString redisBenchmarkPath();
+    static QString redisCliPath();
+    // A loopback port nothing listens on right now.
+    static quint16 freePort();
 
 private:
     bool writeConfig();

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "RedisServerFixture.h"
+
+#include <memory>
+#include <vector>
+
+namespace Confab::Test {
+
+// A Redis Cluster of three masters with one replica each, on free loopback ports, made with
+// `redis-cli --cluster create` and waited for until every node says the cluster is whole
+// (cluster_state:ok, all 16384 slots, six known nodes) and each master has its replica
+// linked. Like RedisServerFixture, its waiting blocks on purpose: it is test scaffolding.
+class RedisClusterFixture
+{
+public:
+    static constexpr int Masters = 3;
+    static constexpr int Nodes = 6;
+
+    RedisClusterFixture();
+    ~RedisClusterFixture();
+    RedisClusterFixture(const RedisClusterFixture &) = delete;
+    RedisClusterFixture &operator=(const RedisClusterFixture &) = delete;
+
+    // False (and why, in errorString()) if the cluster could not be made within a minute.
+    bool start();
+    QString errorString() const { return m_error; }
+
+    int nodeCount() const { return int(m_nodes.size()); }
+    RedisServerFixture &node(int i) { return *m_nodes.at(std::size_t(i)); }
+    // redis://127.0.0.1:P1,127.0.0.1:P2,... (every node, as seeds).
+    QString url() const;
+    // The port of the master that serves `slot` now (0 if none does).
+    quint16 ownerOf(quint16 slot) const;
+    // Runs a command on node i (see RedisServerFixture::command).
+    RedisReply command(int i, const QList<QByteArray> &args) const;
+
+private:
+    bool waitUntilWhole();
+
+    std::vector<std::unique_ptr<RedisServerFixture>> m_nodes;
+    QString m_error;
+};
+
+} // namespace Confab::Test
