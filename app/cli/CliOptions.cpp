@@ -360,6 +360,9 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
     // A one-shot command that cannot reach the server should say so, not wait; tail is meant
     // to outlive server restarts.
     config.redis.autoReconnect = command == Command::Tail;
+    // ...but a connection that was up and dropped (a restart, a failover) is taken up again:
+    // what waits to be sent waits, within --timeout, instead of being given up.
+    config.redis.reconnectOnceConnected = true;
     // --timeout is the one limit the user sees: a connection attempt gets a little longer,
     // so that a silent server is reported as "no answer within --timeout".
     if (command != Command::Tail && timeoutSeconds > 0)

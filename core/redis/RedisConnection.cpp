@@ -89,6 +89,7 @@ void RedisConnection::open()
     if (m_state != State::Disconnected)
         return;
     m_attempt = 0;
+    m_everConnected = false;
     startConnecting();
 }
 
@@ -182,6 +183,7 @@ void RedisConnection::finishHandshake()
     m_attempt = 0;
     m_lastError.clear();
     m_state = State::Connected;
+    m_everConnected = true;
     // Subscriptions and commands queued while down go out before anything issued in reaction to
     // connected(), so they keep their order.
     restoreSubscriptions();
@@ -441,7 +443,9 @@ void RedisConnection::dropConnection(const QString &reason, bool fatal)
     std::deque<Pending> pending;
     pending.swap(m_pending);
 
-    if (fatal || !m_options.autoReconnect) {
+    const bool reconnect =
+        m_options.autoReconnect || (m_options.reconnectOnceConnected && m_everConnected);
+    if (fatal || !reconnect) {
         m_attempt = 0;
         failQueued(RedisReply::clientError(RedisReply::NotConnected, reason));
         setState(State::Disconnected, reason);

@@ -182,6 +182,7 @@ private:
     int m_handshakeLeft = 0;
     bool m_healthCheckInFlight = false;
     int m_attempt = 0;
+    bool m_everConnected = false; // since open(): reconnectOnceConnected applies
     quint64 m_generation = 0;
     qint64 m_lastActivity = 0;
     QElapsedTimer m_clock;

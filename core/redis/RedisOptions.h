@@ -36,6 +36,10 @@ struct RedisOptions
 
     std::chrono::milliseconds connectTimeout{5000};
     bool autoReconnect = true;
+    // With autoReconnect off: still reconnect a connection that was up and went down (a
+    // server restart, a failover), but not one that never connected (a wrong address fails
+    // at once). For one-shot commands, which a caller bounds in time.
+    bool reconnectOnceConnected = false;
     std::chrono::milliseconds reconnectMinDelay{100};
     std::chrono::milliseconds reconnectMaxDelay{10000};
     // An idle connection is PINGed this often; one that does not answer within

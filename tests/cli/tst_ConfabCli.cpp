@@ -177,6 +177,37 @@ private Q_SLOTS:
                  (QStringList{QStringLiteral("last"), QStringLiteral("line")}));
     }
 
+    // A server restart in the middle of a send: the lines wait and go out once it is back,
+    // each once (one-shot commands reconnect a connection that was up; a server that never
+    // answered still fails at once: unreachablePortFails).
+    void sendWaitsThroughAServerRestart()
+    {
+        RedisServerFixture::Config config;
+        config.appendOnly = true; // the restart keeps what was written
+        RedisServerFixture server(config);
+        QVERIFY2(server.start(), qPrintable(server.errorString()));
+        const QStringList url{u"--url"_s, server.url()};
+        QVERIFY(run(url + QStringList{u"join"_s, u"dev"_s}, {}, environment()).succeeded());
+
+        QProcess send;
+        startCli(send, url + QStringList{u"--timeout"_s, u"60"_s, u"send"_s, u"dev"_s},
+                 environment());
+        QVERIFY(send.waitForStarted(30000));
+        send.write("before the restart\n");
+        QTRY_COMPARE_WITH_TIMEOUT(server.command({"XLEN", "channel:{dev}:log"}).toInteger(), 2,
+                                  30000);
+        server.stop();
+        QVERIFY2(server.restart(), qPrintable(server.errorString()));
+        send.write("after the restart\nand one more\n");
+        send.closeWriteChannel();
+        QVERIFY(send.waitForFinished(90000));
+        QVERIFY2(send.exitCode() == 0, send.readAllStandardError().constData());
+        const Result history =
+            run(url + QStringList{u"--json"_s, u"history"_s, u"dev"_s}, {}, environment());
+        QCOMPARE(texts(history),
+                 (QStringList{u"before the restart"_s, u"after the restart"_s, u"and one more"_s}));
+    }
+
     void historyPagesWithCountAndBefore()
     {
         QByteArray input;
