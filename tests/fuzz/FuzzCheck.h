@@ -3,6 +3,8 @@
 #include <QByteArray>
 #include <QString>
 
+#include <fuzzer/FuzzedDataProvider.h>
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -16,3 +18,10 @@
             std::abort();                                                                          \
         }                                                                                          \
     } while (false)
+
+// Up to `maxBytes` of the input as text (invalid UTF-8 replaced, as any reader of ours does).
+inline QString consumeText(FuzzedDataProvider &input, size_t maxBytes)
+{
+    const std::string bytes = input.ConsumeRandomLengthString(maxBytes);
+    return QString::fromUtf8(bytes.data(), qsizetype(bytes.size()));
+}

@@ -17,12 +17,6 @@ using namespace Confab;
 
 namespace {
 
-QString consumeText(FuzzedDataProvider &input, size_t maxBytes)
-{
-    const std::string bytes = input.ConsumeRandomLengthString(maxBytes);
-    return QString::fromUtf8(bytes.data(), qsizetype(bytes.size()));
-}
-
 bool hasWhitespace(const QString &text)
 {
     return std::any_of(text.cbegin(), text.cend(), [](QChar c) { return c.isSpace(); });

@@ -13,12 +13,6 @@ using namespace Confab;
 
 namespace {
 
-QString consumeText(FuzzedDataProvider &input, size_t maxBytes)
-{
-    const std::string bytes = input.ConsumeRandomLengthString(maxBytes);
-    return QString::fromUtf8(bytes.data(), qsizetype(bytes.size()));
-}
-
 QString describe(const RedisOptions &o)
 {
     return QStringList{QString::number(int(o.transport)),

@@ -1017,6 +1017,8 @@ void MainWindow::onAttention(const QString &channel, const ChatMessage &message)
 void MainWindow::updateMemberPane()
 {
     // A narrow window gives the log the room; the Go menu's ticks say what is shown.
+    if (!m_channelsToggle || !m_membersToggle)
+        return; // a resize while the window is being built
     m_channelsToggle->setWindowWidth(width());
     m_membersToggle->setWindowWidth(width());
 }
