@@ -116,18 +116,15 @@ void CliCommand::join()
 
 void CliCommand::leave()
 {
-    connect(m_worker.get(), &RedisWorker::channelLeft, this, [this](const QString &name) {
-        if (name != m_options.channel)
-            return;
-        // channelLeft comes when the leave is written, not when it is answered. A PING behind
-        // it in the pipeline is answered after it (and after its error, if it had one).
-        m_worker->commandConnection()->command({"PING"}, [this](const RedisReply &reply) {
-            if (reply.isError())
-                fail(reply.toString());
-            else
-                succeed();
-        });
-    });
+    connect(m_worker.get(), &RedisWorker::leaveAnswered, this,
+            [this](const QString &name, const QString &error) {
+                if (name != m_options.channel)
+                    return;
+                if (!error.isEmpty())
+                    fail(error);
+                else
+                    succeed();
+            });
     waitForAnswer();
     m_worker->leaveChannel(m_options.channel);
 }

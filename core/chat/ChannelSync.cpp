@@ -1,6 +1,6 @@
 #include "ChannelSync.h"
 
-#include "redis/RedisConnection.h"
+#include "redis/RedisClient.h"
 
 #include <QLoggingCategory>
 
@@ -23,7 +23,7 @@ StreamId predecessor(StreamId id)
 
 } // namespace
 
-ChannelSync::ChannelSync(QString channel, ChatKeys keys, RedisConnection *commands, Sink sink,
+ChannelSync::ChannelSync(QString channel, ChatKeys keys, RedisClient *commands, Sink sink,
                          int firstPageSize, int catchUpPageSize)
     : m_channel(std::move(channel))
     , m_keys(std::move(keys))

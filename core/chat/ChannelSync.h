@@ -12,7 +12,7 @@
 
 namespace Confab {
 
-class RedisConnection;
+class RedisClient;
 
 // The delivery rule for one conversation (PROTOCOL.md, "Reading"): the log is the truth.
 //  1. the subscription is confirmed first; from then on a notice only says "read the log";
@@ -35,8 +35,8 @@ public:
         std::function<void(const QString &)> error;
     };
 
-    ChannelSync(QString channel, ChatKeys keys, RedisConnection *commands, Sink sink,
-                int firstPageSize, int catchUpPageSize);
+    ChannelSync(QString channel, ChatKeys keys, RedisClient *commands, Sink sink, int firstPageSize,
+                int catchUpPageSize);
     ~ChannelSync();
 
     const QString &channel() const { return m_channel; }
@@ -70,7 +70,7 @@ private:
     QString m_channel;
     ChatKeys m_keys;
     QByteArray m_logKey;
-    QPointer<RedisConnection> m_commands;
+    QPointer<RedisClient> m_commands;
     Sink m_sink;
     int m_firstPageSize;
     int m_catchUpPageSize;

@@ -3,7 +3,7 @@
 #include "ChatScripts.h"
 #include "NameRule.h"
 
-#include "redis/RedisConnection.h"
+#include "redis/RedisClient.h"
 
 #include <QLoggingCategory>
 
@@ -25,8 +25,8 @@ StreamId newestId(const RedisReply &reply)
 
 } // namespace
 
-LegacyUpgrade::LegacyUpgrade(RedisConnection *commands, ChatKeys keys, QString account,
-                             int retention, QByteArray displayName)
+LegacyUpgrade::LegacyUpgrade(RedisClient *commands, ChatKeys keys, QString account, int retention,
+                             QByteArray displayName)
     : m_commands(commands)
     , m_keys(std::move(keys))
     , m_legacyKeys(m_keys.channelPrefix(), m_keys.messagePrefix())
@@ -139,12 +139,11 @@ void LegacyUpgrade::upgradeDirect(const QString &legacy, const QString &peer, co
                 if (alive.expired())
                     return;
                 if (reply.isString() || reply.isStatus()) {
-                    m_commands->command({"MULTI"});
-                    m_commands->command(
-                        {"XADD", logKey, "MAXLEN", "~", QByteArray::number(m_retention), "*", "v",
-                         "1", "type", "msg", "from", m_account.toUtf8(), "text", note, "cid", cid});
-                    m_commands->command({"PUBLISH", pubsub, "new"});
-                    m_commands->command({"EXEC"});
+                    m_commands->transaction(
+                        {{"XADD", logKey, "MAXLEN", "~", QByteArray::number(m_retention), "*", "v",
+                          "1", "type", "msg", "from", m_account.toUtf8(), "text", note, "cid", cid},
+                         {"PUBLISH", pubsub, "new"}},
+                        {});
                 }
                 finish();
             });

@@ -12,7 +12,7 @@
 
 namespace Confab {
 
-class RedisConnection;
+class RedisClient;
 class RedisReply;
 
 // Carries a version-1 account over to version 2 (PROTOCOL.md, "Upgrading from version 1"),
@@ -29,7 +29,7 @@ class RedisReply;
 class LegacyUpgrade
 {
 public:
-    LegacyUpgrade(RedisConnection *commands, ChatKeys keys, QString account, int retention,
+    LegacyUpgrade(RedisClient *commands, ChatKeys keys, QString account, int retention,
                   QByteArray displayName);
 
     // Runs the whole upgrade, then `done` (with an error text on failure, empty otherwise).
@@ -48,7 +48,7 @@ private:
                     std::function<void()> done);
     void finish();
 
-    QPointer<RedisConnection> m_commands;
+    QPointer<RedisClient> m_commands;
     ChatKeys m_keys;
     ChatKeys m_legacyKeys; // version 1 channel keys: same prefixes, no namespace
     QString m_account;

@@ -97,8 +97,9 @@ void RedisWorker::start()
     commandOptions.clientName.replace(u' ', u'_');
     subscriberOptions.clientName.replace(u' ', u'_');
 
-    m_commands = new RedisConnection(commandOptions, this);
-    m_subscriber = new RedisConnection(subscriberOptions, this);
+    m_commands = new RedisClient(commandOptions, this);
+    m_subscriber = new RedisClient(subscriberOptions, this);
+    m_subscriber->setPubSubOnly(true);
     m_batcher = new MessageBatcher(this);
     // Writing the outbox after every message of a burst typed offline would be quadratic.
     m_saveTimer = new QTimer(this);
@@ -115,26 +116,26 @@ void RedisWorker::start()
     reportOutbox(); // what a previous run left unsent
     connect(m_batcher, &MessageBatcher::ready, this, &RedisWorker::messagesReceived);
     // Whatever a read produced goes out as soon as the read is handled.
-    connect(m_subscriber, &RedisConnection::readFinished, m_batcher, &MessageBatcher::flush);
-    connect(m_commands, &RedisConnection::readFinished, m_batcher, &MessageBatcher::flush);
+    connect(m_subscriber, &RedisClient::readFinished, m_batcher, &MessageBatcher::flush);
+    connect(m_commands, &RedisClient::readFinished, m_batcher, &MessageBatcher::flush);
 
-    connect(m_commands, &RedisConnection::connected, this, &RedisWorker::onCommandsConnected);
-    connect(m_commands, &RedisConnection::stateChanged, this, &RedisWorker::onCommandsStateChanged);
-    connect(m_commands, &RedisConnection::errorOccurred, this, &RedisWorker::errorOccurred);
-    connect(m_subscriber, &RedisConnection::stateChanged, this,
+    connect(m_commands, &RedisClient::connected, this, &RedisWorker::onCommandsConnected);
+    connect(m_commands, &RedisClient::stateChanged, this, &RedisWorker::onCommandsStateChanged);
+    connect(m_commands, &RedisClient::errorOccurred, this, &RedisWorker::errorOccurred);
+    connect(m_subscriber, &RedisClient::stateChanged, this,
             [this](RedisConnection::State state) { onSubscriberStateChanged(state); });
-    connect(m_subscriber, &RedisConnection::errorOccurred, this, [this](const QString &message) {
+    connect(m_subscriber, &RedisClient::errorOccurred, this, [this](const QString &message) {
         // Both connections log in the same way; one report of a login failure is enough.
         if (m_commands->state() != RedisConnection::State::Disconnected)
             Q_EMIT errorOccurred(message);
     });
-    connect(m_subscriber, &RedisConnection::subscribed, this, &RedisWorker::onSubscribed);
-    for (RedisConnection *connection : {m_commands, m_subscriber}) {
-        connect(connection, &RedisConnection::reconnectScheduled, this,
+    connect(m_subscriber, &RedisClient::subscribed, this, &RedisWorker::onSubscribed);
+    for (RedisClient *connection : {m_commands, m_subscriber}) {
+        connect(connection, &RedisClient::reconnectScheduled, this,
                 [this](std::chrono::milliseconds delay) { Q_EMIT retryScheduled(delay.count()); });
     }
-    connect(m_subscriber, &RedisConnection::messageReceived, this, &RedisWorker::onMessage);
-    connect(m_subscriber, &RedisConnection::patternMessageReceived, this,
+    connect(m_subscriber, &RedisClient::messageReceived, this, &RedisWorker::onMessage);
+    connect(m_subscriber, &RedisClient::patternMessageReceived, this,
             [this](const QByteArray &, const QByteArray &channel, const QByteArray &payload) {
                 onMessage(channel, payload);
             });
@@ -162,6 +163,10 @@ void RedisWorker::whenUserReady(std::function<void()> action)
 
 void RedisWorker::onCommandsConnected()
 {
+    // Protocol 1 never ran on a cluster; its unprefixed keys would sit in other slots than
+    // the ones a script names next to them.
+    if (m_commands->topology() == RedisClient::Topology::Cluster)
+        m_legacyData = false;
     for (const RedisScript *script :
          {&ChatScripts::post(), &ChatScripts::createChannel(), &ChatScripts::claimUser(),
           &ChatScripts::markRead(), &ChatScripts::setDisplay(), &ChatScripts::importEntries()})
@@ -638,16 +643,28 @@ void RedisWorker::leaveChannel(const QString &typed)
         m_left.insert(name);
         m_joined.remove(name);
         unwatchChannel(name);
-        m_commands->command({"SREM", m_keys.userChannels(m_user), name.toUtf8()});
+        // The set and the log entry live in different slots (on a cluster, maybe on different
+        // nodes): the leave is answered when both are.
+        const bool direct = ChatKeys::isDirectChannel(name);
+        auto answers = std::make_shared<int>(direct ? 1 : 2);
+        auto error = std::make_shared<QString>();
+        auto answered = [this, name, answers, error](const RedisReply &reply) {
+            if (reply.isError() && error->isEmpty())
+                *error = reply.toString();
+            if (--*answers == 0)
+                Q_EMIT leaveAnswered(name, *error);
+        };
+        m_commands->command({"SREM", m_keys.userChannels(m_user), name.toUtf8()}, answered);
         // Closing a direct conversation hides it here; it comes back with the next message,
         // and its read mark says from where that is new.
-        if (!ChatKeys::isDirectChannel(name)) {
+        if (!direct) {
             m_commands->command({"HDEL", m_keys.userReadMarks(m_user), name.toUtf8()});
             post(name, m_user, ChatMessage::Type::Leave, QString(), ChatKeys::newCid(),
-                 [this, name](const RedisReply &reply) {
+                 [this, name, answered](const RedisReply &reply) {
                      if (reply.isError() && !reply.isClientError())
                          Q_EMIT errorOccurred(QStringLiteral("Cannot leave %1: %2")
                                                   .arg(shownName(name), reply.toString()));
+                     answered(reply);
                  });
         }
         Q_EMIT channelLeft(name);
@@ -694,25 +711,25 @@ void RedisWorker::listMembers(const QString &channel)
     // are newer than the list, and the receiver applies them on top of it. Without the id a
     // list read just before someone joined, but heard just after their join entry, would drop
     // them again.
-    m_commands->command({"MULTI"});
-    m_commands->command({"SMEMBERS", m_keys.members(channel)});
-    m_commands->command({"XREVRANGE", m_keys.log(channel), "+", "-", "COUNT", "1"});
-    m_commands->command({"EXEC"}, [this, channel](const RedisReply &reply) {
-        if (reply.isError() || reply.size() != 2) {
-            qCWarning(lcWorker) << "cannot list the members of" << channel << reply.toString();
-            return;
-        }
-        QStringList members;
-        for (const RedisReply &name : reply.at(0).elements())
-            members << QString::fromUtf8(name.bytes());
-        members.sort(Qt::CaseInsensitive);
-        const RedisReply &newest = reply.at(1);
-        const StreamId asOf = newest.size() > 0 && newest.at(0).size() > 0
-            ? StreamId::parse(newest.at(0).at(0).bytes()).value_or(StreamId())
-            : StreamId();
-        Q_EMIT membersListed(channel, members, asOf);
-        loadDisplayNames(members);
-    });
+    m_commands->transaction(
+        {{"SMEMBERS", m_keys.members(channel)},
+         {"XREVRANGE", m_keys.log(channel), "+", "-", "COUNT", "1"}},
+        [this, channel](const RedisReply &reply) {
+            if (reply.isError() || reply.size() != 2) {
+                qCWarning(lcWorker) << "cannot list the members of" << channel << reply.toString();
+                return;
+            }
+            QStringList members;
+            for (const RedisReply &name : reply.at(0).elements())
+                members << QString::fromUtf8(name.bytes());
+            members.sort(Qt::CaseInsensitive);
+            const RedisReply &newest = reply.at(1);
+            const StreamId asOf = newest.size() > 0 && newest.at(0).size() > 0
+                ? StreamId::parse(newest.at(0).at(0).bytes()).value_or(StreamId())
+                : StreamId();
+            Q_EMIT membersListed(channel, members, asOf);
+            loadDisplayNames(members);
+        });
 }
 
 void RedisWorker::loadDisplayNames(const QStringList &accounts)

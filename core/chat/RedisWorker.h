@@ -6,7 +6,7 @@
 #include "ChatMessage.h"
 #include "Outbox.h"
 
-#include "redis/RedisConnection.h"
+#include "redis/RedisClient.h"
 
 #include <QHash>
 #include <QObject>
@@ -35,8 +35,8 @@ public:
     ~RedisWorker() override;
 
     // For tests and the CLI, which may run the worker in their own thread.
-    RedisConnection *commandConnection() const { return m_commands; }
-    RedisConnection *subscriberConnection() const { return m_subscriber; }
+    RedisClient *commandConnection() const { return m_commands; }
+    RedisClient *subscriberConnection() const { return m_subscriber; }
 
 public Q_SLOTS:
     // Connects, claims the user name, rejoins the user's channels and sends the outbox.
@@ -93,6 +93,8 @@ Q_SIGNALS:
     void userRejected(const QString &name, const QString &error);
     void channelJoined(const Confab::ChannelInfo &info);
     void channelLeft(const QString &name);
+    // The server has answered everything a leave wrote; `error` is empty when all of it took.
+    void leaveAnswered(const QString &name, const QString &error);
     void channelCreated(const Confab::ChannelInfo &info);
     void channelsListed(const Confab::ChannelInfoList &channels);
     // The channel's members as of the log entry `asOf` (null: the log was empty).
@@ -162,8 +164,8 @@ private:
     std::unique_ptr<LegacyUpgrade> m_upgrade;
     bool m_userReady = false;
     std::vector<std::function<void()>> m_whenUserReady;
-    RedisConnection *m_commands = nullptr;
-    RedisConnection *m_subscriber = nullptr;
+    RedisClient *m_commands = nullptr;
+    RedisClient *m_subscriber = nullptr;
     MessageBatcher *m_batcher = nullptr;
     QTimer *m_saveTimer = nullptr;
     QTimer *m_outboxReportTimer = nullptr;

@@ -9,6 +9,7 @@
 #include <QVarLengthArray>
 
 #include <algorithm>
+#include <memory>
 #include <vector>
 
 namespace Confab {
@@ -166,9 +167,13 @@ void RedisConnection::sendHandshake()
 
 void RedisConnection::failHandshake(const RedisReply &error, const QByteArray &step)
 {
-    const QString reason =
-        QStringLiteral("%1: %2 failed: %3")
-            .arg(m_options.endpoint(), QString::fromLatin1(step), error.toString());
+    QString reason = QStringLiteral("%1: %2 failed: %3")
+                         .arg(m_options.endpoint(), QString::fromLatin1(step), error.toString());
+    if (step == "SELECT" && error.toString().contains(QLatin1String("cluster mode")))
+        reason = QStringLiteral("%1 is part of a Redis Cluster, which has only database 0: "
+                                "remove /%2 from the URL")
+                     .arg(m_options.endpoint())
+                     .arg(m_options.db);
     if (isTransientServerError(error)) {
         dropConnection(reason);
         return;
@@ -292,6 +297,50 @@ void RedisConnection::command(const QList<QByteArray> &args, Callback callback,
     m_queued.push_back(std::move(q));
 }
 
+void RedisConnection::transaction(const QList<QList<QByteArray>> &commands, Callback callback)
+{
+    transaction(commands, std::move(callback), CommandOptions());
+}
+
+void RedisConnection::transaction(const QList<QList<QByteArray>> &commands, Callback callback,
+                                  const CommandOptions &options)
+{
+    // The first refusal is kept: EXEC then only says the transaction was discarded.
+    auto refusal = std::make_shared<RedisReply>();
+    command({"MULTI"}, {}, options);
+    for (const QList<QByteArray> &args : commands) {
+        command(
+            args,
+            [refusal](const RedisReply &reply) {
+                if (reply.isError() && !refusal->isError())
+                    *refusal = reply;
+            },
+            options);
+    }
+    command(
+        {"EXEC"},
+        [refusal, callback = std::move(callback)](const RedisReply &reply) {
+            if (!callback)
+                return;
+            if (reply.isError() && refusal->isError() && !reply.isClientError())
+                callback(*refusal);
+            else
+                callback(reply);
+        },
+        options);
+}
+
+void RedisConnection::setEndpoints(const QList<RedisOptions::Endpoint> &endpoints)
+{
+    m_endpoints = endpoints;
+    m_endpointIndex = 0;
+    const RedisOptions::Endpoint current{m_options.host, m_options.port};
+    for (qsizetype i = 0; i < m_endpoints.size(); ++i) {
+        if (m_endpoints.at(i) == current)
+            m_endpointIndex = i;
+    }
+}
+
 void RedisConnection::changeSubscriptions(Kind kind, const QList<QByteArray> &names, bool subscribe)
 {
     if (subscribe) {
@@ -379,6 +428,21 @@ void RedisConnection::dispatch(RedisReply &&reply)
 
     const bool headIsSubscription =
         !m_pending.empty() && m_pending.front().type == EntryType::Subscription;
+    if (m_subscriptions.serverSubscribed()
+        && !m_subscriptions.active(Kind::ShardChannel).isEmpty()) {
+        // A cluster node drops shard subscriptions by itself when their slot leaves it (a
+        // migration, a failover). That push can come at any time, also while another command
+        // heads the queue; it must not be taken for that command's reply.
+        const auto confirmation = RedisSubscriptions::confirmation(reply);
+        if (confirmation && confirmation->kind == Kind::ShardChannel
+            && confirmation->type == RedisSubscriptions::Push::Type::Unsubscribed
+            && !(headIsSubscription && m_pending.front().kind == Kind::ShardChannel
+                 && m_pending.front().names.contains(confirmation->channel))) {
+            m_subscriptions.apply(*confirmation);
+            Q_EMIT unsubscribed(confirmation->kind, confirmation->channel);
+            return;
+        }
+    }
     if (headIsSubscription || (m_pending.empty() && m_subscriptions.serverSubscribed())) {
         if (const auto confirmation = RedisSubscriptions::confirmation(reply)) {
             m_subscriptions.apply(*confirmation);
@@ -470,6 +534,13 @@ void RedisConnection::scheduleReconnect(const QString &reason)
     const qint64 delay =
         base / 2 + qint64(QRandomGenerator::global()->bounded(double(base / 2 + 1)));
     ++m_attempt;
+    if (m_endpoints.size() > 1) {
+        // Another node may be up where this one is not: the next try goes there, at once
+        // for a fresh list, with backoff once every node has failed in turn.
+        m_endpointIndex = (m_endpointIndex + 1) % m_endpoints.size();
+        m_options.host = m_endpoints.at(m_endpointIndex).host;
+        m_options.port = m_endpoints.at(m_endpointIndex).port;
+    }
     setState(State::Reconnecting, reason);
     Q_EMIT reconnectScheduled(std::chrono::milliseconds(delay), reason);
     m_reconnectTimer.start(std::chrono::milliseconds(delay));

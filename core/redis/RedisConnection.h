@@ -74,6 +74,16 @@ public:
 
     void command(const QList<QByteArray> &args, Callback callback = {});
     void command(const QList<QByteArray> &args, Callback callback, const CommandOptions &options);
+    // MULTI, the commands and EXEC, back to back. The callback gets EXEC's reply, or, when the
+    // server refused one of the commands (and so discarded the transaction), that refusal:
+    // a MOVED says more than EXECABORT.
+    void transaction(const QList<QList<QByteArray>> &commands, Callback callback);
+    void transaction(const QList<QList<QByteArray>> &commands, Callback callback,
+                     const CommandOptions &options);
+
+    // Nodes to go through in turn, one per connection attempt, from the one in options() on:
+    // for a link that any node of a cluster can serve (pub/sub, asking for the slot map).
+    void setEndpoints(const QList<RedisOptions::Endpoint> &endpoints);
 
     // Subscriptions are remembered and restored after every reconnect. An empty list in an
     // unsubscribe call means all of that kind.
@@ -182,6 +192,8 @@ private:
     int m_handshakeLeft = 0;
     bool m_healthCheckInFlight = false;
     int m_attempt = 0;
+    QList<RedisOptions::Endpoint> m_endpoints;
+    qsizetype m_endpointIndex = 0;
     bool m_everConnected = false; // since open(): reconnectOnceConnected applies
     quint64 m_generation = 0;
     qint64 m_lastActivity = 0;

@@ -56,12 +56,33 @@ constexpr double MaxConnectTimeoutSeconds = 3600;
 
 } // namespace
 
+// Splits "scheme://userinfo@h1:p1,h2:p2/rest" into the URL with its first host only, and the
+// further "host[:port]" items. QUrl knows one host per URL.
+QString splitSeedList(const QString &url, QStringList *more)
+{
+    const qsizetype scheme = url.indexOf(QLatin1String("://"));
+    if (scheme < 0)
+        return url;
+    const qsizetype start = scheme + 3;
+    qsizetype end = start;
+    while (end < url.size() && url.at(end) != u'/' && url.at(end) != u'?' && url.at(end) != u'#')
+        ++end;
+    const qsizetype at = url.lastIndexOf(u'@', end - 1);
+    const qsizetype hosts = at >= start ? at + 1 : start;
+    const QStringList items = url.mid(hosts, end - hosts).split(u',');
+    if (items.size() < 2)
+        return url;
+    *more = items.mid(1);
+    return url.left(hosts) + items.first() + url.mid(end);
+}
+
 std::optional<RedisOptions> RedisOptions::fromUrl(const QString &typed, QString *error)
 {
     const QString text = redacted(typed);
+    QStringList moreSeeds;
     // QUrl's own error text goes on to list the URL's parts, password included: only its
     // first sentence is shown.
-    const QUrl url(typed.trimmed(), QUrl::StrictMode);
+    const QUrl url(splitSeedList(typed.trimmed(), &moreSeeds), QUrl::StrictMode);
     if (!url.isValid())
         return fail(error,
                     QStringLiteral("invalid Redis URL \"%1\": %2")
@@ -91,6 +112,11 @@ std::optional<RedisOptions> RedisOptions::fromUrl(const QString &typed, QString 
         options.unixSocketPath = url.path(QUrl::FullyDecoded);
         if (options.unixSocketPath.isEmpty())
             return fail(error, QStringLiteral("unix:// URL \"%1\" has no socket path").arg(text));
+        if (!moreSeeds.isEmpty())
+            return fail(error,
+                        QStringLiteral("a unix:// URL names one socket, not a list of "
+                                       "nodes: \"%1\"")
+                            .arg(text));
         // A relative path would depend on the directory the program happens to start in.
         if (!options.unixSocketPath.startsWith(u'/'))
             return fail(error,
@@ -110,6 +136,16 @@ std::optional<RedisOptions> RedisOptions::fromUrl(const QString &typed, QString 
         if (port <= 0 || port > 65535)
             return fail(error, QStringLiteral("invalid port in \"%1\"").arg(text));
         options.port = quint16(port);
+        for (const QString &item : std::as_const(moreSeeds)) {
+            const QUrl seed(QStringLiteral("redis://") + item, QUrl::StrictMode);
+            const int seedPort = seed.port(6379);
+            if (item.isEmpty() || !seed.isValid() || seed.host().isEmpty() || !seed.path().isEmpty()
+                || !seed.userInfo().isEmpty() || seedPort <= 0 || seedPort > 65535)
+                return fail(
+                    error,
+                    QStringLiteral("invalid node \"%1\" in \"%2\"").arg(redacted(item), text));
+            options.moreSeeds.append({seed.host(QUrl::FullyDecoded), quint16(seedPort)});
+        }
         QString path = url.path();
         if (path.startsWith(u'/'))
             path.remove(0, 1);
@@ -168,13 +204,34 @@ std::optional<RedisOptions> RedisOptions::fromUrl(const QString &typed, QString 
     return options;
 }
 
+QString RedisOptions::Endpoint::toString() const
+{
+    if (host.contains(u':'))
+        return QStringLiteral("[%1]:%2").arg(host).arg(port);
+    return QStringLiteral("%1:%2").arg(host).arg(port);
+}
+
 QString RedisOptions::endpoint() const
 {
     if (transport == Transport::UnixSocket)
         return unixSocketPath;
-    if (host.contains(u':'))
-        return QStringLiteral("[%1]:%2").arg(host).arg(port);
-    return QStringLiteral("%1:%2").arg(host).arg(port);
+    return Endpoint{host, port}.toString();
+}
+
+QList<RedisOptions::Endpoint> RedisOptions::seeds() const
+{
+    if (transport == Transport::UnixSocket)
+        return {};
+    return QList<Endpoint>{{host, port}} + moreSeeds;
+}
+
+RedisOptions RedisOptions::forEndpoint(const Endpoint &node) const
+{
+    RedisOptions options = *this;
+    options.host = node.host;
+    options.port = node.port;
+    options.moreSeeds.clear();
+    return options;
 }
 
 namespace {
@@ -230,6 +287,8 @@ QString baseUrl(const RedisOptions &options)
     if (options.transport == Transport::UnixSocket)
         return url + encodedPath(options.unixSocketPath);
     url += options.endpoint();
+    for (const RedisOptions::Endpoint &seed : options.moreSeeds)
+        url += u',' + seed.toString();
     if (options.db != 0)
         url += u'/' + QString::number(options.db);
     return url;

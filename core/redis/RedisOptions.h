@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
 #include <QUrl>
 
@@ -16,9 +17,21 @@ struct RedisOptions
 {
     enum class Transport { Tcp, Tls, UnixSocket };
 
+    struct Endpoint
+    {
+        QString host;
+        quint16 port = 6379;
+        // "host:port", with brackets around an IPv6 address.
+        QString toString() const;
+        friend bool operator==(const Endpoint &, const Endpoint &) = default;
+    };
+
     Transport transport = Transport::Tcp;
     QString host = QStringLiteral("127.0.0.1");
     quint16 port = 6379;
+    // More nodes to try after host:port (redis://h1:p1,h2:p2): seeds of a Redis Cluster, any
+    // of which may be down. A server that turns out not to be a cluster is used alone.
+    QList<Endpoint> moreSeeds;
     QString unixSocketPath;
     int db = 0;
     // ACL user; empty means "AUTH password" (the default user).
@@ -51,7 +64,8 @@ struct RedisOptions
     std::chrono::milliseconds queueTimeout{30000};
     int maxQueuedCommands = 100000;
 
-    // Parses redis://[user][:password]@host[:port][/db] (as redis-py: "user@" is a user name,
+    // Parses redis://[user][:password]@host[:port][,host[:port]...][/db] (as redis-py: "user@" is a
+    // user name,
     // ":secret@" a password alone), rediss://... (TLS) and
     // unix:///path/to/socket[?db=N&password=P]. Query parameters valid for all schemes:
     // db, password, username (or user), client_name, tls_ca, tls_cert, tls_key,
@@ -66,6 +80,10 @@ struct RedisOptions
     QString displayUrl() const;
     // "host:port" or the socket path, for the status bar.
     QString endpoint() const;
+    // host:port followed by moreSeeds.
+    QList<Endpoint> seeds() const;
+    // These options pointed at another node (same credentials, TLS and patience; no more seeds).
+    RedisOptions forEndpoint(const Endpoint &node) const;
 
     friend bool operator==(const RedisOptions &, const RedisOptions &) = default;
 };

@@ -59,7 +59,7 @@ bool RedisReply::isClientError() const
 {
     const QByteArray code = errorCode();
     return code == ConnectionLost || code == NotConnected || code == Timeout
-        || code == ProtocolError;
+        || code == ProtocolError || code == ClusterUnavailable || code == CrossSlotRefused;
 }
 
 static void appendDebug(QString &out, const RedisReply &r, int indent)

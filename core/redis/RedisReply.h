@@ -30,6 +30,10 @@ public:
     static constexpr const char *NotConnected = "NOT_CONNECTED";
     static constexpr const char *Timeout = "TIMEOUT";
     static constexpr const char *ProtocolError = "PROTOCOL_ERROR";
+    // A cluster could not serve the command in time (failover, migration, no master).
+    static constexpr const char *ClusterUnavailable = "CLUSTER_UNAVAILABLE";
+    // Keys in several cluster slots: refused before sending.
+    static constexpr const char *CrossSlotRefused = "CROSSSLOT_REFUSED";
     static RedisReply clientError(const char *code, const QString &message);
 
     Type type() const { return m_type; }

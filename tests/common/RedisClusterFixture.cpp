@@ -4,6 +4,8 @@
 #include <QProcess>
 #include <QThread>
 
+#include <cctype>
+
 namespace Confab::Test {
 
 namespace {
@@ -111,6 +113,119 @@ quint16 RedisClusterFixture::ownerOf(quint16 slot) const
 RedisReply RedisClusterFixture::command(int i, const QList<QByteArray> &args) const
 {
     return m_nodes.at(std::size_t(i))->command(args);
+}
+
+int RedisClusterFixture::indexOf(quint16 port) const
+{
+    for (int i = 0; i < nodeCount(); ++i) {
+        if (m_nodes.at(std::size_t(i))->port() == port)
+            return i;
+    }
+    return -1;
+}
+
+qint64 RedisClusterFixture::calls(int i, const QByteArray &name, const QByteArray &counter) const
+{
+    const QByteArray stats = command(i, {"INFO", "commandstats"}).bytes();
+    const QByteArray marker = "cmdstat_" + name.toLower() + ":";
+    const qsizetype line = stats.indexOf(marker);
+    if (line < 0)
+        return 0;
+    const qsizetype at = stats.indexOf(QByteArray(counter + '='), line);
+    const qsizetype lineEnd = stats.indexOf('\n', line);
+    if (at < 0 || (lineEnd >= 0 && at > lineEnd))
+        return 0;
+    const qsizetype start = at + counter.size() + 1;
+    qsizetype end = start;
+    while (end < stats.size() && std::isdigit(static_cast<unsigned char>(stats.at(end))))
+        ++end;
+    return stats.mid(start, end - start).toLongLong();
+}
+
+bool RedisClusterFixture::migrateSlot(quint16 slot, int from, int to, bool finish)
+{
+    const QByteArray slotText = QByteArray::number(slot);
+    const QByteArray fromId = command(from, {"CLUSTER", "MYID"}).bytes();
+    const QByteArray toId = command(to, {"CLUSTER", "MYID"}).bytes();
+    const RedisReply importing = command(to, {"CLUSTER", "SETSLOT", slotText, "IMPORTING", fromId});
+    const RedisReply migrating = command(from, {"CLUSTER", "SETSLOT", slotText, "MIGRATING", toId});
+    if (!importing.isOk() || !migrating.isOk()) {
+        m_error = importing.toString() + u' ' + migrating.toString();
+        return false;
+    }
+    return !finish || finishMigration(slot, from, to);
+}
+
+bool RedisClusterFixture::finishMigration(quint16 slot, int from, int to)
+{
+    const QByteArray slotText = QByteArray::number(slot);
+    const QByteArray toId = command(to, {"CLUSTER", "MYID"}).bytes();
+    const QByteArray toPort = QByteArray::number(node(to).port());
+    for (;;) {
+        const RedisReply keys = command(from, {"CLUSTER", "GETKEYSINSLOT", slotText, "100"});
+        if (!keys.isArray()) {
+            m_error = keys.toString();
+            return false;
+        }
+        if (keys.size() == 0)
+            break;
+        QList<QByteArray> migrate{"MIGRATE", "127.0.0.1", toPort, "", "0", "5000", "KEYS"};
+        for (const RedisReply &key : keys.elements())
+            migrate << key.bytes();
+        const RedisReply moved = command(from, migrate);
+        if (!moved.isOk()) {
+            m_error = QStringLiteral("MIGRATE: ") + moved.toString();
+            return false;
+        }
+    }
+    // The new owner first, then the old one, then everyone else, as redis-cli does.
+    QList<int> order{to, from};
+    for (int i = 0; i < nodeCount(); ++i) {
+        if (!order.contains(i) && command(i, {"ROLE"}).at(0).bytes() == "master")
+            order << i;
+    }
+    for (int i : order) {
+        const RedisReply set = command(i, {"CLUSTER", "SETSLOT", slotText, "NODE", toId});
+        if (!set.isOk()) {
+            m_error = QStringLiteral("SETSLOT NODE on %1: %2").arg(i).arg(set.toString());
+            return false;
+        }
+    }
+    return true;
+}
+
+int RedisClusterFixture::awaitFailover(int killed)
+{
+    const quint16 port = node(killed).port();
+    const QDeadlineTimer deadline(WholeTimeoutMs);
+    while (!deadline.hasExpired()) {
+        for (int i = 0; i < nodeCount(); ++i) {
+            if (i == killed || !node(i).isRunning())
+                continue;
+            const QByteArray info = command(i, {"CLUSTER", "INFO"}).bytes();
+            if (!info.contains("cluster_state:ok"))
+                continue;
+            const RedisReply ranges = command(i, {"CLUSTER", "SLOTS"});
+            bool moved = true;
+            for (const RedisReply &range : ranges.elements())
+                moved = moved && range.size() >= 3 && range.at(2).at(1).toInteger() != port;
+            if (!moved)
+                continue;
+            // The killed master's replica now leads: the one whose ROLE says master and
+            // that was not a master before is the answer; any survivor knows the slots.
+            for (int j = 0; j < nodeCount(); ++j) {
+                if (j == killed || !node(j).isRunning())
+                    continue;
+                const RedisReply role = command(j, {"ROLE"});
+                if (role.at(0).bytes() == "master" && role.at(2).size() == 0)
+                    return j;
+            }
+        }
+        QThread::msleep(50);
+    }
+    m_error =
+        QStringLiteral("no failover of node %1 within %2 s").arg(killed).arg(WholeTimeoutMs / 1000);
+    return -1;
 }
 
 } // namespace Confab::Test

@@ -34,6 +34,20 @@ public:
     quint16 ownerOf(quint16 slot) const;
     // Runs a command on node i (see RedisServerFixture::command).
     RedisReply command(int i, const QList<QByteArray> &args) const;
+    // The node listening on `port`, or -1.
+    int indexOf(quint16 port) const;
+    // Node i's calls of a command so far (INFO commandstats), e.g. "evalsha"; or another
+    // of its counters, such as "rejected_calls" (refused with MOVED, CROSSSLOT...).
+    qint64 calls(int i, const QByteArray &command, const QByteArray &counter = "calls") const;
+    // Moves `slot` from node `from` to node `to`, keys and all, as redis-cli --cluster reshard
+    // does: IMPORTING, MIGRATING, MIGRATE, then SETSLOT NODE everywhere, unless `finish` is
+    // false, which leaves the slot half-way (keys not yet moved answer ASK).
+    bool migrateSlot(quint16 slot, int from, int to, bool finish = true);
+    // Ends a migration migrateSlot(..., false) began: the rest of the keys, SETSLOT NODE.
+    bool finishMigration(quint16 slot, int from, int to);
+    // After node i was killed: waits until the others have promoted its replica and serve
+    // every slot again. The new master's index, or -1 (and errorString()) on timeout.
+    int awaitFailover(int killed);
 
 private:
     bool waitUntilWhole();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "redis/RedisClient.h"
 #include "redis/RedisConnection.h"
 
 #include <QTest>
@@ -9,12 +10,14 @@
 namespace Confab::Test {
 
 // Issues one command and spins the event loop until its callback runs (or 30 s pass, which
-// gives a TEST_TIMEOUT error the assertions then report).
-inline RedisReply runCommand(RedisConnection &connection, const QList<QByteArray> &args,
-                             const RedisConnection::CommandOptions &options = {})
+// gives a TEST_TIMEOUT error the assertions then report). For a RedisConnection or a
+// RedisClient.
+template<typename Client>
+RedisReply runCommand(Client &client, const QList<QByteArray> &args,
+                      const RedisConnection::CommandOptions &options = {})
 {
     std::optional<RedisReply> result;
-    connection.command(
+    client.command(
         args, [&result](const RedisReply &reply) { result = reply; }, options);
     if (!QTest::qWaitFor([&result] { return result.has_value(); }, 30000))
         return RedisReply::error("TEST_TIMEOUT no callback within 30 s");
@@ -22,12 +25,11 @@ inline RedisReply runCommand(RedisConnection &connection, const QList<QByteArray
 }
 
 // Opens the connection and waits until it is logged in; false if it did not get there.
-inline bool openAndWait(RedisConnection &connection, int timeoutMs = 15000)
+template<typename Client> bool openAndWait(Client &client, int timeoutMs = 15000)
 {
-    connection.open();
+    client.open();
     return QTest::qWaitFor(
-        [&connection] { return connection.state() == RedisConnection::State::Connected; },
-        timeoutMs);
+        [&client] { return client.state() == RedisConnection::State::Connected; }, timeoutMs);
 }
 
 } // namespace Confab::Test

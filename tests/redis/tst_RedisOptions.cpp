@@ -91,6 +91,27 @@ private Q_SLOTS:
         QCOMPARE(o->endpoint(), QStringLiteral("[::1]:6390"));
     }
 
+    // A Redis Cluster is named by any of its nodes, or a list of them to try in turn.
+    void listOfSeedNodes()
+    {
+        const auto o = RedisOptions::fromUrl(
+            QStringLiteral("redis://bob:pw@10.0.0.1:7001,10.0.0.2,[::1]:7003/0?client_name=c"));
+        QVERIFY(o);
+        QCOMPARE(o->username, QStringLiteral("bob"));
+        QCOMPARE(o->password, QStringLiteral("pw"));
+        QCOMPARE(o->endpoint(), QStringLiteral("10.0.0.1:7001"));
+        QCOMPARE(o->seeds().size(), 3);
+        QCOMPARE(o->seeds().at(1).toString(), QStringLiteral("10.0.0.2:6379"));
+        QCOMPARE(o->seeds().at(2).toString(), QStringLiteral("[::1]:7003"));
+        QCOMPARE(o->clientName, QStringLiteral("c"));
+        QCOMPARE(o->displayUrl(),
+                 QStringLiteral("redis://bob@10.0.0.1:7001,10.0.0.2:6379,[::1]:7003"));
+        const RedisOptions node = o->forEndpoint(o->seeds().at(2));
+        QCOMPARE(node.endpoint(), QStringLiteral("[::1]:7003"));
+        QVERIFY(node.moreSeeds.isEmpty());
+        QCOMPARE(node.password, QStringLiteral("pw"));
+    }
+
     void displayUrlHidesPassword()
     {
         const auto o = RedisOptions::fromUrl(QStringLiteral("redis://bob:hunter2@host:1234/5"));
@@ -174,6 +195,10 @@ private Q_SLOTS:
             << QStringLiteral("unix:run/redis.sock") << QStringLiteral("must be absolute");
         QTest::newRow("unix with a host")
             << QStringLiteral("unix://run/redis.sock") << QStringLiteral("names a host");
+        QTest::newRow("empty node in a list")
+            << QStringLiteral("redis://a:1,,b:2") << QStringLiteral("invalid node \"\"");
+        QTest::newRow("bad port in a list")
+            << QStringLiteral("redis://a:1,b:70000") << QStringLiteral("invalid node \"b:70000\"");
     }
 
     // Settings store toUrl(); whatever options were in use must come back from it.
@@ -208,6 +233,12 @@ private Q_SLOTS:
         ipv6.connectTimeout = std::chrono::milliseconds(3600000);
         QTest::newRow("IPv6, longest timeout") << ipv6;
         QTest::newRow("defaults") << RedisOptions();
+
+        RedisOptions cluster;
+        cluster.host = QStringLiteral("10.0.0.1");
+        cluster.port = 7001;
+        cluster.moreSeeds = {{QStringLiteral("::1"), 7002}, {QStringLiteral("node-3"), 6379}};
+        QTest::newRow("cluster seeds") << cluster;
 
         // QUrl leaves percent-encoded noncharacters encoded (fuzz_redis_options).
         RedisOptions unicode;

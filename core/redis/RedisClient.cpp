@@ -1,0 +1,290 @@
+#include "RedisClient.h"
+
+#include "cluster/RedisClusterRouter.h"
+#include "cluster/RedisRedirect.h"
+#include "cluster/RedisSlotMap.h"
+
+#include <QThread>
+
+namespace Confab {
+
+using namespace std::chrono_literals;
+
+RedisClient::RedisClient(const RedisOptions &options, QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+{
+    qRegisterMetaType<Confab::RedisClient::Topology>();
+    m_link = new RedisConnection(options, this);
+    if (!options.moreSeeds.isEmpty())
+        m_link->setEndpoints(options.seeds());
+    connect(m_link, &RedisConnection::stateChanged, this, &RedisClient::onLinkStateChanged);
+    connect(m_link, &RedisConnection::connected, this, &RedisClient::onLinkConnected);
+    connect(m_link, &RedisConnection::reconnectScheduled, this, &RedisClient::reconnectScheduled);
+    connect(m_link, &RedisConnection::errorOccurred, this, &RedisClient::errorOccurred);
+    connect(m_link, &RedisConnection::messageReceived, this, &RedisClient::messageReceived);
+    connect(m_link, &RedisConnection::patternMessageReceived, this,
+            &RedisClient::patternMessageReceived);
+    connect(m_link, &RedisConnection::subscribed, this, &RedisClient::subscribed);
+    connect(m_link, &RedisConnection::unsubscribed, this, &RedisClient::unsubscribed);
+    connect(m_link, &RedisConnection::readFinished, this, &RedisClient::readFinished);
+}
+
+RedisClient::~RedisClient() = default;
+
+QString RedisClient::lastError() const
+{
+    if (m_router && !m_router->lastError().isEmpty())
+        return m_router->lastError();
+    return m_link->lastError();
+}
+
+QString RedisClient::description() const
+{
+    if (m_topology != Topology::Cluster)
+        return m_link->options().endpoint();
+    if (m_router)
+        return m_router->description();
+    return QStringLiteral("Cluster \u00b7 %1").arg(m_link->options().endpoint());
+}
+
+void RedisClient::open()
+{
+    Q_ASSERT(thread() == QThread::currentThread());
+    m_link->open();
+}
+
+void RedisClient::close()
+{
+    if (m_router) {
+        m_router->disconnect(this);
+        m_router->close();
+        m_router->deleteLater();
+        m_router = nullptr;
+    }
+    m_topology = Topology::Unknown;
+    m_detecting = false;
+    m_link->close();
+    failHeld(QStringLiteral("connection closed"));
+    updateState(QStringLiteral("connection closed"));
+}
+
+void RedisClient::command(const QList<QByteArray> &args, Callback callback)
+{
+    command(args, std::move(callback), CommandOptions());
+}
+
+void RedisClient::command(const QList<QByteArray> &args, Callback callback,
+                          const CommandOptions &options)
+{
+    send(Held{{args}, false, std::move(callback), options});
+}
+
+void RedisClient::transaction(const QList<QList<QByteArray>> &commands, Callback callback,
+                              const CommandOptions &options)
+{
+    send(Held{commands, true, std::move(callback), options});
+}
+
+void RedisClient::send(Held &&held)
+{
+    if (m_router) {
+        if (held.transaction)
+            m_router->transaction(held.commands, std::move(held.callback), held.options);
+        else
+            m_router->command(held.commands.first(), std::move(held.callback), held.options);
+        return;
+    }
+    Callback callback = m_topology == Topology::Unknown
+        ? holdingRedirects(held.commands, held.transaction, std::move(held.callback), held.options)
+        : std::move(held.callback);
+    if (held.transaction)
+        m_link->transaction(held.commands, std::move(callback), held.options);
+    else
+        m_link->command(held.commands.first(), std::move(callback), held.options);
+}
+
+RedisClient::Callback RedisClient::holdingRedirects(const QList<QList<QByteArray>> &commands,
+                                                    bool transaction, Callback callback,
+                                                    const CommandOptions &options)
+{
+    // Sent before the first connect showed what the server is: on a cluster, a command may
+    // have reached a node that does not own its keys. It waits for the router instead of
+    // failing.
+    QPointer<RedisClient> self(this);
+    return [self, commands, transaction, callback = std::move(callback),
+            options](const RedisReply &reply) mutable {
+        const std::optional<RedisRedirect> redirect = RedisRedirect::parse(reply);
+        const bool redirected = redirect
+            && (redirect->kind == RedisRedirect::Kind::Moved
+                || redirect->kind == RedisRedirect::Kind::Ask);
+        if (!redirected || !self || self->m_topology == Topology::Standalone
+            || (self->m_topology == Topology::Cluster && !self->m_router)) {
+            if (callback)
+                callback(reply);
+            return;
+        }
+        Held held{commands, transaction, std::move(callback), options};
+        if (self->m_topology == Topology::Unknown)
+            self->m_held.push_back(std::move(held));
+        else
+            self->send(std::move(held));
+    };
+}
+
+void RedisClient::failHeld(const QString &why)
+{
+    std::deque<Held> held;
+    held.swap(m_held);
+    const RedisReply error = RedisReply::clientError(RedisReply::NotConnected, why);
+    for (Held &h : held) {
+        if (h.callback)
+            h.callback(error);
+    }
+}
+
+void RedisClient::onLinkConnected()
+{
+    if (m_topology == Topology::Unknown && !m_detecting)
+        detect();
+}
+
+void RedisClient::onLinkStateChanged(State state, const QString &reason)
+{
+    if (state != State::Connected)
+        m_detecting = false;
+    if (state == State::Disconnected && m_topology == Topology::Unknown)
+        failHeld(reason);
+    updateState(reason);
+}
+
+void RedisClient::detect()
+{
+    m_detecting = true;
+    QPointer<RedisClient> self(this);
+    m_link->command({"CLUSTER", "SHARDS"},
+                    [self](const RedisReply &reply) {
+                        if (self)
+                            self->onDetected(reply, false);
+                    },
+                    {10s, QueuePolicy::FailFast});
+}
+
+void RedisClient::onDetected(const RedisReply &reply, bool slotsFallback)
+{
+    if (!m_detecting || m_topology != Topology::Unknown)
+        return;
+    if (reply.isClientError()) {
+        // The link went down; the next connect asks again.
+        m_detecting = false;
+        return;
+    }
+    if (reply.isError()) {
+        if (!slotsFallback && reply.toString().contains(QLatin1String("nknown subcommand"))) {
+            // A cluster before Redis 7, or a server without clusters at all.
+            QPointer<RedisClient> self(this);
+            m_link->command({"CLUSTER", "SLOTS"},
+                            [self](const RedisReply &slotsReply) {
+                                if (self)
+                                    self->onDetected(slotsReply, true);
+                            },
+                            {10s, QueuePolicy::FailFast});
+            return;
+        }
+        // "This instance has cluster support disabled", or an ACL that does not let us ask
+        // (the server then answers as one).
+        m_detecting = false;
+        becomeStandalone();
+        return;
+    }
+    m_detecting = false;
+    const RedisSlotMap::Endpoint via{m_link->options().host, m_link->options().port};
+    const std::optional<RedisSlotMap> map =
+        slotsFallback ? RedisSlotMap::fromSlots(reply, via) : RedisSlotMap::fromShards(reply, via);
+    if (!map)
+        Q_EMIT errorOccurred(QStringLiteral("%1 sent a slot map that cannot be read; asking again")
+                                 .arg(via.toString()));
+    becomeCluster(map.value_or(RedisSlotMap()));
+}
+
+void RedisClient::becomeStandalone()
+{
+    m_topology = Topology::Standalone;
+    Q_EMIT topologyChanged(m_topology);
+    updateState(m_link->options().endpoint());
+    std::deque<Held> held;
+    held.swap(m_held);
+    for (Held &h : held)
+        send(std::move(h));
+}
+
+void RedisClient::becomeCluster(const RedisSlotMap &map)
+{
+    m_topology = Topology::Cluster;
+    // Pub/sub works on any node: when this one goes, the link goes to the next.
+    QList<RedisOptions::Endpoint> nodes = map.nodes();
+    for (const RedisOptions::Endpoint &seed : m_options.seeds()) {
+        if (!nodes.contains(seed))
+            nodes.append(seed);
+    }
+    m_link->setEndpoints(nodes);
+    if (!m_pubSubOnly) {
+        m_router = new RedisClusterRouter(m_options, this);
+        connect(m_router, &RedisClusterRouter::stateChanged, this,
+                [this](State, const QString &reason) { updateState(reason); });
+        connect(m_router, &RedisClusterRouter::mapChanged, this, [this] {
+            QList<RedisOptions::Endpoint> known = m_router->map().nodes();
+            for (const RedisOptions::Endpoint &seed : m_options.seeds()) {
+                if (!known.contains(seed))
+                    known.append(seed);
+            }
+            m_link->setEndpoints(known);
+        });
+        connect(m_router, &RedisClusterRouter::errorOccurred, this, &RedisClient::errorOccurred);
+        connect(m_router, &RedisClusterRouter::reconnectScheduled, this,
+                &RedisClient::reconnectScheduled);
+        connect(m_router, &RedisClusterRouter::readFinished, this, &RedisClient::readFinished);
+        m_router->open(map, m_link);
+    }
+    Q_EMIT topologyChanged(m_topology);
+    updateState(description());
+    std::deque<Held> held;
+    held.swap(m_held);
+    for (Held &h : held)
+        send(std::move(h));
+}
+
+void RedisClient::updateState(const QString &reason)
+{
+    const State link = m_link->state();
+    State next = link;
+    switch (m_topology) {
+    case Topology::Unknown:
+        if (link == State::Connected)
+            next = State::Connecting;
+        break;
+    case Topology::Standalone:
+        break;
+    case Topology::Cluster:
+        if (m_router) {
+            const State routed = m_router->state();
+            if (link == State::Disconnected || routed == State::Disconnected)
+                next = State::Disconnected;
+            else if (link == State::Connected && routed == State::Connected)
+                next = State::Connected;
+            else if (link == State::Reconnecting || routed == State::Reconnecting)
+                next = State::Reconnecting;
+            else
+                next = State::Connecting;
+        }
+        break;
+    }
+    if (next == m_state && (next == State::Connected || reason.isEmpty()))
+        return;
+    m_state = next;
+    Q_EMIT stateChanged(next, next == State::Connected ? description() : reason);
+    if (next == State::Connected)
+        Q_EMIT connected();
+}
+
+} // namespace Confab

@@ -1,0 +1,119 @@
+#pragma once
+
+#include "RedisConnection.h"
+
+#include <QObject>
+#include <QPointer>
+
+#include <deque>
+
+namespace Confab {
+
+class RedisClusterRouter;
+
+// One client for Redis whatever stands behind the URL: a single server, or a Redis Cluster
+// named by any of its nodes (or a list of seed nodes, tried in turn). After the first
+// connect it asks the node whether it is part of a cluster; from then on commands go either
+// to that server, or each to the master that owns its keys (RedisClusterRouter), following
+// the cluster through redirects and failovers. Callers see RedisConnection's API and signals.
+//
+// Pub/sub stays on one link: on a cluster, any node hears what PUBLISH sends, so that link
+// moves to another node when its own goes away, and restores its subscriptions there.
+//
+// Threading: as RedisConnection.
+class RedisClient : public QObject
+{
+    Q_OBJECT
+public:
+    using State = RedisConnection::State;
+    using Callback = RedisConnection::Callback;
+    using CommandOptions = RedisConnection::CommandOptions;
+    using QueuePolicy = RedisConnection::QueuePolicy;
+    using Kind = RedisConnection::Kind;
+
+    enum class Topology { Unknown, Standalone, Cluster };
+    Q_ENUM(Topology)
+
+    explicit RedisClient(const RedisOptions &options, QObject *parent = nullptr);
+    ~RedisClient() override;
+
+    // A client used for subscriptions only opens no links to the masters of a cluster.
+    void setPubSubOnly(bool pubSubOnly) { m_pubSubOnly = pubSubOnly; }
+
+    const RedisOptions &options() const { return m_options; }
+    State state() const { return m_state; }
+    QString lastError() const;
+    Topology topology() const { return m_topology; }
+    // What it is connected to, for the status bar: "127.0.0.1:6379", "Cluster · 3 shards".
+    QString description() const;
+
+    void open();
+    void close();
+
+    void command(const QList<QByteArray> &args, Callback callback = {});
+    void command(const QList<QByteArray> &args, Callback callback, const CommandOptions &options);
+    // MULTI ... EXEC on one connection (on a cluster, every key in one slot); the callback
+    // gets EXEC's reply, or the refusal that discarded the transaction.
+    void transaction(const QList<QList<QByteArray>> &commands, Callback callback,
+                     const CommandOptions &options = {});
+
+    void subscribe(const QList<QByteArray> &channels) { m_link->subscribe(channels); }
+    void unsubscribe(const QList<QByteArray> &channels = {}) { m_link->unsubscribe(channels); }
+    void psubscribe(const QList<QByteArray> &patterns) { m_link->psubscribe(patterns); }
+    void punsubscribe(const QList<QByteArray> &patterns = {}) { m_link->punsubscribe(patterns); }
+    bool isSubscribed(Kind kind, const QByteArray &name) const
+    {
+        return m_link->isSubscribed(kind, name);
+    }
+
+    // For tests and diagnostics.
+    RedisConnection *pubSubLink() const { return m_link; }
+    RedisClusterRouter *router() const { return m_router; }
+
+Q_SIGNALS:
+    // As RedisConnection's.
+    void stateChanged(Confab::RedisConnection::State state, const QString &reason);
+    void connected();
+    void reconnectScheduled(std::chrono::milliseconds delay, const QString &reason);
+    void errorOccurred(const QString &message);
+    void messageReceived(const QByteArray &channel, const QByteArray &payload);
+    void patternMessageReceived(const QByteArray &pattern, const QByteArray &channel,
+                                const QByteArray &payload);
+    void subscribed(Confab::RedisConnection::Kind kind, const QByteArray &name);
+    void unsubscribed(Confab::RedisConnection::Kind kind, const QByteArray &name);
+    void readFinished();
+    void topologyChanged(Confab::RedisClient::Topology topology);
+
+private:
+    // A command that came back with a redirect before the topology was known.
+    struct Held
+    {
+        QList<QList<QByteArray>> commands;
+        bool transaction = false;
+        Callback callback;
+        CommandOptions options;
+    };
+
+    void onLinkConnected();
+    void onLinkStateChanged(State state, const QString &reason);
+    void detect();
+    void onDetected(const RedisReply &reply, bool slotsFallback);
+    void becomeStandalone();
+    void becomeCluster(const class RedisSlotMap &map);
+    void updateState(const QString &reason);
+    Callback holdingRedirects(const QList<QList<QByteArray>> &commands, bool transaction,
+                              Callback callback, const CommandOptions &options);
+    void send(Held &&held);
+    void failHeld(const QString &why);
+
+    RedisOptions m_options;
+    RedisConnection *m_link = nullptr;
+    RedisClusterRouter *m_router = nullptr;
+    Topology m_topology = Topology::Unknown;
+    State m_state = State::Disconnected;
+    bool m_pubSubOnly = false;
+    bool m_detecting = false;
+    std::deque<Held> m_held;
+};
+
+} // namespace Confab

@@ -1,0 +1,420 @@
+#include "RedisClusterRouter.h"
+
+#include "RedisCommandKeys.h"
+#include "RedisRedirect.h"
+
+#include <QRandomGenerator>
+
+namespace Confab {
+
+using namespace std::chrono_literals;
+
+namespace {
+
+// Errors a node gives while the cluster moves under it: worth asking again shortly.
+bool isPassing(const RedisReply &reply)
+{
+    const QByteArray code = reply.errorCode();
+    return code == "LOADING" || code == "MASTERDOWN" || code == "READONLY" || code == "BUSY";
+}
+
+bool isScriptLoad(const QList<QByteArray> &args)
+{
+    return args.size() >= 3 && args.at(0).toUpper() == "SCRIPT" && args.at(1).toUpper() == "LOAD";
+}
+
+} // namespace
+
+RedisClusterRouter::RedisClusterRouter(const RedisOptions &options, QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+{
+    // The map decides where a link goes; a link never gives up by itself.
+    m_options.autoReconnect = true;
+    m_options.moreSeeds.clear();
+    m_clock.start();
+    m_refreshTimer.setSingleShot(true);
+    connect(&m_refreshTimer, &QTimer::timeout, this, &RedisClusterRouter::refresh);
+}
+
+RedisClusterRouter::~RedisClusterRouter()
+{
+    // Links are children; their destructors call no callbacks.
+}
+
+QString RedisClusterRouter::description() const
+{
+    return QStringLiteral("Cluster \u00b7 %1 shards").arg(m_map.shardCount());
+}
+
+void RedisClusterRouter::open(const RedisSlotMap &map, RedisConnection *discovery)
+{
+    m_open = true;
+    m_discovery = discovery;
+    applyMap(map);
+    updateState();
+}
+
+void RedisClusterRouter::close()
+{
+    m_open = false;
+    m_refreshTimer.stop();
+    const auto links = std::exchange(m_links, {});
+    for (const auto &[name, link] : links) {
+        m_retired.insert(link);
+        link->close();
+        link->deleteLater();
+    }
+    updateState();
+}
+
+RedisConnection *RedisClusterRouter::linkTo(const Endpoint &master) const
+{
+    const auto it = m_links.find(master.toString());
+    return it == m_links.end() ? nullptr : it->second;
+}
+
+RedisConnection *RedisClusterRouter::ensureLink(const Endpoint &master)
+{
+    if (RedisConnection *link = linkTo(master))
+        return link;
+    auto *link = new RedisConnection(m_options.forEndpoint(master), this);
+    m_links[master.toString()] = link;
+    connect(link, &RedisConnection::connected, this, [this, link] {
+        for (const QList<QByteArray> &script : std::as_const(m_scripts))
+            link->command(script);
+        updateState();
+    });
+    connect(link, &RedisConnection::stateChanged, this, [this](State state) {
+        if (state != State::Connected)
+            scheduleRefresh(100ms);
+        updateState();
+    });
+    connect(link, &RedisConnection::errorOccurred, this, &RedisClusterRouter::errorOccurred);
+    connect(link, &RedisConnection::readFinished, this, &RedisClusterRouter::readFinished);
+    connect(link, &RedisConnection::reconnectScheduled, this,
+            &RedisClusterRouter::reconnectScheduled);
+    if (m_open)
+        link->open();
+    return link;
+}
+
+void RedisClusterRouter::retire(RedisConnection *link)
+{
+    m_retired.insert(link);
+    link->disconnect(this);
+    // Commands still waiting to be sent fail as NOT_CONNECTED and are routed again (see
+    // handleReply); ones on the wire get their answer first (a MOVED, most likely) when the
+    // node is still up.
+    auto closeNow = [link] {
+        link->close();
+        link->deleteLater();
+    };
+    if (link->state() != State::Connected || link->pendingCount() == 0) {
+        closeNow();
+        return;
+    }
+    QTimer::singleShot(m_options.healthCheckTimeout, link, closeNow);
+}
+
+void RedisClusterRouter::command(const QList<QByteArray> &args, Callback callback,
+                                 const CommandOptions &options)
+{
+    auto request = std::make_shared<Request>();
+    request->commands = {args};
+    request->callback = std::move(callback);
+    request->options = options;
+    request->startedAt = now();
+    route(request);
+}
+
+void RedisClusterRouter::transaction(const QList<QList<QByteArray>> &commands, Callback callback,
+                                     const CommandOptions &options)
+{
+    auto request = std::make_shared<Request>();
+    request->commands = commands;
+    request->transaction = true;
+    request->callback = std::move(callback);
+    request->options = options;
+    request->startedAt = now();
+    route(request);
+}
+
+void RedisClusterRouter::route(const RequestPtr &request)
+{
+    const RedisCommandKeys::Route where = RedisCommandKeys::routeOf(request->commands);
+    if (!where.error.isEmpty()) {
+        finish(request, RedisReply::clientError(RedisReply::CrossSlotRefused, where.error));
+        return;
+    }
+    if (!m_open) {
+        finish(request,
+               RedisReply::clientError(RedisReply::NotConnected,
+                                       m_lastError.isEmpty() ? QStringLiteral("not connected")
+                                                             : m_lastError));
+        return;
+    }
+
+    RedisConnection *link = nullptr;
+    if (where.keyless) {
+        const QList<QByteArray> &args = request->commands.first();
+        if (!request->transaction && isScriptLoad(args)) {
+            if (!m_scripts.contains(args))
+                m_scripts.append(args);
+            // Every master needs it; the caller hears from one.
+            bool first = true;
+            for (const auto &[name, master] : m_links) {
+                if (first)
+                    link = master;
+                else
+                    master->command(args);
+                first = false;
+            }
+        } else {
+            // Any master will do; one that is up, if there is one.
+            for (const auto &[name, master] : m_links) {
+                if (!link || master->state() == State::Connected)
+                    link = master;
+                if (link->state() == State::Connected)
+                    break;
+            }
+        }
+        if (!link) {
+            retryLater(request, RedisReply::error("CLUSTERDOWN no master is known"));
+            return;
+        }
+    } else {
+        std::optional<Endpoint> owner = std::exchange(request->askTarget, std::nullopt);
+        const bool asking = owner.has_value();
+        if (!owner)
+            owner = m_map.ownerOf(where.slot);
+        if (!owner) {
+            scheduleRefresh(0ms);
+            retryLater(
+                request,
+                RedisReply::error(
+                    QStringLiteral("CLUSTERDOWN no node serves slot %1").arg(where.slot).toUtf8()));
+            return;
+        }
+        link = ensureLink(*owner);
+        if (asking)
+            link->command({"ASKING"}, {}, request->options);
+    }
+
+    QPointer<RedisConnection> guard(link);
+    auto onReply = [this, request, guard](const RedisReply &reply) {
+        handleReply(request, guard, reply);
+    };
+    if (request->transaction)
+        link->transaction(request->commands, onReply, request->options);
+    else
+        link->command(request->commands.first(), onReply, request->options);
+}
+
+void RedisClusterRouter::handleReply(const RequestPtr &request,
+                                     const QPointer<RedisConnection> &link, const RedisReply &reply)
+{
+    if (!reply.isError()) {
+        finish(request, reply);
+        return;
+    }
+    if (reply.errorCode() == RedisReply::NotConnected && link && m_retired.contains(link.data())) {
+        // Never sent: the node it waited for is no longer a master.
+        route(request);
+        return;
+    }
+    if (const std::optional<RedisRedirect> redirect = RedisRedirect::parse(reply)) {
+        switch (redirect->kind) {
+        case RedisRedirect::Kind::Moved:
+        case RedisRedirect::Kind::Ask: {
+            if (++request->redirects > MaxRedirects) {
+                finish(request,
+                       RedisReply::clientError(RedisReply::ClusterUnavailable,
+                                               QStringLiteral("more than %1 redirects, last: %2")
+                                                   .arg(MaxRedirects)
+                                                   .arg(reply.toString())));
+                return;
+            }
+            Endpoint target{redirect->host, redirect->port};
+            if (target.host.isEmpty() && link)
+                target.host = link->options().host;
+            if (redirect->kind == RedisRedirect::Kind::Moved) {
+                m_map.applyMoved(redirect->slot, target);
+                scheduleRefresh(100ms);
+            } else if (request->transaction) {
+                // A transaction cannot follow ASK; the migration ends soon.
+                retryLater(request, reply);
+                return;
+            } else {
+                request->askTarget = target;
+            }
+            route(request);
+            return;
+        }
+        case RedisRedirect::Kind::ClusterDown:
+            scheduleRefresh(100ms);
+            [[fallthrough]];
+        case RedisRedirect::Kind::TryAgain:
+            retryLater(request, reply);
+            return;
+        }
+    }
+    if (isPassing(reply)) {
+        if (reply.errorCode() == "READONLY")
+            scheduleRefresh(0ms);
+        retryLater(request, reply);
+        return;
+    }
+    finish(request, reply);
+}
+
+void RedisClusterRouter::retryLater(const RequestPtr &request, const RedisReply &why)
+{
+    const qint64 budget =
+        request->options.timeout > 0ms ? request->options.timeout.count() : m_retryBudget.count();
+    const qint64 spent = now() - request->startedAt;
+    if (spent >= budget) {
+        finish(request,
+               RedisReply::clientError(
+                   RedisReply::ClusterUnavailable,
+                   QStringLiteral("%1 (still after %2 ms)").arg(why.toString()).arg(spent)));
+        return;
+    }
+    // 10 ms doubling to 500 ms, half of it random, and never past the budget.
+    const qint64 base = std::min<qint64>(500, 10LL << std::min(request->retries, 6));
+    ++request->retries;
+    qint64 delay = base / 2 + qint64(QRandomGenerator::global()->bounded(int(base / 2) + 1));
+    delay = std::max<qint64>(1, std::min(delay, budget - spent));
+    QTimer::singleShot(std::chrono::milliseconds(delay), this, [this, request] { route(request); });
+}
+
+void RedisClusterRouter::finish(const RequestPtr &request, const RedisReply &reply)
+{
+    if (request->callback)
+        std::exchange(request->callback, nullptr)(reply);
+}
+
+void RedisClusterRouter::scheduleRefresh(std::chrono::milliseconds delay)
+{
+    if (!m_open || m_refreshInFlight)
+        return;
+    if (m_refreshTimer.isActive() && m_refreshTimer.remainingTime() <= delay.count())
+        return;
+    m_refreshTimer.start(delay);
+}
+
+void RedisClusterRouter::refresh()
+{
+    if (!m_open || m_refreshInFlight)
+        return;
+    // A master that is up knows the cluster best; the discovery link (any node) otherwise.
+    RedisConnection *ask = nullptr;
+    for (const auto &[name, link] : m_links) {
+        if (link->state() == State::Connected) {
+            ask = link;
+            break;
+        }
+    }
+    if (!ask && m_discovery && m_discovery->state() == State::Connected)
+        ask = m_discovery;
+    if (!ask) {
+        scheduleRefresh(500ms);
+        return;
+    }
+    m_refreshInFlight = true;
+    const Endpoint via{ask->options().host, ask->options().port};
+    QPointer<RedisClusterRouter> self(this);
+    ask->command({"CLUSTER", "SHARDS"},
+                 [self, ask = QPointer<RedisConnection>(ask), via](const RedisReply &reply) {
+                     if (!self)
+                         return;
+                     if (reply.isError()
+                         && reply.toString().contains(QLatin1String("nknown subcommand")) && ask) {
+                         ask->command({"CLUSTER", "SLOTS"},
+                                      [self, via](const RedisReply &slotsReply) {
+                                          if (self)
+                                              self->onMapReply(slotsReply, via, true);
+                                      });
+                         return;
+                     }
+                     self->onMapReply(reply, via, false);
+                 },
+                 {std::chrono::milliseconds(5000), RedisConnection::QueuePolicy::FailFast});
+}
+
+void RedisClusterRouter::onMapReply(const RedisReply &reply, const Endpoint &via,
+                                    bool slotsFallback)
+{
+    m_refreshInFlight = false;
+    const std::optional<RedisSlotMap> map =
+        slotsFallback ? RedisSlotMap::fromSlots(reply, via) : RedisSlotMap::fromShards(reply, via);
+    if (map && !map->isEmpty())
+        applyMap(*map);
+    // Until every slot has a master that answers, keep asking: a failover takes a few
+    // seconds, and the map names the new master only once it is done.
+    if (m_state != State::Connected || !map)
+        scheduleRefresh(500ms);
+}
+
+void RedisClusterRouter::applyMap(const RedisSlotMap &map)
+{
+    m_map = map;
+    const QList<Endpoint> masters = m_map.masters();
+    for (const Endpoint &master : masters)
+        ensureLink(master);
+    for (auto it = m_links.begin(); it != m_links.end();) {
+        const bool stillMaster =
+            std::any_of(masters.begin(), masters.end(),
+                        [&](const Endpoint &m) { return m.toString() == it->first; });
+        if (stillMaster) {
+            ++it;
+            continue;
+        }
+        RedisConnection *link = it->second;
+        it = m_links.erase(it);
+        retire(link);
+    }
+    Q_EMIT mapChanged();
+    updateState();
+}
+
+void RedisClusterRouter::updateState()
+{
+    State next = State::Connected;
+    QString reason;
+    if (!m_open) {
+        next = State::Disconnected;
+    } else if (!m_map.coversAllSlots()) {
+        next = m_everConnected ? State::Reconnecting : State::Connecting;
+        reason = QStringLiteral("the cluster serves only part of its slots");
+    } else {
+        for (const auto &[name, link] : m_links) {
+            if (link->state() == State::Connected)
+                continue;
+            if (link->state() == State::Disconnected && !link->lastError().isEmpty()) {
+                next = State::Disconnected;
+                reason = link->lastError();
+                break;
+            }
+            next = m_everConnected ? State::Reconnecting : State::Connecting;
+            reason = link->lastError().isEmpty() ? name : link->lastError();
+        }
+    }
+    if (next == State::Connected) {
+        m_everConnected = true;
+        m_lastError.clear();
+        reason = description();
+    } else if (!reason.isEmpty()) {
+        m_lastError = reason;
+    }
+    if (next == m_state && next != State::Connected)
+        return;
+    if (next == m_state && next == State::Connected)
+        return;
+    m_state = next;
+    if (next != State::Connected && next != State::Disconnected)
+        scheduleRefresh(100ms);
+    Q_EMIT stateChanged(next, reason);
+}
+
+} // namespace Confab
