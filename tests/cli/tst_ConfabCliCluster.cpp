@@ -1,0 +1,215 @@
+#include "RedisClusterFixture.h"
+
+#include "redis/cluster/RedisClusterSlot.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Confab;
+using namespace Confab::Test;
+using namespace Qt::StringLiterals;
+
+// Every confab-cli command against a Redis Cluster URL (the seed list of a 3+3
+// RedisClusterFixture), with channels on every shard, and a tail that outlives the master it
+// was reading from. The kill comes last: the cluster is not the same afterwards.
+class tst_ConfabCliCluster : public QObject
+{
+    Q_OBJECT
+
+    struct Result
+    {
+        int exitCode = -1;
+        QProcess::ExitStatus exitStatus = QProcess::CrashExit;
+        QByteArray out;
+        QByteArray err;
+
+        QStringList lines() const
+        {
+            return QString::fromUtf8(out).split(u'\n', Qt::SkipEmptyParts);
+        }
+        bool succeeded() const { return exitStatus == QProcess::NormalExit && exitCode == 0; }
+    };
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(QFile::exists(QStringLiteral(CONFAB_CLI_PATH)));
+        QVERIFY(m_home.isValid());
+        if (RedisServerFixture::redisServerPath().isEmpty()
+            || RedisServerFixture::redisCliPath().isEmpty())
+            QSKIP("redis-server and redis-cli are not installed");
+        QVERIFY2(m_cluster.start(), qPrintable(m_cluster.errorString()));
+        // One channel on each master.
+        QSet<quint16> owners;
+        for (int n = 0; m_channels.size() < RedisClusterFixture::Masters && n < 1000; ++n) {
+            const QString name = u"team%1"_s.arg(n);
+            const quint16 owner = m_cluster.ownerOf(RedisClusterSlot::of(name.toUtf8()));
+            if (!owners.contains(owner)) {
+                owners.insert(owner);
+                m_channels << name;
+            }
+        }
+        QCOMPARE(m_channels.size(), RedisClusterFixture::Masters);
+    }
+
+    void joinSendHistoryChannelsAndLeaveOnEveryShard()
+    {
+        for (const QString &channel : std::as_const(m_channels)) {
+            const Result joined = cli({u"join"_s, channel});
+            QVERIFY2(joined.succeeded(), joined.err.constData());
+        }
+        QByteArray input;
+        for (int i = 0; i < 200; ++i)
+            input += "line " + QByteArray::number(i) + '\n';
+        for (const QString &channel : std::as_const(m_channels)) {
+            const Result sent = cli({u"send"_s, channel}, input);
+            QVERIFY2(sent.succeeded(), sent.err.constData());
+        }
+        for (const QString &channel : std::as_const(m_channels)) {
+            const Result history =
+                cli({u"--json"_s, u"history"_s, channel, u"--count"_s, u"1000"_s});
+            QVERIFY2(history.succeeded(), history.err.constData());
+            const QStringList got = texts(history);
+            QCOMPARE(got.size(), 200);
+            QCOMPARE(got.first(), u"line 0"_s);
+            QCOMPARE(got.last(), u"line 199"_s);
+            // Written on the master that owns the channel's slot.
+            const quint16 owner = m_cluster.ownerOf(RedisClusterSlot::of(channel.toUtf8()));
+            const QByteArray log = "channel:{" + channel.toUtf8() + "}:log";
+            QCOMPARE(m_cluster.command(m_cluster.indexOf(owner), {"XLEN", log}).toInteger(), 201);
+        }
+        const Result listing = cli({u"channels"_s});
+        QVERIFY2(listing.succeeded(), listing.err.constData());
+        QCOMPARE(listing.lines().size(), m_channels.size());
+        const Result left = cli({u"leave"_s, m_channels.at(1)});
+        QVERIFY2(left.succeeded(), left.err.constData());
+        const Result after = cli({u"channels"_s});
+        for (const QString &line : after.lines()) {
+            const QStringList fields = line.split(u'\t');
+            QCOMPARE(fields.value(1), fields.value(0) == m_channels.at(1) ? u"0"_s : u"1"_s);
+        }
+    }
+
+    // A direct conversation's notice is heard by a peer whose subscription is on any node.
+    void directMessages()
+    {
+        QProcessEnvironment bob = environment();
+        bob.insert(u"CONFAB_USER"_s, u"bob"_s);
+        bob.insert(u"CONFAB_SECRET"_s, u"bob's secret"_s);
+        QVERIFY(cli({u"join"_s, m_channels.first()}, {}, bob).succeeded());
+        const Result sent = cli({u"dm"_s, u"bob"_s, u"psst"_s});
+        QVERIFY2(sent.succeeded(), sent.err.constData());
+        QCOMPARE(texts(cli({u"--json"_s, u"history"_s, u"@tester"_s}, {}, bob)),
+                 QStringList{u"psst"_s});
+    }
+
+    // The tail reads through a node that dies: its subscription moves to another node, its
+    // commands to the promoted replica, and what was sent meanwhile is printed once, in order.
+    void tailFollowsTheClusterThroughAFailover()
+    {
+        const QString channel = m_channels.first();
+        const int victim =
+            m_cluster.indexOf(m_cluster.ownerOf(RedisClusterSlot::of(channel.toUtf8())));
+        QVERIFY(victim >= 0);
+        QProcess tail;
+        // The tail's first node is the victim: both of its links start there.
+        const QString url =
+            u"redis://127.0.0.1:%1,"_s.arg(m_cluster.node(victim).port()) + m_cluster.url().mid(8);
+        tail.setProcessEnvironment(environment());
+        tail.start(QStringLiteral(CONFAB_CLI_PATH), {u"--url"_s, url, u"tail"_s, channel});
+        QVERIFY(tail.waitForStarted(30000));
+        for (int attempt = 0; attempt < 30 && !tail.canReadLine(); ++attempt) {
+            QVERIFY(cli({u"send"_s, channel, u"warm-up %1"_s.arg(attempt)}).succeeded());
+            tail.waitForReadyRead(1000);
+        }
+        QVERIFY(tail.canReadLine());
+        tail.readAll();
+
+        m_cluster.node(victim).kill();
+        QVERIFY2(m_cluster.awaitFailover(victim) >= 0, qPrintable(m_cluster.errorString()));
+        const Result sent = cli({u"send"_s, channel}, "after 1\nafter 2\nafter 3\n");
+        QVERIFY2(sent.succeeded(), sent.err.constData());
+
+        QStringList lines;
+        while (lines.size() < 3) {
+            if (!tail.canReadLine())
+                QVERIFY2(tail.waitForReadyRead(60000), "the tail printed nothing after failover");
+            while (tail.canReadLine()) {
+                const QString line = QString::fromUtf8(tail.readLine()).chopped(1);
+                if (line.contains(u"<tester> after"_s))
+                    lines << line;
+            }
+        }
+        QCOMPARE(lines.size(), 3);
+        for (int i = 0; i < 3; ++i)
+            QVERIFY2(lines[i].endsWith(u"<tester> after %1"_s.arg(i + 1)), qPrintable(lines[i]));
+        QCOMPARE(tail.state(), QProcess::Running);
+        tail.terminate();
+        QVERIFY(tail.waitForFinished(30000));
+    }
+
+private:
+    QProcessEnvironment environment() const
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const char *name :
+             {"REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD",
+              "REDIS_USERNAME", "CHANNEL_PREFIX", "MESSAGE_PREFIX", "CONFAB_USER", "CONFAB_SECRET",
+              "CONFAB_RETENTION", "CONFAB_NAMESPACE", "CONFAB_DISPLAY_NAME"})
+            env.remove(QString::fromLatin1(name));
+        env.insert(u"CONFAB_USER"_s, u"tester"_s);
+        env.insert(u"CONFAB_SECRET"_s, u"test secret"_s);
+        env.insert(u"XDG_CONFIG_HOME"_s, m_home.path());
+        env.insert(u"HOME"_s, m_home.path());
+        return env;
+    }
+
+    Result cli(const QStringList &args, const QByteArray &input = {},
+               const QProcessEnvironment &env = {}) const
+    {
+        QProcess process;
+        process.setProcessEnvironment(env.isEmpty() ? environment() : env);
+        process.start(QStringLiteral(CONFAB_CLI_PATH),
+                      QStringList{u"--url"_s, m_cluster.url()} + args);
+        Result result;
+        if (!process.waitForStarted(30000)) {
+            result.err = "could not start " CONFAB_CLI_PATH;
+            return result;
+        }
+        process.write(input);
+        process.closeWriteChannel();
+        if (!process.waitForFinished(90000)) {
+            process.kill();
+            process.waitForFinished(10000);
+            result.err = "confab-cli did not finish within 90 s";
+            return result;
+        }
+        result.exitCode = process.exitCode();
+        result.exitStatus = process.exitStatus();
+        result.out = process.readAllStandardOutput();
+        result.err = process.readAllStandardError();
+        return result;
+    }
+
+    static QStringList texts(const Result &result)
+    {
+        QStringList out;
+        for (const QString &line : result.lines()) {
+            const QJsonObject message = QJsonDocument::fromJson(line.toUtf8()).object();
+            if (message[u"type"].toString() == u"msg"_s)
+                out << message[u"text"].toString();
+        }
+        return out;
+    }
+
+    QTemporaryDir m_home;
+    RedisClusterFixture m_cluster;
+    QStringList m_channels;
+};
+
+QTEST_GUILESS_MAIN(tst_ConfabCliCluster)
+#include "tst_ConfabCliCluster.moc"
