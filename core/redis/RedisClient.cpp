@@ -3,6 +3,7 @@
 #include "cluster/RedisClusterRouter.h"
 #include "cluster/RedisRedirect.h"
 #include "cluster/RedisSlotMap.h"
+#include "sentinel/RedisSentinelMonitor.h"
 
 #include <QThread>
 
@@ -15,8 +16,41 @@ RedisClient::RedisClient(const RedisOptions &options, QObject *parent)
     , m_options(options)
 {
     qRegisterMetaType<Confab::RedisClient::Topology>();
-    m_link = new RedisConnection(options, this);
-    if (!options.moreSeeds.isEmpty())
+    if (!options.sentinelMaster.isEmpty()) {
+        RedisOptions data = options;
+        data.sentinelMaster.clear();
+        data.sentinelUsername.clear();
+        data.sentinelPassword.clear();
+        data.moreSeeds.clear();
+        data.requireMaster = true;
+        m_link = new RedisConnection(data, this);
+        m_topology = Topology::Sentinel;
+        m_sentinels = new RedisSentinelMonitor(options, this);
+        m_link->setEndpointResolver([sentinels = m_sentinels](RedisConnection::Resolved done) {
+            sentinels->resolve(std::move(done));
+        });
+        connect(m_sentinels, &RedisSentinelMonitor::masterSwitched, this,
+                [this](const RedisOptions::Endpoint &master) {
+                    m_link->reconnectNow(QStringLiteral("Sentinel moved %1 to %2")
+                                             .arg(m_sentinels->masterName(), master.toString()));
+                });
+        connect(m_sentinels, &RedisSentinelMonitor::recheckWanted, this, [this] {
+            // A switch may have happened while no sentinel link was up.
+            if (m_link->state() != State::Connected)
+                return;
+            const RedisOptions::Endpoint current{m_link->options().host, m_link->options().port};
+            QPointer<RedisClient> self(this);
+            m_sentinels->resolve([self, current](std::optional<RedisOptions::Endpoint> master,
+                                                 const QString &) {
+                if (self && master && !(*master == current))
+                    self->m_link->reconnectNow(
+                        QStringLiteral("Sentinel names %1 as master now").arg(master->toString()));
+            });
+        });
+    } else {
+        m_link = new RedisConnection(options, this);
+    }
+    if (!options.moreSeeds.isEmpty() && !m_sentinels)
         m_link->setEndpoints(options.seeds());
     connect(m_link, &RedisConnection::stateChanged, this, &RedisClient::onLinkStateChanged);
     connect(m_link, &RedisConnection::connected, this, &RedisClient::onLinkConnected);
@@ -41,6 +75,9 @@ QString RedisClient::lastError() const
 
 QString RedisClient::description() const
 {
+    if (m_topology == Topology::Sentinel)
+        return QStringLiteral("Sentinel %1 \u00b7 %2")
+            .arg(m_sentinels->masterName(), m_link->options().endpoint());
     if (m_topology != Topology::Cluster)
         return m_link->options().endpoint();
     if (m_router)
@@ -51,6 +88,8 @@ QString RedisClient::description() const
 void RedisClient::open()
 {
     Q_ASSERT(thread() == QThread::currentThread());
+    if (m_sentinels)
+        m_sentinels->open();
     m_link->open();
 }
 
@@ -62,9 +101,12 @@ void RedisClient::close()
         m_router->deleteLater();
         m_router = nullptr;
     }
-    m_topology = Topology::Unknown;
+    if (!m_sentinels)
+        m_topology = Topology::Unknown;
     m_detecting = false;
     m_link->close();
+    if (m_sentinels)
+        m_sentinels->close();
     failHeld(QStringLiteral("connection closed"));
     updateState(QStringLiteral("connection closed"));
 }
@@ -264,6 +306,7 @@ void RedisClient::updateState(const QString &reason)
             next = State::Connecting;
         break;
     case Topology::Standalone:
+    case Topology::Sentinel:
         break;
     case Topology::Cluster:
         if (m_router) {

@@ -10,12 +10,16 @@
 namespace Confab {
 
 class RedisClusterRouter;
+class RedisSentinelMonitor;
 
-// One client for Redis whatever stands behind the URL: a single server, or a Redis Cluster
-// named by any of its nodes (or a list of seed nodes, tried in turn). After the first
-// connect it asks the node whether it is part of a cluster; from then on commands go either
-// to that server, or each to the master that owns its keys (RedisClusterRouter), following
-// the cluster through redirects and failovers. Callers see RedisConnection's API and signals.
+// One client for Redis whatever stands behind the URL: a single server, a Redis Cluster
+// named by any of its nodes (or a list of seed nodes, tried in turn), or the master that Redis
+// Sentinel names. After the first connect to a node it asks whether it is part of a cluster;
+// from then on commands go either to that server, or each to the master that owns its keys
+// (RedisClusterRouter), following the cluster through redirects and failovers. With
+// sentinels, every connection attempt asks them for the master, checks with ROLE that it is
+// one, and +switch-master moves the link at once (RedisSentinelMonitor). Callers see
+// RedisConnection's API and signals.
 //
 // Pub/sub stays on one link: on a cluster, any node hears what PUBLISH sends, so that link
 // moves to another node when its own goes away, and restores its subscriptions there.
@@ -31,7 +35,7 @@ public:
     using QueuePolicy = RedisConnection::QueuePolicy;
     using Kind = RedisConnection::Kind;
 
-    enum class Topology { Unknown, Standalone, Cluster };
+    enum class Topology { Unknown, Standalone, Cluster, Sentinel };
     Q_ENUM(Topology)
 
     explicit RedisClient(const RedisOptions &options, QObject *parent = nullptr);
@@ -44,7 +48,8 @@ public:
     State state() const { return m_state; }
     QString lastError() const;
     Topology topology() const { return m_topology; }
-    // What it is connected to, for the status bar: "127.0.0.1:6379", "Cluster · 3 shards".
+    // What it is connected to, for the status bar: "127.0.0.1:6379", "Cluster · 3 shards",
+    // "Sentinel mymaster · 127.0.0.1:6380".
     QString description() const;
 
     void open();
@@ -109,6 +114,7 @@ private:
     RedisOptions m_options;
     RedisConnection *m_link = nullptr;
     RedisClusterRouter *m_router = nullptr;
+    RedisSentinelMonitor *m_sentinels = nullptr;
     Topology m_topology = Topology::Unknown;
     State m_state = State::Disconnected;
     bool m_pubSubOnly = false;

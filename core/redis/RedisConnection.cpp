@@ -97,6 +97,7 @@ void RedisConnection::open()
 void RedisConnection::close()
 {
     m_reconnectTimer.stop();
+    ++m_resolveGeneration;
     m_attempt = 0;
     const QString reason = QStringLiteral("connection closed");
     if (m_socket) {
@@ -110,6 +111,53 @@ void RedisConnection::close()
 void RedisConnection::startConnecting()
 {
     Q_ASSERT(!m_socket);
+    if (!m_resolver) {
+        connectSocket();
+        return;
+    }
+    setState(State::Connecting, QStringLiteral("looking up the address"));
+    const quint64 generation = ++m_resolveGeneration;
+    QPointer<RedisConnection> self(this);
+    m_resolver(
+        [self, generation](std::optional<RedisOptions::Endpoint> endpoint, const QString &error) {
+            if (!self || generation != self->m_resolveGeneration || self->m_socket
+                || self->m_state != State::Connecting)
+                return;
+            if (!endpoint) {
+                self->failAttempt(error);
+                return;
+            }
+            self->m_options.host = endpoint->host;
+            self->m_options.port = endpoint->port;
+            self->connectSocket();
+        });
+}
+
+void RedisConnection::failAttempt(const QString &reason)
+{
+    // As dropConnection() decides, for an attempt that never got a socket.
+    m_lastError = reason;
+    const bool reconnect =
+        m_options.autoReconnect || (m_options.reconnectOnceConnected && m_everConnected);
+    if (!reconnect) {
+        m_attempt = 0;
+        failQueued(RedisReply::clientError(RedisReply::NotConnected, reason));
+        setState(State::Disconnected, reason);
+        return;
+    }
+    scheduleReconnect(reason);
+}
+
+void RedisConnection::reconnectNow(const QString &reason)
+{
+    if (m_socket) {
+        m_attempt = 0;
+        dropConnection(reason);
+    }
+}
+
+void RedisConnection::connectSocket()
+{
     setState(State::Connecting, m_options.endpoint());
     m_reader.reset();
     m_socket = new RedisSocket(m_options, this);
@@ -163,6 +211,31 @@ void RedisConnection::sendHandshake()
     // Always at least one round trip: a server that accepts TCP but does not answer (paused,
     // overloaded) must not count as connected.
     step({"PING"}, true);
+    if (m_options.requireMaster) {
+        // A replica, or an old master the others have moved on from, must never be written to
+        // or read as if it were the master; it may be the master at the next attempt.
+        ++m_handshakeLeft;
+        Pending entry;
+        entry.type = EntryType::Handshake;
+        entry.callback = [this](const RedisReply &reply) {
+            if (reply.isError() && reply.errorCode() != "NOPERM") {
+                failHandshake(reply, "ROLE");
+                return;
+            }
+            if (!reply.isError()
+                && (!reply.isArray() || reply.size() == 0 || reply.at(0).bytes() != "master")) {
+                const QString role = reply.isArray() && reply.size() > 0
+                    ? QString::fromUtf8(reply.at(0).bytes().left(40))
+                    : QStringLiteral("unknown");
+                dropConnection(
+                    QStringLiteral("%1 is a %2, not the master").arg(m_options.endpoint(), role));
+                return;
+            }
+            if (--m_handshakeLeft == 0)
+                finishHandshake();
+        };
+        send(encode({"ROLE"}), std::move(entry));
+    }
 }
 
 void RedisConnection::failHandshake(const RedisReply &error, const QByteArray &step)

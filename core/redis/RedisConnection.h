@@ -13,6 +13,7 @@
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <optional>
 
 namespace Confab {
 
@@ -84,6 +85,16 @@ public:
     // Nodes to go through in turn, one per connection attempt, from the one in options() on:
     // for a link that any node of a cluster can serve (pub/sub, asking for the slot map).
     void setEndpoints(const QList<RedisOptions::Endpoint> &endpoints);
+    // Asked for the address before every connection attempt (Sentinel: "which node is the
+    // master now?"). The answer may come later; no answer means the attempt failed, why.
+    using Resolved = std::function<void(std::optional<RedisOptions::Endpoint>, const QString &)>;
+    void setEndpointResolver(std::function<void(Resolved)> resolver)
+    {
+        m_resolver = std::move(resolver);
+    }
+    // Drops the connection and connects again (through the resolver, if any): the node is
+    // no longer the right one. Commands on the wire fail as CONNECTION_LOST.
+    void reconnectNow(const QString &reason);
 
     // Subscriptions are remembered and restored after every reconnect. An empty list in an
     // unsubscribe call means all of that kind.
@@ -162,6 +173,8 @@ private:
 
     void setState(State state, const QString &reason = {});
     void startConnecting();
+    void connectSocket();
+    void failAttempt(const QString &reason);
     void onSocketConnected();
     void onSocketClosed(const QString &reason);
     void onReadyRead();
@@ -193,6 +206,8 @@ private:
     bool m_healthCheckInFlight = false;
     int m_attempt = 0;
     QList<RedisOptions::Endpoint> m_endpoints;
+    std::function<void(Resolved)> m_resolver;
+    quint64 m_resolveGeneration = 0;
     qsizetype m_endpointIndex = 0;
     bool m_everConnected = false; // since open(): reconnectOnceConnected applies
     quint64 m_generation = 0;

@@ -37,7 +37,7 @@ std::optional<RedisOptions> fail(QString *error, const QString &message)
 // the status bar.
 QString redacted(const QString &text)
 {
-    static const QRegularExpression parameter(QStringLiteral("([?&]password=)[^&#]*"),
+    static const QRegularExpression parameter(QStringLiteral("([?&](?:sentinel_)?password=)[^&#]*"),
                                               QRegularExpression::CaseInsensitiveOption);
     QString shown = text;
     const qsizetype at = shown.lastIndexOf(u'@');
@@ -90,21 +90,38 @@ std::optional<RedisOptions> RedisOptions::fromUrl(const QString &typed, QString 
 
     RedisOptions options;
     const QString scheme = url.scheme().toLower();
-    if (scheme == QLatin1String("redis")) {
+    const bool sentinel =
+        scheme == QLatin1String("redis-sentinel") || scheme == QLatin1String("rediss-sentinel");
+    if (scheme == QLatin1String("redis") || scheme == QLatin1String("redis-sentinel")) {
         options.transport = Transport::Tcp;
-    } else if (scheme == QLatin1String("rediss")) {
+    } else if (scheme == QLatin1String("rediss") || scheme == QLatin1String("rediss-sentinel")) {
         options.transport = Transport::Tls;
     } else if (scheme == QLatin1String("unix") || scheme == QLatin1String("redis+unix")) {
         options.transport = Transport::UnixSocket;
     } else {
-        return fail(error,
-                    QStringLiteral(
-                        "unsupported scheme \"%1\" in \"%2\" (use redis://, rediss:// or unix://)")
-                        .arg(url.scheme(), text));
+        return fail(
+            error,
+            QStringLiteral("unsupported scheme \"%1\" in \"%2\" (use redis://, rediss://, unix:// "
+                           "or redis-sentinel://)")
+                .arg(url.scheme(), text));
     }
 
     options.username = url.userName(QUrl::FullyDecoded);
     options.password = url.password(QUrl::FullyDecoded);
+    if (sentinel) {
+        options.sentinelMaster = url.fragment(QUrl::FullyDecoded);
+        if (options.sentinelMaster.isEmpty())
+            return fail(error,
+                        QStringLiteral("a Sentinel URL names its master after '#' "
+                                       "(redis-sentinel://host:26379#mymaster): \"%1\"")
+                            .arg(text));
+    } else if (url.hasFragment()) {
+        return fail(error,
+                    QStringLiteral("only a redis-sentinel:// URL takes a #master name: "
+                                   "\"%1\"")
+                        .arg(text));
+    }
+    const int defaultPort = sentinel ? 26379 : 6379;
     // As in redis-py: "user@host" names an ACL user without a password; a password alone is
     // written ":secret@host". displayUrl() relies on this to round-trip.
 
@@ -132,13 +149,13 @@ std::optional<RedisOptions> RedisOptions::fromUrl(const QString &typed, QString 
         options.host = url.host(QUrl::FullyDecoded);
         if (options.host.isEmpty())
             return fail(error, QStringLiteral("Redis URL \"%1\" has no host").arg(text));
-        const int port = url.port(6379);
+        const int port = url.port(defaultPort);
         if (port <= 0 || port > 65535)
             return fail(error, QStringLiteral("invalid port in \"%1\"").arg(text));
         options.port = quint16(port);
         for (const QString &item : std::as_const(moreSeeds)) {
             const QUrl seed(QStringLiteral("redis://") + item, QUrl::StrictMode);
-            const int seedPort = seed.port(6379);
+            const int seedPort = seed.port(defaultPort);
             if (item.isEmpty() || !seed.isValid() || seed.host().isEmpty() || !seed.path().isEmpty()
                 || !seed.userInfo().isEmpty() || seedPort <= 0 || seedPort > 65535)
                 return fail(
@@ -169,6 +186,10 @@ std::optional<RedisOptions> RedisOptions::fromUrl(const QString &typed, QString 
             options.password = value;
         } else if (key == QLatin1String("username") || key == QLatin1String("user")) {
             options.username = value;
+        } else if (key == QLatin1String("sentinel_password") && sentinel) {
+            options.sentinelPassword = value;
+        } else if (key == QLatin1String("sentinel_username") && sentinel) {
+            options.sentinelUsername = value;
         } else if (key == QLatin1String("client_name")) {
             options.clientName = value;
         } else if (key == QLatin1String("tls_ca")) {
@@ -271,12 +292,13 @@ QString baseUrl(const RedisOptions &options)
 {
     using Transport = RedisOptions::Transport;
     QString url;
+    const bool sentinel = !options.sentinelMaster.isEmpty();
     switch (options.transport) {
     case Transport::Tcp:
-        url = QStringLiteral("redis://");
+        url = sentinel ? QStringLiteral("redis-sentinel://") : QStringLiteral("redis://");
         break;
     case Transport::Tls:
-        url = QStringLiteral("rediss://");
+        url = sentinel ? QStringLiteral("rediss-sentinel://") : QStringLiteral("rediss://");
         break;
     case Transport::UnixSocket:
         url = QStringLiteral("unix://");
@@ -305,6 +327,7 @@ QString RedisOptions::toUrl() const
         if (!value.isEmpty())
             query << QLatin1String(key) + u'=' + encoded(value);
     };
+    add("sentinel_username", sentinelUsername);
     add("client_name", clientName);
     add("tls_ca", tlsCaFile);
     add("tls_cert", tlsCertFile);
@@ -315,14 +338,20 @@ QString RedisOptions::toUrl() const
     if (connectTimeout != RedisOptions().connectTimeout)
         query << QStringLiteral("connect_timeout=")
                 + QString::number(double(connectTimeout.count()) / 1000, 'g', 17);
-    const QString url = baseUrl(*this);
-    return query.isEmpty() ? url : url + u'?' + query.join(u'&');
+    QString url = baseUrl(*this);
+    if (!query.isEmpty())
+        url += u'?' + query.join(u'&');
+    if (!sentinelMaster.isEmpty())
+        url += u'#' + encoded(sentinelMaster);
+    return url;
 }
 
 QString RedisOptions::displayUrl() const
 {
     if (transport == Transport::UnixSocket && db != 0)
         return baseUrl(*this) + QStringLiteral("?db=") + QString::number(db);
+    if (!sentinelMaster.isEmpty())
+        return baseUrl(*this) + u'#' + encoded(sentinelMaster);
     return baseUrl(*this);
 }
 

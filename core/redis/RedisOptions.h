@@ -33,6 +33,15 @@ struct RedisOptions
     // of which may be down. A server that turns out not to be a cluster is used alone.
     QList<Endpoint> moreSeeds;
     QString unixSocketPath;
+    // Redis Sentinel: host/port and moreSeeds are the sentinels, asked for the address of
+    // the master of this name (redis-sentinel://s1,s2#mymaster). Empty: no sentinels.
+    QString sentinelMaster;
+    // Credentials for the sentinels, which are not those of the data nodes.
+    QString sentinelUsername;
+    QString sentinelPassword;
+    // The handshake asks ROLE and treats anything but a master as not up yet (a replica, a
+    // demoted master): set for the data links of Sentinel deployments.
+    bool requireMaster = false;
     int db = 0;
     // ACL user; empty means "AUTH password" (the default user).
     QString username;
@@ -64,8 +73,10 @@ struct RedisOptions
     std::chrono::milliseconds queueTimeout{30000};
     int maxQueuedCommands = 100000;
 
-    // Parses redis://[user][:password]@host[:port][,host[:port]...][/db] (as redis-py: "user@" is a
-    // user name,
+    // Parses redis://[user][:password]@host[:port][,host[:port]...][/db],
+    // redis-sentinel://[user[:password]@]sentinel[:26379][,sentinel...][/db]#MASTER (and
+    // rediss-sentinel:// with TLS; sentinel_username and sentinel_password parameters), (as
+    // redis-py: "user@" is a user name,
     // ":secret@" a password alone), rediss://... (TLS) and
     // unix:///path/to/socket[?db=N&password=P]. Query parameters valid for all schemes:
     // db, password, username (or user), client_name, tls_ca, tls_cert, tls_key,

@@ -158,6 +158,26 @@ bool RedisServerFixture::generateCertificates()
 
 bool RedisServerFixture::writeConfig()
 {
+    if (m_config.sentinel) {
+        const QStringList lines =
+            QStringList{
+                QStringLiteral("port %1").arg(m_port),
+                QStringLiteral("bind 127.0.0.1"),
+                QStringLiteral("dir \"%1\"").arg(m_dir->path()),
+                QStringLiteral("daemonize no"),
+                QStringLiteral("logfile \"\""),
+                QStringLiteral("protected-mode no"),
+                QStringLiteral("sentinel resolve-hostnames no"),
+            }
+            + m_config.extraConfig;
+        QFile file(m_dir->filePath(QStringLiteral("redis.conf")));
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+            m_error = file.errorString();
+            return false;
+        }
+        file.write(lines.join(u'\n').toUtf8() + '\n');
+        return true;
+    }
     QStringList lines{
         QStringLiteral("port %1").arg(m_port),
         QStringLiteral("bind 127.0.0.1 -::1"),
@@ -228,7 +248,10 @@ bool RedisServerFixture::start()
     m_process = std::make_unique<QProcess>();
     m_process->setProcessChannelMode(QProcess::MergedChannels);
     m_process->setWorkingDirectory(m_dir->path());
-    m_process->start(server, {m_dir->filePath(QStringLiteral("redis.conf"))});
+    QStringList arguments{m_dir->filePath(QStringLiteral("redis.conf"))};
+    if (m_config.sentinel)
+        arguments << QStringLiteral("--sentinel");
+    m_process->start(server, arguments);
     if (!m_process->waitForStarted(StartTimeoutMs)) {
         m_error = QStringLiteral("cannot start %1: %2").arg(server, m_process->errorString());
         return false;
@@ -236,7 +259,10 @@ bool RedisServerFixture::start()
     // redis-server says when it is ready (after loading its AOF, on a restart).
     QByteArray log;
     const QDeadlineTimer deadline(StartTimeoutMs);
-    while (!log.contains("Ready to accept connections")) {
+    // A sentinel says so by printing its ID (after it has read its configuration).
+    const QByteArray ready = m_config.sentinel ? QByteArray("Sentinel ID is")
+                                               : QByteArray("Ready to accept connections");
+    while (!log.contains(ready)) {
         if (!m_process->waitForReadyRead(int(deadline.remainingTime())) || deadline.hasExpired()) {
             log += m_process->readAll();
             m_error = QStringLiteral("redis-server did not become ready on port %1:\n%2")

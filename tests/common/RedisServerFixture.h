@@ -28,6 +28,9 @@ public:
         bool tlsAuthClients = false; // require a client certificate on the TLS port
         bool appendOnly = false;
         QStringList extraConfig; // raw redis.conf lines
+        // Runs `redis-server --sentinel`: only the basics and extraConfig (the sentinel
+        // lines) go into its configuration, which the sentinel rewrites as it learns.
+        bool sentinel = false;
     };
 
     RedisServerFixture();

@@ -112,6 +112,40 @@ private Q_SLOTS:
         QCOMPARE(node.password, QStringLiteral("pw"));
     }
 
+    // Lettuce's syntax: the sentinels, the database, the master's name; the data password in
+    // the user information, the sentinels' own one as a parameter.
+    void sentinelUrl()
+    {
+        const auto o = RedisOptions::fromUrl(QStringLiteral(
+            "redis-sentinel://app:data-pw@10.0.0.1,10.0.0.2:26380/3?sentinel_password=s-pw"
+            "&sentinel_username=watcher#my%20master"));
+        QVERIFY(o);
+        QCOMPARE(o->transport, RedisOptions::Transport::Tcp);
+        QCOMPARE(o->sentinelMaster, QStringLiteral("my master"));
+        QCOMPARE(o->seeds().size(), 2);
+        QCOMPARE(o->seeds().at(0).toString(), QStringLiteral("10.0.0.1:26379"));
+        QCOMPARE(o->seeds().at(1).toString(), QStringLiteral("10.0.0.2:26380"));
+        QCOMPARE(o->db, 3);
+        QCOMPARE(o->username, QStringLiteral("app"));
+        QCOMPARE(o->password, QStringLiteral("data-pw"));
+        QCOMPARE(o->sentinelUsername, QStringLiteral("watcher"));
+        QCOMPARE(o->sentinelPassword, QStringLiteral("s-pw"));
+        QCOMPARE(
+            o->displayUrl(),
+            QStringLiteral("redis-sentinel://app@10.0.0.1:26379,10.0.0.2:26380/3#my%20master"));
+        const auto tls = RedisOptions::fromUrl(QStringLiteral("rediss-sentinel://s1#m"));
+        QVERIFY(tls);
+        QCOMPARE(tls->transport, RedisOptions::Transport::Tls);
+        QString error;
+        QVERIFY(!RedisOptions::fromUrl(QStringLiteral("redis-sentinel://s1:26379"), &error));
+        QVERIFY2(error.contains(QLatin1String("after '#'")), qPrintable(error));
+        QVERIFY(!RedisOptions::fromUrl(QStringLiteral("redis://h#m"), &error));
+        QVERIFY2(error.contains(QLatin1String("only a redis-sentinel://")), qPrintable(error));
+        QVERIFY(!RedisOptions::fromUrl(
+            QStringLiteral("redis-sentinel://s1?sentinel_password=s3cret-pw&x=1#m"), &error));
+        QVERIFY2(!error.contains(QLatin1String("s3cret-pw")), qPrintable(error));
+    }
+
     void displayUrlHidesPassword()
     {
         const auto o = RedisOptions::fromUrl(QStringLiteral("redis://bob:hunter2@host:1234/5"));
@@ -239,6 +273,16 @@ private Q_SLOTS:
         cluster.port = 7001;
         cluster.moreSeeds = {{QStringLiteral("::1"), 7002}, {QStringLiteral("node-3"), 6379}};
         QTest::newRow("cluster seeds") << cluster;
+
+        RedisOptions sentinel;
+        sentinel.transport = RedisOptions::Transport::Tls;
+        sentinel.host = QStringLiteral("s1");
+        sentinel.port = 26379;
+        sentinel.moreSeeds = {{QStringLiteral("s2"), 26380}};
+        sentinel.sentinelMaster = QStringLiteral("my #master/1");
+        sentinel.sentinelUsername = QStringLiteral("watch er");
+        sentinel.db = 2;
+        QTest::newRow("sentinel") << sentinel;
 
         // QUrl leaves percent-encoded noncharacters encoded (fuzz_redis_options).
         RedisOptions unicode;
