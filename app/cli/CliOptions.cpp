@@ -54,7 +54,8 @@ Commands:
 CHANNEL may be @USER for your direct conversation with USER (history @bob, tail @bob).
 Posting needs joining: send to a channel you have not joined fails; join it first.
 
-Environment: REDIS_URL, REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASSWORD, CHANNEL_PREFIX and
+Environment: REDIS_URL, REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASSWORD (REDIS_SENTINEL_PASSWORD
+for the sentinels of a redis-sentinel:// URL), CHANNEL_PREFIX and
 MESSAGE_PREFIX and CONFAB_NAMESPACE say where Redis is and which keys are Confab's; CONFAB_USER
 the account; CONFAB_DISPLAY_NAME the display name; CONFAB_SECRET replaces the install secret that
 proves this install owns the account; CONFAB_RETENTION is the default of --retention.)";
@@ -127,7 +128,9 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
     const QCommandLineOption urlOption(
         QStringLiteral("url"),
         QStringLiteral("Redis server: redis://[user[:password]@]host[:port][/db], rediss://... "
-                       "or unix:///path. Replaces what the REDIS_* variables say."),
+                       "or unix:///path; a Redis Cluster: any node, or redis://h1:p1,h2:p2; "
+                       "Redis Sentinel: redis-sentinel://s1[:26379][,s2...][/db]#MASTER. "
+                       "Replaces what the REDIS_* variables say."),
         QStringLiteral("url"));
     const QCommandLineOption hostOption(QStringLiteral("host"), QStringLiteral("Redis host."),
                                         QStringLiteral("host"));
@@ -139,6 +142,11 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
         QStringLiteral("password-file"),
         QStringLiteral("Read the Redis password from the first line of FILE (\"-\": standard "
                        "input), so that it is not in the command line for ps to show."),
+        QStringLiteral("file"));
+    const QCommandLineOption sentinelPasswordFileOption(
+        QStringLiteral("sentinel-password-file"),
+        QStringLiteral("Read the password of the sentinels (redis-sentinel:// URLs) from the "
+                       "first line of FILE."),
         QStringLiteral("file"));
     const QCommandLineOption passwordOption(
         QStringLiteral("password"), QStringLiteral("Redis password."), QStringLiteral("password"));
@@ -175,8 +183,9 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
                        "(default: $CONFAB_RETENTION, else 100000)."),
         QStringLiteral("n"));
     parser.addOptions({urlOption, hostOption, portOption, dbOption, passwordOption,
-                       passwordFileOption, userOption, displayNameOption, jsonOption, timeoutOption,
-                       countOption, beforeOption, sinceOption, retentionOption});
+                       passwordFileOption, sentinelPasswordFileOption, userOption,
+                       displayNameOption, jsonOption, timeoutOption, countOption, beforeOption,
+                       sinceOption, retentionOption});
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral("What to do (see above)."),
                                  QStringLiteral("COMMAND [ARGS...]"));
@@ -304,6 +313,10 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
         if (!redis)
             return usageError(QStringLiteral("--url: ") + why);
         config.redis = *redis;
+        // The sentinels' password is rarely put in a URL: the environment's still counts.
+        if (redis->sentinelPassword.isEmpty())
+            config.redis.sentinelPassword =
+                environment.value(QStringLiteral("REDIS_SENTINEL_PASSWORD"));
     }
     if (parser.isSet(hostOption)) {
         if (parser.value(hostOption).trimmed().isEmpty())
@@ -348,6 +361,16 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
         while (line.endsWith('\n') || line.endsWith('\r'))
             line.chop(1);
         config.redis.password = QString::fromUtf8(line);
+    }
+    if (parser.isSet(sentinelPasswordFileOption)) {
+        QFile file(parser.value(sentinelPasswordFileOption));
+        if (!file.open(QIODevice::ReadOnly))
+            return error(QStringLiteral("cannot read --sentinel-password-file %1: %2")
+                             .arg(file.fileName(), file.errorString()));
+        QByteArray line = file.readLine(4096);
+        while (line.endsWith('\n') || line.endsWith('\r'))
+            line.chop(1);
+        config.redis.sentinelPassword = QString::fromUtf8(line);
     }
     if (parser.isSet(retentionOption)) {
         bool ok = false;

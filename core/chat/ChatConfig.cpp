@@ -73,6 +73,9 @@ bool ChatConfig::applyEnvironment(const QProcessEnvironment &env, QString *error
     }
     if (env.contains(QStringLiteral("REDIS_PASSWORD")))
         redis.password = env.value(QStringLiteral("REDIS_PASSWORD"));
+    // The sentinels' own password (redis-sentinel:// URLs), never the data nodes' one.
+    if (env.contains(QStringLiteral("REDIS_SENTINEL_PASSWORD")))
+        redis.sentinelPassword = env.value(QStringLiteral("REDIS_SENTINEL_PASSWORD"));
     if (env.contains(QStringLiteral("REDIS_USERNAME")))
         redis.username = env.value(QStringLiteral("REDIS_USERNAME"));
     if (env.contains(QStringLiteral("CHANNEL_PREFIX")))

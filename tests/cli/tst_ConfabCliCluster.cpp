@@ -1,3 +1,4 @@
+#include "CliRunner.h"
 #include "RedisClusterFixture.h"
 
 #include "redis/cluster/RedisClusterSlot.h"
@@ -20,29 +21,16 @@ class tst_ConfabCliCluster : public QObject
 {
     Q_OBJECT
 
-    struct Result
-    {
-        int exitCode = -1;
-        QProcess::ExitStatus exitStatus = QProcess::CrashExit;
-        QByteArray out;
-        QByteArray err;
-
-        QStringList lines() const
-        {
-            return QString::fromUtf8(out).split(u'\n', Qt::SkipEmptyParts);
-        }
-        bool succeeded() const { return exitStatus == QProcess::NormalExit && exitCode == 0; }
-    };
-
 private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(QFile::exists(QStringLiteral(CONFAB_CLI_PATH)));
-        QVERIFY(m_home.isValid());
+        QVERIFY(m_cli.isValid());
         if (RedisServerFixture::redisServerPath().isEmpty()
             || RedisServerFixture::redisCliPath().isEmpty())
             QSKIP("redis-server and redis-cli are not installed");
         QVERIFY2(m_cluster.start(), qPrintable(m_cluster.errorString()));
+        m_cli.setUrl(m_cluster.url());
         // One channel on each master.
         QSet<quint16> owners;
         for (int n = 0; m_channels.size() < RedisClusterFixture::Masters && n < 1000; ++n) {
@@ -97,9 +85,7 @@ private Q_SLOTS:
     // A direct conversation's notice is heard by a peer whose subscription is on any node.
     void directMessages()
     {
-        QProcessEnvironment bob = environment();
-        bob.insert(u"CONFAB_USER"_s, u"bob"_s);
-        bob.insert(u"CONFAB_SECRET"_s, u"bob's secret"_s);
+        const QProcessEnvironment bob = m_cli.environment(u"bob"_s);
         QVERIFY(cli({u"join"_s, m_channels.first()}, {}, bob).succeeded());
         const Result sent = cli({u"dm"_s, u"bob"_s, u"psst"_s});
         QVERIFY2(sent.succeeded(), sent.err.constData());
@@ -153,60 +139,17 @@ private Q_SLOTS:
     }
 
 private:
-    QProcessEnvironment environment() const
-    {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        for (const char *name :
-             {"REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD",
-              "REDIS_USERNAME", "CHANNEL_PREFIX", "MESSAGE_PREFIX", "CONFAB_USER", "CONFAB_SECRET",
-              "CONFAB_RETENTION", "CONFAB_NAMESPACE", "CONFAB_DISPLAY_NAME"})
-            env.remove(QString::fromLatin1(name));
-        env.insert(u"CONFAB_USER"_s, u"tester"_s);
-        env.insert(u"CONFAB_SECRET"_s, u"test secret"_s);
-        env.insert(u"XDG_CONFIG_HOME"_s, m_home.path());
-        env.insert(u"HOME"_s, m_home.path());
-        return env;
-    }
+    using Result = CliRunner::Result;
 
     Result cli(const QStringList &args, const QByteArray &input = {},
                const QProcessEnvironment &env = {}) const
     {
-        QProcess process;
-        process.setProcessEnvironment(env.isEmpty() ? environment() : env);
-        process.start(QStringLiteral(CONFAB_CLI_PATH),
-                      QStringList{u"--url"_s, m_cluster.url()} + args);
-        Result result;
-        if (!process.waitForStarted(30000)) {
-            result.err = "could not start " CONFAB_CLI_PATH;
-            return result;
-        }
-        process.write(input);
-        process.closeWriteChannel();
-        if (!process.waitForFinished(90000)) {
-            process.kill();
-            process.waitForFinished(10000);
-            result.err = "confab-cli did not finish within 90 s";
-            return result;
-        }
-        result.exitCode = process.exitCode();
-        result.exitStatus = process.exitStatus();
-        result.out = process.readAllStandardOutput();
-        result.err = process.readAllStandardError();
-        return result;
+        return m_cli.run(args, input, env);
     }
+    QProcessEnvironment environment() const { return m_cli.environment(); }
+    static QStringList texts(const Result &result) { return CliRunner::texts(result); }
 
-    static QStringList texts(const Result &result)
-    {
-        QStringList out;
-        for (const QString &line : result.lines()) {
-            const QJsonObject message = QJsonDocument::fromJson(line.toUtf8()).object();
-            if (message[u"type"].toString() == u"msg"_s)
-                out << message[u"text"].toString();
-        }
-        return out;
-    }
-
-    QTemporaryDir m_home;
+    CliRunner m_cli{QStringLiteral(CONFAB_CLI_PATH)};
     RedisClusterFixture m_cluster;
     QStringList m_channels;
 };

@@ -23,12 +23,19 @@ QByteArray field(const RedisReply &map, const QByteArray &name)
 } // namespace
 
 RedisSentinelFixture::RedisSentinelFixture() = default;
+
+RedisSentinelFixture::RedisSentinelFixture(Config config)
+    : m_config(std::move(config))
+{ }
 RedisSentinelFixture::~RedisSentinelFixture() = default;
 
 bool RedisSentinelFixture::start()
 {
     RedisServerFixture::Config config;
     config.appendOnly = true; // a killed master comes back with what it had
+    config.password = m_config.dataPassword;
+    if (!m_config.dataPassword.isEmpty()) // a master that returns as a replica logs in too
+        config.extraConfig << QStringLiteral("masterauth \"%1\"").arg(m_config.dataPassword);
     auto master = std::make_unique<RedisServerFixture>(config);
     if (!master->start()) {
         m_error = QStringLiteral("master: ") + master->errorString();
@@ -49,6 +56,7 @@ bool RedisSentinelFixture::start()
     for (int i = 0; i < Sentinels; ++i) {
         RedisServerFixture::Config sentinelConfig;
         sentinelConfig.sentinel = true;
+        sentinelConfig.password = m_config.sentinelPassword;
         sentinelConfig.extraConfig
             << QStringLiteral("sentinel monitor %1 127.0.0.1 %2 2")
                    .arg(QLatin1String(MasterName))
@@ -57,6 +65,10 @@ bool RedisSentinelFixture::start()
                    .arg(QLatin1String(MasterName))
             << QStringLiteral("sentinel failover-timeout %1 5000").arg(QLatin1String(MasterName))
             << QStringLiteral("sentinel parallel-syncs %1 1").arg(QLatin1String(MasterName));
+        if (!m_config.dataPassword.isEmpty())
+            sentinelConfig.extraConfig
+                << QStringLiteral("sentinel auth-pass %1 \"%2\"")
+                       .arg(QLatin1String(MasterName), m_config.dataPassword);
         auto sentinel = std::make_unique<RedisServerFixture>(sentinelConfig);
         if (!sentinel->start()) {
             m_error = QStringLiteral("sentinel %1: %2").arg(i).arg(sentinel->errorString());
@@ -124,7 +136,10 @@ QString RedisSentinelFixture::url() const
 
 RedisOptions RedisSentinelFixture::options() const
 {
-    return RedisOptions::fromUrl(url()).value_or(RedisOptions());
+    RedisOptions options = RedisOptions::fromUrl(url()).value_or(RedisOptions());
+    options.password = m_config.dataPassword;
+    options.sentinelPassword = m_config.sentinelPassword;
+    return options;
 }
 
 int RedisSentinelFixture::masterIndex() const

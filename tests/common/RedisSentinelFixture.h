@@ -17,7 +17,14 @@ public:
     static constexpr int Sentinels = 3;
     static constexpr const char *MasterName = "mymaster";
 
+    struct Config
+    {
+        QString dataPassword; // requirepass of the master and the replica
+        QString sentinelPassword; // requirepass of the sentinels
+    };
+
     RedisSentinelFixture();
+    explicit RedisSentinelFixture(Config config);
     ~RedisSentinelFixture();
     RedisSentinelFixture(const RedisSentinelFixture &) = delete;
     RedisSentinelFixture &operator=(const RedisSentinelFixture &) = delete;
@@ -27,8 +34,9 @@ public:
 
     RedisServerFixture &node(int i) { return *m_nodes.at(std::size_t(i)); }
     RedisServerFixture &sentinel(int i) { return *m_sentinels.at(std::size_t(i)); }
-    // redis-sentinel://127.0.0.1:S1,127.0.0.1:S2,127.0.0.1:S3#mymaster
+    // redis-sentinel://127.0.0.1:S1,127.0.0.1:S2,127.0.0.1:S3#mymaster (no passwords)
     QString url() const;
+    // With both passwords set, when there are any.
     RedisOptions options() const;
     // The data node the sentinels name as master (-1 if they disagree or cannot say).
     int masterIndex() const;
@@ -46,6 +54,7 @@ private:
     bool waitUntilReady();
     bool waitForReplica(int index, int of);
 
+    Config m_config;
     std::vector<std::unique_ptr<RedisServerFixture>> m_nodes;
     std::vector<std::unique_ptr<RedisServerFixture>> m_sentinels;
     QString m_error;

@@ -159,17 +159,20 @@ bool RedisServerFixture::generateCertificates()
 bool RedisServerFixture::writeConfig()
 {
     if (m_config.sentinel) {
-        const QStringList lines =
-            QStringList{
-                QStringLiteral("port %1").arg(m_port),
-                QStringLiteral("bind 127.0.0.1"),
-                QStringLiteral("dir \"%1\"").arg(m_dir->path()),
-                QStringLiteral("daemonize no"),
-                QStringLiteral("logfile \"\""),
-                QStringLiteral("protected-mode no"),
-                QStringLiteral("sentinel resolve-hostnames no"),
-            }
-            + m_config.extraConfig;
+        QStringList lines{
+            QStringLiteral("port %1").arg(m_port),
+            QStringLiteral("bind 127.0.0.1"),
+            QStringLiteral("dir \"%1\"").arg(m_dir->path()),
+            QStringLiteral("daemonize no"),
+            QStringLiteral("logfile \"\""),
+            QStringLiteral("protected-mode no"),
+            QStringLiteral("sentinel resolve-hostnames no"),
+        };
+        lines << m_config.extraConfig;
+        if (!m_config.password.isEmpty())
+            lines << QStringLiteral("requirepass \"%1\"").arg(m_config.password)
+                  // The sentinels talk to each other with it too.
+                  << QStringLiteral("sentinel sentinel-pass \"%1\"").arg(m_config.password);
         QFile file(m_dir->filePath(QStringLiteral("redis.conf")));
         if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
             m_error = file.errorString();
