@@ -113,6 +113,13 @@ void RedisWorker::start()
     m_outboxReportTimer->setSingleShot(true);
     m_outboxReportTimer->setInterval(100);
     connect(m_outboxReportTimer, &QTimer::timeout, this, &RedisWorker::reportOutbox);
+    m_outboxRetryTimer = new QTimer(this);
+    m_outboxRetryTimer->setSingleShot(true);
+    connect(m_outboxRetryTimer, &QTimer::timeout, this, [this] {
+        // Only while connected: a reconnect flushes the outbox by itself.
+        if (m_userReady && m_commands->state() == RedisConnection::State::Connected)
+            flushOutbox();
+    });
     reportOutbox(); // what a previous run left unsent
     connect(m_batcher, &MessageBatcher::ready, this, &RedisWorker::messagesReceived);
     // Whatever a read produced goes out as soon as the read is handled.
@@ -757,16 +764,18 @@ void RedisWorker::loadDisplayNames(const QStringList &accounts)
 void RedisWorker::post(const QString &channel, const QString &from, ChatMessage::Type type,
                        const QString &text, const QByteArray &cid, RedisConnection::Callback done)
 {
-    ChatScripts::post().run(*m_commands,
-                            {m_keys.log(channel), m_keys.sent(channel, cid), m_keys.info(channel),
-                             m_keys.members(channel)},
-                            {m_keys.pubsub(channel), QByteArray::number(m_config.retention),
-                             QByteArray::number(m_config.maxTextBytes),
-                             QByteArray::number(m_config.dedupeSeconds),
-                             ChatMessage::typeName(type), from.toUtf8(), text.toUtf8(), cid,
-                             QByteArray::number(ChatScripts::ProtocolVersion), channel.toUtf8(),
-                             m_display == from ? QByteArray() : m_display.toUtf8()},
-                            std::move(done));
+    ChatScripts::post().run(
+        *m_commands,
+        {m_keys.log(channel), m_keys.sent(channel, cid), m_keys.info(channel),
+         m_keys.members(channel)},
+        {m_keys.pubsub(channel), QByteArray::number(m_config.retention),
+         QByteArray::number(m_config.maxTextBytes), QByteArray::number(m_config.dedupeSeconds),
+         ChatMessage::typeName(type), from.toUtf8(), text.toUtf8(), cid,
+         QByteArray::number(ChatScripts::ProtocolVersion), channel.toUtf8(),
+         m_display == from ? QByteArray() : m_display.toUtf8()},
+        std::move(done),
+        // Sent means it survives a failover: its replicas have it.
+        {std::chrono::milliseconds(0), RedisConnection::QueuePolicy::WaitForConnection, true});
 }
 
 void RedisWorker::sendMessage(const QString &typedChannel, const QString &text,
@@ -813,10 +822,14 @@ void RedisWorker::postOutgoing(const OutgoingMessage &message)
          [this, message](const RedisReply &reply) {
              m_inFlight.remove(message.cid);
              if (reply.isClientError()) {
-                 // Still in the outbox; goes out again once connected.
+                 // Still in the outbox; goes out again once connected, or, while connected
+                 // (a replica that did not confirm it, a cluster in the middle of a
+                 // failover), after a while. The cid keeps a second post harmless.
                  saveOutboxSoon();
+                 scheduleOutboxRetry();
                  return;
              }
+             m_outboxRetryDelay = 0;
              if (reply.errorCode() == "NOTMEMBER" && message.joined
                  && !m_left.contains(message.channel)
                  && !m_retriedAfterJoin.contains(message.cid)) {
@@ -844,6 +857,14 @@ void RedisWorker::postOutgoing(const OutgoingMessage &message)
              Q_EMIT messageSent(message.channel, message.cid,
                                 StreamId::parse(reply.at(0).bytes()).value_or(StreamId()));
          });
+}
+
+void RedisWorker::scheduleOutboxRetry()
+{
+    if (!m_outboxRetryTimer || m_outboxRetryTimer->isActive())
+        return;
+    m_outboxRetryDelay = std::clamp(m_outboxRetryDelay * 2, 250, 5000);
+    m_outboxRetryTimer->start(m_outboxRetryDelay);
 }
 
 void RedisWorker::flushOutbox()

@@ -146,6 +146,7 @@ private:
               const QString &text, const QByteArray &cid, RedisConnection::Callback done);
     void postOutgoing(const OutgoingMessage &message);
     void flushOutbox();
+    void scheduleOutboxRetry();
     void saveOutbox();
     void saveOutboxSoon();
     void reportOutboxSoon();
@@ -169,6 +170,8 @@ private:
     MessageBatcher *m_batcher = nullptr;
     QTimer *m_saveTimer = nullptr;
     QTimer *m_outboxReportTimer = nullptr;
+    QTimer *m_outboxRetryTimer = nullptr;
+    int m_outboxRetryDelay = 0; // ms; doubles per retry, back to 0 once a post goes through
     int m_reportedOutbox = 0;
     QHash<QString, std::shared_ptr<ChannelSync>> m_syncs;
     QSet<QString> m_joined;

@@ -211,26 +211,34 @@ void RedisConnection::sendHandshake()
     // Always at least one round trip: a server that accepts TCP but does not answer (paused,
     // overloaded) must not count as connected.
     step({"PING"}, true);
-    if (m_options.requireMaster) {
-        // A replica, or an old master the others have moved on from, must never be written to
-        // or read as if it were the master; it may be the master at the next attempt.
+    m_ackReplicas = std::max(0, m_options.ackReplicas);
+    if (m_options.requireMaster || m_options.ackReplicas < 0) {
+        // What the node is: a replica, or an old master the others have moved on from, must
+        // never be written to or read as if it were the master (it may be the master at the
+        // next attempt); and how many replicas a durable write waits for.
         ++m_handshakeLeft;
         Pending entry;
         entry.type = EntryType::Handshake;
         entry.callback = [this](const RedisReply &reply) {
-            if (reply.isError() && reply.errorCode() != "NOPERM") {
+            const bool known = !reply.isError() && reply.isArray() && reply.size() > 0;
+            if (m_options.requireMaster && reply.isError() && reply.errorCode() != "NOPERM") {
                 failHandshake(reply, "ROLE");
                 return;
             }
-            if (!reply.isError()
-                && (!reply.isArray() || reply.size() == 0 || reply.at(0).bytes() != "master")) {
-                const QString role = reply.isArray() && reply.size() > 0
-                    ? QString::fromUtf8(reply.at(0).bytes().left(40))
-                    : QStringLiteral("unknown");
+            if (m_options.requireMaster && !reply.isError()
+                && (!known || reply.at(0).bytes() != "master")) {
+                const QString role =
+                    known ? QString::fromUtf8(reply.at(0).bytes().left(40)) : QStringLiteral("?");
                 dropConnection(
                     QStringLiteral("%1 is a %2, not the master").arg(m_options.endpoint(), role));
                 return;
             }
+            // Not allowed to ask (ACL) or not a server that knows ROLE: nothing to wait for.
+            if (m_options.ackReplicas < 0)
+                m_ackReplicas = known && reply.at(0).bytes() == "master" && reply.size() >= 3
+                        && reply.at(2).size() > 0
+                    ? 1
+                    : 0;
             if (--m_handshakeLeft == 0)
                 finishHandshake();
         };
@@ -290,6 +298,8 @@ void RedisConnection::flushQueue()
         entry.callback = std::move(q.callback);
         if (q.timeout > 0ms)
             entry.deadline = q.issuedAt + q.timeout.count();
+        if (q.durable)
+            makeDurable(entry);
         send(q.wire, std::move(entry));
     }
 }
@@ -338,6 +348,8 @@ void RedisConnection::command(const QList<QByteArray> &args, Callback callback,
         entry.callback = std::move(callback);
         if (options.timeout > 0ms)
             entry.deadline = now() + options.timeout.count();
+        if (options.durable)
+            makeDurable(entry);
         send(encode(args), std::move(entry));
         return;
     }
@@ -359,6 +371,7 @@ void RedisConnection::command(const QList<QByteArray> &args, Callback callback,
     Queued q;
     q.wire = encode(args);
     q.callback = std::move(callback);
+    q.durable = options.durable;
     q.timeout = options.timeout;
     std::chrono::milliseconds wait = m_options.queueTimeout;
     if (options.timeout > 0ms)
@@ -678,6 +691,74 @@ void RedisConnection::checkDeadlines()
         if (callback)
             callback(reply);
     }
+}
+
+struct RedisConnection::DurableBatch
+{
+    int replicas = 0;
+    std::vector<std::pair<Callback, RedisReply>> held;
+};
+
+void RedisConnection::makeDurable(Pending &entry)
+{
+    if (m_ackReplicas <= 0)
+        return;
+    if (!m_durableBatch) {
+        // Group commit: every durable command of this pass of the event loop shares the WAIT
+        // that goes out behind them.
+        m_durableBatch = std::make_shared<DurableBatch>();
+        m_durableBatch->replicas = m_ackReplicas;
+        QMetaObject::invokeMethod(this, &RedisConnection::closeDurableBatch, Qt::QueuedConnection);
+    }
+    entry.callback = [batch = m_durableBatch,
+                      callback = std::move(entry.callback)](const RedisReply &reply) {
+        // Nothing was written (a script's refusal) or nothing is known (a lost connection):
+        // no replica can change that.
+        if (reply.isError()) {
+            if (callback)
+                callback(reply);
+            return;
+        }
+        batch->held.emplace_back(callback, reply);
+    };
+}
+
+void RedisConnection::closeDurableBatch()
+{
+    const std::shared_ptr<DurableBatch> batch = std::exchange(m_durableBatch, nullptr);
+    if (!batch)
+        return;
+    const int replicas = batch->replicas;
+    const qint64 timeout = std::max<qint64>(1, m_options.ackTimeout.count());
+    const QString endpoint = m_options.endpoint();
+    auto settle = [batch, replicas, timeout, endpoint](const RedisReply &reply) {
+        const qint64 acked = reply.isInteger() ? reply.toInteger() : 0;
+        const RedisReply notDurable = RedisReply::clientError(
+            RedisReply::NotDurable,
+            reply.isError()
+                ? QStringLiteral("WAIT on %1 failed: %2").arg(endpoint, reply.toString())
+                : QStringLiteral("%1 acknowledged by %2 of %3 replicas within %4 ms")
+                      .arg(endpoint)
+                      .arg(acked)
+                      .arg(replicas)
+                      .arg(timeout));
+        const bool durable = !reply.isError() && acked >= replicas;
+        for (auto &[callback, held] : batch->held) {
+            if (callback)
+                callback(durable ? held : notDurable);
+        }
+    };
+    if (!m_socket || m_state != State::Connected) {
+        // Gone before the WAIT could be sent: what was held is not known to be durable.
+        settle(RedisReply::clientError(RedisReply::ConnectionLost, m_lastError));
+        return;
+    }
+    Pending wait;
+    // WAIT itself returns after `timeout`; a server that does not is not answering at all.
+    wait.deadline = now() + timeout + m_options.healthCheckTimeout.count();
+    wait.callback = std::move(settle);
+    send(encode({"WAIT", QByteArray::number(replicas), QByteArray::number(timeout)}),
+         std::move(wait));
 }
 
 void RedisConnection::sendHealthCheck()

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace Confab {
@@ -48,6 +49,11 @@ public:
         // 0 means no timeout of its own (queued commands still expire after queueTimeout).
         std::chrono::milliseconds timeout{0};
         QueuePolicy whenDisconnected = QueuePolicy::WaitForConnection;
+        // Answered only once the replicas RedisOptions::ackReplicas asks for have the write:
+        // the commands of one event-loop pass share one WAIT behind them. Too few in time
+        // turns a success into NOTDURABLE (the write may be lost in a failover: send it again
+        // if that is harmless). Errors come at once.
+        bool durable = false;
     };
 
     using Callback = std::function<void(const RedisReply &)>;
@@ -65,6 +71,8 @@ public:
     // Commands written and not yet answered, and commands waiting for a connection.
     qsizetype pendingCount() const { return qsizetype(m_pending.size()); }
     qsizetype queuedCount() const { return qsizetype(m_queued.size()); }
+    // Replicas a durable command waits for on this connection, decided when it connected.
+    int ackReplicas() const { return m_ackReplicas; }
     // Bytes the reply reader holds allocated (RedisReplyReader::bufferCapacity). For tests: once
     // a large reply has been handled it must drop back instead of staying at its peak.
     qsizetype readerBufferCapacity() const { return m_reader.bufferCapacity(); }
@@ -166,6 +174,7 @@ private:
     {
         QByteArray wire;
         Callback callback;
+        bool durable = false;
         std::chrono::milliseconds timeout{0};
         qint64 issuedAt = 0; // ms on m_clock
         qint64 expiry = 0;
@@ -192,6 +201,9 @@ private:
     void failQueued(const RedisReply &error);
     void checkDeadlines();
     void sendHealthCheck();
+    struct DurableBatch;
+    void makeDurable(Pending &entry);
+    void closeDurableBatch();
     qint64 now() const { return m_clock.elapsed(); }
 
     RedisOptions m_options;
@@ -203,6 +215,8 @@ private:
     std::deque<Pending> m_pending;
     std::deque<Queued> m_queued;
     int m_handshakeLeft = 0;
+    int m_ackReplicas = 0;
+    std::shared_ptr<DurableBatch> m_durableBatch;
     bool m_healthCheckInFlight = false;
     int m_attempt = 0;
     QList<RedisOptions::Endpoint> m_endpoints;

@@ -190,6 +190,14 @@ std::optional<RedisOptions> RedisOptions::fromUrl(const QString &typed, QString 
             options.sentinelPassword = value;
         } else if (key == QLatin1String("sentinel_username") && sentinel) {
             options.sentinelUsername = value;
+        } else if (key == QLatin1String("ack_replicas")) {
+            options.ackReplicas = value.toInt(&ok);
+            ok = ok && options.ackReplicas >= -1 && options.ackReplicas <= 1000;
+        } else if (key == QLatin1String("ack_timeout")) {
+            const double seconds = value.toDouble(&ok);
+            ok = ok && seconds >= 0.001 && seconds <= MaxConnectTimeoutSeconds;
+            if (ok)
+                options.ackTimeout = std::chrono::milliseconds(std::llround(seconds * 1000));
         } else if (key == QLatin1String("client_name")) {
             options.clientName = value;
         } else if (key == QLatin1String("tls_ca")) {
@@ -335,6 +343,11 @@ QString RedisOptions::toUrl() const
     add("tls_server_name", tlsServerName);
     if (!tlsVerifyPeer)
         query << QStringLiteral("tls_verify=0");
+    if (ackReplicas != RedisOptions().ackReplicas)
+        query << QStringLiteral("ack_replicas=") + QString::number(ackReplicas);
+    if (ackTimeout != RedisOptions().ackTimeout)
+        query << QStringLiteral("ack_timeout=")
+                + QString::number(double(ackTimeout.count()) / 1000, 'g', 17);
     if (connectTimeout != RedisOptions().connectTimeout)
         query << QStringLiteral("connect_timeout=")
                 + QString::number(double(connectTimeout.count()) / 1000, 'g', 17);

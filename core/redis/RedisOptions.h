@@ -56,6 +56,12 @@ struct RedisOptions
     // Name to check the certificate against when it differs from host (connecting by IP).
     QString tlsServerName;
 
+    // Durable commands (CommandOptions::durable) count as done only once this many replicas
+    // have them (WAIT). -1: decided by each connection from ROLE when it connects (1 if the
+    // master has a replica then, else 0); 0: never wait. URL: ack_replicas, ack_timeout (s).
+    int ackReplicas = -1;
+    std::chrono::milliseconds ackTimeout{2000};
+
     std::chrono::milliseconds connectTimeout{5000};
     bool autoReconnect = true;
     // With autoReconnect off: still reconnect a connection that was up and went down (a

@@ -59,7 +59,8 @@ bool RedisReply::isClientError() const
 {
     const QByteArray code = errorCode();
     return code == ConnectionLost || code == NotConnected || code == Timeout
-        || code == ProtocolError || code == ClusterUnavailable || code == CrossSlotRefused;
+        || code == ProtocolError || code == ClusterUnavailable || code == CrossSlotRefused
+        || code == NotDurable;
 }
 
 static void appendDebug(QString &out, const RedisReply &r, int indent)

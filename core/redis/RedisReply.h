@@ -34,6 +34,8 @@ public:
     static constexpr const char *ClusterUnavailable = "CLUSTER_UNAVAILABLE";
     // Keys in several cluster slots: refused before sending.
     static constexpr const char *CrossSlotRefused = "CROSSSLOT_REFUSED";
+    // A durable write that too few replicas confirmed in time (see RedisOptions::ackReplicas).
+    static constexpr const char *NotDurable = "NOTDURABLE";
     static RedisReply clientError(const char *code, const QString &message);
 
     Type type() const { return m_type; }

@@ -31,7 +31,12 @@ if string.sub(conversation, 1, 1) == '@' then
 end
 
 local seen = redis.call('GET', KEYS[2])
-if seen then return {seen, 1} end
+if seen then
+  -- A write, so that a WAIT after this call also covers the first one, which the
+  -- replication stream holds before it (a retry may come on a new connection).
+  redis.call('EXPIRE', KEYS[2], ARGV[4])
+  return {seen, 1}
+end
 
 -- Decided from reads only: a script's writes are not undone when a later call fails, so the
 -- entry is written first and the rest only after it.
