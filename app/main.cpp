@@ -195,6 +195,7 @@ int main(int argc, char *argv[])
     const bool passwordFromKeychain = settings.hasConnectionProfile() && !parser.isSet(urlOption)
         && !ChatConfig::environmentNamesServer(environment) && config.redis.password.isEmpty();
     PasswordStore passwords;
+    PasswordStore sentinelPasswords;
     const auto startConnecting = [&] {
         if (passwordFromKeychain)
             passwords.read(settings.passwordAccount());
@@ -225,6 +226,21 @@ int main(int argc, char *argv[])
                                                 "from the keychain: %1")
                             .arg(problem),
                         true);
+                }
+                // A Sentinel profile has a second secret: the sentinels' own password.
+                const RedisOptions options = session->redisOptions();
+                if (!options.sentinelMaster.isEmpty() && options.sentinelPassword.isEmpty())
+                    sentinelPasswords.read(settings.sentinelPasswordAccount());
+                else
+                    starter.start(serverChosen);
+            });
+        QObject::connect(
+            &sentinelPasswords, &PasswordStore::readFinished, window.get(),
+            [&](const QString &, bool found, const QString &password, const QString &) {
+                if (found) {
+                    RedisOptions options = session->redisOptions();
+                    options.sentinelPassword = password;
+                    session->setServer(options);
                 }
                 starter.start(serverChosen);
             });

@@ -452,7 +452,8 @@ void RedisWorker::emitConnectionState()
         state = State::Reconnecting;
     else
         state = State::Connecting;
-    QString detail = m_config.redis.endpoint();
+    // "127.0.0.1:6379", "Cluster · 3 shards", "Sentinel mymaster · 10.0.0.2:6379".
+    QString detail = m_commands->description();
     if (state != State::Connected) {
         const QString error = !m_commands->lastError().isEmpty() ? m_commands->lastError()
                                                                  : m_subscriber->lastError();

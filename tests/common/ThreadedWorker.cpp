@@ -41,9 +41,10 @@ ThreadedWorker::ThreadedWorker(const ChatConfig &config, QObject *parent)
         ++m_listings;
     });
     connect(m_worker, &RedisWorker::connectionStateChanged, this,
-            [this](RedisConnection::State state) {
+            [this](RedisConnection::State state, const QString &detail) {
                 m_state = state;
                 m_states << state;
+                m_detail = detail;
             });
     connect(m_worker, &RedisWorker::messagesReceived, this,
             [this](const QString &channel, const ChatMessageList &batch) {

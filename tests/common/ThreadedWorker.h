@@ -58,6 +58,8 @@ public:
     RedisConnection::State state() const { return m_state; }
     // Every state reported, in order: a short Reconnecting between two polls shows here.
     QList<RedisConnection::State> states() const { return m_states; }
+    // What the last state change said: the server ("Cluster · 3 shards") or what went wrong.
+    QString connectionDetail() const { return m_detail; }
 
 private:
     QThread m_thread;
@@ -77,6 +79,7 @@ private:
     int m_listings = 0;
     RedisConnection::State m_state = RedisConnection::State::Disconnected;
     QList<RedisConnection::State> m_states;
+    QString m_detail;
 };
 
 } // namespace Confab::Test

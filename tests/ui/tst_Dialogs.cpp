@@ -3,6 +3,7 @@
 #include "IdentityDialog.h"
 #include "IsolatedSettings.h"
 #include "PreferencesDialog.h"
+#include "RedisSentinelFixture.h"
 #include "RedisServerFixture.h"
 #include "ShortcutTable.h"
 #include "ShortcutsSheet.h"
@@ -595,6 +596,83 @@ private Q_SLOTS:
         saveScreenshot(&dialog, QStringLiteral("connection-connected"));
     }
 
+    // A cluster's nodes: the Cluster tab, the URL and the options say the same.
+    void clusterNodesStayInStep()
+    {
+        ConnectionDialog dialog;
+        RedisOptions options = *RedisOptions::fromUrl(QStringLiteral("redis://a:7001,b:7002"));
+        options.username = QStringLiteral("app");
+        dialog.setOptions(options);
+        auto *tabs = dialog.findChild<QTabWidget *>();
+        QCOMPARE(tabs->tabText(tabs->currentIndex()), ConnectionDialog::tr("Cluster"));
+        auto *nodes = child<QLineEdit>(&dialog, "clusterNodesEdit");
+        QCOMPARE(nodes->text(), QStringLiteral("a:7001, b:7002"));
+        nodes->setText(QStringLiteral("a:7001, b:7002, c"));
+        QCOMPARE(child<QLineEdit>(&dialog, "urlEdit")->text(),
+                 QStringLiteral("redis://a:7001,b:7002,c:6379"));
+        QCOMPARE(dialog.options().seeds().size(), 3);
+        QCOMPARE(dialog.options().username, QStringLiteral("app"));
+        nodes->setText(QStringLiteral("a:99999"));
+        QVERIFY(!dialog.isValid());
+        QVERIFY(child<QLabel>(&dialog, "clusterError")->isVisibleTo(&dialog));
+        nodes->clear();
+        QVERIFY2(dialog.validationError().contains(QLatin1String("host:port")),
+                 qPrintable(dialog.validationError()));
+    }
+
+    // Sentinels, the master's name and the sentinels' own password, kept apart from the data
+    // password and out of the URL.
+    void sentinelFieldsStayInStep()
+    {
+        ConnectionDialog dialog;
+        auto *tabs = dialog.findChild<QTabWidget *>();
+        tabs->setCurrentIndex(3);
+        QVERIFY(!dialog.isValid());
+        child<QLineEdit>(&dialog, "sentinelsEdit")->setText(QStringLiteral("s1, s2:26380"));
+        QVERIFY(!dialog.isValid());
+        QVERIFY2(dialog.validationError().contains(QLatin1String("master")),
+                 qPrintable(dialog.validationError()));
+        child<QLineEdit>(&dialog, "sentinelMasterEdit")->setText(QStringLiteral("mymaster"));
+        child<QLineEdit>(&dialog, "sentinelPasswordEdit")->setText(QStringLiteral("s-pw"));
+        child<QLineEdit>(&dialog, "passwordEdit")->setText(QStringLiteral("data-pw"));
+        QVERIFY2(dialog.isValid(), qPrintable(dialog.validationError()));
+        QCOMPARE(child<QLineEdit>(&dialog, "urlEdit")->text(),
+                 QStringLiteral("redis-sentinel://s1:26379,s2:26380#mymaster"));
+        const RedisOptions options = dialog.options();
+        QCOMPARE(options.sentinelMaster, QStringLiteral("mymaster"));
+        QCOMPARE(options.sentinelPassword, QStringLiteral("s-pw"));
+        QCOMPARE(options.password, QStringLiteral("data-pw"));
+        QCOMPARE(options.seeds().size(), 2);
+
+        ConnectionDialog again;
+        again.setOptions(options);
+        auto *againTabs = again.findChild<QTabWidget *>();
+        QCOMPARE(againTabs->tabText(againTabs->currentIndex()), ConnectionDialog::tr("Sentinel"));
+        QCOMPARE(again.options().sentinelPassword, QStringLiteral("s-pw"));
+        QCOMPARE(child<QLineEdit>(&again, "sentinelsEdit")->text(),
+                 QStringLiteral("s1:26379, s2:26380"));
+    }
+
+    // "Test connection" says what it found: the master the sentinels name.
+    void testNamesTheSentinelsMaster()
+    {
+        Test::RedisSentinelFixture sentinels;
+        QVERIFY2(sentinels.start(), qPrintable(sentinels.errorString()));
+        ConnectionDialog dialog;
+        dialog.setOptions(sentinels.options());
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QSignalSpy finished(&dialog, &ConnectionDialog::testFinished);
+        dialog.testConnection();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, TestTimeoutMs);
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(dialog.testResult()));
+        QVERIFY2(dialog.testResult().contains(
+                     QStringLiteral("Connected to Sentinel mymaster \u00b7 127.0.0.1:%1 (Redis ")
+                         .arg(sentinels.node(0).port())),
+                 qPrintable(dialog.testResult()));
+        saveScreenshot(&dialog, QStringLiteral("connection-sentinel-connected"));
+    }
+
     void testReportsConnectionRefused()
     {
         const quint16 port = closedPort();
@@ -722,6 +800,22 @@ private Q_SLOTS:
                 child<QLineEdit>(&dialog, "urlEdit")->setText(QStringLiteral("redis//oops"));
                 child<QGroupBox>(&dialog, "tlsGroup")->setChecked(true);
                 saveScreenshot(&dialog, QStringLiteral("connection-invalid-%1").arg(suffix));
+            }
+            {
+                ConnectionDialog dialog;
+                RedisOptions options = *RedisOptions::fromUrl(
+                    QStringLiteral("redis-sentinel://10.0.0.1,10.0.0.2,10.0.0.3#mymaster"));
+                options.password = QStringLiteral("secret");
+                options.sentinelPassword = QStringLiteral("secret too");
+                dialog.setOptions(options);
+                dialog.show();
+                QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+                saveScreenshot(&dialog, QStringLiteral("connection-sentinel-%1").arg(suffix));
+                auto *tabs = dialog.findChild<QTabWidget *>();
+                tabs->setCurrentIndex(2);
+                child<QLineEdit>(&dialog, "clusterNodesEdit")
+                    ->setText(QStringLiteral("10.0.0.1:7001, 10.0.0.2:7001, 10.0.0.3:7001"));
+                saveScreenshot(&dialog, QStringLiteral("connection-cluster-%1").arg(suffix));
             }
             {
                 ShortcutsSheet sheet;

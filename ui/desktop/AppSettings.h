@@ -102,6 +102,11 @@ public:
     bool hasConnectionProfile() const;
     // What the profile's password is filed under in the keychain (PasswordStore).
     QString passwordAccount() const { return connectionUrl(); }
+    // ...and the sentinels' password of a Sentinel profile.
+    QString sentinelPasswordAccount() const
+    {
+        return connectionUrl() + QStringLiteral(" (sentinels)");
+    }
     // Where these settings are kept; tells one profile from another.
     QString location() const { return m_settings.fileName(); }
 

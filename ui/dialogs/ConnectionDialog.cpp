@@ -1,7 +1,7 @@
 #include "ConnectionDialog.h"
 
 #include "Theme.h"
-#include "redis/RedisConnection.h"
+#include "redis/RedisClient.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -17,6 +17,7 @@
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QThread>
+#include <QUrl>
 #include <QVBoxLayout>
 
 namespace Confab {
@@ -71,6 +72,8 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     m_serverTabs->setAccessibleName(tr("Server address"));
     m_serverTabs->addTab(createUrlPage(), tr("URL"));
     m_serverTabs->addTab(createHostPage(), tr("Host and port"));
+    m_serverTabs->addTab(createClusterPage(), tr("Cluster"));
+    m_serverTabs->addTab(createSentinelPage(), tr("Sentinel"));
     connect(m_serverTabs, &QTabWidget::currentChanged, this, [this] { validate(); });
 
     m_username = new QLineEdit(this);
@@ -158,15 +161,19 @@ QWidget *ConnectionDialog::createUrlPage()
     m_url->setObjectName(QStringLiteral("urlEdit"));
     m_url->setAccessibleName(tr("Server URL"));
     m_url->setPlaceholderText(QStringLiteral("redis://localhost:6379/0"));
-    m_url->setToolTip(tr("redis://host:port/db, rediss://… for TLS, or unix:///path/to/socket"));
+    m_url->setToolTip(tr("redis://host:port/db, rediss://… for TLS, unix:///path/to/socket, "
+                         "redis://node1:port,node2:port for a Redis Cluster, or "
+                         "redis-sentinel://sentinel1,sentinel2#mastername"));
     m_urlError = errorLabel(page, tr("URL error"));
     m_urlError->setObjectName(QStringLiteral("urlError"));
     connect(m_url, &QLineEdit::textChanged, this, [this] {
         if (m_syncing)
             return;
         validate();
-        if (isValid())
+        if (isValid()) {
             fillFieldsFromUrl();
+            syncOtherTabs();
+        }
     });
 
     auto *layout = new QVBoxLayout(page);
@@ -200,7 +207,7 @@ QWidget *ConnectionDialog::createHostPage()
         if (m_syncing)
             return;
         validate();
-        fillUrlFromFields();
+        syncOtherTabs();
     };
     connect(m_host, &QLineEdit::textChanged, this, fieldsChanged);
     connect(m_port, &QSpinBox::valueChanged, this, fieldsChanged);
@@ -221,8 +228,214 @@ QWidget *ConnectionDialog::createHostPage()
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form->addRow(tr("&Host:"), m_host);
     form->addRow(QString(), m_hostError);
-    form->addRow(tr("P&ort:"), portRow);
+    auto *portLabel = new QLabel(tr("P&ort:"), page);
+    portLabel->setBuddy(m_port);
+    form->addRow(portLabel, portRow);
     return page;
+}
+
+QWidget *ConnectionDialog::createClusterPage()
+{
+    auto *page = new QWidget;
+    page->setAccessibleName(tr("Cluster"));
+    m_clusterNodes = new QLineEdit(page);
+    m_clusterNodes->setObjectName(QStringLiteral("clusterNodesEdit"));
+    m_clusterNodes->setAccessibleName(tr("Cluster nodes"));
+    m_clusterNodes->setPlaceholderText(QStringLiteral("10.0.0.1:7001, 10.0.0.2:7001"));
+    m_clusterError = errorLabel(page, tr("Cluster nodes error"));
+    m_clusterError->setObjectName(QStringLiteral("clusterError"));
+    auto *hint = new QLabel(tr("Any node of the cluster will do; list more to have others to try "
+                               "when one is down. Confab finds the rest."),
+                            page);
+    hint->setWordWrap(true);
+    hint->setForegroundRole(QPalette::PlaceholderText);
+    connect(m_clusterNodes, &QLineEdit::textChanged, this, [this] {
+        if (m_syncing)
+            return;
+        validate();
+        syncOtherTabs();
+    });
+    auto *form = new QFormLayout(page);
+    form->setContentsMargins(10, 10, 10, 10);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->addRow(tr("&Nodes:"), m_clusterNodes);
+    form->addRow(QString(), m_clusterError);
+    form->addRow(QString(), hint);
+    return page;
+}
+
+QWidget *ConnectionDialog::createSentinelPage()
+{
+    auto *page = new QWidget;
+    page->setAccessibleName(tr("Sentinel"));
+    m_sentinels = new QLineEdit(page);
+    m_sentinels->setObjectName(QStringLiteral("sentinelsEdit"));
+    m_sentinels->setAccessibleName(tr("Sentinels"));
+    m_sentinels->setPlaceholderText(QStringLiteral("10.0.0.1:26379, 10.0.0.2:26379"));
+    m_sentinelMaster = new QLineEdit(page);
+    m_sentinelMaster->setObjectName(QStringLiteral("sentinelMasterEdit"));
+    m_sentinelMaster->setAccessibleName(tr("Master name"));
+    m_sentinelMaster->setPlaceholderText(QStringLiteral("mymaster"));
+    m_sentinelPassword = new QLineEdit(page);
+    m_sentinelPassword->setObjectName(QStringLiteral("sentinelPasswordEdit"));
+    m_sentinelPassword->setAccessibleName(tr("Sentinel password"));
+    m_sentinelPassword->setEchoMode(QLineEdit::Password);
+    m_sentinelPassword->setPlaceholderText(tr("none"));
+    m_sentinelPassword->setToolTip(
+        tr("The sentinels' own password (their requirepass), not the data nodes' one, which goes "
+           "under Login."));
+    m_sentinelDb = new QSpinBox(page);
+    m_sentinelDb->setObjectName(QStringLiteral("sentinelDbSpin"));
+    m_sentinelDb->setAccessibleName(tr("Database number"));
+    m_sentinelDb->setRange(0, 9999);
+    m_sentinelError = errorLabel(page, tr("Sentinel error"));
+    m_sentinelError->setObjectName(QStringLiteral("sentinelError"));
+    auto changed = [this] {
+        if (m_syncing)
+            return;
+        validate();
+        syncOtherTabs();
+    };
+    connect(m_sentinels, &QLineEdit::textChanged, this, changed);
+    connect(m_sentinelMaster, &QLineEdit::textChanged, this, changed);
+    connect(m_sentinelDb, &QSpinBox::valueChanged, this, changed);
+
+    auto *masterRow = new QHBoxLayout;
+    masterRow->addWidget(m_sentinelMaster, 1);
+    masterRow->addSpacing(12);
+    auto *dbLabel = new QLabel(tr("D&atabase:"), page);
+    dbLabel->setBuddy(m_sentinelDb);
+    masterRow->addWidget(dbLabel);
+    masterRow->addWidget(m_sentinelDb);
+
+    auto *form = new QFormLayout(page);
+    form->setContentsMargins(10, 10, 10, 10);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->addRow(tr("&Sentinels:"), m_sentinels);
+    // A row whose field is a layout gets no buddy by itself, and would show the '&'.
+    auto *masterLabel = new QLabel(tr("&Master name:"), page);
+    masterLabel->setBuddy(m_sentinelMaster);
+    form->addRow(masterLabel, masterRow);
+    form->addRow(tr("Sentinel pass&word:"), m_sentinelPassword);
+    form->addRow(QString(), m_sentinelError);
+    return page;
+}
+
+std::optional<RedisOptions> ConnectionDialog::serverFromTab(int tab, QString *error) const
+{
+    QString why;
+    std::optional<RedisOptions> server;
+    // Every tab is read as the URL it stands for, so each follows the same rules.
+    const QString tls = m_tls->isChecked() ? QStringLiteral("s") : QString();
+    auto nodes = [](const QString &text) {
+        QStringList items = text.split(u',', Qt::SkipEmptyParts);
+        for (QString &item : items)
+            item = item.trimmed();
+        items.removeAll(QString());
+        return items;
+    };
+    switch (tab) {
+    case UrlTab: {
+        const QString url = m_url->text().trimmed();
+        if (url.isEmpty())
+            why = tr("Enter a redis://, rediss:// or unix:// URL.");
+        else if (!url.contains(QLatin1String("://")))
+            why = tr("A server URL starts with redis://, rediss:// (TLS) or unix://.");
+        else
+            server = RedisOptions::fromUrl(url, &why);
+        break;
+    }
+    case HostTab: {
+        const QString host = m_host->text().trimmed();
+        if (host.isEmpty()) {
+            why = tr("Enter the server's host name or address.");
+            break;
+        }
+        server =
+            RedisOptions::fromUrl(QStringLiteral("redis%1://%2:%3/%4")
+                                      .arg(tls, host.contains(u':') ? u'[' + host + u']' : host)
+                                      .arg(m_port->value())
+                                      .arg(m_db->value()),
+                                  &why);
+        break;
+    }
+    case ClusterTab: {
+        const QStringList list = nodes(m_clusterNodes->text());
+        if (list.isEmpty()) {
+            why = tr("Enter one or more nodes of the cluster, as host:port.");
+            break;
+        }
+        server =
+            RedisOptions::fromUrl(QStringLiteral("redis%1://%2").arg(tls, list.join(u',')), &why);
+        break;
+    }
+    case SentinelTab: {
+        const QStringList list = nodes(m_sentinels->text());
+        const QString master = m_sentinelMaster->text().trimmed();
+        if (list.isEmpty()) {
+            why = tr("Enter one or more sentinels, as host:port (port 26379 if left out).");
+            break;
+        }
+        if (master.isEmpty()) {
+            why = tr("Enter the name the sentinels know the master by (sentinel monitor NAME …).");
+            break;
+        }
+        server =
+            RedisOptions::fromUrl(QStringLiteral("redis%1-sentinel://%2/%3#%4")
+                                      .arg(tls, list.join(u','))
+                                      .arg(m_sentinelDb->value())
+                                      .arg(QString::fromLatin1(QUrl::toPercentEncoding(master))),
+                                  &why);
+        if (server)
+            server->sentinelPassword = m_sentinelPassword->text();
+        break;
+    }
+    }
+    if (!server && error)
+        *error = why;
+    return server;
+}
+
+void ConnectionDialog::syncOtherTabs()
+{
+    if (const std::optional<RedisOptions> server =
+            serverFromTab(m_serverTabs->currentIndex(), nullptr))
+        fillTabs(*server, m_serverTabs->currentIndex());
+}
+
+void ConnectionDialog::fillTabs(const RedisOptions &server, int except)
+{
+    m_syncing = true;
+    const bool unix = server.transport == RedisOptions::Transport::UnixSocket;
+    const bool sentinel = !server.sentinelMaster.isEmpty();
+    QStringList seeds;
+    for (const RedisOptions::Endpoint &seed : server.seeds())
+        seeds << seed.toString();
+    if (except != UrlTab) {
+        // Without user or password: those have fields of their own, and the URL never shows
+        // a secret.
+        RedisOptions shown = server;
+        shown.username.clear();
+        shown.password.clear();
+        m_url->setText(shown.displayUrl());
+    }
+    if (except != HostTab && !unix && !sentinel) {
+        m_host->setText(server.host);
+        m_port->setValue(server.port > 0 ? server.port : 6379);
+        m_db->setValue(server.db);
+    }
+    if (except != ClusterTab && !unix && !sentinel)
+        m_clusterNodes->setText(seeds.join(QStringLiteral(", ")));
+    if (except != SentinelTab && sentinel) {
+        m_sentinels->setText(seeds.join(QStringLiteral(", ")));
+        m_sentinelMaster->setText(server.sentinelMaster);
+        m_sentinelDb->setValue(server.db);
+        if (!server.sentinelPassword.isEmpty())
+            m_sentinelPassword->setText(server.sentinelPassword);
+    }
+    if (!unix && except != UrlTab)
+        m_tls->setChecked(server.transport == RedisOptions::Transport::Tls);
+    m_syncing = false;
 }
 
 QWidget *ConnectionDialog::createFileRow(QLineEdit *edit, const QString &browseTitle,
@@ -258,12 +471,12 @@ QGroupBox *ConnectionDialog::createTlsGroup()
             return;
         // Switches the URL's scheme, but never overwrites a URL the user is still typing, nor
         // turns a unix socket into a host.
-        if (m_serverTabs->currentIndex() == UrlTab) {
-            const auto parsed = RedisOptions::fromUrl(m_url->text());
-            if (!parsed || parsed->transport == RedisOptions::Transport::UnixSocket)
-                return;
-        }
-        fillUrlFromFields();
+        std::optional<RedisOptions> server = serverFromTab(m_serverTabs->currentIndex(), nullptr);
+        if (!server || server->transport == RedisOptions::Transport::UnixSocket)
+            return;
+        server->transport =
+            m_tls->isChecked() ? RedisOptions::Transport::Tls : RedisOptions::Transport::Tcp;
+        fillTabs(*server, -1);
     });
 
     const QString pemFilter = tr("PEM files (*.pem *.crt *.cert *.key);;All files (*)");
@@ -297,9 +510,7 @@ QGroupBox *ConnectionDialog::createTlsGroup()
 RedisOptions ConnectionDialog::options() const
 {
     RedisOptions options = m_base;
-    std::optional<RedisOptions> parsed;
-    if (m_serverTabs->currentIndex() == UrlTab)
-        parsed = RedisOptions::fromUrl(m_url->text());
+    const std::optional<RedisOptions> parsed = serverFromTab(m_serverTabs->currentIndex(), nullptr);
     if (parsed) {
         // Everything the URL can say (query parameters included) applies; the widgets below
         // were filled from it and may have been edited since, so they win.
@@ -318,6 +529,10 @@ RedisOptions ConnectionDialog::options() const
             options.clientName = m_base.clientName;
         if (options.tlsServerName.isEmpty())
             options.tlsServerName = m_base.tlsServerName;
+        if (options.ackReplicas == RedisOptions().ackReplicas)
+            options.ackReplicas = m_base.ackReplicas;
+        if (options.ackTimeout == RedisOptions().ackTimeout)
+            options.ackTimeout = m_base.ackTimeout;
     } else {
         options.host = m_host->text().trimmed();
         options.port = quint16(m_port->value());
@@ -334,6 +549,8 @@ RedisOptions ConnectionDialog::options() const
     options.tlsCertFile = m_tlsCert->text().trimmed();
     options.tlsKeyFile = m_tlsKey->text().trimmed();
     options.tlsVerifyPeer = m_tlsVerify->isChecked();
+    options.sentinelPassword =
+        options.sentinelMaster.isEmpty() ? QString() : m_sentinelPassword->text();
     return options;
 }
 
@@ -352,15 +569,13 @@ void ConnectionDialog::setOptions(const RedisOptions &options)
     m_tlsCert->setText(options.tlsCertFile);
     m_tlsKey->setText(options.tlsKeyFile);
     m_tlsVerify->setChecked(options.tlsVerifyPeer);
+    m_sentinelPassword->setText(options.sentinelPassword);
     m_syncing = false;
-    if (options.transport == RedisOptions::Transport::UnixSocket) {
-        m_syncing = true;
-        m_url->setText(options.displayUrl());
-        m_syncing = false;
-    } else {
-        fillUrlFromFields();
-    }
-    m_serverTabs->setCurrentIndex(UrlTab);
+    fillTabs(options, -1);
+    // The tab that says it most plainly.
+    m_serverTabs->setCurrentIndex(!options.sentinelMaster.isEmpty()  ? SentinelTab
+                                      : !options.moreSeeds.isEmpty() ? ClusterTab
+                                                                     : UrlTab);
     validate();
 }
 
@@ -392,41 +607,23 @@ void ConnectionDialog::fillFieldsFromUrl()
     m_syncing = false;
 }
 
-void ConnectionDialog::fillUrlFromFields()
-{
-    // Built here rather than with displayUrl(): user name and password have fields of their
-    // own and are left out of the URL, so it never shows a secret.
-    const QString host = m_host->text().trimmed();
-    QString url = (m_tls->isChecked() ? QStringLiteral("rediss://") : QStringLiteral("redis://"))
-        + (host.contains(u':') ? u'[' + host + u']' : host) + u':'
-        + QString::number(m_port->value());
-    if (m_db->value() != 0)
-        url += u'/' + QString::number(m_db->value());
-    m_syncing = true;
-    m_url->setText(url);
-    m_syncing = false;
-}
-
 void ConnectionDialog::validate()
 {
-    QString urlError;
-    QString hostError;
-    if (m_serverTabs->currentIndex() == UrlTab) {
-        const QString url = m_url->text().trimmed();
-        if (url.isEmpty())
-            urlError = tr("Enter a redis://, rediss:// or unix:// URL.");
-        else if (!url.contains(QLatin1String("://")))
-            urlError = tr("A server URL starts with redis://, rediss:// (TLS) or unix://.");
-        else
-            RedisOptions::fromUrl(m_url->text(), &urlError);
-    } else if (m_host->text().trimmed().isEmpty()) {
-        hostError = tr("Enter the server's host name or address.");
+    const int tab = m_serverTabs->currentIndex();
+    QString error;
+    serverFromTab(tab, &error);
+    const std::pair<int, QLabel *> labels[] = {
+        {UrlTab, m_urlError},
+        {HostTab, m_hostError},
+        {ClusterTab, m_clusterError},
+        {SentinelTab, m_sentinelError},
+    };
+    for (const auto &[index, label] : labels) {
+        const QString shown = index == tab ? error : QString();
+        label->setText(shown);
+        label->setVisible(!shown.isEmpty());
     }
-    m_urlError->setText(urlError);
-    m_urlError->setVisible(!urlError.isEmpty());
-    m_hostError->setText(hostError);
-    m_hostError->setVisible(!hostError.isEmpty());
-    m_error = urlError.isEmpty() ? hostError : urlError;
+    m_error = error;
     m_okButton->setEnabled(m_error.isEmpty());
     m_testButton->setEnabled(m_error.isEmpty() && !m_testing);
 }
@@ -469,6 +666,8 @@ void ConnectionDialog::updateColours()
     const QPalette error = tinted(Theme::errorTextColor(base));
     m_urlError->setPalette(error);
     m_hostError->setPalette(error);
+    m_clusterError->setPalette(error);
+    m_sentinelError->setPalette(error);
     switch (m_testOutcome) {
     case TestOutcome::Succeeded:
         m_testStatus->setPalette(tinted(Theme::successTextColor(base)));
@@ -515,14 +714,16 @@ void ConnectionDialog::testConnection()
                 Q_EMIT testResultArrived(testId, ok, message, QPrivateSignal());
                 context->deleteLater();
             };
-            auto *connection = new RedisConnection(options, context);
+            auto *connection = new RedisClient(options, context);
             connection->open();
             RedisConnection::CommandOptions commandOptions;
             commandOptions.timeout = options.connectTimeout + 5s;
             // Queued until the login succeeds, or failed with the reason it did not.
             connection->command(
                 {"INFO", "server"},
-                [report, endpoint = options.endpoint()](const RedisReply &reply) {
+                [report, connection](const RedisReply &reply) {
+                    // What it turned out to be: a server, a cluster, a Sentinel's master.
+                    const QString endpoint = connection->description();
                     if (reply.isError() && reply.isClientError()) {
                         report(false, errorText(reply));
                         return;

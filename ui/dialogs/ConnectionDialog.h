@@ -4,6 +4,8 @@
 
 #include <QDialog>
 
+#include <optional>
+
 class QCheckBox;
 class QGroupBox;
 class QLabel;
@@ -16,15 +18,15 @@ class QThread;
 
 namespace Confab {
 
-// Where Confab connects and how it logs in: the server as a redis://, rediss:// or unix:// URL
-// or as host, port and database (two tabs kept in step), the ACL user and password, and TLS
-// files. A bad URL is reported under the field as it is typed, and OK stays disabled until it
-// parses.
+// Where Confab connects and how it logs in: the server as a URL, as host, port and database,
+// as the nodes of a Redis Cluster, or as the sentinels and master name of a Sentinel
+// deployment (four tabs kept in step), the ACL user and password, and TLS files. A bad entry
+// is reported under its field as it is typed, and OK stays disabled until it is valid.
 //
-// "Test connection" connects for real without blocking the window: a RedisConnection (no
+// "Test connection" connects for real without blocking the window: a RedisClient (no
 // reconnecting) is created in a thread of its own, logs in, asks INFO server and reports back
-// with a queued signal: "Connected to host:port (Redis 7.0.15)" or the server's own error text
-// ("WRONGPASS …", "Connection refused").
+// with a queued signal: "Connected to host:port (Redis 7.0.15)", "Connected to Cluster · 3
+// shards (…)", or the server's own error text ("WRONGPASS …", "Connection refused").
 class ConnectionDialog : public QDialog
 {
     Q_OBJECT
@@ -59,17 +61,23 @@ Q_SIGNALS:
     void testResultArrived(quint64 testId, bool ok, const QString &message, QPrivateSignal);
 
 private:
-    enum ServerTab { UrlTab, HostTab };
+    enum ServerTab { UrlTab, HostTab, ClusterTab, SentinelTab };
     enum class TestOutcome { None, Running, Succeeded, Failed };
 
     QWidget *createUrlPage();
     QWidget *createHostPage();
+    QWidget *createClusterPage();
+    QWidget *createSentinelPage();
+    // The server part of the options as the given tab says it; nullopt and why if it cannot.
+    std::optional<RedisOptions> serverFromTab(int tab, QString *error) const;
+    // After an edit in the current tab: every other tab shows the same server.
+    void syncOtherTabs();
+    void fillTabs(const RedisOptions &server, int except);
     QGroupBox *createTlsGroup();
     QWidget *createFileRow(QLineEdit *edit, const QString &browseTitle, const QString &filter);
     void validate();
     // The two ways of naming the server follow each other, without re-triggering themselves.
     void fillFieldsFromUrl();
-    void fillUrlFromFields();
     void showTestResult(quint64 testId, bool ok, const QString &message);
     void setTesting(bool testing);
     void updateColours();
@@ -81,6 +89,13 @@ private:
     QLabel *m_hostError = nullptr;
     QSpinBox *m_port = nullptr;
     QSpinBox *m_db = nullptr;
+    QLineEdit *m_clusterNodes = nullptr;
+    QLabel *m_clusterError = nullptr;
+    QLineEdit *m_sentinels = nullptr;
+    QLineEdit *m_sentinelMaster = nullptr;
+    QLineEdit *m_sentinelPassword = nullptr;
+    QSpinBox *m_sentinelDb = nullptr;
+    QLabel *m_sentinelError = nullptr;
     QLineEdit *m_username = nullptr;
     QLineEdit *m_password = nullptr;
     QGroupBox *m_tls = nullptr;

@@ -124,7 +124,10 @@ void ConnectionStatus::refresh()
     switch (m_state) {
     case RedisConnection::State::Connected:
         colour = QColor(0x3b, 0xa5, 0x5d);
-        text = tr("Connected to %1").arg(m_server);
+        // A cluster or a Sentinel deployment is described ("Cluster · 3 shards"): that says
+        // more than the address it was found through.
+        text = tr("Connected to %1")
+                   .arg(m_detail.contains(QStringLiteral(" \u00b7 ")) ? m_detail : m_server);
         break;
     case RedisConnection::State::Connecting:
         colour = QColor(0xe0, 0xa8, 0x2e);

@@ -968,6 +968,11 @@ void MainWindow::showConnectionDialog()
                                true);
                 });
         store->write(m_settings->passwordAccount(), options.password);
+        if (!options.sentinelMaster.isEmpty()) {
+            auto *sentinels = new PasswordStore(this);
+            connect(sentinels, &PasswordStore::writeFinished, sentinels, &QObject::deleteLater);
+            sentinels->write(m_settings->sentinelPasswordAccount(), options.sentinelPassword);
+        }
     });
     dialog->open();
 }

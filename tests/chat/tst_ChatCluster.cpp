@@ -1,0 +1,122 @@
+#include "RedisClusterFixture.h"
+#include "ThreadedWorker.h"
+
+#include "redis/cluster/RedisClusterSlot.h"
+
+#include <QSet>
+#include <QTest>
+
+using namespace Confab;
+using namespace Confab::Test;
+
+// The chat on a Redis Cluster: workers connected through the seed list join channels that
+// live on every shard, talk live, read history written on other nodes, open a direct
+// conversation, and claim their accounts with an empty namespace (where protocol 1's
+// unprefixed key would be in another slot).
+class tst_ChatCluster : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (RedisServerFixture::redisServerPath().isEmpty()
+            || RedisServerFixture::redisCliPath().isEmpty())
+            QSKIP("redis-server and redis-cli are not installed");
+        QVERIFY2(m_cluster.start(), qPrintable(m_cluster.errorString()));
+        QSet<quint16> owners;
+        for (int n = 0; m_channels.size() < RedisClusterFixture::Masters && n < 1000; ++n) {
+            const QString name = QStringLiteral("room%1").arg(n);
+            if (!owners.contains(m_cluster.ownerOf(RedisClusterSlot::of(name.toUtf8())))) {
+                owners.insert(m_cluster.ownerOf(RedisClusterSlot::of(name.toUtf8())));
+                m_channels << name;
+            }
+        }
+        QCOMPARE(m_channels.size(), RedisClusterFixture::Masters);
+    }
+
+    void talkOnEveryShard()
+    {
+        ThreadedWorker alice(config(QStringLiteral("alice")));
+        ThreadedWorker bob(config(QStringLiteral("bob")));
+        QVERIFY(alice.waitForReady());
+        QVERIFY(bob.waitForReady());
+        QTRY_COMPARE_WITH_TIMEOUT(alice.connectionDetail(),
+                                  QStringLiteral("Cluster \u00b7 3 shards"), 20000);
+        for (const QString &channel : std::as_const(m_channels)) {
+            for (ThreadedWorker *w : {&alice, &bob}) {
+                w->run([worker = w->worker(), channel] { worker->joinChannel(channel); });
+                QVERIFY(w->waitForJoined(channel));
+            }
+        }
+        constexpr int PerChannel = 300;
+        alice.run([w = alice.worker(), channels = m_channels] {
+            for (int i = 0; i < PerChannel; ++i) {
+                for (const QString &channel : channels)
+                    w->sendMessage(channel, QStringLiteral("%1 #%2").arg(channel).arg(i));
+            }
+        });
+        for (const QString &channel : std::as_const(m_channels)) {
+            QVERIFY(bob.waitForTexts(channel, PerChannel));
+            const QStringList texts = bob.texts(channel);
+            QCOMPARE(texts.size(), PerChannel);
+            for (int i = 0; i < PerChannel; ++i)
+                QCOMPARE(texts.at(i), QStringLiteral("%1 #%2").arg(channel).arg(i));
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(alice.sentCount(), PerChannel * RedisClusterFixture::Masters,
+                                  30000);
+        QVERIFY(alice.sendErrors().isEmpty());
+        QVERIFY2(alice.errors().isEmpty(), qPrintable(alice.errors().join(u'\n')));
+        QVERIFY2(bob.errors().isEmpty(), qPrintable(bob.errors().join(u'\n')));
+
+        // Someone who comes later reads it all from history, from whichever node has it.
+        ThreadedWorker carol(config(QStringLiteral("carol")));
+        QVERIFY(carol.waitForReady());
+        for (const QString &channel : std::as_const(m_channels)) {
+            carol.run([w = carol.worker(), channel] { w->joinChannel(channel); });
+            QVERIFY(carol.waitForJoined(channel));
+            QTRY_VERIFY_WITH_TIMEOUT(!carol.texts(channel).isEmpty(), 20000);
+            QCOMPARE(carol.texts(channel).last(),
+                     QStringLiteral("%1 #%2").arg(channel).arg(PerChannel - 1));
+        }
+    }
+
+    void directConversationAcrossNodes()
+    {
+        ThreadedWorker alice(config(QStringLiteral("alice")));
+        ThreadedWorker dave(config(QStringLiteral("dave")));
+        QVERIFY(alice.waitForReady());
+        QVERIFY(dave.waitForReady());
+        alice.run([w = alice.worker()] {
+            w->openDirectChannel(QStringLiteral("dave"), QStringLiteral("psst"));
+        });
+        const QString conversation = QStringLiteral("@alice dave");
+        QVERIFY(dave.waitForTexts(conversation, 1, 30000));
+        QCOMPARE(dave.texts(conversation), QStringList{QStringLiteral("psst")});
+    }
+
+    // An empty namespace: claiming an account names only its {A} keys on a cluster.
+    void accountsClaimWithAnEmptyNamespace()
+    {
+        ChatConfig plain = config(QStringLiteral("erin"));
+        plain.keyNamespace.clear();
+        ThreadedWorker erin(plain);
+        QVERIFY(erin.waitForReady());
+        QVERIFY(erin.rejections().isEmpty());
+        QVERIFY2(erin.errors().isEmpty(), qPrintable(erin.errors().join(u'\n')));
+    }
+
+private:
+    ChatConfig config(const QString &user)
+    {
+        ChatConfig config = ThreadedWorker::configFor(m_cluster.node(0), user);
+        const auto options = RedisOptions::fromUrl(m_cluster.url());
+        config.redis.moreSeeds = options->moreSeeds;
+        return config;
+    }
+
+    RedisClusterFixture m_cluster;
+    QStringList m_channels;
+};
+
+QTEST_GUILESS_MAIN(tst_ChatCluster)
+#include "tst_ChatCluster.moc"
