@@ -228,4 +228,41 @@ int RedisClusterFixture::awaitFailover(int killed)
     return -1;
 }
 
+int RedisClusterFixture::manualFailover(int master)
+{
+    const QByteArray masterId = command(master, {"CLUSTER", "MYID"}).bytes();
+    int replica = -1;
+    for (int i = 0; i < nodeCount() && replica < 0; ++i) {
+        const RedisReply role = command(i, {"ROLE"});
+        if (role.at(0).bytes() == "slave" && role.at(2).toInteger() == node(master).port())
+            replica = i;
+    }
+    if (replica < 0) {
+        m_error = QStringLiteral("node %1 has no replica").arg(master);
+        return -1;
+    }
+    const RedisReply started = command(replica, {"CLUSTER", "FAILOVER"});
+    if (!started.isOk()) {
+        m_error = QStringLiteral("CLUSTER FAILOVER: ") + started.toString();
+        return -1;
+    }
+    const QDeadlineTimer deadline(WholeTimeoutMs);
+    while (!deadline.hasExpired()) {
+        bool done = command(replica, {"ROLE"}).at(0).bytes() == "master";
+        for (int i = 0; i < nodeCount() && done; ++i) {
+            const QByteArray nodes = command(i, {"CLUSTER", "NODES"}).bytes();
+            // Everyone sees the old master as a replica now.
+            for (const QByteArray &line : nodes.split('\n')) {
+                if (line.startsWith(masterId) && !line.contains("slave"))
+                    done = false;
+            }
+        }
+        if (done)
+            return replica;
+        QThread::msleep(50);
+    }
+    m_error = QStringLiteral("CLUSTER FAILOVER of node %1 did not finish").arg(master);
+    return -1;
+}
+
 } // namespace Confab::Test

@@ -48,6 +48,10 @@ public:
     // After node i was killed: waits until the others have promoted its replica and serve
     // every slot again. The new master's index, or -1 (and errorString()) on timeout.
     int awaitFailover(int killed);
+    // CLUSTER FAILOVER on the replica of master node `master`: the replica takes over with
+    // the master's agreement, losing nothing. Waits until every node agrees. The new master's
+    // index, or -1.
+    int manualFailover(int master);
 
 private:
     bool waitUntilWhole();
