@@ -1,5 +1,6 @@
 #include "RedisClusterRouter.h"
 
+#include "RedisClusterSlot.h"
 #include "RedisCommandKeys.h"
 #include "RedisRedirect.h"
 
@@ -32,6 +33,7 @@ RedisClusterRouter::RedisClusterRouter(const RedisOptions &options, QObject *par
     // The map decides where a link goes; a link never gives up by itself.
     m_options.autoReconnect = true;
     m_options.moreSeeds.clear();
+    m_slotLinks.assign(std::size_t(RedisClusterSlot::Count), nullptr);
     m_clock.start();
     m_refreshTimer.setSingleShot(true);
     connect(&m_refreshTimer, &QTimer::timeout, this, &RedisClusterRouter::refresh);
@@ -101,6 +103,7 @@ RedisConnection *RedisClusterRouter::ensureLink(const Endpoint &master)
 
 void RedisClusterRouter::retire(RedisConnection *link)
 {
+    std::fill(m_slotLinks.begin(), m_slotLinks.end(), nullptr);
     m_retired.insert(link);
     link->disconnect(this);
     // Commands still waiting to be sent fail as NOT_CONNECTED and are routed again (see
@@ -121,7 +124,7 @@ void RedisClusterRouter::command(const QList<QByteArray> &args, Callback callbac
                                  const CommandOptions &options)
 {
     auto request = std::make_shared<Request>();
-    request->commands = {args};
+    request->args = args;
     request->callback = std::move(callback);
     request->options = options;
     request->startedAt = now();
@@ -142,7 +145,9 @@ void RedisClusterRouter::transaction(const QList<QList<QByteArray>> &commands, C
 
 void RedisClusterRouter::route(const RequestPtr &request)
 {
-    const RedisCommandKeys::Route where = RedisCommandKeys::routeOf(request->commands);
+    const RedisCommandKeys::Route where = request->transaction
+        ? RedisCommandKeys::routeOf(request->commands)
+        : RedisCommandKeys::routeOf(request->args);
     if (!where.error.isEmpty()) {
         finish(request, RedisReply::clientError(RedisReply::CrossSlotRefused, where.error));
         return;
@@ -157,7 +162,7 @@ void RedisClusterRouter::route(const RequestPtr &request)
 
     RedisConnection *link = nullptr;
     if (where.keyless) {
-        const QList<QByteArray> &args = request->commands.first();
+        const QList<QByteArray> &args = request->args;
         if (!request->transaction && isScriptLoad(args)) {
             if (!m_scripts.contains(args))
                 m_scripts.append(args);
@@ -186,19 +191,26 @@ void RedisClusterRouter::route(const RequestPtr &request)
     } else {
         std::optional<Endpoint> owner = std::exchange(request->askTarget, std::nullopt);
         const bool asking = owner.has_value();
-        if (!owner)
-            owner = m_map.ownerOf(where.slot);
-        if (!owner) {
-            scheduleRefresh(0ms);
-            retryLater(
-                request,
-                RedisReply::error(
-                    QStringLiteral("CLUSTERDOWN no node serves slot %1").arg(where.slot).toUtf8()));
-            return;
+        RedisConnection *&cached = m_slotLinks[where.slot];
+        if (!asking && cached) {
+            link = cached;
+        } else {
+            if (!owner)
+                owner = m_map.ownerOf(where.slot);
+            if (!owner) {
+                scheduleRefresh(0ms);
+                retryLater(request,
+                           RedisReply::error(QStringLiteral("CLUSTERDOWN no node serves slot %1")
+                                                 .arg(where.slot)
+                                                 .toUtf8()));
+                return;
+            }
+            link = ensureLink(*owner);
+            if (asking)
+                link->command({"ASKING"}, {}, request->options);
+            else
+                cached = link;
         }
-        link = ensureLink(*owner);
-        if (asking)
-            link->command({"ASKING"}, {}, request->options);
     }
 
     QPointer<RedisConnection> guard(link);
@@ -208,7 +220,7 @@ void RedisClusterRouter::route(const RequestPtr &request)
     if (request->transaction)
         link->transaction(request->commands, onReply, request->options);
     else
-        link->command(request->commands.first(), onReply, request->options);
+        link->command(request->args, onReply, request->options);
 }
 
 void RedisClusterRouter::handleReply(const RequestPtr &request,
@@ -240,6 +252,7 @@ void RedisClusterRouter::handleReply(const RequestPtr &request,
                 target.host = link->options().host;
             if (redirect->kind == RedisRedirect::Kind::Moved) {
                 m_map.applyMoved(redirect->slot, target);
+                m_slotLinks[redirect->slot] = nullptr;
                 scheduleRefresh(100ms);
             } else if (request->transaction) {
                 // A transaction cannot follow ASK; the migration ends soon.
@@ -359,6 +372,7 @@ void RedisClusterRouter::onMapReply(const RedisReply &reply, const Endpoint &via
 void RedisClusterRouter::applyMap(const RedisSlotMap &map)
 {
     m_map = map;
+    std::fill(m_slotLinks.begin(), m_slotLinks.end(), nullptr);
     const QList<Endpoint> masters = m_map.masters();
     for (const Endpoint &master : masters)
         ensureLink(master);

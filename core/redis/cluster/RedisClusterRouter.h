@@ -73,7 +73,8 @@ Q_SIGNALS:
 private:
     struct Request
     {
-        QList<QList<QByteArray>> commands; // one, or a transaction's
+        QList<QByteArray> args; // a single command
+        QList<QList<QByteArray>> commands; // a transaction's
         bool transaction = false;
         Callback callback;
         CommandOptions options;
@@ -101,6 +102,9 @@ private:
     RedisOptions m_options;
     RedisSlotMap m_map;
     std::map<QString, RedisConnection *> m_links; // masters, by "host:port"
+    // Slot -> link, filled as commands are routed, emptied when the map changes: spares the
+    // lookup by address on every command.
+    std::vector<RedisConnection *> m_slotLinks;
     QSet<RedisConnection *> m_retired;
     QPointer<RedisConnection> m_discovery;
     QList<QList<QByteArray>> m_scripts; // SCRIPT LOAD commands, for every new master
