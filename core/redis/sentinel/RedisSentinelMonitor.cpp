@@ -74,37 +74,68 @@ void RedisSentinelMonitor::resolve(RedisConnection::Resolved done)
                                       .arg(sentinel, master));
                              return;
                          }
-                         bool ok = false;
-                         const uint port = reply.at(1).bytes().toUInt(&ok);
-                         const QString host = QString::fromUtf8(reply.at(0).bytes());
-                         if (!ok || port == 0 || port > 65535 || host.isEmpty()) {
+                         const std::optional<Endpoint> address = parseMasterAddress(reply);
+                         if (!address) {
                              done(std::nullopt,
                                   QStringLiteral("Sentinel %1 gave an unusable address for \"%2\"")
                                       .arg(sentinel, master));
                              return;
                          }
-                         done(Endpoint{host, quint16(port)}, QString());
+                         done(address, QString());
                      },
                      {patience, RedisConnection::QueuePolicy::WaitForConnection});
+}
+
+namespace {
+
+std::optional<quint16> portOf(const QByteArray &text)
+{
+    bool ok = false;
+    const uint port = text.toUInt(&ok);
+    if (!ok || port == 0 || port > 65535)
+        return std::nullopt;
+    return quint16(port);
+}
+
+bool isHost(const QByteArray &host)
+{
+    return !host.isEmpty() && host.size() <= 255 && !host.contains(' ') && !host.contains('\0');
+}
+
+} // namespace
+
+std::optional<RedisSentinelMonitor::Endpoint>
+RedisSentinelMonitor::parseMasterAddress(const RedisReply &reply)
+{
+    if (!reply.isArray() || reply.size() != 2 || !reply.at(0).isString() || !reply.at(1).isString()
+        || !isHost(reply.at(0).bytes()))
+        return std::nullopt;
+    const std::optional<quint16> port = portOf(reply.at(1).bytes());
+    if (!port)
+        return std::nullopt;
+    return Endpoint{QString::fromUtf8(reply.at(0).bytes()), *port};
+}
+
+std::optional<RedisSentinelMonitor::Endpoint>
+RedisSentinelMonitor::parseSwitchMaster(const QByteArray &payload, const QByteArray &name)
+{
+    // Read from the end: the other fields never contain spaces.
+    const QList<QByteArray> words = payload.split(' ');
+    if (words.size() < 5 || words.mid(0, words.size() - 4).join(' ') != name)
+        return std::nullopt;
+    const QByteArray &host = words.at(words.size() - 2);
+    const std::optional<quint16> port = portOf(words.last());
+    if (!port || !isHost(host))
+        return std::nullopt;
+    return Endpoint{QString::fromUtf8(host), *port};
 }
 
 void RedisSentinelMonitor::onMessage(const QByteArray &channel, const QByteArray &payload)
 {
     if (channel != SwitchMaster)
         return;
-    // "<name> <old-ip> <old-port> <new-ip> <new-port>"; the name may not contain spaces, but
-    // read from the end in case it does.
-    const QList<QByteArray> words = payload.split(' ');
-    if (words.size() < 5)
-        return;
-    const QByteArray name = words.mid(0, words.size() - 4).join(' ');
-    if (name != m_master.toUtf8())
-        return;
-    bool ok = false;
-    const uint port = words.last().toUInt(&ok);
-    if (!ok || port == 0 || port > 65535)
-        return;
-    Q_EMIT masterSwitched(Endpoint{QString::fromUtf8(words.at(words.size() - 2)), quint16(port)});
+    if (const std::optional<Endpoint> master = parseSwitchMaster(payload, m_master.toUtf8()))
+        Q_EMIT masterSwitched(*master);
 }
 
 } // namespace Confab

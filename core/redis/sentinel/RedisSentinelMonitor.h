@@ -30,6 +30,13 @@ public:
     // The master's address as a sentinel gives it now, or why there is none.
     void resolve(RedisConnection::Resolved done);
 
+    // What sentinels send, read strictly (it is text from a server): the reply of SENTINEL
+    // GET-MASTER-ADDR-BY-NAME, and a +switch-master payload for the master `name`
+    // ("<name> <old-ip> <old-port> <new-ip> <new-port>": the new address).
+    static std::optional<Endpoint> parseMasterAddress(const RedisReply &reply);
+    static std::optional<Endpoint> parseSwitchMaster(const QByteArray &payload,
+                                                     const QByteArray &name);
+
 Q_SIGNALS:
     // A sentinel announced a new master (+switch-master), or a fresh subscription (after a
     // sentinel link dropped, when a switch may have gone unseen) asks to check again.
