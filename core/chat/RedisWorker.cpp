@@ -137,6 +137,31 @@ void RedisWorker::start()
             Q_EMIT errorOccurred(message);
     });
     connect(m_subscriber, &RedisClient::subscribed, this, &RedisWorker::onSubscribed);
+    connect(m_subscriber, &RedisClient::shardMessageReceived, this, &RedisWorker::onMessage);
+    connect(m_subscriber, &RedisClient::unsubscribed, this,
+            [this](RedisConnection::Kind kind, const QByteArray &pubsubChannel) {
+                // A shard let go of the channel (a migration, a failover): until it is
+                // subscribed at the new owner, nothing there is heard.
+                if (kind != RedisConnection::Kind::ShardChannel)
+                    return;
+                const auto channel = m_keys.channelOfPubsub(pubsubChannel);
+                if (!channel)
+                    return;
+                if (const auto sync = m_syncs.value(*channel)) {
+                    sync->subscriptionLost();
+                    Q_EMIT channelLiveChanged(*channel, false);
+                }
+            });
+    connect(m_subscriber, &RedisClient::topologyChanged, this, [this] {
+        // Channels watched before the subscriber knew it was on a cluster.
+        if (!m_subscriber->hasShardedPubSub())
+            return;
+        QList<QByteArray> channels;
+        for (auto it = m_syncs.cbegin(); it != m_syncs.cend(); ++it)
+            channels << m_keys.pubsub(it.key());
+        if (!channels.isEmpty())
+            m_subscriber->ssubscribe(channels);
+    });
     for (RedisClient *connection : {m_commands, m_subscriber}) {
         connect(connection, &RedisClient::reconnectScheduled, this,
                 [this](std::chrono::milliseconds delay) { Q_EMIT retryScheduled(delay.count()); });
@@ -174,6 +199,8 @@ void RedisWorker::onCommandsConnected()
     // the ones a script names next to them.
     if (m_commands->topology() == RedisClient::Topology::Cluster)
         m_legacyData = false;
+    // On a cluster, a channel's notice stays on its shard.
+    m_shardedNotices = m_commands->hasShardedPubSub();
     for (const RedisScript *script :
          {&ChatScripts::post(), &ChatScripts::createChannel(), &ChatScripts::claimUser(),
           &ChatScripts::markRead(), &ChatScripts::setDisplay(), &ChatScripts::importEntries()})
@@ -469,14 +496,18 @@ void RedisWorker::emitConnectionState()
 
 void RedisWorker::onSubscribed(RedisConnection::Kind kind, const QByteArray &pubsubChannel)
 {
-    if (kind != RedisConnection::Kind::Channel)
+    if (kind == RedisConnection::Kind::Pattern)
         return;
     const auto channel = m_keys.channelOfPubsub(pubsubChannel);
     if (!channel)
         return;
+    // Either subscription coming (back) is a moment to catch up from the log.
     if (const auto sync = m_syncs.value(*channel))
         sync->subscribed();
-    if (m_subscriber->isSubscribed(RedisConnection::Kind::Channel, pubsubChannel))
+    const bool sharded = m_subscriber->hasShardedPubSub();
+    if (m_subscriber->isSubscribed(RedisConnection::Kind::Channel, pubsubChannel)
+        && (!sharded
+            || m_subscriber->isSubscribed(RedisConnection::Kind::ShardChannel, pubsubChannel)))
         Q_EMIT channelLiveChanged(*channel, true);
 }
 
@@ -529,7 +560,11 @@ void RedisWorker::watchChannel(const QString &name, const StreamId &after)
     if (!after.isNull())
         sync->setLastDelivered(after);
     m_syncs.insert(name, sync);
+    // Classic notices (other writers' PUBLISH) on the subscriber's node, and on a cluster the
+    // shard's own (SPUBLISH) at the channel's master.
     m_subscriber->subscribe({m_keys.pubsub(name)});
+    if (m_subscriber->hasShardedPubSub())
+        m_subscriber->ssubscribe({m_keys.pubsub(name)});
 }
 
 void RedisWorker::unwatchChannel(const QString &name)
@@ -537,6 +572,8 @@ void RedisWorker::unwatchChannel(const QString &name)
     if (!m_syncs.remove(name))
         return;
     m_subscriber->unsubscribe({m_keys.pubsub(name)});
+    if (m_subscriber->hasShardedPubSub())
+        m_subscriber->sunsubscribe({m_keys.pubsub(name)});
 }
 
 bool RedisWorker::checkChannelName(const QString &name, const QString &action)
@@ -773,7 +810,12 @@ void RedisWorker::post(const QString &channel, const QString &from, ChatMessage:
          QByteArray::number(m_config.maxTextBytes), QByteArray::number(m_config.dedupeSeconds),
          ChatMessage::typeName(type), from.toUtf8(), text.toUtf8(), cid,
          QByteArray::number(ChatScripts::ProtocolVersion), channel.toUtf8(),
-         m_display == from ? QByteArray() : m_display.toUtf8()},
+         m_display == from ? QByteArray() : m_display.toUtf8(),
+         // The pattern subscriptions that discover direct conversations hear only PUBLISH:
+         // those get both.
+         !m_shardedNotices                        ? QByteArray("publish")
+             : ChatKeys::isDirectChannel(channel) ? QByteArray("both")
+                                                  : QByteArray("spublish")},
         std::move(done),
         // Sent means it survives a failover: its replicas have it.
         {std::chrono::milliseconds(0), RedisConnection::QueuePolicy::WaitForConnection, true});

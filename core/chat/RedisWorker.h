@@ -162,6 +162,7 @@ private:
     // The server may hold version-1 data (no namespace): claims also reserve the version-1
     // name, and a version-1 account is carried over (LegacyUpgrade).
     bool m_legacyData = true;
+    bool m_shardedNotices = false; // SPUBLISH (a cluster of Redis 7), else PUBLISH
     std::unique_ptr<LegacyUpgrade> m_upgrade;
     bool m_userReady = false;
     std::vector<std::function<void()>> m_whenUserReady;

@@ -2,6 +2,7 @@
 
 #include "cluster/RedisClusterRouter.h"
 #include "cluster/RedisRedirect.h"
+#include "cluster/RedisShardSubscriber.h"
 #include "cluster/RedisSlotMap.h"
 #include "sentinel/RedisSentinelMonitor.h"
 
@@ -60,11 +61,80 @@ RedisClient::RedisClient(const RedisOptions &options, QObject *parent)
     connect(m_link, &RedisConnection::patternMessageReceived, this,
             &RedisClient::patternMessageReceived);
     connect(m_link, &RedisConnection::subscribed, this, &RedisClient::subscribed);
+    connect(m_link, &RedisConnection::shardMessageReceived, this,
+            &RedisClient::shardMessageReceived);
     connect(m_link, &RedisConnection::unsubscribed, this, &RedisClient::unsubscribed);
     connect(m_link, &RedisConnection::readFinished, this, &RedisClient::readFinished);
 }
 
 RedisClient::~RedisClient() = default;
+
+void RedisClient::changeSubscriptions(Kind kind, const QList<QByteArray> &names, bool subscribe)
+{
+    if (m_topology == Topology::Unknown) {
+        m_deferred.append({kind, names, subscribe});
+        return;
+    }
+    switch (kind) {
+    case Kind::Channel:
+        subscribe ? m_link->subscribe(names) : m_link->unsubscribe(names);
+        break;
+    case Kind::Pattern:
+        subscribe ? m_link->psubscribe(names) : m_link->punsubscribe(names);
+        break;
+    case Kind::ShardChannel:
+        subscribe ? ssubscribe(names) : sunsubscribe(names);
+        break;
+    }
+}
+
+void RedisClient::applyDeferredSubscriptions()
+{
+    for (const DeferredSubscription &d : std::exchange(m_deferred, {}))
+        changeSubscriptions(d.kind, d.names, d.subscribe);
+}
+
+void RedisClient::ssubscribe(const QList<QByteArray> &channels)
+{
+    if (m_topology == Topology::Unknown) {
+        m_deferred.append({Kind::ShardChannel, channels, true});
+        return;
+    }
+    if (m_topology != Topology::Cluster) {
+        m_link->ssubscribe(channels);
+        return;
+    }
+    if (!m_shards) {
+        m_shards = new RedisShardSubscriber(m_options,
+                                            m_detectedMap ? *m_detectedMap : RedisSlotMap(), this);
+        connect(m_shards, &RedisShardSubscriber::messageReceived, this,
+                &RedisClient::shardMessageReceived);
+        connect(m_shards, &RedisShardSubscriber::subscribed, this, &RedisClient::subscribed);
+        connect(m_shards, &RedisShardSubscriber::unsubscribed, this, &RedisClient::unsubscribed);
+        connect(m_shards, &RedisShardSubscriber::errorOccurred, this, &RedisClient::errorOccurred);
+        connect(m_shards, &RedisShardSubscriber::readFinished, this, &RedisClient::readFinished);
+    }
+    m_shards->subscribe(channels);
+}
+
+void RedisClient::sunsubscribe(const QList<QByteArray> &channels)
+{
+    if (m_topology == Topology::Unknown) {
+        m_deferred.append({Kind::ShardChannel, channels, false});
+        return;
+    }
+    if (m_shards)
+        m_shards->unsubscribe(channels);
+    else
+        m_link->sunsubscribe(channels);
+}
+
+bool RedisClient::isSubscribed(Kind kind, const QByteArray &name) const
+{
+    if (kind == Kind::ShardChannel && m_shards)
+        return m_shards->isSubscribed(name);
+    return m_link->isSubscribed(kind, name);
+}
 
 QString RedisClient::lastError() const
 {
@@ -95,6 +165,8 @@ void RedisClient::open()
 
 void RedisClient::close()
 {
+    if (m_shards)
+        m_shards->close();
     if (m_router) {
         m_router->disconnect(this);
         m_router->close();
@@ -233,6 +305,22 @@ void RedisClient::onDetected(const RedisReply &reply, bool slotsFallback)
                             {10s, QueuePolicy::FailFast});
             return;
         }
+        if (reply.toString().contains(QLatin1String("allowed in this context"))) {
+            // The link is in subscribed mode (subscriptions restored on a reconnect after
+            // close()): ask on a connection of its own.
+            auto *probe = new RedisConnection(
+                m_options.forEndpoint({m_link->options().host, m_link->options().port}), this);
+            QPointer<RedisClient> self(this);
+            probe->open();
+            probe->command({"CLUSTER", "SHARDS"},
+                           [self, probe, slotsFallback](const RedisReply &answer) {
+                               probe->deleteLater();
+                               if (self)
+                                   self->onDetected(answer, slotsFallback);
+                           },
+                           {10s, QueuePolicy::WaitForConnection});
+            return;
+        }
         // "This instance has cluster support disabled", or an ACL that does not let us ask
         // (the server then answers as one).
         m_detecting = false;
@@ -246,12 +334,14 @@ void RedisClient::onDetected(const RedisReply &reply, bool slotsFallback)
     if (!map)
         Q_EMIT errorOccurred(QStringLiteral("%1 sent a slot map that cannot be read; asking again")
                                  .arg(via.toString()));
+    m_shardsKnown = !slotsFallback;
     becomeCluster(map.value_or(RedisSlotMap()));
 }
 
 void RedisClient::becomeStandalone()
 {
     m_topology = Topology::Standalone;
+    applyDeferredSubscriptions();
     Q_EMIT topologyChanged(m_topology);
     updateState(m_link->options().endpoint());
     std::deque<Held> held;
@@ -263,6 +353,7 @@ void RedisClient::becomeStandalone()
 void RedisClient::becomeCluster(const RedisSlotMap &map)
 {
     m_topology = Topology::Cluster;
+    m_detectedMap = std::make_unique<RedisSlotMap>(map);
     // Pub/sub works on any node: when this one goes, the link goes to the next.
     QList<RedisOptions::Endpoint> nodes = map.nodes();
     for (const RedisOptions::Endpoint &seed : m_options.seeds()) {
@@ -288,6 +379,7 @@ void RedisClient::becomeCluster(const RedisSlotMap &map)
         connect(m_router, &RedisClusterRouter::readFinished, this, &RedisClient::readFinished);
         m_router->open(map, m_link);
     }
+    applyDeferredSubscriptions();
     Q_EMIT topologyChanged(m_topology);
     updateState(description());
     std::deque<Held> held;

@@ -6,11 +6,14 @@
 #include <QPointer>
 
 #include <deque>
+#include <memory>
 
 namespace Confab {
 
 class RedisClusterRouter;
 class RedisSentinelMonitor;
+class RedisShardSubscriber;
+class RedisSlotMap;
 
 // One client for Redis whatever stands behind the URL: a single server, a Redis Cluster
 // named by any of its nodes (or a list of seed nodes, tried in turn), or the master that Redis
@@ -62,14 +65,31 @@ public:
     void transaction(const QList<QList<QByteArray>> &commands, Callback callback,
                      const CommandOptions &options = {});
 
-    void subscribe(const QList<QByteArray> &channels) { m_link->subscribe(channels); }
-    void unsubscribe(const QList<QByteArray> &channels = {}) { m_link->unsubscribe(channels); }
-    void psubscribe(const QList<QByteArray> &patterns) { m_link->psubscribe(patterns); }
-    void punsubscribe(const QList<QByteArray> &patterns = {}) { m_link->punsubscribe(patterns); }
-    bool isSubscribed(Kind kind, const QByteArray &name) const
+    // Until the first connect has shown what the server is, subscriptions wait here: a link
+    // in subscribed mode could not ask it.
+    void subscribe(const QList<QByteArray> &channels)
     {
-        return m_link->isSubscribed(kind, name);
+        changeSubscriptions(Kind::Channel, channels, true);
     }
+    void unsubscribe(const QList<QByteArray> &channels = {})
+    {
+        changeSubscriptions(Kind::Channel, channels, false);
+    }
+    void psubscribe(const QList<QByteArray> &patterns)
+    {
+        changeSubscriptions(Kind::Pattern, patterns, true);
+    }
+    void punsubscribe(const QList<QByteArray> &patterns = {})
+    {
+        changeSubscriptions(Kind::Pattern, patterns, false);
+    }
+    // Sharded pub/sub: on a cluster, at the master of each channel's slot, following it
+    // (RedisShardSubscriber); elsewhere on the one link.
+    void ssubscribe(const QList<QByteArray> &channels);
+    void sunsubscribe(const QList<QByteArray> &channels);
+    bool isSubscribed(Kind kind, const QByteArray &name) const;
+    // A cluster that knows SPUBLISH (Redis 7: it answered CLUSTER SHARDS).
+    bool hasShardedPubSub() const { return m_topology == Topology::Cluster && m_shardsKnown; }
 
     // For tests and diagnostics.
     RedisConnection *pubSubLink() const { return m_link; }
@@ -84,6 +104,7 @@ Q_SIGNALS:
     void messageReceived(const QByteArray &channel, const QByteArray &payload);
     void patternMessageReceived(const QByteArray &pattern, const QByteArray &channel,
                                 const QByteArray &payload);
+    void shardMessageReceived(const QByteArray &channel, const QByteArray &payload);
     void subscribed(Confab::RedisConnection::Kind kind, const QByteArray &name);
     void unsubscribed(Confab::RedisConnection::Kind kind, const QByteArray &name);
     void readFinished();
@@ -110,11 +131,24 @@ private:
                               Callback callback, const CommandOptions &options);
     void send(Held &&held);
     void failHeld(const QString &why);
+    void changeSubscriptions(Kind kind, const QList<QByteArray> &names, bool subscribe);
+    void applyDeferredSubscriptions();
+
+    struct DeferredSubscription
+    {
+        Kind kind;
+        QList<QByteArray> names;
+        bool subscribe;
+    };
+    QList<DeferredSubscription> m_deferred;
 
     RedisOptions m_options;
     RedisConnection *m_link = nullptr;
     RedisClusterRouter *m_router = nullptr;
     RedisSentinelMonitor *m_sentinels = nullptr;
+    RedisShardSubscriber *m_shards = nullptr;
+    std::unique_ptr<RedisSlotMap> m_detectedMap;
+    bool m_shardsKnown = false;
     Topology m_topology = Topology::Unknown;
     State m_state = State::Disconnected;
     bool m_pubSubOnly = false;

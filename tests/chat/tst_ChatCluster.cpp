@@ -80,6 +80,50 @@ private Q_SLOTS:
         }
     }
 
+    // Channel notices go out with SPUBLISH on the channel's shard, not PUBLISH to every node,
+    // and a reader hears a notice another writer SPUBLISHes there.
+    void noticesStayOnTheirShard()
+    {
+        ThreadedWorker alice(config(QStringLiteral("alice")));
+        ThreadedWorker bob(config(QStringLiteral("bob")));
+        const QString channel = m_channels.first();
+        for (ThreadedWorker *w : {&alice, &bob}) {
+            QVERIFY(w->waitForReady());
+            w->run([worker = w->worker(), channel] { worker->joinChannel(channel); });
+            QVERIFY(w->waitForJoined(channel));
+        }
+        const int owner =
+            m_cluster.indexOf(m_cluster.ownerOf(RedisClusterSlot::of(channel.toUtf8())));
+        qint64 publishes = 0;
+        for (int i = 0; i < m_cluster.nodeCount(); ++i)
+            publishes += m_cluster.calls(i, "publish");
+        const qint64 spublishes = m_cluster.calls(owner, "spublish");
+        const int before = int(bob.texts(channel).size());
+        alice.run([w = alice.worker(), channel] {
+            for (int i = 0; i < 100; ++i)
+                w->sendMessage(channel, QStringLiteral("sharded %1").arg(i));
+        });
+        QVERIFY(bob.waitForTexts(channel, before + 100));
+        qint64 after = 0;
+        for (int i = 0; i < m_cluster.nodeCount(); ++i)
+            after += m_cluster.calls(i, "publish");
+        QCOMPARE(after, publishes);
+        QVERIFY(m_cluster.calls(owner, "spublish") >= spublishes + 100);
+
+        // Another program writes an entry and announces it with SPUBLISH.
+        const QByteArray log = "channel:{" + channel.toUtf8() + "}:log";
+        const RedisReply id =
+            m_cluster.command(owner,
+                              {"XADD", log, "*", "v", "2", "type", "msg", "from", "carol", "text",
+                               "from another program", "cid", "outside-1"});
+        QVERIFY(id.isString());
+        m_cluster.command(owner,
+                          {"SPUBLISH", "channel:{" + channel.toUtf8() + "}",
+                           "{\"v\":2,\"id\":\"" + id.bytes() + "\"}"});
+        QVERIFY(bob.waitForTexts(channel, before + 101));
+        QCOMPARE(bob.texts(channel).last(), QStringLiteral("from another program"));
+    }
+
     void directConversationAcrossNodes()
     {
         ThreadedWorker alice(config(QStringLiteral("alice")));

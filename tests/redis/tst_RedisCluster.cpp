@@ -292,6 +292,43 @@ private Q_SLOTS:
         QCOMPARE(runCommand(client, {"GET", old}).bytes(), QByteArray("1"));
     }
 
+    // SSUBSCRIBE at the master of the channel's slot; after the slot moves, the node drops
+    // the subscription and the client takes it up at the new owner.
+    void shardSubscriptionFollowsItsSlot()
+    {
+        RedisClient client(m_cluster.node(0).options());
+        client.setPubSubOnly(true);
+        QVERIFY(openAndWait(client));
+        QVERIFY(client.hasShardedPubSub());
+        QList<QByteArray> heard;
+        connect(&client, &RedisClient::shardMessageReceived, this,
+                [&heard](const QByteArray &, const QByteArray &payload) { heard << payload; });
+        QSignalSpy subscribed(&client, &RedisClient::subscribed);
+        QSignalSpy unsubscribed(&client, &RedisClient::unsubscribed);
+        const QByteArray channel = "channel:{wanderer}";
+        client.ssubscribe({channel});
+        QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 1, 15000);
+        QCOMPARE(subscribed.first().at(0).value<RedisClient::Kind>(),
+                 RedisClient::Kind::ShardChannel);
+        QVERIFY(client.isSubscribed(RedisClient::Kind::ShardChannel, channel));
+        const quint16 slot = RedisClusterSlot::of(channel);
+        const int from = m_cluster.indexOf(m_cluster.ownerOf(slot));
+        QCOMPARE(m_cluster.command(from, {"SPUBLISH", channel, "one"}).toInteger(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(heard, QList<QByteArray>{"one"}, 15000);
+
+        int to = -1;
+        for (int i = 0; i < m_cluster.nodeCount() && to < 0; ++i) {
+            if (i != from && m_cluster.command(i, {"ROLE"}).at(0).bytes() == "master")
+                to = i;
+        }
+        QVERIFY2(m_cluster.migrateSlot(slot, from, to), qPrintable(m_cluster.errorString()));
+        QTRY_COMPARE_WITH_TIMEOUT(unsubscribed.size(), 1, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 2, 15000);
+        QVERIFY(client.isSubscribed(RedisClient::Kind::ShardChannel, channel));
+        QCOMPARE(m_cluster.command(to, {"SPUBLISH", channel, "two"}).toInteger(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(heard, (QList<QByteArray>{"one", "two"}), 15000);
+    }
+
     // kill -9 of a master: its commands wait through the failover and then go to the
     // promoted replica; the client is Connected again, never Disconnected.
     void survivesAKilledMaster()

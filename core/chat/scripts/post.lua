@@ -2,7 +2,8 @@
 -- KEYS: 1 log stream, 2 sent marker (MP{N}:CID), 3 info hash, 4 members set
 -- ARGV: 1 pubsub channel, 2 retention, 3 max text bytes, 4 dedupe seconds,
 --       5 type, 6 from (account), 7 text, 8 cid, 9 protocol version, 10 conversation name,
---       11 display name ('' if the same as the account)
+--       11 display name ('' if the same as the account),
+--       12 notice: 'publish' (or absent), 'spublish' or 'both'
 local kind, from, text, cid, display = ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[11] or ''
 local conversation = ARGV[10]
 local maxText = tonumber(ARGV[3])
@@ -77,6 +78,11 @@ elseif kind == 'topic' then
 end
 
 redis.call('SET', KEYS[2], id, 'EX', ARGV[4])
--- The notice is a hint: readers take the entry from the log.
-redis.call('PUBLISH', ARGV[1], '{"v":' .. ARGV[9] .. ',"id":"' .. id .. '"}')
+-- The notice is a hint: readers take the entry from the log. On a cluster it goes to the
+-- shard that owns the conversation (SPUBLISH) instead of every node; 'both' also reaches
+-- the pattern subscriptions that discover direct conversations.
+local notice = '{"v":' .. ARGV[9] .. ',"id":"' .. id .. '"}'
+local mode = ARGV[12] or ''
+if mode == 'spublish' or mode == 'both' then redis.call('SPUBLISH', ARGV[1], notice) end
+if mode ~= 'spublish' then redis.call('PUBLISH', ARGV[1], notice) end
 return {id, 0}
