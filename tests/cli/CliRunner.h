@@ -77,6 +77,24 @@ public:
         return result;
     }
 
+    // Reads a running tail's output until `count` lines contain `marker` (others are
+    // skipped), each wait for more output bounded by `timeoutMs`; fewer if it stops printing.
+    static QStringList readLines(QProcess &tail, const QString &marker, int count,
+                                 int timeoutMs = 60000)
+    {
+        QStringList lines;
+        while (lines.size() < count) {
+            if (!tail.canReadLine() && !tail.waitForReadyRead(timeoutMs))
+                break;
+            while (tail.canReadLine()) {
+                const QString line = QString::fromUtf8(tail.readLine()).chopped(1);
+                if (line.contains(marker))
+                    lines << line;
+            }
+        }
+        return lines;
+    }
+
     // The texts of the msg lines of a --json listing.
     static QStringList texts(const Result &result)
     {

@@ -31,16 +31,7 @@ private Q_SLOTS:
             QSKIP("redis-server and redis-cli are not installed");
         QVERIFY2(m_cluster.start(), qPrintable(m_cluster.errorString()));
         m_cli.setUrl(m_cluster.url());
-        // One channel on each master.
-        QSet<quint16> owners;
-        for (int n = 0; m_channels.size() < RedisClusterFixture::Masters && n < 1000; ++n) {
-            const QString name = u"team%1"_s.arg(n);
-            const quint16 owner = m_cluster.ownerOf(RedisClusterSlot::of(name.toUtf8()));
-            if (!owners.contains(owner)) {
-                owners.insert(owner);
-                m_channels << name;
-            }
-        }
+        m_channels = m_cluster.channelsOnEveryShard(u"team"_s);
         QCOMPARE(m_channels.size(), RedisClusterFixture::Masters);
     }
 
@@ -120,16 +111,7 @@ private Q_SLOTS:
         const Result sent = cli({u"send"_s, channel}, "after 1\nafter 2\nafter 3\n");
         QVERIFY2(sent.succeeded(), sent.err.constData());
 
-        QStringList lines;
-        while (lines.size() < 3) {
-            if (!tail.canReadLine())
-                QVERIFY2(tail.waitForReadyRead(60000), "the tail printed nothing after failover");
-            while (tail.canReadLine()) {
-                const QString line = QString::fromUtf8(tail.readLine()).chopped(1);
-                if (line.contains(u"<tester> after"_s))
-                    lines << line;
-            }
-        }
+        const QStringList lines = CliRunner::readLines(tail, u"<tester> after"_s, 3);
         QCOMPARE(lines.size(), 3);
         for (int i = 0; i < 3; ++i)
             QVERIFY2(lines[i].endsWith(u"<tester> after %1"_s.arg(i + 1)), qPrintable(lines[i]));

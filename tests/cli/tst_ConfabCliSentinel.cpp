@@ -83,16 +83,8 @@ private Q_SLOTS:
         QVERIFY2(after >= 0, qPrintable(m_fixture.errorString()));
         const CliRunner::Result sent = run({u"send"_s, u"live"_s}, "after 1\nafter 2\nafter 3\n");
         QVERIFY2(sent.succeeded(), sent.err.constData());
-        QStringList lines;
-        while (lines.size() < 3) {
-            if (!tail.canReadLine())
-                QVERIFY2(tail.waitForReadyRead(60000), "the tail printed nothing after failover");
-            while (tail.canReadLine()) {
-                const QString line = QString::fromUtf8(tail.readLine()).chopped(1);
-                if (line.contains(u"<tester> after"_s))
-                    lines << line;
-            }
-        }
+        const QStringList lines = CliRunner::readLines(tail, u"<tester> after"_s, 3);
+        QCOMPARE(lines.size(), 3);
         for (int i = 0; i < 3; ++i)
             QVERIFY2(lines[i].endsWith(u"<tester> after %1"_s.arg(i + 1)), qPrintable(lines[i]));
         QCOMPARE(tail.state(), QProcess::Running);

@@ -1,7 +1,10 @@
 #include "RedisClusterFixture.h"
 
+#include "redis/cluster/RedisClusterSlot.h"
+
 #include <QDeadlineTimer>
 #include <QProcess>
+#include <QSet>
 #include <QThread>
 
 #include <cctype>
@@ -113,6 +116,21 @@ quint16 RedisClusterFixture::ownerOf(quint16 slot) const
 RedisReply RedisClusterFixture::command(int i, const QList<QByteArray> &args) const
 {
     return m_nodes.at(std::size_t(i))->command(args);
+}
+
+QStringList RedisClusterFixture::channelsOnEveryShard(const QString &prefix) const
+{
+    QStringList channels;
+    QSet<quint16> owners;
+    for (int n = 0; channels.size() < Masters && n < 1000; ++n) {
+        const QString name = prefix + QString::number(n);
+        const quint16 owner = ownerOf(RedisClusterSlot::of(name.toUtf8()));
+        if (owner != 0 && !owners.contains(owner)) {
+            owners.insert(owner);
+            channels << name;
+        }
+    }
+    return channels;
 }
 
 int RedisClusterFixture::indexOf(quint16 port) const

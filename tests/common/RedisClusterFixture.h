@@ -34,6 +34,9 @@ public:
     quint16 ownerOf(quint16 slot) const;
     // Runs a command on node i (see RedisServerFixture::command).
     RedisReply command(int i, const QList<QByteArray> &args) const;
+    // One conversation name per master, each hashing to a slot that master serves:
+    // prefix0, prefix1... as many as needed.
+    QStringList channelsOnEveryShard(const QString &prefix) const;
     // The node listening on `port`, or -1.
     int indexOf(quint16 port) const;
     // Node i's calls of a command so far (INFO commandstats), e.g. "evalsha"; or another

@@ -173,13 +173,7 @@ bool RedisServerFixture::writeConfig()
             lines << QStringLiteral("requirepass \"%1\"").arg(m_config.password)
                   // The sentinels talk to each other with it too.
                   << QStringLiteral("sentinel sentinel-pass \"%1\"").arg(m_config.password);
-        QFile file(m_dir->filePath(QStringLiteral("redis.conf")));
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-            m_error = file.errorString();
-            return false;
-        }
-        file.write(lines.join(u'\n').toUtf8() + '\n');
-        return true;
+        return writeConfigLines(lines);
     }
     QStringList lines{
         QStringLiteral("port %1").arg(m_port),
@@ -212,6 +206,11 @@ bool RedisServerFixture::writeConfig()
                      .arg(m_config.tlsAuthClients ? QStringLiteral("yes") : QStringLiteral("no"));
     }
     lines << m_config.extraConfig;
+    return writeConfigLines(lines);
+}
+
+bool RedisServerFixture::writeConfigLines(const QStringList &lines)
+{
     QFile file(m_dir->filePath(QStringLiteral("redis.conf")));
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
         m_error = file.errorString();

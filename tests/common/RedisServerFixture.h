@@ -77,6 +77,7 @@ public:
 
 private:
     bool writeConfig();
+    bool writeConfigLines(const QStringList &lines);
     bool generateCertificates();
 
     Config m_config;
