@@ -84,6 +84,52 @@ private Q_SLOTS:
                  QStringList{u"psst"_s});
     }
 
+    // A send whose master dies half-way waits through the failover (bounded by --timeout)
+    // and exits 0 with every line in the log once, in order.
+    void sendWaitsThroughAFailover()
+    {
+        const QString channel = m_channels.at(2);
+        QVERIFY(cli({u"join"_s, channel}).succeeded());
+        const int victim =
+            m_cluster.indexOf(m_cluster.ownerOf(RedisClusterSlot::of(channel.toUtf8())));
+        QVERIFY(victim >= 0);
+        QProcess send;
+        send.setProcessEnvironment(environment());
+        send.start(QStringLiteral(CONFAB_CLI_PATH),
+                   {u"--url"_s, m_cluster.url(), u"--timeout"_s, u"90"_s, u"send"_s, channel});
+        QVERIFY(send.waitForStarted(30000));
+        QByteArray first;
+        for (int i = 0; i < 200; ++i)
+            first += "before " + QByteArray::number(i) + '\n';
+        send.write(first);
+        const QByteArray log = "channel:{" + channel.toUtf8() + "}:log";
+        QTRY_VERIFY_WITH_TIMEOUT(m_cluster.command(victim, {"XLEN", log}).toInteger() >= 100,
+                                 30000);
+        m_cluster.node(victim).kill();
+        QByteArray second;
+        for (int i = 0; i < 200; ++i)
+            second += "after " + QByteArray::number(i) + '\n';
+        send.write(second);
+        send.closeWriteChannel();
+        QVERIFY2(m_cluster.awaitFailover(victim) >= 0, qPrintable(m_cluster.errorString()));
+        QVERIFY(send.waitForFinished(120000));
+        QVERIFY2(send.exitCode() == 0, send.readAllStandardError().constData());
+
+        const Result history = cli({u"--json"_s, u"history"_s, channel, u"--count"_s, u"1000"_s});
+        QVERIFY2(history.succeeded(), history.err.constData());
+        QStringList expected;
+        for (int i = 0; i < 200; ++i)
+            expected << u"before %1"_s.arg(i);
+        for (int i = 0; i < 200; ++i)
+            expected << u"after %1"_s.arg(i);
+        QStringList got;
+        for (const QString &text : texts(history)) {
+            if (text.startsWith(u"before "_s) || text.startsWith(u"after "_s))
+                got << text;
+        }
+        QCOMPARE(got, expected);
+    }
+
     // The tail reads through a node that dies: its subscription moves to another node, its
     // commands to the promoted replica, and what was sent meanwhile is printed once, in order.
     void tailFollowsTheClusterThroughAFailover()
