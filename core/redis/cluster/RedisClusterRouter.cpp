@@ -63,7 +63,6 @@ void RedisClusterRouter::close()
     m_refreshTimer.stop();
     const auto links = std::exchange(m_links, {});
     for (const auto &[name, link] : links) {
-        m_retired.insert(link);
         link->close();
         link->deleteLater();
     }
@@ -101,10 +100,15 @@ RedisConnection *RedisClusterRouter::ensureLink(const Endpoint &master)
     return link;
 }
 
+bool RedisClusterRouter::isRetired(const RedisConnection *link) const
+{
+    return std::none_of(m_links.begin(), m_links.end(),
+                        [link](const auto &entry) { return entry.second == link; });
+}
+
 void RedisClusterRouter::retire(RedisConnection *link)
 {
     std::fill(m_slotLinks.begin(), m_slotLinks.end(), nullptr);
-    m_retired.insert(link);
     link->disconnect(this);
     // Commands still waiting to be sent fail as NOT_CONNECTED and are routed again (see
     // handleReply); ones on the wire get their answer first (a MOVED, most likely) when the
@@ -230,7 +234,7 @@ void RedisClusterRouter::handleReply(const RequestPtr &request,
         finish(request, reply);
         return;
     }
-    if (reply.errorCode() == RedisReply::NotConnected && link && m_retired.contains(link.data())) {
+    if (reply.errorCode() == RedisReply::NotConnected && link && isRetired(link.data())) {
         // Never sent: the node it waited for is no longer a master.
         route(request);
         return;

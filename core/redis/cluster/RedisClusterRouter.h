@@ -92,6 +92,8 @@ private:
     void finish(const RequestPtr &request, const RedisReply &reply);
     RedisConnection *ensureLink(const Endpoint &master);
     void retire(RedisConnection *link);
+    // A link still alive but no longer among the masters' (retired, closing).
+    bool isRetired(const RedisConnection *link) const;
     void scheduleRefresh(std::chrono::milliseconds delay);
     void refresh();
     void onMapReply(const RedisReply &reply, const Endpoint &via, bool slotsFallback);
@@ -105,7 +107,6 @@ private:
     // Slot -> link, filled as commands are routed, emptied when the map changes: spares the
     // lookup by address on every command.
     std::vector<RedisConnection *> m_slotLinks;
-    QSet<RedisConnection *> m_retired;
     QPointer<RedisConnection> m_discovery;
     QList<QList<QByteArray>> m_scripts; // SCRIPT LOAD commands, for every new master
     State m_state = State::Disconnected;
