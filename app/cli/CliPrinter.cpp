@@ -84,6 +84,12 @@ QString CliPrinter::textLine(const ChatMessage &message)
     case ChatMessage::Type::Expired:
         line = QStringLiteral("-- older messages expired");
         break;
+    case ChatMessage::Type::RolledBack:
+        line = message.id.isNull()
+            ? QStringLiteral("-- messages shown above were lost in a server failover")
+            : QStringLiteral("-- messages shown above after %1 were lost in a server failover")
+                  .arg(QString::fromLatin1(message.id.toByteArray()));
+        break;
     }
     QString out = QStringLiteral("[") + time + QStringLiteral("] ") + line;
     if (message.isMalformed())

@@ -3,6 +3,7 @@
 #include "redis/RedisClient.h"
 
 #include <QLoggingCategory>
+#include <QTimer>
 
 #include <algorithm>
 
@@ -73,6 +74,8 @@ void ChannelSync::notice(const std::optional<StreamId> &id)
     switch (m_phase) {
     case Phase::WaitingForSubscription:
         return; // cannot happen: no subscription, no notice
+    case Phase::WaitingForAuthority:
+        return; // the log is read again once the node is confirmed
     case Phase::Reading:
     case Phase::WaitingForCommands:
         if (id)
@@ -142,6 +145,7 @@ void ChannelSync::readFirstPage()
             }
             if (!page.isEmpty())
                 m_last = page.last().id;
+            remember(page);
             m_firstPageRead = true;
             m_sink.firstPage(page, reply.size() < m_firstPageSize);
             finishRead();
@@ -152,21 +156,44 @@ void ChannelSync::readSince(StreamId after, bool checkTrimmed)
 {
     auto current = stillCurrent();
     const QByteArray afterId = after.toByteArray();
-    // Pipelined with the read: does the last entry we delivered still exist? Trimming removes
-    // the oldest entries first, so if it is gone, entries after it may be gone too.
-    auto lastStillThere = std::make_shared<bool>(true);
+    // Pipelined with the read: is the last entry we delivered still there, and which is the
+    // newest entry at or before it? Trimming removes the oldest entries first, so if it is
+    // gone and nothing older is left, entries after it may be gone too (Expired). If it is
+    // gone but older ones are there, or the log is empty, the log is behind what we showed.
+    auto check = std::make_shared<LastCheck>();
     if (checkTrimmed) {
         m_commands->command({"XRANGE", m_logKey, afterId, afterId},
-                            [current, lastStillThere](const RedisReply &reply) {
+                            [current, check](const RedisReply &reply) {
                                 if (current() && reply.isArray())
-                                    *lastStillThere = reply.size() > 0;
+                                    check->lastThere = reply.size() > 0;
+                            });
+        m_commands->command({"XREVRANGE", m_logKey, afterId, "-", "COUNT", "1"},
+                            [current, check](const RedisReply &reply) {
+                                if (!current() || !reply.isArray())
+                                    return;
+                                check->answered = true;
+                                if (reply.size() > 0 && reply.at(0).size() > 0)
+                                    check->newestUpToLast =
+                                        StreamId::parse(reply.at(0).at(0).bytes());
                             });
     }
     m_commands->command(
         {"XRANGE", m_logKey, "(" + afterId, "+", "COUNT", QByteArray::number(m_catchUpPageSize)},
-        [this, current, lastStillThere](const RedisReply &reply) {
+        [this, current, check](const RedisReply &reply) {
             if (!current() || handleFailure(reply))
                 return;
+            if (check->answered && !check->lastThere
+                && (check->newestUpToLast || reply.size() == 0)) {
+                // Behind: deliver nothing, skip nothing, until the node is confirmed.
+                m_phase = Phase::WaitingForAuthority;
+                if (m_authorityConfirmed)
+                    findSurvivor();
+                else
+                    checkAuthority();
+                return;
+            }
+            if (check->answered)
+                m_authorityConfirmed = false;
             // Ask for the next page before decoding this one, so the server and we overlap.
             bool more = false;
             if (reply.size() >= m_catchUpPageSize) {
@@ -185,7 +212,7 @@ void ChannelSync::readSince(StreamId after, bool checkTrimmed)
                 }
                 if (message->id <= m_last)
                     continue;
-                if (!*lastStillThere && page.isEmpty()) {
+                if (check->answered && !check->lastThere && page.isEmpty()) {
                     ChatMessage expired;
                     expired.id = predecessor(message->id);
                     expired.channel = m_channel;
@@ -198,11 +225,118 @@ void ChannelSync::readSince(StreamId after, bool checkTrimmed)
             }
             if (!page.isEmpty()) {
                 m_last = page.last().id;
+                remember(page);
                 m_sink.messages(page);
             }
             if (!more)
                 finishRead();
         });
+}
+
+void ChannelSync::checkAuthority()
+{
+    if (!m_commands)
+        return;
+    auto current = stillCurrent();
+    m_commands->confirmAuthority(m_logKey, [this, current](bool confirmed, const QString &why) {
+        if (!current())
+            return;
+        if (confirmed) {
+            m_authorityDelayMs = 0;
+            m_authorityConfirmed = true;
+            startRead(true);
+            return;
+        }
+        // Not the master (yet): the topology is moving. Look again, without limit: giving up
+        // would mean either skipping entries or showing a stale node's log.
+        m_authorityDelayMs = std::clamp(m_authorityDelayMs * 2, 100, 2000);
+        qCInfo(lcSync) << m_logKey << "is behind what was delivered, on a node not confirmed"
+                       << "as its master:" << why << "- reading again in" << m_authorityDelayMs
+                       << "ms";
+        QTimer::singleShot(m_authorityDelayMs, m_commands.data(), [this, current] {
+            if (current() && m_phase == Phase::WaitingForAuthority)
+                startRead(true);
+        });
+    });
+}
+
+void ChannelSync::findSurvivor()
+{
+    // The newest entry at or before the last delivered one that we did deliver: walking back
+    // from it, entries we never delivered are the new master's, entries older than what we
+    // remember were delivered before.
+    auto current = stillCurrent();
+    const qsizetype window = qsizetype(m_recent.size()) + 256;
+    m_commands->command(
+        {"XREVRANGE", m_logKey, m_last.toByteArray(), "-", "COUNT", QByteArray::number(window)},
+        [this, current, window](const RedisReply &reply) {
+            if (!current() || handleFailure(reply))
+                return;
+            std::optional<StreamId> survivor;
+            std::optional<StreamId> oldestSeen;
+            for (const RedisReply &entry : reply.elements()) {
+                const std::optional<StreamId> id = StreamId::parse(entry.at(0).bytes());
+                if (!id)
+                    continue;
+                oldestSeen = id;
+                if (m_recent.empty() || *id < m_recent.front().first) {
+                    survivor = id;
+                    break;
+                }
+                const auto message = MessageCodec::fromStreamEntry(m_channel, entry);
+                if (message && wasDelivered(*id, message->cid)) {
+                    survivor = id;
+                    break;
+                }
+            }
+            // More entries than remembered and none of them ours: the older ones count as
+            // delivered (a bounded walk rather than reading a hostile log to its start).
+            if (!survivor && reply.size() >= window)
+                survivor = oldestSeen;
+            rollBackTo(survivor);
+        });
+}
+
+void ChannelSync::remember(const ChatMessageList &delivered)
+{
+    for (const ChatMessage &message : delivered) {
+        if (message.type == ChatMessage::Type::Expired
+            || message.type == ChatMessage::Type::RolledBack)
+            continue;
+        m_recent.emplace_back(message.id, qHash(message.cid));
+    }
+    while (m_recent.size() > RecentCapacity)
+        m_recent.pop_front();
+}
+
+bool ChannelSync::wasDelivered(const StreamId &id, const QByteArray &cid) const
+{
+    const auto it = std::lower_bound(m_recent.cbegin(), m_recent.cend(), id,
+                                     [](const std::pair<StreamId, size_t> &entry,
+                                        const StreamId &wanted) { return entry.first < wanted; });
+    return it != m_recent.cend() && it->first == id && it->second == qHash(cid);
+}
+
+void ChannelSync::rollBackTo(const std::optional<StreamId> &survivor)
+{
+    m_authorityConfirmed = false;
+    m_authorityDelayMs = 0;
+    qCWarning(lcSync) << m_logKey << "no longer holds the entries delivered after"
+                      << (survivor ? survivor->toByteArray() : QByteArray("its start")) << "up to"
+                      << m_last.toByteArray() << "(lost in a failover)";
+    ChatMessage marker;
+    marker.id = survivor.value_or(StreamId{0, 0});
+    marker.channel = m_channel;
+    marker.type = ChatMessage::Type::RolledBack;
+    marker.text = QStringLiteral("Messages shown after this point were lost in a server "
+                                 "failover: the server no longer has them.");
+    m_last = marker.id;
+    while (!m_recent.empty() && m_recent.back().first > m_last)
+        m_recent.pop_back();
+    // From here the log is read from the survivor on, as new messages.
+    m_firstPageRead = true;
+    m_sink.messages({marker});
+    startRead(false);
 }
 
 void ChannelSync::finishRead()

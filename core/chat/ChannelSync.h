@@ -6,6 +6,7 @@
 
 #include <QPointer>
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -22,6 +23,13 @@ class RedisClient;
 //     names an id already delivered.
 // This runs on the first subscription and again after every reconnect. If the last delivered
 // entry was trimmed away meanwhile, an Expired marker says that messages may be missing.
+// If instead the log is behind it (the entry is gone but older ones are still there, or the
+// log is empty), the node may be the wrong one (a replica being promoted, an old master back
+// before it learns that it was replaced): nothing is delivered or skipped until the client
+// confirms that this node is the master for the log. If it is and the log is still behind,
+// what was shown after the newest surviving entry was lost in a failover: a RolledBack marker
+// says so, and reading goes on from that entry, so that whatever the new master wrote in
+// between is delivered, not skipped.
 // Nothing a notice says is delivered, so a wrong or hostile one costs a read, nothing more.
 class ChannelSync
 {
@@ -57,13 +65,31 @@ public:
     void commandsReconnected();
 
 private:
-    enum class Phase { WaitingForSubscription, Reading, WaitingForCommands, Live };
+    enum class Phase {
+        WaitingForSubscription,
+        Reading,
+        WaitingForCommands,
+        WaitingForAuthority,
+        Live
+    };
+    // What the entries at and before the last delivered id say about the log.
+    struct LastCheck
+    {
+        bool lastThere = true;
+        std::optional<StreamId> newestUpToLast; // unset: none at or before it
+        bool answered = false;
+    };
 
     void startCatchUp();
     void startRead(bool checkTrimmed);
     void readFirstPage();
     void readSince(StreamId after, bool checkTrimmed);
     void finishRead();
+    void checkAuthority();
+    void findSurvivor();
+    void rollBackTo(const std::optional<StreamId> &survivor);
+    void remember(const ChatMessageList &delivered);
+    bool wasDelivered(const StreamId &id, const QByteArray &cid) const;
     bool handleFailure(const RedisReply &reply);
     std::function<bool()> stillCurrent();
 
@@ -84,6 +110,16 @@ private:
     // messages, from the start of the log.
     bool m_firstPageRead = false;
     quint64 m_epoch = 0;
+    // The newest delivered entries (id, hash of cid): after a failover they tell which of the
+    // entries at or before the last delivered one are those we showed (they survived) and
+    // which a new master wrote since with an older id (its clock behind), to be shown.
+    static constexpr std::size_t RecentCapacity = 2048;
+    std::deque<std::pair<StreamId, size_t>> m_recent;
+    // Backoff while the node holding the log is not confirmed to be its master.
+    int m_authorityDelayMs = 0;
+    // The log was found behind once and the client has confirmed the node since: the next
+    // read that finds it behind again rolls back.
+    bool m_authorityConfirmed = false;
     // Lets callbacks that outlive this object (it is deleted on /leave) notice that it is gone.
     std::shared_ptr<int> m_alive = std::make_shared<int>(0);
 };

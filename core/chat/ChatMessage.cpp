@@ -7,7 +7,7 @@ namespace Confab {
 
 namespace {
 
-constexpr std::array<std::pair<ChatMessage::Type, const char *>, 7> TypeNames{{
+constexpr std::array<std::pair<ChatMessage::Type, const char *>, 8> TypeNames{{
     {ChatMessage::Type::Message, "msg"},
     {ChatMessage::Type::Action, "me"},
     {ChatMessage::Type::Join, "join"},
@@ -15,6 +15,7 @@ constexpr std::array<std::pair<ChatMessage::Type, const char *>, 7> TypeNames{{
     {ChatMessage::Type::Topic, "topic"},
     {ChatMessage::Type::Nick, "nick"},
     {ChatMessage::Type::Expired, "expired"},
+    {ChatMessage::Type::RolledBack, "rolledback"},
 }};
 
 } // namespace
@@ -31,7 +32,7 @@ QByteArray ChatMessage::typeName(Type type)
 ChatMessage::Type ChatMessage::typeFromName(const QByteArray &name)
 {
     for (const auto &[t, n] : TypeNames) {
-        if (name == n && t != Type::Expired)
+        if (name == n && t != Type::Expired && t != Type::RolledBack)
             return t;
     }
     return Type::Unknown;

@@ -19,6 +19,10 @@ struct ChatMessage
         Topic, // text is the new topic
         Nick, // text is the new name of `from`
         Expired, // not in Redis: older messages were trimmed from the stream before we saw them
+        // Not in Redis: the log no longer holds what was shown after this id (a failover to a
+        // replica that had not received it, a server restarted empty). Never acknowledged
+        // to its senders, so theirs are sent again.
+        RolledBack,
         Unknown, // a type this version does not know; shown as such
     };
 

@@ -540,7 +540,8 @@ void ChatSession::updateFromMessages(const QString &channel, const ChatMessageLi
         // Live entries carry the sender's display name of the moment.
         if (message.type == ChatMessage::Type::Nick)
             setDisplayNameOf(message.from, NameRule::displayable(message.text));
-        else if (!message.isMalformed() && message.type != ChatMessage::Type::Expired)
+        else if (!message.isMalformed() && message.type != ChatMessage::Type::Expired
+                 && message.type != ChatMessage::Type::RolledBack)
             setDisplayNameOf(message.from, message.author());
         switch (message.type) {
         case ChatMessage::Type::Topic: {

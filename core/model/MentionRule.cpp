@@ -96,6 +96,7 @@ bool MentionRule::messageMentions(const ChatMessage &message, const QString &myN
     case ChatMessage::Type::Leave:
     case ChatMessage::Type::Nick:
     case ChatMessage::Type::Expired:
+    case ChatMessage::Type::RolledBack:
         break;
     }
     return false;

@@ -184,12 +184,22 @@ void MessageLogModel::fetchMore(const QModelIndex &parent)
 
 void MessageLogModel::appendMessages(const ChatMessageList &batch)
 {
+    for (const ChatMessage &message : batch) {
+        if (message.type == ChatMessage::Type::RolledBack) {
+            // ChannelSync sends it alone, before what the log holds after it.
+            rollBack(message);
+            if (batch.size() == 1)
+                return;
+        }
+    }
     QList<Row> fresh;
     fresh.reserve(batch.size());
     std::optional<StreamId> last;
     if (!m_rows.isEmpty())
         last = m_rows.constLast().message.id;
     for (const ChatMessage &message : inIdOrder(batch)) {
+        if (message.type == ChatMessage::Type::RolledBack)
+            continue;
         if (last && message.id <= *last)
             continue;
         last = message.id;
@@ -216,6 +226,32 @@ void MessageLogModel::appendMessages(const ChatMessageList &batch)
     const int first = int(m_rows.size());
     beginInsertRows(QModelIndex(), first, first + int(fresh.size()) - 1);
     m_rows.append(std::move(fresh));
+    endInsertRows();
+}
+
+void MessageLogModel::rollBack(const ChatMessage &marker)
+{
+    // The rows after the marker's id are no longer in the log: they go, and the marker takes
+    // their place, saying how many. The marker shares the id of the last surviving row, so
+    // rows stay in id order and what the log now holds after that id appends below it.
+    const auto firstLost =
+        std::upper_bound(m_rows.cbegin(), m_rows.cend(), marker.id,
+                         [](const StreamId &id, const Row &row) { return id < row.message.id; });
+    const int from = int(firstLost - m_rows.cbegin());
+    const int lost = int(m_rows.size()) - from;
+    if (lost > 0) {
+        beginRemoveRows(QModelIndex(), from, int(m_rows.size()) - 1);
+        m_rows.remove(from, lost);
+        endRemoveRows();
+    }
+    ChatMessage shown = marker;
+    if (lost > 0)
+        shown.text = tr("%n message(s) shown here were lost in a server failover: the server "
+                        "no longer has them.",
+                        nullptr, lost);
+    const int at = int(m_rows.size());
+    beginInsertRows(QModelIndex(), at, at);
+    m_rows.append(makeRow(shown));
     endInsertRows();
 }
 
@@ -384,6 +420,9 @@ QString MessageLogModel::plainText(const ChatMessage &message)
         break;
     case ChatMessage::Type::Expired:
         line = tr("Older messages expired");
+        break;
+    case ChatMessage::Type::RolledBack:
+        line = message.text;
         break;
     }
     if (message.isMalformed())

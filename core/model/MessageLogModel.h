@@ -76,7 +76,8 @@ public:
 
     // New messages in id order. Ids not above lastId() are dropped. One row insertion; if the
     // window then exceeds maxRows() (and trimming is not held) the oldest rows are removed
-    // first (one row removal).
+    // first (one row removal). A RolledBack marker (ChannelSync, after a failover) first
+    // removes the rows after its id, which the log no longer holds, and takes their place.
     void appendMessages(const ChatMessageList &batch);
     // A page of older messages in id order; ids not below firstId() are dropped. `reachedStart`
     // says Redis has nothing older. One row insertion at the top. Pages are not trimmed to
@@ -123,6 +124,8 @@ Q_SIGNALS:
     void olderHistoryRequested(const QString &channel, const Confab::StreamId &before);
 
 private:
+    void rollBack(const ChatMessage &marker);
+
     struct Row
     {
         ChatMessage message;

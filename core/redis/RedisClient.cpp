@@ -200,6 +200,71 @@ void RedisClient::transaction(const QList<QList<QByteArray>> &commands, Callback
     send(Held{commands, true, std::move(callback), options});
 }
 
+void RedisClient::confirmAuthority(const QByteArray &key, Confirmed done)
+{
+    QPointer<RedisClient> self(this);
+    if (m_router) {
+        m_router->confirmOwner(key, [self, key, done](bool confirmed, const QString &why) {
+            if (!self)
+                return;
+            if (!confirmed)
+                done(false, why);
+            else
+                self->confirmRole(key, done);
+        });
+        return;
+    }
+    if (m_sentinels) {
+        const RedisOptions::Endpoint current{m_link->options().host, m_link->options().port};
+        m_sentinels->resolve(
+            [self, key, done, current](std::optional<RedisOptions::Endpoint> master,
+                                       const QString &error) {
+                if (!self)
+                    return;
+                if (!master) {
+                    done(false, error);
+                    return;
+                }
+                if (!(*master == current)) {
+                    const QString why =
+                        QStringLiteral("Sentinel names %1 as master now").arg(master->toString());
+                    self->m_link->reconnectNow(why);
+                    done(false, why);
+                    return;
+                }
+                self->confirmRole(key, done);
+            });
+        return;
+    }
+    confirmRole(key, std::move(done));
+}
+
+void RedisClient::confirmRole(const QByteArray &key, Confirmed done)
+{
+    // In one transaction with a command on the key, so that on a cluster it runs on the node
+    // that serves the key.
+    transaction({{"ROLE"}, {"EXISTS", key}}, [done](const RedisReply &reply) {
+        if (reply.isError()) {
+            // Not allowed to ask (ACL): the handshake could not check either; trust the link.
+            if (reply.errorCode() == "NOPERM" || reply.toString().contains(QLatin1String("NOPERM")))
+                done(true, QString());
+            else
+                done(false, reply.toString());
+            return;
+        }
+        if (!reply.isArray() || reply.size() != 2 || !reply.at(0).isArray()
+            || reply.at(0).size() == 0) {
+            done(false, QStringLiteral("unexpected reply to ROLE"));
+            return;
+        }
+        const QByteArray role = reply.at(0).at(0).bytes();
+        if (role != "master")
+            done(false, QStringLiteral("the node is a %1").arg(QString::fromUtf8(role.left(40))));
+        else
+            done(true, QString());
+    });
+}
+
 void RedisClient::send(Held &&held)
 {
     if (m_router) {

@@ -65,6 +65,13 @@ public:
     void transaction(const QList<QList<QByteArray>> &commands, Callback callback,
                      const CommandOptions &options = {});
 
+    // Whether the node that serves `key` is its master now, for a reader that found a log
+    // behind what it had already shown: a single server says so with ROLE; with Sentinel the
+    // sentinels must also name it (else the link moves there); on a cluster every reachable
+    // master must agree on the slot's owner, and that owner must say it is a master.
+    using Confirmed = std::function<void(bool confirmed, const QString &why)>;
+    void confirmAuthority(const QByteArray &key, Confirmed done);
+
     // Until the first connect has shown what the server is, subscriptions wait here: a link
     // in subscribed mode could not ask it.
     void subscribe(const QList<QByteArray> &channels)
@@ -130,6 +137,7 @@ private:
     Callback holdingRedirects(const QList<QList<QByteArray>> &commands, bool transaction,
                               Callback callback, const CommandOptions &options);
     void send(Held &&held);
+    void confirmRole(const QByteArray &key, Confirmed done);
     void failHeld(const QString &why);
     void changeSubscriptions(Kind kind, const QList<QByteArray> &names, bool subscribe);
     void applyDeferredSubscriptions();

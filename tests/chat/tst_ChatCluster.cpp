@@ -84,6 +84,8 @@ private Q_SLOTS:
             QVERIFY(w->waitForReady());
             w->run([worker = w->worker(), channel] { worker->joinChannel(channel); });
             QVERIFY(w->waitForJoined(channel));
+            // The first page (what talkOnEveryShard wrote) before counting what comes next.
+            QTRY_VERIFY_WITH_TIMEOUT(w->historyPages(channel) >= 1, 20000);
         }
         const int owner =
             m_cluster.indexOf(m_cluster.ownerOf(RedisClusterSlot::of(channel.toUtf8())));

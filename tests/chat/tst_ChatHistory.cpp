@@ -7,6 +7,7 @@
 
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QScopeGuard>
 #include <QTest>
 
 using namespace Confab;
@@ -185,6 +186,75 @@ private Q_SLOTS:
         QCOMPARE(alice.texts(QStringLiteral("short")), numbers(5, 10));
     }
 
+    // A failover to a replica that had not received the newest entries: the log is behind what
+    // was shown. While the node is not the master nothing is shown or skipped; once it is,
+    // a RolledBack marker replaces what was lost and what the new master wrote in between
+    // (an older id than the last one shown: its clock is behind) is delivered, not skipped.
+    void logBehindWhatWasShownWaitsForTheMasterThenRollsBack()
+    {
+        const QByteArray log = "channel:{fail}:log";
+        const auto idOf = [](int seq) -> QByteArray {
+            return "1700000000000-" + QByteArray::number(seq);
+        };
+        for (int i = 0; i < 10; ++i)
+            QVERIFY(
+                m_server
+                    ->command({"XADD", log, idOf(i), "v", "1", "type", "msg", "from", "filler",
+                               "text", QByteArray::number(i), "cid", "f" + QByteArray::number(i)})
+                    .isString());
+        ThreadedWorker alice(ThreadedWorker::configFor(*m_server, QStringLiteral("alice")));
+        QVERIFY(alice.waitForReady());
+        alice.run([w = alice.worker()] { w->watchChannel(QStringLiteral("fail"), {0, 1}); });
+        QVERIFY(alice.waitForTexts(QStringLiteral("fail"), 10));
+
+        // The "new master": entries 0-5 replicated, then one written after the failover.
+        RedisServerFixture promoted;
+        QVERIFY2(promoted.start(), qPrintable(promoted.errorString()));
+        for (int i = 0; i < 6; ++i)
+            QVERIFY(
+                promoted
+                    .command({"XADD", log, idOf(i), "v", "1", "type", "msg", "from", "filler",
+                              "text", QByteArray::number(i), "cid", "f" + QByteArray::number(i)})
+                    .isString());
+        QVERIFY(promoted
+                    .command({"XADD", log, idOf(7), "v", "1", "type", "msg", "from", "bob", "text",
+                              "written after the failover", "cid", "b1"})
+                    .isString());
+
+        // alice's server becomes its replica, and her subscription drops: the catch-up finds
+        // entry 9 gone and 0-5 there.
+        auto restoreMaster = qScopeGuard([this] { m_server->command({"REPLICAOF", "NO", "ONE"}); });
+        QVERIFY(m_server->command({"REPLICAOF", "127.0.0.1", QByteArray::number(promoted.port())})
+                    .isOk());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_server->command({"INFO", "replication"}).bytes().contains("master_link_status:up"),
+            20000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_server->command({"XLEN", log}).toInteger() == 7, 20000);
+        const qint64 rolesBefore = roleCalls();
+        QVERIFY(m_server->command({"CLIENT", "KILL", "TYPE", "pubsub"}).toInteger() >= 1);
+        // It asks again and again (ROLE: slave), showing nothing meanwhile.
+        QTRY_VERIFY_WITH_TIMEOUT(roleCalls() >= rolesBefore + 4, 20000);
+        QCOMPARE(alice.messages(QStringLiteral("fail")).size(), 10);
+
+        // Promoted: now the log is the truth.
+        QVERIFY(m_server->command({"REPLICAOF", "NO", "ONE"}).isOk());
+        QTRY_COMPARE_WITH_TIMEOUT(alice.messages(QStringLiteral("fail")).size(), 12, 20000);
+        const ChatMessageList seen = alice.messages(QStringLiteral("fail"));
+        QCOMPARE(seen.at(10).type, ChatMessage::Type::RolledBack);
+        QCOMPARE(seen.at(10).id, *StreamId::parse(idOf(5)));
+        QCOMPARE(seen.at(11).text, QStringLiteral("written after the failover"));
+        QCOMPARE(seen.at(11).id, *StreamId::parse(idOf(7)));
+        // Live again: a new entry arrives once, after it.
+        QVERIFY(m_server
+                    ->command({"XADD", log, "*", "v", "1", "type", "msg", "from", "bob", "text",
+                               "back to normal", "cid", "b2"})
+                    .isString());
+        m_server->command({"PUBLISH", "channel:{fail}", "read the log"});
+        QTRY_COMPARE_WITH_TIMEOUT(alice.texts(QStringLiteral("fail")).last(),
+                                  QStringLiteral("back to normal"), 20000);
+        QCOMPARE(alice.messages(QStringLiteral("fail")).size(), 13);
+    }
+
     void resumingAfterASeenIdSkipsWhatWasSeen()
     {
         const QList<QByteArray> ids = fill("resume", 10);
@@ -198,6 +268,16 @@ private Q_SLOTS:
     }
 
 private:
+    qint64 roleCalls()
+    {
+        const QByteArray stats = m_server->command({"INFO", "commandstats"}).bytes();
+        const qsizetype at = stats.indexOf("cmdstat_role:calls=");
+        if (at < 0)
+            return 0;
+        const qsizetype from = at + qsizetype(strlen("cmdstat_role:calls="));
+        return stats.mid(from, stats.indexOf(',', from) - from).toLongLong();
+    }
+
     static QStringList numbers(int from, int to)
     {
         QStringList out;

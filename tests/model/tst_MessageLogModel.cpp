@@ -675,6 +675,30 @@ private Q_SLOTS:
         QCOMPARE(model.rowOfId(StreamId{9, 0}), 0);
     }
 
+    void rolledBackMarkerReplacesTheLostRows()
+    {
+        MessageLogModel model(Channel);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.appendMessages(messages(1, 5));
+        ChatMessage pending = message(0, QStringLiteral("me"), QStringLiteral("unsent"));
+        pending.cid = "c1";
+        model.addPending(pending);
+        // The log now ends at 3: rows 4 and 5 were lost; the pending row stays at the bottom.
+        model.appendMessages({message(3, QString(), QString(), ChatMessage::Type::RolledBack)});
+        QCOMPARE(rowIds(model), (QList<quint64>{1, 2, 3, 3, 0}));
+        QCOMPARE(roleOf(model, 3, MessageLogModel::TypeRole).toInt(),
+                 int(ChatMessage::Type::RolledBack));
+        QVERIFY(roleOf(model, 3, MessageLogModel::TextRole)
+                    .toString()
+                    .startsWith(QStringLiteral("2 message")));
+        QCOMPARE(model.rowOfId(StreamId{3, 0}), 2);
+        // What the log holds after 3 now (a new master's entry, id 4 again) appends below.
+        model.appendMessages({message(4, QStringLiteral("carol"), QStringLiteral("new"))});
+        QCOMPARE(rowIds(model), (QList<quint64>{1, 2, 3, 3, 4, 0}));
+        QCOMPARE(roleOf(model, 4, MessageLogModel::TextRole).toString(), QStringLiteral("new"));
+    }
+
     void mineRoleMarksMessagesFromMyName()
     {
         MessageLogModel model(Channel);

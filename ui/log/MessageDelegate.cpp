@@ -21,6 +21,12 @@ namespace Confab {
 
 namespace {
 
+// Not a message but a gap in the log: trimmed history, or entries lost in a failover.
+bool isGap(int type)
+{
+    return type == int(ChatMessage::Type::Expired) || type == int(ChatMessage::Type::RolledBack);
+}
+
 // Horizontal: [mention bar + padding][timestamp][gap][name][gap][text...][padding]
 constexpr int MentionBarWidth = 3;
 constexpr int LeftPadding = 10;
@@ -389,6 +395,9 @@ MessageDelegate::Body MessageDelegate::bodyOf(const Context &context,
     case ChatMessage::Type::Expired:
         body.text = tr("Older messages expired");
         break;
+    case ChatMessage::Type::RolledBack:
+        body.text = oneLine(text);
+        break;
     }
 
     const auto delivery =
@@ -546,8 +555,7 @@ QString MessageDelegate::timestampOf(const QDateTime &time) const
 QString MessageDelegate::timestampText(const QModelIndex &index) const
 {
     const QDateTime time = index.data(MessageLogModel::TimeRole).toDateTime();
-    if (!time.isValid()
-        || index.data(MessageLogModel::TypeRole).toInt() == int(ChatMessage::Type::Expired))
+    if (!time.isValid() || isGap(index.data(MessageLogModel::TypeRole).toInt()))
         return {};
     return timestampOf(time);
 }
@@ -656,7 +664,7 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         break;
     }
     const QPointF origin = layoutOrigin(context, placement, *layout);
-    if (context.type == int(ChatMessage::Type::Expired)) {
+    if (isGap(context.type)) {
         // A gap in the log rather than a message: centred between dashed rules.
         const int x = int(origin.x());
         const int width = int(std::ceil(layout->naturalWidth()));
@@ -679,7 +687,7 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
 QPointF MessageDelegate::layoutOrigin(const Context &context, const Placement &placement,
                                       const MessageLayout &layout) const
 {
-    if (context.type == int(ChatMessage::Type::Expired)) {
+    if (isGap(context.type)) {
         const QRect &message = placement.message;
         const int width = int(std::ceil(layout.naturalWidth()));
         return QPointF(message.left() + (message.width() - width) / 2, placement.lineTop);

@@ -69,7 +69,8 @@ void MessageRowCache::read(Row &row, const QModelIndex &index)
         }
         return;
     }
-    if (row.type == int(ChatMessage::Type::Expired))
+    if (row.type == int(ChatMessage::Type::Expired)
+        || row.type == int(ChatMessage::Type::RolledBack))
         return;
     row.ms = qint64(id->ms);
     row.day = m_days.dayOf(row.ms);

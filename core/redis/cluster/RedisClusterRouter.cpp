@@ -359,6 +359,63 @@ void RedisClusterRouter::refresh()
                  {std::chrono::milliseconds(5000), RedisConnection::QueuePolicy::FailFast});
 }
 
+void RedisClusterRouter::confirmOwner(const QByteArray &key, Confirmed done)
+{
+    const quint16 slot = RedisClusterSlot::of(key);
+    const std::optional<Endpoint> ours = m_map.ownerOf(slot);
+    if (!ours) {
+        scheduleRefresh(0ms);
+        done(false, QStringLiteral("no master known for slot %1").arg(slot));
+        return;
+    }
+    QList<RedisConnection *> asked;
+    for (const auto &[name, link] : m_links) {
+        if (link->state() == State::Connected && !isRetired(link))
+            asked << link;
+    }
+    if (asked.isEmpty() || (asked.size() < 2 && m_map.masters().size() >= 2)) {
+        scheduleRefresh(0ms);
+        done(false, QStringLiteral("too few masters reachable to agree on slot %1").arg(slot));
+        return;
+    }
+    struct Tally
+    {
+        qsizetype waiting = 0;
+        QString disagreement;
+    };
+    auto tally = std::make_shared<Tally>();
+    tally->waiting = asked.size();
+    QPointer<RedisClusterRouter> self(this);
+    for (RedisConnection *link : asked) {
+        const Endpoint via{link->options().host, link->options().port};
+        link->command({"CLUSTER", "SLOTS"},
+                      [self, tally, done, via, slot, ours = *ours](const RedisReply &reply) {
+                          if (!self)
+                              return;
+                          const std::optional<RedisSlotMap> map =
+                              RedisSlotMap::fromSlots(reply, via);
+                          const std::optional<Endpoint> owner =
+                              map ? map->ownerOf(slot) : std::nullopt;
+                          if (tally->disagreement.isEmpty() && !(owner && *owner == ours))
+                              tally->disagreement =
+                                  QStringLiteral("%1 says slot %2 is at %3, not %4")
+                                      .arg(via.toString())
+                                      .arg(slot)
+                                      .arg(owner ? owner->toString() : QStringLiteral("no master"),
+                                           ours.toString());
+                          if (--tally->waiting > 0)
+                              return;
+                          if (!tally->disagreement.isEmpty()) {
+                              self->scheduleRefresh(0ms);
+                              done(false, tally->disagreement);
+                              return;
+                          }
+                          done(true, QString());
+                      },
+                      {std::chrono::milliseconds(5000), RedisConnection::QueuePolicy::FailFast});
+    }
+}
+
 void RedisClusterRouter::onMapReply(const RedisReply &reply, const Endpoint &via,
                                     bool slotsFallback)
 {

@@ -60,6 +60,12 @@ public:
     void transaction(const QList<QList<QByteArray>> &commands, Callback callback,
                      const CommandOptions &options = {});
 
+    // Whether the master this router sends `key`'s commands to is the one the cluster names:
+    // every connected master (two at least, when there are two) is asked for its map and all
+    // must agree with ours. If they do not, the map is refreshed and the answer is no.
+    using Confirmed = std::function<void(bool confirmed, const QString &why)>;
+    void confirmOwner(const QByteArray &key, Confirmed done);
+
     // For tests: the link to a master, if there is one.
     RedisConnection *linkTo(const Endpoint &master) const;
 
