@@ -93,7 +93,11 @@ private Q_SLOTS:
         const QStringList blocks = shellBlocks();
         QVERIFY2(blocks.size() >= 3, "PROTOCOL.md has no ```sh examples");
         bool sawAcl = false;
+        // The ACL recipe uses Redis 7 selectors; the fixtures also run on the 6.2 floor.
+        const bool redis7 = RedisServerFixture::redisServerMajorVersion() >= 7;
         for (qsizetype i = 0; i < blocks.size(); ++i) {
+            if (!redis7 && blocks.at(i).contains(QStringLiteral("ACL SETUSER")))
+                continue;
             // In order, as a reader would run them, each in a fresh shell.
             const Shell run =
                 bash(QStringLiteral("set -e -o pipefail\n"
@@ -107,11 +111,13 @@ private Q_SLOTS:
             QVERIFY2(!hasErrorReply(run.output), qPrintable(context));
             sawAcl = sawAcl || blocks.at(i).contains(QStringLiteral("ACL SETUSER alice"));
         }
-        QVERIFY2(sawAcl, "the ACL recipe is not among the examples");
+        QVERIFY2(sawAcl || !redis7, "the ACL recipe is not among the examples");
     }
 
     void theAclRecipeLetsPeopleChatAndNothingMore()
     {
+        if (RedisServerFixture::redisServerMajorVersion() < 7)
+            QSKIP("the recipe is for Redis 7 ACLs (selectors, ACL DRYRUN)");
         // everyShellExampleRuns made the users alice and bob with the recipe.
         QCOMPARE(m_server->command({"ACL", "DRYRUN", "alice", "PING"}).toString(),
                  QStringLiteral("OK"));

@@ -75,6 +75,21 @@ QString RedisServerFixture::redisServerPath()
     return path;
 }
 
+int RedisServerFixture::redisServerMajorVersion()
+{
+    static const int major = [] {
+        QProcess server;
+        server.start(redisServerPath(), {QStringLiteral("--version")});
+        if (!server.waitForFinished(10000))
+            return 0;
+        // "Redis server v=7.0.15 sha=..."
+        const QByteArray out = server.readAllStandardOutput();
+        const qsizetype at = out.indexOf("v=");
+        return at < 0 ? 0 : out.mid(at + 2, out.indexOf('.', at) - at - 2).toInt();
+    }();
+    return major;
+}
+
 QString RedisServerFixture::redisBenchmarkPath()
 {
     return QStandardPaths::findExecutable(QStringLiteral("redis-benchmark"));
@@ -183,11 +198,13 @@ bool RedisServerFixture::writeConfig()
         QStringLiteral("logfile \"\""),
         QStringLiteral("save \"\""),
         QStringLiteral("protected-mode no"),
-        QStringLiteral("enable-debug-command yes"),
         QStringLiteral("appendonly %1")
             .arg(m_config.appendOnly ? QStringLiteral("yes") : QStringLiteral("no")),
         QStringLiteral("appendfsync always"),
     };
+    // DEBUG is always allowed before Redis 7, which added the switch.
+    if (redisServerMajorVersion() >= 7)
+        lines << QStringLiteral("enable-debug-command yes");
     if (!m_config.password.isEmpty())
         lines << QStringLiteral("requirepass \"%1\"").arg(m_config.password);
     for (const QString &user : m_config.aclUsers)

@@ -70,6 +70,9 @@ public:
     RedisReply command(const QList<QByteArray> &args) const;
 
     static QString redisServerPath();
+    // The major version of redisServerPath() ("redis-server --version"; 0 if unknown). The
+    // fixtures run under CONFAB_REDIS_SERVER with older servers too (the 6.2 floor).
+    static int redisServerMajorVersion();
     static QString redisBenchmarkPath();
     static QString redisCliPath();
     // A loopback port nothing listens on right now.
