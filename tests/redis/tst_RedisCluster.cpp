@@ -292,6 +292,62 @@ private Q_SLOTS:
         QCOMPARE(runCommand(client, {"GET", old}).bytes(), QByteArray("1"));
     }
 
+    // A command refused with TRYAGAIN (a multi-key script during a migration) is retried;
+    // one issued later for the same slot waits behind it instead of overtaking it.
+    void laterCommandsForASlotWaitBehindARetry()
+    {
+        RedisClient client(m_cluster.node(0).options());
+        QVERIFY(openAndWait(client));
+        const QByteArray list = "order:{gate}:list";
+        const QByteArray moved = "order:{gate}:moved";
+        const quint16 slot = RedisClusterSlot::of(list);
+        QVERIFY(runCommand(client, {"RPUSH", list, "start"}).isInteger());
+        QVERIFY(runCommand(client, {"SET", moved, "x"}).isOk());
+        const int from = m_cluster.indexOf(m_cluster.ownerOf(slot));
+        int to = -1;
+        for (int i = 0; i < m_cluster.nodeCount() && to < 0; ++i) {
+            if (i != from && m_cluster.command(i, {"ROLE"}).at(0).bytes() == "master")
+                to = i;
+        }
+        QVERIFY2(m_cluster.migrateSlot(slot, from, to, false), qPrintable(m_cluster.errorString()));
+        // One of the two keys moves: a command on both is refused with TRYAGAIN until the end.
+        QVERIFY(m_cluster
+                    .command(from,
+                             {"MIGRATE", "127.0.0.1", QByteArray::number(m_cluster.node(to).port()),
+                              "", "0", "5000", "KEYS", moved})
+                    .isOk());
+        const qint64 refusedBefore = m_cluster.calls(from, "eval", "rejected_calls");
+
+        QList<QByteArray> replies;
+        const auto record = [&replies](const QByteArray &name) {
+            return [&replies, name](const RedisReply &reply) {
+                replies << name + ' '
+                        + (reply.isInteger() ? QByteArray::number(reply.toInteger())
+                                             : reply.toString().toUtf8());
+            };
+        };
+        client.command({"EVAL", "redis.call('RPUSH', KEYS[1], 'A') return 1", "2", list, moved},
+                       record("A"));
+        // Refused twice: the client has seen the first refusal (it sent it again).
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_cluster.calls(from, "eval", "rejected_calls") >= refusedBefore + 2, 15000);
+        // The list alone is still at the source: sent now, it would run before A.
+        client.command({"RPUSH", list, "B"}, record("B"));
+        // Still refused, and B held back meanwhile (A is retried every 500 ms at most).
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_cluster.calls(from, "eval", "rejected_calls") >= refusedBefore + 4, 15000);
+        QVERIFY2(replies.isEmpty(), replies.join(" | ").constData());
+        QCOMPARE(m_cluster.command(from, {"LLEN", list}).toInteger(), 1);
+
+        QVERIFY2(m_cluster.finishMigration(slot, from, to), qPrintable(m_cluster.errorString()));
+        QTRY_COMPARE_WITH_TIMEOUT(replies.size(), 2, 15000);
+        QCOMPARE(replies, (QList<QByteArray>{"A 1", "B 3"}));
+        const RedisReply items = runCommand(client, {"LRANGE", list, "0", "-1"});
+        QCOMPARE(items.size(), 3);
+        QCOMPARE(items.at(1).bytes(), QByteArray("A"));
+        QCOMPARE(items.at(2).bytes(), QByteArray("B"));
+    }
+
     // SSUBSCRIBE at the master of the channel's slot; after the slot moves, the node drops
     // the subscription and the client takes it up at the new owner.
     void shardSubscriptionFollowsItsSlot()

@@ -61,6 +61,12 @@ void RedisClusterRouter::close()
 {
     m_open = false;
     m_refreshTimer.stop();
+    // Held commands fail as their heads will (route() refuses once closed).
+    auto gates = std::exchange(m_gates, {});
+    for (auto &[slot, gate] : gates) {
+        for (const RequestPtr &request : gate.waiting)
+            route(request);
+    }
     const auto links = std::exchange(m_links, {});
     for (const auto &[name, link] : links) {
         link->close();
@@ -132,6 +138,7 @@ void RedisClusterRouter::command(const QList<QByteArray> &args, Callback callbac
     request->callback = std::move(callback);
     request->options = options;
     request->startedAt = now();
+    request->sequence = ++m_nextSequence;
     route(request);
 }
 
@@ -144,6 +151,7 @@ void RedisClusterRouter::transaction(const QList<QList<QByteArray>> &commands, C
     request->callback = std::move(callback);
     request->options = options;
     request->startedAt = now();
+    request->sequence = ++m_nextSequence;
     route(request);
 }
 
@@ -162,6 +170,12 @@ void RedisClusterRouter::route(const RequestPtr &request)
                                        m_lastError.isEmpty() ? QStringLiteral("not connected")
                                                              : m_lastError));
         return;
+    }
+
+    if (!where.keyless) {
+        request->slot = where.slot;
+        if (heldAtGate(request))
+            return;
     }
 
     RedisConnection *link = nullptr;
@@ -297,6 +311,19 @@ void RedisClusterRouter::retryLater(const RequestPtr &request, const RedisReply 
                    QStringLiteral("%1 (still after %2 ms)").arg(why.toString()).arg(spent)));
         return;
     }
+    if (request->slot >= 0) {
+        Gate &gate = m_gates[request->slot];
+        if (!gate.head)
+            gate.head = request;
+        if (gate.head != request) {
+            // Refused after the head: it goes again after the head, in its place.
+            const auto at = std::upper_bound(
+                gate.waiting.begin(), gate.waiting.end(), request->sequence,
+                [](quint64 sequence, const RequestPtr &r) { return sequence < r->sequence; });
+            gate.waiting.insert(at, request);
+            return;
+        }
+    }
     // 10 ms doubling to 500 ms, half of it random, and never past the budget.
     const qint64 base = std::min<qint64>(500, 10LL << std::min(request->retries, 6));
     ++request->retries;
@@ -307,8 +334,42 @@ void RedisClusterRouter::retryLater(const RequestPtr &request, const RedisReply 
 
 void RedisClusterRouter::finish(const RequestPtr &request, const RedisReply &reply)
 {
+    if (request->slot >= 0) {
+        const auto it = m_gates.find(request->slot);
+        if (it != m_gates.end() && it->second.head == request)
+            openGate(request->slot);
+    }
     if (request->callback)
         std::exchange(request->callback, nullptr)(reply);
+}
+
+bool RedisClusterRouter::heldAtGate(const RequestPtr &request)
+{
+    const auto it = m_gates.find(request->slot);
+    if (it == m_gates.end() || it->second.head == request)
+        return false;
+    std::deque<RequestPtr> &waiting = it->second.waiting;
+    if (std::find(waiting.begin(), waiting.end(), request) == waiting.end()) {
+        const auto at = std::upper_bound(
+            waiting.begin(), waiting.end(), request->sequence,
+            [](quint64 sequence, const RequestPtr &r) { return sequence < r->sequence; });
+        waiting.insert(at, request);
+    }
+    return true;
+}
+
+void RedisClusterRouter::openGate(int slot)
+{
+    // Sent back to back in their order; if the first is refused again it becomes the head of
+    // a new gate and the rest queue behind it once more.
+    std::deque<RequestPtr> waiting = std::move(m_gates[slot].waiting);
+    m_gates.erase(slot);
+    QPointer<RedisClusterRouter> self(this);
+    for (const RequestPtr &request : waiting) {
+        if (!self)
+            return;
+        route(request);
+    }
 }
 
 void RedisClusterRouter::scheduleRefresh(std::chrono::milliseconds delay)

@@ -9,8 +9,10 @@
 #include <QSet>
 #include <QTimer>
 
+#include <deque>
 #include <map>
 #include <memory>
+#include <unordered_map>
 
 namespace Confab {
 
@@ -20,6 +22,9 @@ namespace Confab {
 //  - ASK sends ASKING and the command to the importing node, once, leaving the map alone;
 //  - TRYAGAIN, CLUSTERDOWN, LOADING, MASTERDOWN and READONLY are retried with jittered
 //    backoff within the command's timeout (or retryBudget), then fail as CLUSTER_UNAVAILABLE;
+//    while a command for a slot waits to be retried, later commands for that slot wait
+//    behind it and go in the order they were issued, so that a retry cannot be overtaken
+//    (what was already in flight when the first refusal came back cannot be held back);
 //  - a link that drops makes it ask the cluster for a fresh map until every slot has a
 //    reachable master again (a failover); links to nodes that are no longer masters are
 //    retired, and what waited on them to be sent goes to the new owner.
@@ -86,6 +91,8 @@ private:
         CommandOptions options;
         int redirects = 0;
         int retries = 0;
+        quint64 sequence = 0; // order of issue, for the slot gates
+        int slot = -1;
         qint64 startedAt = 0;
         std::optional<Endpoint> askTarget;
     };
@@ -96,6 +103,9 @@ private:
                      const RedisReply &reply);
     void retryLater(const RequestPtr &request, const RedisReply &why);
     void finish(const RequestPtr &request, const RedisReply &reply);
+    // Holds `request` behind the retried command of its slot, if there is one.
+    bool heldAtGate(const RequestPtr &request);
+    void openGate(int slot);
     RedisConnection *ensureLink(const Endpoint &master);
     void retire(RedisConnection *link);
     // A link still alive but no longer among the masters' (retired, closing).
@@ -123,6 +133,15 @@ private:
     std::chrono::milliseconds m_retryBudget{10000};
     QElapsedTimer m_clock;
     QTimer m_refreshTimer;
+    // Slots with a command waiting to be retried (the head) and those issued after it,
+    // ordered by sequence.
+    struct Gate
+    {
+        RequestPtr head;
+        std::deque<RequestPtr> waiting;
+    };
+    std::unordered_map<int, Gate> m_gates;
+    quint64 m_nextSequence = 0;
 };
 
 } // namespace Confab
