@@ -3,6 +3,7 @@
 #include "StdinReader.h"
 
 #include "chat/RedisWorker.h"
+#include "local/QuitSignalWatcher.h"
 
 #include <algorithm>
 #include <chrono>
@@ -72,7 +73,101 @@ void CliCommand::start()
     case CliOptions::Command::Direct:
         directMessage();
         break;
+    case CliOptions::Command::Who:
+        who();
+        break;
+    case CliOptions::Command::Presence:
+        setPresence();
+        break;
     }
+}
+
+void CliCommand::who()
+{
+    connect(m_worker.get(), &RedisWorker::displayNamesLoaded, this,
+            [this](const QHash<QString, QString> &names) { m_displayNames.insert(names); });
+    auto printIfComplete = [this] {
+        if (!m_presenceWanted.isEmpty())
+            return;
+        // Online first, then away, then offline; by name within each.
+        QStringList members = m_members;
+        const auto rank = [this](const QString &account) {
+            switch (m_presence.value(account).state) {
+            case Presence::State::Online:
+                return 0;
+            case Presence::State::Away:
+                return 1;
+            case Presence::State::Offline:
+                break;
+            }
+            return 2;
+        };
+        std::stable_sort(members.begin(), members.end(),
+                         [&rank](const QString &a, const QString &b) { return rank(a) < rank(b); });
+        for (const QString &account : std::as_const(members)) {
+            Presence presence = m_presence.value(account);
+            presence.account = account;
+            m_printer.print(presence, m_displayNames.value(account, account));
+        }
+        succeed();
+    };
+    connect(m_worker.get(), &RedisWorker::presenceChanged, this,
+            [this, printIfComplete](const PresenceList &changes) {
+                for (const Presence &presence : changes) {
+                    m_presence.insert(presence.account, presence);
+                    m_presenceWanted.remove(presence.account);
+                }
+                if (!m_members.isEmpty())
+                    printIfComplete();
+            });
+    connect(m_worker.get(), &RedisWorker::membersListed, this,
+            [this, printIfComplete](const QString &channel, const QStringList &members) {
+                if (channel != m_options.channel || !m_members.isEmpty())
+                    return;
+                if (members.isEmpty()) {
+                    fail(QStringLiteral("#%1 has no members (or does not exist)")
+                             .arg(m_options.channel));
+                    return;
+                }
+                m_members = members;
+                std::sort(m_members.begin(), m_members.end());
+                for (const QString &account : members) {
+                    if (!m_presence.contains(account))
+                        m_presenceWanted.insert(account);
+                }
+                printIfComplete();
+            });
+    waitForAnswer();
+    m_worker->listMembers(m_options.channel);
+}
+
+void CliCommand::setPresence()
+{
+    const Presence::State state = Presence::stateFromName(m_options.presenceState);
+    if (!m_options.hold) {
+        connect(m_worker.get(), &RedisWorker::presenceSet, this, [this](const QString &error) {
+            if (error.isEmpty())
+                succeed();
+            else
+                fail(error);
+        });
+        waitForAnswer();
+        m_worker->setPresence(state, m_options.status, m_options.presenceTtlSeconds * 1000);
+        return;
+    }
+    // Held: renewed while this runs; a stop by signal takes it offline before exiting. A kill
+    // that cannot be caught leaves it to expire (PresenceHeartbeat::DefaultTtl).
+    auto *quitSignals = new QuitSignalWatcher(this);
+    connect(quitSignals, &QuitSignalWatcher::quitRequested, this, [this] {
+        connect(m_worker.get(), &RedisWorker::presenceSet, this, [this] { succeed(); });
+        waitForAnswer();
+        m_worker->setPresence(Presence::State::Offline, QString());
+    });
+    connect(m_worker.get(), &RedisWorker::presenceSet, this, [this](const QString &error) {
+        if (!error.isEmpty())
+            CliPrinter::printError(error);
+    });
+    m_worker->setPresence(state, m_options.status, -m_options.presenceTtlSeconds * 1000);
 }
 
 void CliCommand::directMessage()

@@ -6,7 +6,9 @@
 #include "chat/ChatMessage.h"
 #include "redis/RedisConnection.h"
 
+#include <QHash>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <memory>
@@ -41,6 +43,8 @@ private:
     void requestHistoryPage();
     void tail();
     void directMessage();
+    void who();
+    void setPresence();
 
     void sendText(const QString &text);
     void finishSendingIfAcknowledged();
@@ -65,6 +69,11 @@ private:
     // tail
     bool m_reconnecting = false;
     bool m_hideFirstExpired = false;
+    // who: the members still without a presence report, and what was learnt
+    QSet<QString> m_presenceWanted;
+    QStringList m_members;
+    QHash<QString, Presence> m_presence;
+    QHash<QString, QString> m_displayNames;
     // Last, so it goes first: its signals reach the members above.
     std::unique_ptr<RedisWorker> m_worker;
 };

@@ -24,7 +24,7 @@ struct CommandSpec
     const char *usage;
 };
 
-constexpr std::array<CommandSpec, 7> Commands{{
+constexpr std::array<CommandSpec, 9> Commands{{
     {CliOptions::Command::Channels, "channels", "channels"},
     {CliOptions::Command::Join, "join", "join CHANNEL"},
     {CliOptions::Command::Leave, "leave", "leave CHANNEL"},
@@ -32,6 +32,9 @@ constexpr std::array<CommandSpec, 7> Commands{{
     {CliOptions::Command::History, "history", "history CHANNEL [--count N] [--before ID]"},
     {CliOptions::Command::Tail, "tail", "tail CHANNEL [--since ID]"},
     {CliOptions::Command::Direct, "dm", "dm USER [TEXT...]"},
+    {CliOptions::Command::Who, "who", "who CHANNEL"},
+    {CliOptions::Command::Presence, "presence",
+     "presence online|away|offline [--status TEXT] [--ttl SECONDS] [--hold]"},
 }};
 
 const char *const Description = R"(Headless Confab client for scripts and bots.
@@ -50,6 +53,13 @@ Commands:
                              first everything after ID (0: everything)
   dm USER [TEXT...]          send TEXT (or each line of stdin) to USER in your direct
                              conversation, opening it if needed
+  who CHANNEL                list the members with their presence, online first:
+                             account, state, display name, status (tab-separated)
+  presence online|away|offline [--status TEXT] [--ttl SECONDS] [--hold]
+                             set your presence (for bots): it lasts --ttl seconds (default
+                             300; set it again before then); with --hold, as long as this
+                             runs (renewed every third of --ttl, default 30), offline when
+                             stopped (SIGINT, SIGTERM) or --ttl after a crash
 
 CHANNEL may be @USER for your direct conversation with USER (history @bob, tail @bob).
 Posting needs joining: send to a channel you have not joined fails; join it first.
@@ -177,6 +187,18 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
     const QCommandLineOption sinceOption(
         QStringLiteral("since"), QStringLiteral("tail: first print what came after this id."),
         QStringLiteral("id"));
+    const QCommandLineOption statusOption(
+        QStringLiteral("status"),
+        QStringLiteral("presence: a status text others see (\"in a meeting\")."),
+        QStringLiteral("text"));
+    const QCommandLineOption ttlOption(
+        QStringLiteral("ttl"),
+        QStringLiteral("presence: seconds until it expires unless set again (default 300; "
+                       "with --hold, 30)."),
+        QStringLiteral("seconds"));
+    const QCommandLineOption holdOption(
+        QStringLiteral("hold"),
+        QStringLiteral("presence: keep it up while this runs; offline when stopped."));
     const QCommandLineOption retentionOption(
         QStringLiteral("retention"),
         QStringLiteral("Keep about N entries in the log of a channel this run writes to "
@@ -185,7 +207,7 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
     parser.addOptions({urlOption, hostOption, portOption, dbOption, passwordOption,
                        passwordFileOption, sentinelPasswordFileOption, userOption,
                        displayNameOption, jsonOption, timeoutOption, countOption, beforeOption,
-                       sinceOption, retentionOption});
+                       sinceOption, retentionOption, statusOption, ttlOption, holdOption});
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral("What to do (see above)."),
                                  QStringLiteral("COMMAND [ARGS...]"));
@@ -213,7 +235,7 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
     if (spec == Commands.end())
         return usageError(
             QStringLiteral("unknown command \"%1\"; the commands are channels, join, leave, "
-                           "send, dm, history and tail")
+                           "send, dm, history, tail, who and presence")
                 .arg(positional.first()));
     command = spec->command;
     const QString usage = latin1(spec->usage);
@@ -221,6 +243,14 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
     if (command == Command::Channels) {
         if (!args.isEmpty())
             return usageError(QStringLiteral("channels takes no arguments"), usage);
+    } else if (command == Command::Presence) {
+        if (args.size() != 1)
+            return usageError(QStringLiteral("presence needs one state"), usage);
+        presenceState = args.first().toLatin1();
+        if (presenceState != "online" && presenceState != "away" && presenceState != "offline")
+            return usageError(
+                QStringLiteral("presence is online, away or offline, not \"%1\"").arg(args.first()),
+                usage);
     } else if (command == Command::Direct) {
         if (args.isEmpty())
             return usageError(QStringLiteral("dm needs a user"), usage);
@@ -256,10 +286,13 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
     }
 
     // Options that belong to one command only.
-    const std::array<std::pair<const QCommandLineOption *, Command>, 3> commandOptions{{
+    const std::array<std::pair<const QCommandLineOption *, Command>, 6> commandOptions{{
         {&countOption, Command::History},
         {&beforeOption, Command::History},
         {&sinceOption, Command::Tail},
+        {&statusOption, Command::Presence},
+        {&ttlOption, Command::Presence},
+        {&holdOption, Command::Presence},
     }};
     for (const auto &[option, owner] : commandOptions) {
         if (parser.isSet(*option) && command != owner)
@@ -291,6 +324,20 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
                 QStringLiteral("--since needs a message id such as 1700000000000-0, not \"%1\"")
                     .arg(parser.value(sinceOption)),
                 usage);
+    }
+    status = parser.value(statusOption);
+    hold = parser.isSet(holdOption);
+    if (hold)
+        presenceTtlSeconds = 30;
+    if (parser.isSet(ttlOption)) {
+        bool ok = false;
+        presenceTtlSeconds = parser.value(ttlOption).toInt(&ok);
+        if (!ok || presenceTtlSeconds <= 0 || presenceTtlSeconds > MaxTimeoutSeconds)
+            return usageError(QStringLiteral("--ttl needs a number of seconds from 1 to %1, "
+                                             "not \"%2\"")
+                                  .arg(MaxTimeoutSeconds)
+                                  .arg(parser.value(ttlOption)),
+                              usage);
     }
     json = parser.isSet(jsonOption);
     if (parser.isSet(timeoutOption)) {
@@ -382,13 +429,13 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
     }
     // A one-shot command that cannot reach the server should say so, not wait; tail is meant
     // to outlive server restarts.
-    config.redis.autoReconnect = command == Command::Tail;
+    config.redis.autoReconnect = command == Command::Tail || hold;
     // ...but a connection that was up and dropped (a restart, a failover) is taken up again:
     // what waits to be sent waits, within --timeout, instead of being given up.
     config.redis.reconnectOnceConnected = true;
     // --timeout is the one limit the user sees: a connection attempt gets a little longer,
     // so that a silent server is reported as "no answer within --timeout".
-    if (command != Command::Tail && timeoutSeconds > 0)
+    if (command != Command::Tail && !hold && timeoutSeconds > 0)
         config.redis.connectTimeout =
             std::chrono::milliseconds(qint64(timeoutSeconds * 1000) + 1000);
 

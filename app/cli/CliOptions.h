@@ -14,7 +14,7 @@ namespace Confab {
 // command line wins over the environment, which wins over the defaults.
 struct CliOptions
 {
-    enum class Command { Channels, Join, Leave, Send, History, Tail, Direct };
+    enum class Command { Channels, Join, Leave, Send, History, Tail, Direct, Who, Presence };
     enum class Status {
         Run,
         Help, // message holds the help text
@@ -40,6 +40,12 @@ struct CliOptions
     StreamId before; // null: up to the newest
     // tail: print what came after this id first; nullopt: only what arrives from now on.
     std::optional<StreamId> since;
+    // presence: the state to set, its status text, how long it lasts (seconds), and whether
+    // to keep it up until stopped (renewed, and offline on SIGINT/SIGTERM).
+    QByteArray presenceState;
+    QString status;
+    int presenceTtlSeconds = 300;
+    bool hold = false;
     bool json = false;
     // How long a command that expects an answer waits for one; 0 waits forever.
     double timeoutSeconds = 15;

@@ -54,6 +54,33 @@ void CliPrinter::print(const ChannelInfo &channel)
     writeLine(m_json ? jsonLine(channel) : textLine(channel).toUtf8());
 }
 
+void CliPrinter::print(const Presence &presence, const QString &displayName)
+{
+    writeLine(m_json ? jsonLine(presence, displayName) : textLine(presence, displayName).toUtf8());
+}
+
+QString CliPrinter::textLine(const Presence &presence, const QString &displayName)
+{
+    return QStringList{presence.account, QString::fromLatin1(Presence::stateName(presence.state)),
+                       oneLine(displayName), oneLine(presence.status)}
+        .join(u'\t');
+}
+
+QByteArray CliPrinter::jsonLine(const Presence &presence, const QString &displayName)
+{
+    const QJsonObject object{
+        {QStringLiteral("account"), presence.account},
+        {QStringLiteral("name"), displayName},
+        {QStringLiteral("presence"), QString::fromLatin1(Presence::stateName(presence.state))},
+        {QStringLiteral("status"), presence.status},
+        {QStringLiteral("since"),
+         presence.sinceMs > 0 && presence.isOnline()
+             ? isoTime(QDateTime::fromMSecsSinceEpoch(presence.sinceMs))
+             : QString()},
+    };
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
 QString CliPrinter::textLine(const ChatMessage &message)
 {
     const QString time =

@@ -2,6 +2,7 @@
 
 #include "chat/ChannelInfo.h"
 #include "chat/ChatMessage.h"
+#include "presence/Presence.h"
 
 #include <QByteArray>
 
@@ -17,6 +18,7 @@ public:
 
     void print(const ChatMessage &message);
     void print(const ChannelInfo &channel);
+    void print(const Presence &presence, const QString &displayName);
 
     // "[2026-11-22 14:03:05] <alice> hello", in local time.
     static QString textLine(const ChatMessage &message);
@@ -25,6 +27,11 @@ public:
     // "name<TAB>members<TAB>last activity<TAB>topic"
     static QString textLine(const ChannelInfo &channel);
     static QByteArray jsonLine(const ChannelInfo &channel);
+
+    // "account<TAB>state<TAB>display name<TAB>status"
+    static QString textLine(const Presence &presence, const QString &displayName);
+    // {"account":…,"name":…,"presence":…,"status":…,"since":…}
+    static QByteArray jsonLine(const Presence &presence, const QString &displayName);
 
     // "confab-cli: MESSAGE" on stderr, always on one line: scripts read the first line.
     static void printError(const QString &message);

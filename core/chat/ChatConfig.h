@@ -34,6 +34,12 @@ struct ChatConfig
     int catchUpPageSize = 1000;
     // Where unsent messages wait across restarts; empty keeps them in memory only.
     QString outboxPath;
+    // Whether this client shows the user online while it runs (the desktop app; not
+    // confab-cli, whose runs are too short to mean "here"). PROTOCOL.md, "Presence".
+    bool announcePresence = false;
+    // How long the presence key lives without renewal, and how often it is renewed.
+    int presenceTtlMs = 30000;
+    int presenceIntervalMs = 10000;
 
     // Applies REDIS_URL, then REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASSWORD, CHANNEL_PREFIX,
     // MESSAGE_PREFIX, CONFAB_NAMESPACE and CONFAB_RETENTION from the environment; false (and

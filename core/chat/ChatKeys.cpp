@@ -67,6 +67,11 @@ QByteArray ChatKeys::userDirect(const QString &account) const
     return user(account) + ":dms";
 }
 
+QByteArray ChatKeys::userPresence(const QString &account) const
+{
+    return user(account) + ":presence";
+}
+
 QList<QByteArray> ChatKeys::directPatterns(const QString &account) const
 {
     // The separator is matched as "a byte that is neither printable ASCII nor part of a UTF-8

@@ -40,6 +40,10 @@ public:
     QByteArray userReadMarks(const QString &account) const; // UP{ACCOUNT}:read (HASH)
     // UP{ACCOUNT}:dms (SET): direct conversations others opened with ACCOUNT.
     QByteArray userDirect(const QString &account) const;
+    // UP{ACCOUNT}:presence (HASH, expiring): the account's presence (PROTOCOL.md, "Presence").
+    QByteArray userPresence(const QString &account) const;
+    // UPpresence (pub/sub): a notice naming the account whose presence changed.
+    QByteArray presenceChannel() const { return m_userPrefix + "presence"; }
     // PSUBSCRIBE patterns that match the pub/sub channel of every direct conversation of
     // `account` and of no other: CP{@ACCOUNT *} and CP{@* ACCOUNT}, with the space written as
     // a byte class (ACL rules cannot hold a space).

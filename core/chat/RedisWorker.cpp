@@ -6,6 +6,8 @@
 #include "MessageBatcher.h"
 #include "MessageCodec.h"
 #include "NameRule.h"
+#include "presence/PresenceHeartbeat.h"
+#include "presence/PresenceTracker.h"
 
 #include <QLocale>
 #include <QLoggingCategory>
@@ -62,6 +64,9 @@ RedisWorker::RedisWorker(const ChatConfig &config, QObject *parent)
 {
     qRegisterMetaType<Confab::ChatMessage>();
     qRegisterMetaType<Confab::ChatMessageList>();
+    qRegisterMetaType<Confab::Presence>();
+    qRegisterMetaType<Confab::PresenceList>();
+    qRegisterMetaType<Confab::Presence::State>();
     qRegisterMetaType<Confab::ChannelInfo>();
     qRegisterMetaType<Confab::ChannelInfoList>();
     qRegisterMetaType<Confab::StreamId>();
@@ -72,6 +77,7 @@ RedisWorker::RedisWorker(const ChatConfig &config, QObject *parent)
 RedisWorker::~RedisWorker()
 {
     saveOutbox();
+    goOffline();
     m_upgrade.reset();
     // Syncs hold callbacks into this object; drop them before the connections go.
     m_syncs.clear();
@@ -101,6 +107,11 @@ void RedisWorker::start()
     m_subscriber = new RedisClient(subscriberOptions, this);
     m_subscriber->setPubSubOnly(true);
     m_batcher = new MessageBatcher(this);
+    m_presence = new PresenceTracker(m_commands, m_keys, this);
+    connect(m_presence, &PresenceTracker::presenceChanged, this, &RedisWorker::presenceChanged);
+    m_heartbeat = new PresenceHeartbeat(m_commands, m_keys, this);
+    m_heartbeat->setTiming(std::chrono::milliseconds(m_config.presenceTtlMs),
+                           std::chrono::milliseconds(m_config.presenceIntervalMs));
     // Writing the outbox after every message of a burst typed offline would be quadratic.
     m_saveTimer = new QTimer(this);
     m_saveTimer->setSingleShot(true);
@@ -174,15 +185,45 @@ void RedisWorker::start()
 
     m_commands->open();
     m_subscriber->open();
+    m_subscriber->subscribe({m_keys.presenceChannel()});
 }
 
 void RedisWorker::stop()
 {
     saveOutbox();
+    goOffline();
     if (m_commands)
         m_commands->close();
     if (m_subscriber)
         m_subscriber->close();
+}
+
+void RedisWorker::goOffline()
+{
+    // Others see us offline now rather than when the key expires; written out before the
+    // connection closes right after.
+    if (!m_heartbeat || !m_config.announcePresence)
+        return;
+    m_heartbeat->stop(true);
+    m_commands->flushWrites();
+}
+
+void RedisWorker::setPresence(Presence::State state, const QString &status, int ttlMs)
+{
+    if (ttlMs > 0)
+        m_heartbeat->setTiming(std::chrono::milliseconds(ttlMs), std::chrono::milliseconds(0));
+    else if (ttlMs < 0)
+        m_heartbeat->setTiming(std::chrono::milliseconds(-ttlMs),
+                               std::chrono::milliseconds(-ttlMs / 3));
+    whenUserReady([this, state, status] {
+        m_heartbeat->setPresence(state, status,
+                                 [this](const QString &error) { Q_EMIT presenceSet(error); });
+    });
+}
+
+void RedisWorker::watchPresence(const QStringList &accounts)
+{
+    m_presence->watch(accounts);
 }
 
 void RedisWorker::whenUserReady(std::function<void()> action)
@@ -217,6 +258,8 @@ void RedisWorker::onCommandsConnected()
         for (const QString &channel : std::as_const(m_joined))
             rejoin(channel);
         flushOutbox();
+        // Our presence may have expired while we could not renew it.
+        m_heartbeat->connected();
         return;
     }
     claimUser(m_user, [this] { becomeReady(); });
@@ -227,6 +270,10 @@ void RedisWorker::becomeReady()
     m_userReady = true;
     // Every direct conversation of ours, including ones opened while we are running.
     m_subscriber->psubscribe(m_keys.directPatterns(m_user));
+    m_heartbeat->setAccount(m_user);
+    m_presence->watch({m_user});
+    if (m_config.announcePresence)
+        m_heartbeat->setPresence(Presence::State::Online, QString());
     Q_EMIT identityChanged(m_user, displayName());
     Q_EMIT userReady(m_user);
     restoreChannels();
@@ -498,6 +545,11 @@ void RedisWorker::onSubscribed(RedisConnection::Kind kind, const QByteArray &pub
 {
     if (kind == RedisConnection::Kind::Pattern)
         return;
+    if (pubsubChannel == m_keys.presenceChannel()) {
+        // Changes announced while we were not subscribed went unheard.
+        m_presence->resync();
+        return;
+    }
     const auto channel = m_keys.channelOfPubsub(pubsubChannel);
     if (!channel)
         return;
@@ -513,6 +565,10 @@ void RedisWorker::onSubscribed(RedisConnection::Kind kind, const QByteArray &pub
 
 void RedisWorker::onMessage(const QByteArray &pubsubChannel, const QByteArray &payload)
 {
+    if (pubsubChannel == m_keys.presenceChannel()) {
+        m_presence->notice(payload);
+        return;
+    }
     const auto channel = m_keys.channelOfPubsub(pubsubChannel);
     if (!channel)
         return;
@@ -544,6 +600,8 @@ void RedisWorker::watchChannel(const QString &name, const StreamId &after)
 {
     if (m_syncs.contains(name) || !checkChannelName(name, QStringLiteral("watch")))
         return;
+    if (const QString peer = ChatKeys::directPeer(name, m_user); !peer.isEmpty())
+        m_presence->watch({peer});
     ChannelSync::Sink sink;
     sink.messages = [this, name](const ChatMessageList &messages) {
         m_batcher->add(name, messages);
@@ -773,6 +831,7 @@ void RedisWorker::listMembers(const QString &channel)
                 ? StreamId::parse(newest.at(0).at(0).bytes()).value_or(StreamId())
                 : StreamId();
             Q_EMIT membersListed(channel, members, asOf);
+            m_presence->watch(members);
             loadDisplayNames(members);
         });
 }

@@ -6,6 +6,7 @@
 #include "ChatMessage.h"
 #include "Outbox.h"
 
+#include "presence/Presence.h"
 #include "redis/RedisClient.h"
 
 #include <QHash>
@@ -22,6 +23,8 @@ namespace Confab {
 class ChannelSync;
 class LegacyUpgrade;
 class MessageBatcher;
+class PresenceHeartbeat;
+class PresenceTracker;
 
 // The chat layer's worker: lives in its own QThread (moveToThread, then start() from that
 // thread) and owns everything that talks to Redis there: a command connection, a subscriber
@@ -37,6 +40,7 @@ public:
     // For tests and the CLI, which may run the worker in their own thread.
     RedisClient *commandConnection() const { return m_commands; }
     RedisClient *subscriberConnection() const { return m_subscriber; }
+    PresenceTracker *presenceTracker() const { return m_presence; }
 
 public Q_SLOTS:
     // Connects, claims the user name, rejoins the user's channels and sends the outbox.
@@ -77,6 +81,12 @@ public Q_SLOTS:
     // Opens (creating if needed) the direct conversation with `user`, tells them about it, and
     // sends `text` there if there is one.
     void openDirectChannel(const QString &user, const QString &text = {});
+    // The user's own presence (PROTOCOL.md, "Presence"). `ttlMs` > 0: it lasts that long and
+    // is not renewed (confab-cli presence, for bots); < 0: it lasts -ttlMs and is renewed
+    // every third of that while this runs; 0: the configured timing.
+    void setPresence(Confab::Presence::State state, const QString &status, int ttlMs = 0);
+    // Follows these accounts' presence (members are followed by themselves).
+    void watchPresence(const QStringList &accounts);
 
 Q_SIGNALS:
     // Both connections together: Connected only when both are.
@@ -116,6 +126,10 @@ Q_SIGNALS:
     // Messages not yet confirmed by the server; reported only when the count has changed,
     // at most every 100 ms.
     void outboxChanged(int count);
+    // Where people are: what changed, batched (PresenceTracker).
+    void presenceChanged(const Confab::PresenceList &changes);
+    // A setPresence() was written (empty error) or not.
+    void presenceSet(const QString &error);
     // Something the user should read (status bar, stderr), already phrased for them.
     void errorOccurred(const QString &message);
     // The same, about one conversation only (its log cannot be read, it cannot be rejoined):
@@ -124,6 +138,7 @@ Q_SIGNALS:
 
 private:
     void whenUserReady(std::function<void()> action);
+    void goOffline();
     void onCommandsConnected();
     void onCommandsStateChanged();
     void onSubscriberStateChanged(RedisConnection::State state);
@@ -169,6 +184,8 @@ private:
     RedisClient *m_commands = nullptr;
     RedisClient *m_subscriber = nullptr;
     MessageBatcher *m_batcher = nullptr;
+    PresenceTracker *m_presence = nullptr;
+    PresenceHeartbeat *m_heartbeat = nullptr;
     QTimer *m_saveTimer = nullptr;
     QTimer *m_outboxReportTimer = nullptr;
     QTimer *m_outboxRetryTimer = nullptr;

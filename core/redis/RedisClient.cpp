@@ -200,6 +200,13 @@ void RedisClient::transaction(const QList<QList<QByteArray>> &commands, Callback
     send(Held{commands, true, std::move(callback), options});
 }
 
+void RedisClient::flushWrites()
+{
+    m_link->flushWrites();
+    if (m_router)
+        m_router->flushWrites();
+}
+
 void RedisClient::confirmAuthority(const QByteArray &key, Confirmed done)
 {
     QPointer<RedisClient> self(this);

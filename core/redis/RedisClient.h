@@ -57,6 +57,8 @@ public:
 
     void open();
     void close();
+    // RedisConnection::flushWrites on every link.
+    void flushWrites();
 
     void command(const QList<QByteArray> &args, Callback callback = {});
     void command(const QList<QByteArray> &args, Callback callback, const CommandOptions &options);

@@ -108,6 +108,12 @@ void RedisConnection::close()
     setState(State::Disconnected, reason);
 }
 
+void RedisConnection::flushWrites()
+{
+    if (m_socket)
+        m_socket->flush();
+}
+
 void RedisConnection::startConnecting()
 {
     Q_ASSERT(!m_socket);

@@ -80,6 +80,9 @@ public:
     void open();
     // Disconnects for good (until open()); pending and queued commands fail with CONNECTION_LOST.
     void close();
+    // Hands what is written so far to the operating system now (before a close that follows
+    // at once, such as going offline on quit).
+    void flushWrites();
 
     void command(const QList<QByteArray> &args, Callback callback = {});
     void command(const QList<QByteArray> &args, Callback callback, const CommandOptions &options);

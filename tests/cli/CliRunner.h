@@ -33,6 +33,7 @@ public:
 
     bool isValid() const { return m_home.isValid(); }
     void setUrl(const QString &url) { m_url = url; }
+    QString url() const { return m_url; }
     QString program() const { return m_program; }
 
     QProcessEnvironment environment(const QString &user = QStringLiteral("tester")) const

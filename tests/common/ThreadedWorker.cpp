@@ -31,6 +31,12 @@ ThreadedWorker::ThreadedWorker(const ChatConfig &config, QObject *parent)
                 m_sendErrors << error;
             });
     connect(m_worker, &RedisWorker::messageSent, this, [this] { ++m_sent; });
+    connect(m_worker, &RedisWorker::presenceChanged, this, [this](const PresenceList &changes) {
+        for (const Presence &presence : changes) {
+            m_presence.insert(presence.account, presence);
+            m_presenceHistory[presence.account] << presence.state;
+        }
+    });
     connect(m_worker, &RedisWorker::outboxChanged, this, [this](int count) { m_outbox = count; });
     connect(m_worker, &RedisWorker::channelJoined, this,
             [this](const ChannelInfo &info) { m_joined.insert(info.name); });

@@ -48,6 +48,16 @@ public:
     QString userName() const { return m_user; }
     QString displayName() const { return m_display; }
     QStringList errors() const { return m_errors; }
+    // The last presence reported for `account` (offline if none yet), and every state
+    // reported for it, in order.
+    Presence presenceOf(const QString &account) const
+    {
+        return m_presence.value(account, Presence{account});
+    }
+    QList<Presence::State> presenceHistory(const QString &account) const
+    {
+        return m_presenceHistory.value(account);
+    }
     QStringList rejections() const { return m_rejections; }
     QStringList sendErrors() const { return m_sendErrors; }
     int sentCount() const { return m_sent; }
@@ -70,6 +80,8 @@ private:
     QString m_user;
     QString m_display;
     QStringList m_errors;
+    QHash<QString, Presence> m_presence;
+    QHash<QString, QList<Presence::State>> m_presenceHistory;
     QStringList m_rejections;
     QStringList m_sendErrors;
     int m_sent = 0;

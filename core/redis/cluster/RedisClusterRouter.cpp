@@ -75,6 +75,12 @@ void RedisClusterRouter::close()
     updateState();
 }
 
+void RedisClusterRouter::flushWrites()
+{
+    for (const auto &[name, link] : m_links)
+        link->flushWrites();
+}
+
 RedisConnection *RedisClusterRouter::linkTo(const Endpoint &master) const
 {
     const auto it = m_links.find(master.toString());

@@ -50,6 +50,7 @@ public:
     // master link is up.
     void open(const RedisSlotMap &map, RedisConnection *discovery);
     void close();
+    void flushWrites();
 
     State state() const { return m_state; }
     QString lastError() const { return m_lastError; }
