@@ -604,6 +604,11 @@ void RedisWorker::watchChannel(const QString &name, const StreamId &after)
         m_presence->watch({peer});
     ChannelSync::Sink sink;
     sink.messages = [this, name](const ChatMessageList &messages) {
+        // Someone who joins now is a member the list read before did not have.
+        for (const ChatMessage &message : messages) {
+            if (message.type == ChatMessage::Type::Join && !message.isMalformed())
+                m_presence->watch({message.from});
+        }
         m_batcher->add(name, messages);
     };
     sink.firstPage = [this, name](const ChatMessageList &messages, bool reachedStart) {

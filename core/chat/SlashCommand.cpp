@@ -35,6 +35,11 @@ const QList<SlashCommand::Spec> &SlashCommand::commands()
         {Kind::Topic, "topic", "/topic TEXT", "Set the topic of the current channel", true},
         {Kind::Nick, "nick", "/nick NAME", "Change your display name (your account stays)", true},
         {Kind::Msg, "msg", "/msg USER TEXT", "Send a direct message to USER", true},
+        {Kind::Away, "away", "/away [TEXT]", "Show others you are away, with TEXT as your status",
+         false},
+        {Kind::Back, "back", "/back", "Show others you are here again", false},
+        {Kind::Status, "status", "/status [TEXT]",
+         "Set the status text others see beside your name (none: clear it)", false},
         {Kind::Help, "help", "/help", "Show this list", false},
     };
     return table;

@@ -21,6 +21,9 @@ struct SlashCommand
         Topic,
         Nick,
         Msg,
+        Away, // argument: the status text, may be empty
+        Back,
+        Status, // argument: the status text; empty clears it
         Help,
         Invalid, // a command used wrongly, or an unknown one: see error
     };

@@ -5,6 +5,7 @@
 #include "MemberListModel.h"
 #include "MentionRule.h"
 #include "MessageLogModel.h"
+#include "PresenceDirectory.h"
 
 #include "chat/ChatKeys.h"
 #include "chat/NameRule.h"
@@ -33,6 +34,16 @@ ChatSession::ChatSession(const ChatConfig &config, QObject *parent)
     , m_channels(new ChannelListModel(this))
 {
     m_displayNames = new DisplayNameDirectory(this);
+    m_presence = new PresenceDirectory(this);
+    connect(m_presence, &PresenceDirectory::changed, this, [this](const QString &account) {
+        Q_EMIT presenceChanged(account);
+        // A direct conversation's row shows the other person's presence.
+        if (account != m_user) {
+            const int row = m_channels->indexOf(ChatKeys::directChannel(m_user, account));
+            if (row >= 0)
+                Q_EMIT m_channels->dataChanged(m_channels->index(row), m_channels->index(row));
+        }
+    });
     connect(m_displayNames, &DisplayNameDirectory::changed, this,
             &ChatSession::onDisplayNameChanged);
     m_thread.setObjectName(QStringLiteral("redis-worker"));
@@ -46,8 +57,17 @@ void ChatSession::createWorker()
 {
     ChatConfig config = m_config;
     config.outboxPath = outboxPathFor(m_config.redis);
+    // The desktop app is where the user is: it shows them online while it runs.
+    config.announcePresence = true;
     auto *worker = new RedisWorker(config);
     m_worker = worker;
+    if (m_myPresence != Presence::State::Online || !m_myStatus.isEmpty())
+        QMetaObject::invokeMethod(
+            worker,
+            [worker, state = m_myPresence, status = m_myStatus] {
+                worker->setPresence(state, status);
+            },
+            Qt::QueuedConnection);
     worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, worker, &QObject::deleteLater);
 
@@ -72,6 +92,7 @@ void ChatSession::createWorker()
                 for (auto it = names.cbegin(); it != names.cend(); ++it)
                     setDisplayNameOf(it.key(), it.value());
             });
+    connect(worker, &RedisWorker::presenceChanged, m_presence, &PresenceDirectory::update);
     connect(worker, &RedisWorker::userRejected, this, &ChatSession::userRejected);
     connect(worker, &RedisWorker::connectionStateChanged, this,
             [this](RedisConnection::State state, const QString &detail) {
@@ -231,6 +252,7 @@ void ChatSession::switchServer(const RedisOptions &options, const QString &label
         m_config.userName = m_user; // the name in use (after a /nick), claimed again there
     m_user.clear();
     m_live.clear();
+    m_presence->clear(); // another server, other people
     m_retryDeadline = QDeadlineTimer();
     m_config.redis = options;
     m_serverLabel = label;
@@ -258,6 +280,20 @@ QString ChatSession::displayName(const QString &channel) const
     if (!peer.isEmpty())
         return displayNameOf(peer);
     return channel;
+}
+
+Presence ChatSession::presenceOf(const QString &account) const
+{
+    return m_presence->presenceOf(account);
+}
+
+void ChatSession::setMyPresence(Presence::State state, const QString &status)
+{
+    if (state == m_myPresence && status == m_myStatus)
+        return;
+    m_myPresence = state;
+    m_myStatus = status;
+    toWorker([w = m_worker, state, status] { w->setPresence(state, status); });
 }
 
 QString ChatSession::displayNameOf(const QString &account) const
@@ -421,6 +457,7 @@ void ChatSession::onChannelJoined(const ChannelInfo &info)
         auto *members = new MemberListModel(this);
         members->setMyName(m_user);
         members->setDisplayNames(m_displayNames);
+        members->setPresence(m_presence);
         m_members.insert(info.name, members);
     }
     toWorker([w = m_worker, name = info.name] { w->listMembers(name); });

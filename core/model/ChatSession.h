@@ -4,6 +4,7 @@
 #include "chat/ChatConfig.h"
 #include "chat/ChatKeys.h"
 #include "chat/ChatMessage.h"
+#include "presence/Presence.h"
 
 #include "redis/RedisConnection.h"
 
@@ -19,6 +20,7 @@ namespace Confab {
 
 class ChannelListModel;
 class DisplayNameDirectory;
+class PresenceDirectory;
 class MemberListModel;
 class MessageLogModel;
 class RedisWorker;
@@ -103,6 +105,13 @@ public:
     QString displayName(const QString &channel) const;
     // What `account` is called now (its display name, else itself).
     QString displayNameOf(const QString &account) const;
+    // Where `account` is (offline when unknown), and where everyone followed is.
+    Presence presenceOf(const QString &account) const;
+    const PresenceDirectory *presence() const { return m_presence; }
+    // My own presence: Away by hand (or `idle`), Online, with a status text of mine.
+    void setMyPresence(Presence::State state, const QString &status);
+    Presence::State myPresence() const { return m_myPresence; }
+    QString myStatus() const { return m_myStatus; }
     // Mine; the account name when none is set.
     QString myDisplayName() const { return m_display.isEmpty() ? m_user : m_display; }
     // /nick: what others see changes, the account stays.
@@ -115,6 +124,8 @@ Q_SIGNALS:
     void identityChanged(const QString &account, const QString &displayName);
     // The other person of a direct conversation has a new display name.
     void conversationRenamed(const QString &channel);
+    // Someone's presence changed (the member lists update by themselves).
+    void presenceChanged(const QString &account);
     void userRejected(const QString &name, const QString &error);
     void serverChanged(const QString &label);
     void connectionStateChanged(Confab::RedisConnection::State state, const QString &detail);
@@ -156,6 +167,9 @@ private:
     QString m_user;
     QString m_display;
     DisplayNameDirectory *m_displayNames = nullptr;
+    PresenceDirectory *m_presence = nullptr;
+    Presence::State m_myPresence = Presence::State::Online;
+    QString m_myStatus;
     QString m_current;
     bool m_windowActive = true;
     int m_scrollback = 10000;

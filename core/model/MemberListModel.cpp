@@ -2,6 +2,8 @@
 
 #include "DisplayNameDirectory.h"
 #include "NameOrder.h"
+#include "PresenceDirectory.h"
+#include "chat/DisplayText.h"
 
 #include <QSet>
 
@@ -30,8 +32,26 @@ QVariant MemberListModel::data(const QModelIndex &index, int role) const
         const QString shown = m_displayNames ? m_displayNames->displayName(name) : name;
         return shown == name ? name : QStringLiteral("%1 (%2)").arg(shown, name);
     }
-    case Qt::ToolTipRole:
-        return tr("Account: %1").arg(name);
+    case Qt::ToolTipRole: {
+        const Presence presence = presenceOf(name);
+        QString tip = tr("Account: %1\n%2").arg(name, Presence::stateText(presence.state));
+        if (!presence.status.isEmpty())
+            tip += QStringLiteral(": ") + DisplayText::isolated(presence.status);
+        return tip;
+    }
+    case Qt::AccessibleTextRole: {
+        // What a screen reader says: the dot is colour only.
+        const Presence presence = presenceOf(name);
+        const QString shown = m_displayNames ? m_displayNames->displayName(name) : name;
+        QString text = tr("%1, %2").arg(shown, Presence::stateText(presence.state).toLower());
+        if (!presence.status.isEmpty())
+            text += QStringLiteral(": ") + presence.status;
+        return text;
+    }
+    case PresenceRole:
+        return int(presenceOf(name).state);
+    case StatusRole:
+        return presenceOf(name).status;
     case NameRole:
         return name;
     case IsMeRole:
@@ -55,12 +75,34 @@ void MemberListModel::setDisplayNames(const DisplayNameDirectory *names)
     });
 }
 
+Presence MemberListModel::presenceOf(const QString &account) const
+{
+    return m_presence ? m_presence->presenceOf(account) : Presence{account};
+}
+
+void MemberListModel::setPresence(const PresenceDirectory *presence)
+{
+    if (m_presence)
+        disconnect(m_presence, nullptr, this, nullptr);
+    m_presence = presence;
+    if (!presence)
+        return;
+    connect(presence, &PresenceDirectory::changed, this, [this](const QString &account) {
+        const int row = indexOf(account);
+        if (row >= 0)
+            Q_EMIT dataChanged(index(row), index(row),
+                               {PresenceRole, StatusRole, Qt::ToolTipRole, Qt::AccessibleTextRole});
+    });
+}
+
 QHash<int, QByteArray> MemberListModel::roleNames() const
 {
     QHash<int, QByteArray> names = QAbstractListModel::roleNames();
     names.insert(NameRole, "name");
     names.insert(IsMeRole, "isMe");
     names.insert(DisplayNameRole, "displayName");
+    names.insert(PresenceRole, "presence");
+    names.insert(StatusRole, "status");
     return names;
 }
 

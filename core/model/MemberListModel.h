@@ -1,5 +1,7 @@
 #pragma once
 
+#include "presence/Presence.h"
+
 #include <QAbstractListModel>
 #include <QPointer>
 #include <QStringList>
@@ -7,9 +9,11 @@
 namespace Confab {
 
 class DisplayNameDirectory;
+class PresenceDirectory;
 
 // The members of one channel: accounts sorted case-insensitively (NameOrder), shown by display
-// name where one is known, the user's own account marked.
+// name where one is known, the user's own account marked, each with their presence
+// (MemberOrderModel puts the online ones first).
 class MemberListModel : public QAbstractListModel
 {
     Q_OBJECT
@@ -18,6 +22,8 @@ public:
         NameRole = Qt::UserRole + 1, // QString: the account
         IsMeRole, // bool
         DisplayNameRole, // QString: the display name, else the account
+        PresenceRole, // int: Presence::State
+        StatusRole, // QString: their status text, cleaned (Presence::cleanStatus)
     };
     Q_ENUM(Roles)
 
@@ -35,6 +41,8 @@ public:
 
     // Where display names come from (not owned; may be null: accounts show as themselves).
     void setDisplayNames(const DisplayNameDirectory *names);
+    // Where presence comes from (not owned; null: everyone offline).
+    void setPresence(const PresenceDirectory *presence);
 
     QString myName() const { return m_myName; }
     void setMyName(const QString &name);
@@ -45,12 +53,14 @@ public:
     int indexOf(const QString &name) const;
 
 private:
+    Presence presenceOf(const QString &account) const;
     int lowerBound(const QString &name) const;
     void insertNames(int position, const QStringList &names);
     void removeNames(int first, int last);
 
     QStringList m_names;
     QPointer<const DisplayNameDirectory> m_displayNames;
+    QPointer<const PresenceDirectory> m_presence;
     QString m_myName;
 };
 

@@ -1646,9 +1646,22 @@ private Q_SLOTS:
     void screenshots()
     {
         Client alice(*m_server, QStringLiteral("alice"));
-        ThreadedWorker bob(ThreadedWorker::configFor(*m_server, QStringLiteral("bob")));
-        ThreadedWorker carol(ThreadedWorker::configFor(*m_server, QStringLiteral("carol")));
-        QVERIFY(alice.waitReady() && bob.waitForReady() && carol.waitForReady());
+        // bob and carol have the app open (carol stepped out); dave joined once and left it.
+        const auto present = [this](const QString &user) {
+            ChatConfig config = ThreadedWorker::configFor(*m_server, user);
+            config.announcePresence = true;
+            return config;
+        };
+        ThreadedWorker bob(present(QStringLiteral("bob")));
+        ThreadedWorker carol(present(QStringLiteral("carol")));
+        ThreadedWorker dave(ThreadedWorker::configFor(*m_server, QStringLiteral("dave")));
+        QVERIFY(alice.waitReady() && bob.waitForReady() && carol.waitForReady()
+                && dave.waitForReady());
+        carol.run([w = carol.worker()] {
+            w->setPresence(Presence::State::Away, QStringLiteral("lunch, back at 2"));
+        });
+        dave.run([w = dave.worker()] { w->joinChannel(QStringLiteral("general")); });
+        QVERIFY(dave.waitForJoined(QStringLiteral("general")));
         for (const char *name : {"design", "random", "releases"}) {
             alice.type(QStringLiteral("/join ") + QLatin1String(name));
             QVERIFY(alice.waitCurrent(QLatin1String(name)));
@@ -1697,10 +1710,48 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(alice.texts(QStringLiteral("general")).size(), 6, 20000);
         QTRY_VERIFY_WITH_TIMEOUT(alice.unread(QStringLiteral("releases")) == 1, 20000);
         // Everyone who joined is listed, however their join and the list read interleaved.
-        QTRY_COMPARE_WITH_TIMEOUT(
-            alice.session.members(QStringLiteral("general"))->members(),
-            QStringList({QStringLiteral("alice"), QStringLiteral("bob"), QStringLiteral("carol")}),
-            20000);
+        QTRY_COMPARE_WITH_TIMEOUT(alice.session.members(QStringLiteral("general"))->members(),
+                                  QStringList({QStringLiteral("alice"), QStringLiteral("bob"),
+                                               QStringLiteral("carol"), QStringLiteral("dave")}),
+                                  20000);
+        // Presence, online first: alice and bob, carol away, dave offline.
+        QTRY_COMPARE_WITH_TIMEOUT(alice.session.presenceOf(QStringLiteral("carol")).state,
+                                  Presence::State::Away, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(alice.session.presenceOf(QStringLiteral("bob")).state,
+                                  Presence::State::Online, 20000);
+        QListView *memberList = nullptr;
+        for (QListView *view : alice.window.findChildren<QListView *>()) {
+            if (view->accessibleName() == QStringLiteral("Members"))
+                memberList = view;
+        }
+        QVERIFY(memberList && memberList->model());
+        const auto shownOrder = [memberList] {
+            QStringList names;
+            for (int row = 0; row < memberList->model()->rowCount(); ++row)
+                names << memberList->model()
+                             ->index(row, 0)
+                             .data(MemberListModel::NameRole)
+                             .toString();
+            return names;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(shownOrder(),
+                                  QStringList({QStringLiteral("alice"), QStringLiteral("bob"),
+                                               QStringLiteral("carol"), QStringLiteral("dave")}),
+                                  20000);
+        // What a screen reader says for the dot.
+        QCOMPARE(memberList->model()->index(2, 0).data(Qt::AccessibleTextRole).toString(),
+                 QStringLiteral("carol, away: lunch, back at 2"));
+        // dave comes online: he moves up among those here, and down again when he leaves.
+        dave.run([w = dave.worker()] { w->setPresence(Presence::State::Online, QString()); });
+        QTRY_COMPARE_WITH_TIMEOUT(shownOrder(),
+                                  QStringList({QStringLiteral("alice"), QStringLiteral("bob"),
+                                               QStringLiteral("dave"), QStringLiteral("carol")}),
+                                  20000);
+        dave.run([w = dave.worker()] { w->setPresence(Presence::State::Offline, QString()); });
+        QTRY_COMPARE_WITH_TIMEOUT(shownOrder(),
+                                  QStringList({QStringLiteral("alice"), QStringLiteral("bob"),
+                                               QStringLiteral("carol"), QStringLiteral("dave")}),
+                                  20000);
 
         const QString dir = qEnvironmentVariable("CONFAB_SCREENSHOT_DIR", QDir::currentPath());
         alice.window.resize(1100, 700);

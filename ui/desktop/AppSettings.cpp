@@ -21,6 +21,7 @@ const QString FontSizeKey = QStringLiteral("appearance/fontSize");
 const QString TimestampFormatKey = QStringLiteral("appearance/timestampFormat");
 const QString ScrollbackRowsKey = QStringLiteral("messages/scrollbackRows");
 const QString NotificationsKey = QStringLiteral("messages/notifications");
+const QString IdleAwayKey = QStringLiteral("presence/idleAwayMinutes");
 const QString WindowGeometryKey = QStringLiteral("window/geometry");
 const QString WindowStateKey = QStringLiteral("window/state");
 const QString MembersVisibleKey = QStringLiteral("window/membersVisible");
@@ -142,6 +143,18 @@ bool AppSettings::channelsVisible() const
 void AppSettings::setChannelsVisible(bool visible)
 {
     m_settings.setValue(ChannelsVisibleKey, visible);
+}
+
+int AppSettings::idleAwayMinutes() const
+{
+    bool ok = false;
+    const int minutes = m_settings.value(IdleAwayKey).toInt(&ok);
+    return ok ? std::clamp(minutes, 0, 24 * 60) : DefaultIdleAwayMinutes;
+}
+
+void AppSettings::setIdleAwayMinutes(int minutes)
+{
+    m_settings.setValue(IdleAwayKey, std::clamp(minutes, 0, 24 * 60));
 }
 
 bool AppSettings::notificationsEnabled() const

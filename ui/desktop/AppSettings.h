@@ -42,6 +42,10 @@ public:
     // Messages kept in memory per channel; clamped to [MinScrollbackRows, MaxScrollbackRows].
     int scrollbackRows() const;
     void setScrollbackRows(int rows);
+    // Minutes without input to Confab after which it shows the user away (0: never).
+    static constexpr int DefaultIdleAwayMinutes = 10;
+    int idleAwayMinutes() const;
+    void setIdleAwayMinutes(int minutes);
     bool notificationsEnabled() const;
     void setNotificationsEnabled(bool enabled);
     // Whether the member list is shown (Go › Show Members).

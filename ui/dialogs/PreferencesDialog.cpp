@@ -218,6 +218,23 @@ QWidget *PreferencesDialog::createMessagesPage()
     m_notifications->setAccessibleName(tr("Desktop notifications"));
     m_notifications->setChecked(m_settings.notificationsEnabled());
 
+    m_idleAway = new QSpinBox(page);
+    m_idleAway->setObjectName(QStringLiteral("idleAwaySpin"));
+    m_idleAway->setAccessibleName(tr("Minutes without input before you show as away"));
+    m_idleAway->setRange(0, 24 * 60);
+    m_idleAway->setSuffix(tr(" min"));
+    m_idleAway->setSpecialValueText(tr("Never"));
+    m_idleAway->setValue(m_settings.idleAwayMinutes());
+    m_idleAway->setMinimumWidth(m_idleAway->sizeHint().width() + 24);
+    m_idleAway->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
+    auto *idleHint = new QLabel(tr("Without a key press or mouse move in Confab for this long, "
+                                   "others see you away; you are back with the next one. "
+                                   "/away and /back set it by hand."),
+                                page);
+    idleHint->setAccessibleName(tr("About away"));
+    idleHint->setWordWrap(true);
+    Theme::styleAsHint(idleHint);
+
     auto *form = new QFormLayout(page);
     form->setContentsMargins(16, 16, 16, 16);
     form->setVerticalSpacing(10);
@@ -225,6 +242,8 @@ QWidget *PreferencesDialog::createMessagesPage()
     form->addRow(tr("&Scrollback:"), m_scrollbackRows);
     form->addRow(QString(), scrollbackHint);
     form->addRow(tr("Notifications:"), m_notifications);
+    form->addRow(tr("&Away after:"), m_idleAway);
+    form->addRow(QString(), idleHint);
     return page;
 }
 
@@ -508,6 +527,7 @@ void PreferencesDialog::accept()
     m_settings.setTimestampFormat(m_timestampFormat->text().trimmed());
     m_settings.setScrollbackRows(m_scrollbackRows->value());
     m_settings.setNotificationsEnabled(m_notifications->isChecked());
+    m_settings.setIdleAwayMinutes(m_idleAway->value());
     for (const ShortcutAction &action : ShortcutTable::actions()) {
         const QList<QKeySequence> keys = m_keys.value(action.id);
         // Stored only when they differ, so a later release's new defaults reach everyone

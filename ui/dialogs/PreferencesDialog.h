@@ -76,6 +76,7 @@ private:
     QLabel *m_timestampPreview = nullptr;
     QSpinBox *m_scrollbackRows = nullptr;
     QCheckBox *m_notifications = nullptr;
+    QSpinBox *m_idleAway = nullptr;
     QTableWidget *m_shortcutTable = nullptr;
     QLabel *m_shortcutWarning = nullptr;
     // Row i of the table is ShortcutTable::actions()[i].

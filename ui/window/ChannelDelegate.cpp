@@ -1,6 +1,7 @@
 #include "ChannelDelegate.h"
 
 #include "ColorContrast.h"
+#include "PresenceDot.h"
 #include "Theme.h"
 
 #include "model/ChannelListModel.h"
@@ -19,9 +20,10 @@ constexpr int VPadding = 5;
 
 } // namespace
 
-ChannelDelegate::ChannelDelegate(DisplayName displayName, QObject *parent)
+ChannelDelegate::ChannelDelegate(DisplayName displayName, QObject *parent, PresenceOf presence)
     : QStyledItemDelegate(parent)
     , m_displayName(std::move(displayName))
+    , m_presence(std::move(presence))
 { }
 
 QSize ChannelDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const
@@ -115,10 +117,19 @@ void ChannelDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     painter->setFont(font);
     const QFontMetrics fm(font);
     const QString sigil = direct ? QStringLiteral("@") : QStringLiteral("#");
-    painter->setPen(muted);
-    painter->drawText(rect, Qt::AlignVCenter | Qt::AlignLeft, sigil);
     // The wider of the two, so names line up and "@" does not touch the name.
     const int sigilWidth = std::max(fm.horizontalAdvance(u'#'), fm.horizontalAdvance(u'@')) + 4;
+    if (direct && m_presence) {
+        // The other person's presence in place of the "@", as chat apps show it.
+        const int dot = std::max(8, fm.height() * 3 / 5);
+        PresenceDot::paint(painter,
+                           QRectF(rect.left() + (sigilWidth - 4 - dot) / 2.0,
+                                  rect.center().y() - dot / 2.0 + 0.5, dot, dot),
+                           m_presence(name), palette);
+    } else {
+        painter->setPen(muted);
+        painter->drawText(rect, Qt::AlignVCenter | Qt::AlignLeft, sigil);
+    }
     rect.setLeft(rect.left() + sigilWidth);
     painter->setPen(unread > 0 || selected ? text : muted.lighter(100));
     if (unread == 0 && !selected) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "presence/Presence.h"
+
 #include <QStringList>
 #include <QStyledItemDelegate>
 
@@ -18,7 +20,10 @@ public:
     static QStringList badges(int unread, int mentions);
     // Maps a channel name to what is shown ("dm:alice:bob" -> "bob" for alice).
     using DisplayName = std::function<QString(const QString &)>;
-    explicit ChannelDelegate(DisplayName displayName, QObject *parent = nullptr);
+    // Where the other person of a direct conversation is: drawn in place of the "@".
+    using PresenceOf = std::function<Presence::State(const QString &channel)>;
+    explicit ChannelDelegate(DisplayName displayName, QObject *parent = nullptr,
+                             PresenceOf presence = {});
 
     void paint(QPainter *painter, const QStyleOptionViewItem &option,
                const QModelIndex &index) const override;
@@ -26,6 +31,7 @@ public:
 
 private:
     DisplayName m_displayName;
+    PresenceOf m_presence;
 };
 
 } // namespace Confab

@@ -9,7 +9,9 @@
 #include "DraftKeeper.h"
 #include "ElidedLabel.h"
 #include "IdentityDialog.h"
+#include "IdleWatcher.h"
 #include "JoinChannelDialog.h"
+#include "MemberDelegate.h"
 #include "MessageInput.h"
 #include "MessageLogView.h"
 #include "NoticeBar.h"
@@ -33,6 +35,7 @@
 #include "model/ChannelOrderModel.h"
 #include "model/ChatSession.h"
 #include "model/MemberListModel.h"
+#include "model/MemberOrderModel.h"
 #include "model/MessageLogModel.h"
 
 #include <QAction>
@@ -112,7 +115,10 @@ void MainWindow::buildLayout()
     m_channelList->setAccessibleName(tr("Channel list"));
     m_channelList->setModel(m_order);
     m_channelList->setItemDelegate(new ChannelDelegate(
-        [this](const QString &name) { return m_session->displayName(name); }, m_channelList));
+        [this](const QString &name) { return m_session->displayName(name); }, m_channelList,
+        [this](const QString &name) {
+            return m_session->presenceOf(ChatKeys::directPeer(name, m_session->userName())).state;
+        }));
     PlainToolTipFilter::install(m_channelList); // topics are tooltips
     m_channelList->setFrameShape(QFrame::NoFrame);
     m_channelList->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -243,9 +249,23 @@ void MainWindow::buildLayout()
     m_memberList->setFrameShape(QFrame::NoFrame);
     m_memberList->setFocusPolicy(Qt::StrongFocus);
     m_memberList->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_memberList->setItemDelegate(new MemberDelegate(m_memberList));
+    m_idle = new IdleWatcher(this);
+    m_idle->setLimit(std::chrono::minutes(m_settings->idleAwayMinutes()));
+    connect(m_idle, &IdleWatcher::idleChanged, this, [this](bool idle) {
+        if (idle && m_session->myPresence() == Presence::State::Online) {
+            m_autoAway = true;
+            m_session->setMyPresence(Presence::State::Away, m_session->myStatus());
+        } else if (!idle && m_autoAway) {
+            m_autoAway = false;
+            m_session->setMyPresence(Presence::State::Online, m_session->myStatus());
+        }
+    });
+    m_memberOrder = new MemberOrderModel(this);
+    m_memberList->setModel(m_memberOrder);
     // Double-click or Enter: a direct conversation with that person.
     connect(m_memberList, &QListView::activated, this, [this](const QModelIndex &index) {
-        const QString user = index.data(Qt::DisplayRole).toString();
+        const QString user = index.data(MemberListModel::NameRole).toString();
         if (user != m_session->userName())
             openChannel(ChatKeys::directChannel(m_session->userName(), user));
     });
@@ -641,7 +661,7 @@ void MainWindow::onCurrentChannelChanged(const QString &channel)
     if (m_watchedMembers)
         m_watchedMembers->disconnect(this);
     m_watchedMembers = m_session->members(channel);
-    m_memberList->setModel(m_watchedMembers);
+    m_memberOrder->setSourceModel(m_watchedMembers);
     // The status bar's count follows the list: members are listed after the channel opens.
     if (m_watchedMembers) {
         connect(m_watchedMembers, &QAbstractItemModel::rowsInserted, this,
@@ -853,6 +873,19 @@ void MainWindow::submit(const QString &text)
         m_session->sendDirectMessage(command.user, command.argument);
         break;
     }
+    case SlashCommand::Kind::Away:
+        m_autoAway = false;
+        m_session->setMyPresence(Presence::State::Away,
+                                 command.argument.isEmpty() ? m_session->myStatus()
+                                                            : command.argument);
+        break;
+    case SlashCommand::Kind::Back:
+        m_autoAway = false;
+        m_session->setMyPresence(Presence::State::Online, m_session->myStatus());
+        break;
+    case SlashCommand::Kind::Status:
+        m_session->setMyPresence(m_session->myPresence(), command.argument);
+        break;
     case SlashCommand::Kind::Help:
         showNotice(SlashCommand::helpLines().join(u'\n'));
         break;
@@ -1000,6 +1033,7 @@ void MainWindow::applySettings()
         it.value()->setShortcuts(m_settings->keysFor(it.key()));
     m_log->setTimestampFormat(m_settings->timestampFormat());
     m_session->setScrollback(m_settings->scrollbackRows());
+    m_idle->setLimit(std::chrono::minutes(m_settings->idleAwayMinutes()));
     QFont font = QApplication::font();
     if (!m_settings->fontFamily().isEmpty())
         font.setFamily(m_settings->fontFamily());

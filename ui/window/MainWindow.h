@@ -24,6 +24,8 @@ class ConnectionStatus;
 class ElidedLabel;
 class MessageInput;
 class MemberListModel;
+class MemberOrderModel;
+class IdleWatcher;
 class MessageLogView;
 class NoticeBar;
 class SearchBar;
@@ -124,6 +126,10 @@ private:
     DraftKeeper *m_drafts = nullptr;
     QListView *m_memberList = nullptr;
     QPointer<MemberListModel> m_watchedMembers;
+    MemberOrderModel *m_memberOrder = nullptr;
+    IdleWatcher *m_idle = nullptr;
+    // Away because of idleness (not by /away): input brings the user back.
+    bool m_autoAway = false;
     QWidget *m_memberPane = nullptr;
     QWidget *m_channelPane = nullptr;
     SidePaneToggle *m_channelsToggle = nullptr;

@@ -1,0 +1,44 @@
+#include "PresenceDirectory.h"
+
+namespace Confab {
+
+Presence PresenceDirectory::presenceOf(const QString &account) const
+{
+    Presence presence = m_presence.value(account);
+    presence.account = account;
+    return presence;
+}
+
+void PresenceDirectory::update(const PresenceList &changes)
+{
+    for (const Presence &presence : changes) {
+        const auto it = m_presence.constFind(presence.account);
+        if (it != m_presence.cend() && *it == presence)
+            continue;
+        m_presence.insert(presence.account, presence);
+        Q_EMIT changed(presence.account);
+    }
+}
+
+void PresenceDirectory::clear()
+{
+    const QList<QString> accounts = m_presence.keys();
+    m_presence.clear();
+    for (const QString &account : accounts)
+        Q_EMIT changed(account);
+}
+
+int PresenceDirectory::rank(Presence::State state)
+{
+    switch (state) {
+    case Presence::State::Online:
+        return 0;
+    case Presence::State::Away:
+        return 1;
+    case Presence::State::Offline:
+        break;
+    }
+    return 2;
+}
+
+} // namespace Confab
