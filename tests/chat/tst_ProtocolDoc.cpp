@@ -124,6 +124,7 @@ private Q_SLOTS:
         ChatConfig aliceConfig = ThreadedWorker::configFor(*m_server, QStringLiteral("alice"));
         aliceConfig.redis.username = QStringLiteral("alice");
         aliceConfig.redis.password = QStringLiteral("alice-pw");
+        aliceConfig.announcePresence = true;
         ChatConfig bobConfig = ThreadedWorker::configFor(*m_server, QStringLiteral("bob"));
         bobConfig.redis.username = QStringLiteral("bob");
         bobConfig.redis.password = QStringLiteral("bob-pw");
@@ -150,6 +151,10 @@ private Q_SLOTS:
         // A display name and read marks are one's own to write.
         bob.run([w = bob.worker()] { w->setDisplayName(QStringLiteral("Robert")); });
         QTRY_COMPARE_WITH_TIMEOUT(bob.displayName(), QStringLiteral("Robert"), 20000);
+        // Presence: alice's is written and announced, and bob, a member beside her, sees it.
+        QTRY_COMPARE_WITH_TIMEOUT(bob.presenceOf(QStringLiteral("alice")).state,
+                                  Presence::State::Online, 20000);
+        QVERIFY(m_server->command({"PTTL", "user:{alice}:presence"}).toInteger() > 0);
         QVERIFY2(alice.errors().isEmpty(), qPrintable(alice.errors().join(u'\n')));
         QVERIFY2(bob.errors().isEmpty(), qPrintable(bob.errors().join(u'\n')));
 
@@ -177,6 +182,12 @@ private Q_SLOTS:
             {QStringLiteral("KEYS"), QStringLiteral("'*'")},
             {QStringLiteral("FLUSHALL")},
             {QStringLiteral("DEL"), QStringLiteral("'channel:{acl-test}:log'")},
+            {QStringLiteral("HSET"), QStringLiteral("'user:{bob}:presence'"),
+             QStringLiteral("state"), QStringLiteral("away")},
+            {QStringLiteral("DEL"), QStringLiteral("'user:{bob}:presence'")},
+            {QStringLiteral("PEXPIRE"), QStringLiteral("'user:{bob}:presence'"),
+             QStringLiteral("1")},
+            {QStringLiteral("DEL"), QStringLiteral("'user:{alice}'")},
         };
         for (const QStringList &command : forbidden) {
             const QString output = asAlice(command);
