@@ -75,6 +75,13 @@ void MemberListModel::setDisplayNames(const DisplayNameDirectory *names)
     });
 }
 
+Presence::State MemberListModel::presenceAt(int row) const
+{
+    if (!m_presence || row < 0 || row >= m_names.size())
+        return Presence::State::Offline;
+    return m_presence->stateOf(m_names.at(row));
+}
+
 Presence MemberListModel::presenceOf(const QString &account) const
 {
     return m_presence ? m_presence->presenceOf(account) : Presence{account};
@@ -87,10 +94,26 @@ void MemberListModel::setPresence(const PresenceDirectory *presence)
     m_presence = presence;
     if (!presence)
         return;
-    connect(presence, &PresenceDirectory::changed, this, [this](const QString &account) {
-        const int row = indexOf(account);
-        if (row >= 0)
-            Q_EMIT dataChanged(index(row), index(row),
+    connect(presence, &PresenceDirectory::updated, this, [this](const QStringList &accounts) {
+        // One dataChanged over the rows concerned: a sorting proxy sorts once, not per person.
+        if (m_names.isEmpty())
+            return;
+        int first = -1;
+        int last = -1;
+        // Many at once (a list's first load): all rows, without looking each one up.
+        if (accounts.size() > m_names.size() / 8) {
+            first = 0;
+            last = int(m_names.size()) - 1;
+        }
+        for (const QString &account : first == 0 ? QStringList() : accounts) {
+            const int row = indexOf(account);
+            if (row < 0)
+                continue;
+            first = first < 0 ? row : std::min(first, row);
+            last = std::max(last, row);
+        }
+        if (first >= 0)
+            Q_EMIT dataChanged(index(first), index(last),
                                {PresenceRole, StatusRole, Qt::ToolTipRole, Qt::AccessibleTextRole});
     });
 }

@@ -49,6 +49,9 @@ public:
 
     // In list order.
     QStringList members() const { return m_names; }
+    // The presence of the member in `row` (offline for a row that does not exist), without a
+    // QVariant: MemberOrderModel compares it thousands of times when a list loads.
+    Presence::State presenceAt(int row) const;
     // Row of the member, -1 if absent. Names are compared exactly, as Redis does.
     int indexOf(const QString &name) const;
 

@@ -14,10 +14,14 @@ MemberOrderModel::MemberOrderModel(QObject *parent)
 
 bool MemberOrderModel::lessThan(const QModelIndex &left, const QModelIndex &right) const
 {
-    const int a =
-        PresenceDirectory::rank(Presence::State(left.data(MemberListModel::PresenceRole).toInt()));
-    const int b =
-        PresenceDirectory::rank(Presence::State(right.data(MemberListModel::PresenceRole).toInt()));
+    // Straight from the model, not through QVariant: a list of thousands compares this often.
+    const auto *members = qobject_cast<const MemberListModel *>(sourceModel());
+    const auto stateOf = [members](const QModelIndex &index) {
+        return members ? members->presenceAt(index.row())
+                       : Presence::State(index.data(MemberListModel::PresenceRole).toInt());
+    };
+    const int a = PresenceDirectory::rank(stateOf(left));
+    const int b = PresenceDirectory::rank(stateOf(right));
     if (a != b)
         return a < b;
     return left.row() < right.row();

@@ -11,13 +11,17 @@ Presence PresenceDirectory::presenceOf(const QString &account) const
 
 void PresenceDirectory::update(const PresenceList &changes)
 {
+    QStringList accounts;
     for (const Presence &presence : changes) {
         const auto it = m_presence.constFind(presence.account);
         if (it != m_presence.cend() && *it == presence)
             continue;
         m_presence.insert(presence.account, presence);
+        accounts << presence.account;
         Q_EMIT changed(presence.account);
     }
+    if (!accounts.isEmpty())
+        Q_EMIT updated(accounts);
 }
 
 void PresenceDirectory::clear()
@@ -26,6 +30,8 @@ void PresenceDirectory::clear()
     m_presence.clear();
     for (const QString &account : accounts)
         Q_EMIT changed(account);
+    if (!accounts.isEmpty())
+        Q_EMIT updated(accounts);
 }
 
 int PresenceDirectory::rank(Presence::State state)
