@@ -8,6 +8,7 @@
 #include "NameRule.h"
 #include "presence/PresenceHeartbeat.h"
 #include "presence/PresenceTracker.h"
+#include "presence/TypingNotifier.h"
 
 #include <QLocale>
 #include <QLoggingCategory>
@@ -109,6 +110,7 @@ void RedisWorker::start()
     m_batcher = new MessageBatcher(this);
     m_presence = new PresenceTracker(m_commands, m_keys, this);
     connect(m_presence, &PresenceTracker::presenceChanged, this, &RedisWorker::presenceChanged);
+    m_typing = new TypingNotifier(m_commands, m_keys, this);
     m_heartbeat = new PresenceHeartbeat(m_commands, m_keys, this);
     m_heartbeat->setTiming(std::chrono::milliseconds(m_config.presenceTtlMs),
                            std::chrono::milliseconds(m_config.presenceIntervalMs));
@@ -221,6 +223,16 @@ void RedisWorker::setPresence(Presence::State state, const QString &status, int 
     });
 }
 
+void RedisWorker::setTyping(const QString &channel, bool typing)
+{
+    if (!m_userReady || !m_joined.contains(channel))
+        return;
+    if (typing)
+        m_typing->typed(channel);
+    else
+        m_typing->stopped(channel);
+}
+
 void RedisWorker::watchPresence(const QStringList &accounts)
 {
     m_presence->watch(accounts);
@@ -242,6 +254,7 @@ void RedisWorker::onCommandsConnected()
         m_legacyData = false;
     // On a cluster, a channel's notice stays on its shard.
     m_shardedNotices = m_commands->hasShardedPubSub();
+    m_typing->setSharded(m_shardedNotices);
     for (const RedisScript *script :
          {&ChatScripts::post(), &ChatScripts::createChannel(), &ChatScripts::claimUser(),
           &ChatScripts::markRead(), &ChatScripts::setDisplay(), &ChatScripts::importEntries()})
@@ -271,6 +284,7 @@ void RedisWorker::becomeReady()
     // Every direct conversation of ours, including ones opened while we are running.
     m_subscriber->psubscribe(m_keys.directPatterns(m_user));
     m_heartbeat->setAccount(m_user);
+    m_typing->setAccount(m_user);
     m_presence->watch({m_user});
     if (m_config.announcePresence)
         m_heartbeat->setPresence(Presence::State::Online, QString());
@@ -572,6 +586,12 @@ void RedisWorker::onMessage(const QByteArray &pubsubChannel, const QByteArray &p
     const auto channel = m_keys.channelOfPubsub(pubsubChannel);
     if (!channel)
         return;
+    // Typing is not in the log: it is said, never read.
+    if (const auto typing = TypingNotifier::parse(payload)) {
+        if (m_syncs.contains(*channel) && typing->account != m_user)
+            Q_EMIT typingNoticed(*channel, typing->account, typing->typing);
+        return;
+    }
     if (const auto sync = m_syncs.value(*channel)) {
         sync->notice(MessageCodec::noticeId(payload));
         return;
@@ -891,6 +911,9 @@ void RedisWorker::sendMessage(const QString &typedChannel, const QString &text,
     const QString channel = NameRule::normalizedChannel(typedChannel);
     if (!checkChannelName(channel, QStringLiteral("send to")))
         return;
+    // Sent: whatever was being typed is done.
+    if (m_typing)
+        m_typing->stopped(channel);
     const QByteArray cid = givenCid.isEmpty() ? ChatKeys::newCid() : givenCid;
     const qsizetype bytes = text.toUtf8().size();
     if (text.trimmed().isEmpty() && type != ChatMessage::Type::Topic) {

@@ -25,6 +25,7 @@ class LegacyUpgrade;
 class MessageBatcher;
 class PresenceHeartbeat;
 class PresenceTracker;
+class TypingNotifier;
 
 // The chat layer's worker: lives in its own QThread (moveToThread, then start() from that
 // thread) and owns everything that talks to Redis there: a command connection, a subscriber
@@ -87,6 +88,9 @@ public Q_SLOTS:
     void setPresence(Confab::Presence::State state, const QString &status, int ttlMs = 0);
     // Follows these accounts' presence (members are followed by themselves).
     void watchPresence(const QStringList &accounts);
+    // The user is typing in `channel` (every keystroke may call it: TypingNotifier
+    // throttles), or stopped (sent, cleared the input, left the conversation).
+    void setTyping(const QString &channel, bool typing);
 
 Q_SIGNALS:
     // Both connections together: Connected only when both are.
@@ -128,6 +132,8 @@ Q_SIGNALS:
     void outboxChanged(int count);
     // Where people are: what changed, batched (PresenceTracker).
     void presenceChanged(const Confab::PresenceList &changes);
+    // Someone says they started or stopped typing in a conversation (a notice; untrusted).
+    void typingNoticed(const QString &channel, const QString &account, bool typing);
     // A setPresence() was written (empty error) or not.
     void presenceSet(const QString &error);
     // Something the user should read (status bar, stderr), already phrased for them.
@@ -186,6 +192,7 @@ private:
     MessageBatcher *m_batcher = nullptr;
     PresenceTracker *m_presence = nullptr;
     PresenceHeartbeat *m_heartbeat = nullptr;
+    TypingNotifier *m_typing = nullptr;
     QTimer *m_saveTimer = nullptr;
     QTimer *m_outboxReportTimer = nullptr;
     QTimer *m_outboxRetryTimer = nullptr;

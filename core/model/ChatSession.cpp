@@ -6,6 +6,7 @@
 #include "MentionRule.h"
 #include "MessageLogModel.h"
 #include "PresenceDirectory.h"
+#include "TypingTracker.h"
 
 #include "chat/ChatKeys.h"
 #include "chat/NameRule.h"
@@ -35,6 +36,7 @@ ChatSession::ChatSession(const ChatConfig &config, QObject *parent)
 {
     m_displayNames = new DisplayNameDirectory(this);
     m_presence = new PresenceDirectory(this);
+    m_typing = new TypingTracker(this);
     connect(m_presence, &PresenceDirectory::changed, this, [this](const QString &account) {
         Q_EMIT presenceChanged(account);
         // A direct conversation's row shows the other person's presence.
@@ -93,6 +95,15 @@ void ChatSession::createWorker()
                     setDisplayNameOf(it.key(), it.value());
             });
     connect(worker, &RedisWorker::presenceChanged, m_presence, &PresenceDirectory::update);
+    connect(worker, &RedisWorker::typingNoticed, this,
+            [this](const QString &channel, const QString &account, bool typing) {
+                // Anyone may publish there; only the conversation's members are shown.
+                const MemberListModel *members = m_members.value(channel);
+                if (!m_typingNotices || account == m_user || !members
+                    || members->indexOf(account) < 0)
+                    return;
+                m_typing->noticed(channel, account, typing);
+            });
     connect(worker, &RedisWorker::userRejected, this, &ChatSession::userRejected);
     connect(worker, &RedisWorker::connectionStateChanged, this,
             [this](RedisConnection::State state, const QString &detail) {
@@ -253,6 +264,7 @@ void ChatSession::switchServer(const RedisOptions &options, const QString &label
     m_user.clear();
     m_live.clear();
     m_presence->clear(); // another server, other people
+    m_typing->clear();
     m_retryDeadline = QDeadlineTimer();
     m_config.redis = options;
     m_serverLabel = label;
@@ -280,6 +292,20 @@ QString ChatSession::displayName(const QString &channel) const
     if (!peer.isEmpty())
         return displayNameOf(peer);
     return channel;
+}
+
+void ChatSession::setTyping(const QString &channel, bool typing)
+{
+    if (!m_typingNotices && typing)
+        return;
+    toWorker([w = m_worker, channel, typing] { w->setTyping(channel, typing); });
+}
+
+void ChatSession::setTypingNoticesEnabled(bool enabled)
+{
+    m_typingNotices = enabled;
+    if (!enabled)
+        m_typing->clear();
 }
 
 Presence ChatSession::presenceOf(const QString &account) const
@@ -487,6 +513,9 @@ void ChatSession::onMessages(const QString &channel, const ChatMessageList &mess
         return;
     log->appendMessages(messages);
     updateFromMessages(channel, messages);
+    // What someone sent ends their typing.
+    for (const ChatMessage &message : messages)
+        m_typing->stopped(channel, message.from);
 
     const bool looking = m_windowActive && channel == m_current;
     if (looking) {

@@ -21,6 +21,7 @@ namespace Confab {
 class ChannelListModel;
 class DisplayNameDirectory;
 class PresenceDirectory;
+class TypingTracker;
 class MemberListModel;
 class MessageLogModel;
 class RedisWorker;
@@ -112,6 +113,11 @@ public:
     void setMyPresence(Presence::State state, const QString &status);
     Presence::State myPresence() const { return m_myPresence; }
     QString myStatus() const { return m_myStatus; }
+    // Who is typing in each conversation (members only, not me).
+    TypingTracker *typing() const { return m_typing; }
+    // I am typing in `channel`, or stopped; said to the others unless typing notices are off.
+    void setTyping(const QString &channel, bool typing);
+    void setTypingNoticesEnabled(bool enabled);
     // Mine; the account name when none is set.
     QString myDisplayName() const { return m_display.isEmpty() ? m_user : m_display; }
     // /nick: what others see changes, the account stays.
@@ -168,6 +174,8 @@ private:
     QString m_display;
     DisplayNameDirectory *m_displayNames = nullptr;
     PresenceDirectory *m_presence = nullptr;
+    TypingTracker *m_typing = nullptr;
+    bool m_typingNotices = true;
     Presence::State m_myPresence = Presence::State::Online;
     QString m_myStatus;
     QString m_current;

@@ -31,6 +31,12 @@ ThreadedWorker::ThreadedWorker(const ChatConfig &config, QObject *parent)
                 m_sendErrors << error;
             });
     connect(m_worker, &RedisWorker::messageSent, this, [this] { ++m_sent; });
+    connect(m_worker, &RedisWorker::typingNoticed, this,
+            [this](const QString &channel, const QString &account, bool typing) {
+                m_typing << QStringLiteral("%1 %2 %3")
+                                .arg(channel, account,
+                                     typing ? QStringLiteral("start") : QStringLiteral("stop"));
+            });
     connect(m_worker, &RedisWorker::presenceChanged, this, [this](const PresenceList &changes) {
         for (const Presence &presence : changes) {
             m_presence.insert(presence.account, presence);

@@ -54,6 +54,8 @@ public:
     {
         return m_presence.value(account, Presence{account});
     }
+    // Typing notices heard: "CHANNEL ACCOUNT start|stop", in order.
+    QStringList typingNotices() const { return m_typing; }
     QList<Presence::State> presenceHistory(const QString &account) const
     {
         return m_presenceHistory.value(account);
@@ -81,6 +83,7 @@ private:
     QString m_display;
     QStringList m_errors;
     QHash<QString, Presence> m_presence;
+    QStringList m_typing;
     QHash<QString, QList<Presence::State>> m_presenceHistory;
     QStringList m_rejections;
     QStringList m_sendErrors;

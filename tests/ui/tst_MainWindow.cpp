@@ -26,6 +26,7 @@
 #include "model/ChatSession.h"
 #include "model/MemberListModel.h"
 #include "model/MessageLogModel.h"
+#include "model/TypingTracker.h"
 
 #include <QAction>
 #include <QApplication>
@@ -1752,6 +1753,26 @@ private Q_SLOTS:
                                   QStringList({QStringLiteral("alice"), QStringLiteral("bob"),
                                                QStringLiteral("carol"), QStringLiteral("dave")}),
                                   20000);
+
+        // bob is typing: said under the input, and gone once he sends.
+        QLabel *typingLine = nullptr;
+        for (QLabel *label : alice.window.findChildren<QLabel *>()) {
+            if (label->accessibleName() == QStringLiteral("Typing"))
+                typingLine = label;
+        }
+        QVERIFY(typingLine);
+        QVERIFY(typingLine->text().isEmpty());
+        // In the order they start.
+        bob.run([w = bob.worker()] { w->setTyping(QStringLiteral("general"), true); });
+        QTRY_COMPARE_WITH_TIMEOUT(typingLine->text(),
+                                  TypingTracker::describe({QStringLiteral("bob")}), 20000);
+        carol.run([w = carol.worker()] { w->setTyping(QStringLiteral("general"), true); });
+        QTRY_COMPARE_WITH_TIMEOUT(
+            typingLine->text(),
+            TypingTracker::describe({QStringLiteral("bob"), QStringLiteral("carol")}), 20000);
+        carol.run([w = carol.worker()] { w->setTyping(QStringLiteral("general"), false); });
+        QTRY_COMPARE_WITH_TIMEOUT(typingLine->text(),
+                                  TypingTracker::describe({QStringLiteral("bob")}), 20000);
 
         const QString dir = qEnvironmentVariable("CONFAB_SCREENSHOT_DIR", QDir::currentPath());
         alice.window.resize(1100, 700);

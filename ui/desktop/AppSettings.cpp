@@ -22,6 +22,7 @@ const QString TimestampFormatKey = QStringLiteral("appearance/timestampFormat");
 const QString ScrollbackRowsKey = QStringLiteral("messages/scrollbackRows");
 const QString NotificationsKey = QStringLiteral("messages/notifications");
 const QString IdleAwayKey = QStringLiteral("presence/idleAwayMinutes");
+const QString TypingNoticesKey = QStringLiteral("presence/typingNotices");
 const QString WindowGeometryKey = QStringLiteral("window/geometry");
 const QString WindowStateKey = QStringLiteral("window/state");
 const QString MembersVisibleKey = QStringLiteral("window/membersVisible");
@@ -155,6 +156,16 @@ int AppSettings::idleAwayMinutes() const
 void AppSettings::setIdleAwayMinutes(int minutes)
 {
     m_settings.setValue(IdleAwayKey, std::clamp(minutes, 0, 24 * 60));
+}
+
+bool AppSettings::typingNoticesEnabled() const
+{
+    return m_settings.value(TypingNoticesKey, true).toBool();
+}
+
+void AppSettings::setTypingNoticesEnabled(bool enabled)
+{
+    m_settings.setValue(TypingNoticesKey, enabled);
 }
 
 bool AppSettings::notificationsEnabled() const

@@ -46,6 +46,9 @@ public:
     static constexpr int DefaultIdleAwayMinutes = 10;
     int idleAwayMinutes() const;
     void setIdleAwayMinutes(int minutes);
+    // Whether others see when the user is typing, and the user sees theirs.
+    bool typingNoticesEnabled() const;
+    void setTypingNoticesEnabled(bool enabled);
     bool notificationsEnabled() const;
     void setNotificationsEnabled(bool enabled);
     // Whether the member list is shown (Go › Show Members).

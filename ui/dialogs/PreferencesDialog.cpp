@@ -235,6 +235,12 @@ QWidget *PreferencesDialog::createMessagesPage()
     idleHint->setWordWrap(true);
     Theme::styleAsHint(idleHint);
 
+    m_typingNotices =
+        new QCheckBox(tr("Show when people are typing, and let them see when I am"), page);
+    m_typingNotices->setObjectName(QStringLiteral("typingCheck"));
+    m_typingNotices->setAccessibleName(tr("Typing notices"));
+    m_typingNotices->setChecked(m_settings.typingNoticesEnabled());
+
     auto *form = new QFormLayout(page);
     form->setContentsMargins(16, 16, 16, 16);
     form->setVerticalSpacing(10);
@@ -242,6 +248,7 @@ QWidget *PreferencesDialog::createMessagesPage()
     form->addRow(tr("&Scrollback:"), m_scrollbackRows);
     form->addRow(QString(), scrollbackHint);
     form->addRow(tr("Notifications:"), m_notifications);
+    form->addRow(tr("Typing:"), m_typingNotices);
     form->addRow(tr("&Away after:"), m_idleAway);
     form->addRow(QString(), idleHint);
     return page;
@@ -528,6 +535,7 @@ void PreferencesDialog::accept()
     m_settings.setScrollbackRows(m_scrollbackRows->value());
     m_settings.setNotificationsEnabled(m_notifications->isChecked());
     m_settings.setIdleAwayMinutes(m_idleAway->value());
+    m_settings.setTypingNoticesEnabled(m_typingNotices->isChecked());
     for (const ShortcutAction &action : ShortcutTable::actions()) {
         const QList<QKeySequence> keys = m_keys.value(action.id);
         // Stored only when they differ, so a later release's new defaults reach everyone

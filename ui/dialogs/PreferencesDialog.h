@@ -77,6 +77,7 @@ private:
     QSpinBox *m_scrollbackRows = nullptr;
     QCheckBox *m_notifications = nullptr;
     QSpinBox *m_idleAway = nullptr;
+    QCheckBox *m_typingNotices = nullptr;
     QTableWidget *m_shortcutTable = nullptr;
     QLabel *m_shortcutWarning = nullptr;
     // Row i of the table is ShortcutTable::actions()[i].

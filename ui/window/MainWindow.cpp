@@ -37,6 +37,7 @@
 #include "model/MemberListModel.h"
 #include "model/MemberOrderModel.h"
 #include "model/MessageLogModel.h"
+#include "model/TypingTracker.h"
 
 #include <QAction>
 #include <QApplication>
@@ -215,8 +216,33 @@ void MainWindow::buildLayout()
     });
     auto *inputRow = new QWidget(centre);
     auto *inputLayout = new QHBoxLayout(inputRow);
-    inputLayout->setContentsMargins(8, 6, 8, 8);
+    inputLayout->setContentsMargins(8, 6, 8, 0);
     inputLayout->addWidget(m_input);
+    // Who is typing, under the input. Its line is always there, so that the input does not
+    // jump when someone starts.
+    m_typingLine = new QLabel(centre);
+    m_typingLine->setAccessibleName(tr("Typing"));
+    m_typingLine->setContentsMargins(12, 1, 8, 3);
+    Theme::styleAsHint(m_typingLine);
+    m_typingLine->setFixedHeight(m_typingLine->fontMetrics().height() + 4);
+    connect(m_session->typing(), &TypingTracker::changed, this, [this](const QString &channel) {
+        if (channel == currentChannel())
+            updateTypingLine();
+    });
+    connect(m_input, &QPlainTextEdit::textChanged, this, [this] {
+        const QString channel = currentChannel();
+        if (channel != m_typingChannel) {
+            // Another conversation: its restored draft is not typing, and the old one stops.
+            if (!m_typingChannel.isEmpty())
+                m_session->setTyping(m_typingChannel, false);
+            m_typingChannel = channel;
+            return;
+        }
+        if (channel.isEmpty() || !m_input->hasFocus())
+            return;
+        const QString text = m_input->toPlainText();
+        m_session->setTyping(channel, !text.trimmed().isEmpty() && !text.startsWith(u'/'));
+    });
     auto *line = new QFrame(centre);
     line->setFrameShape(QFrame::HLine);
     line->setFrameShadow(QFrame::Sunken);
@@ -226,6 +252,7 @@ void MainWindow::buildLayout()
     centreLayout->addWidget(m_log, 1);
     centreLayout->addWidget(m_notice);
     centreLayout->addWidget(inputRow);
+    centreLayout->addWidget(m_typingLine);
 
     // Right: members, under a header like the channel list's.
     auto *right = new QWidget(this);
@@ -662,6 +689,7 @@ void MainWindow::onCurrentChannelChanged(const QString &channel)
         m_watchedMembers->disconnect(this);
     m_watchedMembers = m_session->members(channel);
     m_memberOrder->setSourceModel(m_watchedMembers);
+    updateTypingLine();
     // The status bar's count follows the list: members are listed after the channel opens.
     if (m_watchedMembers) {
         connect(m_watchedMembers, &QAbstractItemModel::rowsInserted, this,
@@ -738,6 +766,14 @@ void MainWindow::updateTopic()
     m_topic->setFullText(topic.isEmpty() ? DisplayText::isolated(name)
                                          : DisplayText::isolated(name) + QStringLiteral("  —  ")
                                  + DisplayText::isolated(topic));
+}
+
+void MainWindow::updateTypingLine()
+{
+    QStringList names;
+    for (const QString &account : m_session->typing()->typingIn(currentChannel()))
+        names << m_session->displayNameOf(account);
+    m_typingLine->setText(TypingTracker::describe(names));
 }
 
 void MainWindow::updateMembers()
@@ -1034,6 +1070,8 @@ void MainWindow::applySettings()
     m_log->setTimestampFormat(m_settings->timestampFormat());
     m_session->setScrollback(m_settings->scrollbackRows());
     m_idle->setLimit(std::chrono::minutes(m_settings->idleAwayMinutes()));
+    m_session->setTypingNoticesEnabled(m_settings->typingNoticesEnabled());
+    updateTypingLine();
     QFont font = QApplication::font();
     if (!m_settings->fontFamily().isEmpty())
         font.setFamily(m_settings->fontFamily());

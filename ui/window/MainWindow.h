@@ -104,6 +104,7 @@ private:
     void updateTitle();
     void updateTopic();
     void updateMembers();
+    void updateTypingLine();
     void updateTray();
     void updateMemberPane();
     void updateIdentity();
@@ -128,6 +129,8 @@ private:
     QPointer<MemberListModel> m_watchedMembers;
     MemberOrderModel *m_memberOrder = nullptr;
     IdleWatcher *m_idle = nullptr;
+    QLabel *m_typingLine = nullptr;
+    QString m_typingChannel; // where the input's text is being typed
     // Away because of idleness (not by /away): input brings the user back.
     bool m_autoAway = false;
     QWidget *m_memberPane = nullptr;
