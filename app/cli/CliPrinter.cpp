@@ -111,6 +111,9 @@ QString CliPrinter::textLine(const ChatMessage &message)
     case ChatMessage::Type::Expired:
         line = QStringLiteral("-- older messages expired");
         break;
+    case ChatMessage::Type::NewMessages:
+        line = QStringLiteral("-- new messages");
+        break;
     case ChatMessage::Type::RolledBack:
         line = message.id.isNull()
             ? QStringLiteral("-- messages shown above were lost in a server failover")

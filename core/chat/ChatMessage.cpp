@@ -7,7 +7,7 @@ namespace Confab {
 
 namespace {
 
-constexpr std::array<std::pair<ChatMessage::Type, const char *>, 8> TypeNames{{
+constexpr std::array<std::pair<ChatMessage::Type, const char *>, 9> TypeNames{{
     {ChatMessage::Type::Message, "msg"},
     {ChatMessage::Type::Action, "me"},
     {ChatMessage::Type::Join, "join"},
@@ -16,6 +16,7 @@ constexpr std::array<std::pair<ChatMessage::Type, const char *>, 8> TypeNames{{
     {ChatMessage::Type::Nick, "nick"},
     {ChatMessage::Type::Expired, "expired"},
     {ChatMessage::Type::RolledBack, "rolledback"},
+    {ChatMessage::Type::NewMessages, "newmessages"},
 }};
 
 } // namespace
@@ -32,7 +33,7 @@ QByteArray ChatMessage::typeName(Type type)
 ChatMessage::Type ChatMessage::typeFromName(const QByteArray &name)
 {
     for (const auto &[t, n] : TypeNames) {
-        if (name == n && t != Type::Expired && t != Type::RolledBack)
+        if (name == n && t != Type::Expired && t != Type::RolledBack && t != Type::NewMessages)
             return t;
     }
     return Type::Unknown;

@@ -23,6 +23,9 @@ struct ChatMessage
         // replica that had not received it, a server restarted empty). Never acknowledged
         // to its senders, so theirs are sent again.
         RolledBack,
+        // Not in Redis: where unread messages began when the conversation was opened (the
+        // "new messages" line); the message log puts it there and takes it away.
+        NewMessages,
         Unknown, // a type this version does not know; shown as such
     };
 

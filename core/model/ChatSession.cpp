@@ -346,21 +346,38 @@ void ChatSession::setCurrentChannel(const QString &channel)
 {
     if (channel == m_current)
         return;
+    // The line is for the visit it was shown in.
+    if (MessageLogModel *old = m_logs.value(m_current))
+        old->setNewMessagesLine({});
     m_current = channel;
-    if (m_windowActive)
+    if (m_windowActive) {
+        showNewMessagesLine(channel);
         markRead(channel);
+    }
     Q_EMIT currentChannelChanged(channel);
 }
 
 void ChatSession::setWindowActive(bool active)
 {
     m_windowActive = active;
-    if (active && !m_current.isEmpty())
+    if (active && !m_current.isEmpty()) {
+        showNewMessagesLine(m_current);
         markRead(m_current);
+    }
+}
+
+void ChatSession::showNewMessagesLine(const QString &channel)
+{
+    const StreamId first = m_firstUnread.value(channel);
+    MessageLogModel *log = m_logs.value(channel);
+    if (first.isNull() || !log)
+        return;
+    log->setNewMessagesLine(first);
 }
 
 void ChatSession::markRead(const QString &channel)
 {
+    m_firstUnread.remove(channel);
     m_channels->markRead(channel);
     if (const MessageLogModel *log = m_logs.value(channel))
         saveReadMark(channel, log->lastId());
@@ -496,6 +513,7 @@ void ChatSession::onChannelLeft(const QString &name)
     m_live.remove(name);
     m_unreadCountedTo.remove(name);
     m_firstLiveUnread.remove(name);
+    m_firstUnread.remove(name);
     if (m_current == name)
         setCurrentChannel(QString());
     Q_EMIT channelLeft(name);
@@ -532,6 +550,8 @@ void ChatSession::onMessages(const QString &channel, const ChatMessageList &mess
             continue;
         if (!m_firstLiveUnread.contains(channel))
             m_firstLiveUnread.insert(channel, message.id);
+        if (!m_firstUnread.contains(channel))
+            m_firstUnread.insert(channel, message.id);
         ++unread;
         if (direct || MentionRule::messageMentions(message, m_user)) {
             ++mentions;
@@ -560,6 +580,10 @@ void ChatSession::onUnreadLoaded(const QString &channel, const ChatMessageList &
         if (!countsAsUnread(message) || message.from == m_user)
             continue;
         ++unread;
+        // Written before anything live: the earliest unread one.
+        const auto first = m_firstUnread.constFind(channel);
+        if (first == m_firstUnread.cend() || message.id < *first)
+            m_firstUnread.insert(channel, message.id);
         if (ChatKeys::isDirectChannel(channel) || MentionRule::messageMentions(message, m_user))
             ++mentions;
     }
@@ -607,7 +631,8 @@ void ChatSession::updateFromMessages(const QString &channel, const ChatMessageLi
         if (message.type == ChatMessage::Type::Nick)
             setDisplayNameOf(message.from, NameRule::displayable(message.text));
         else if (!message.isMalformed() && message.type != ChatMessage::Type::Expired
-                 && message.type != ChatMessage::Type::RolledBack)
+                 && message.type != ChatMessage::Type::RolledBack
+                 && message.type != ChatMessage::Type::NewMessages)
             setDisplayNameOf(message.from, message.author());
         switch (message.type) {
         case ChatMessage::Type::Topic: {

@@ -77,6 +77,7 @@ public:
     // While the window is not active, messages in the current channel count as unread too.
     void setWindowActive(bool active);
     void markRead(const QString &channel);
+    void showNewMessagesLine(const QString &channel);
     void setScrollback(int rows);
 
     void joinChannel(const QString &name);
@@ -189,6 +190,9 @@ private:
     // each message is counted by one of them.
     QHash<QString, StreamId> m_unreadCountedTo;
     QHash<QString, StreamId> m_firstLiveUnread;
+    // The first unread message of each conversation with unread ones: where the "new
+    // messages" line goes when it is opened.
+    QHash<QString, StreamId> m_firstUnread;
     QHash<QString, StreamId> m_readMarks; // not sent to the worker yet
     QTimer m_readMarkTimer;
     int m_outbox = 0;

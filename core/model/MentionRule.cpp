@@ -97,6 +97,7 @@ bool MentionRule::messageMentions(const ChatMessage &message, const QString &myN
     case ChatMessage::Type::Nick:
     case ChatMessage::Type::Expired:
     case ChatMessage::Type::RolledBack:
+    case ChatMessage::Type::NewMessages:
         break;
     }
     return false;

@@ -124,6 +124,11 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
             return {};
         return QLocale().toString(message.time(), QLocale::LongFormat);
     case IdRole:
+        // The new-messages line and a rollback marker share the id of the row above them:
+        // told apart here, so that views keyed by it never take one for the other.
+        if (message.type == ChatMessage::Type::NewMessages
+            || message.type == ChatMessage::Type::RolledBack)
+            return QByteArray(message.id.toByteArray() + '/' + ChatMessage::typeName(message.type));
         return message.id.toByteArray();
     case TimeRole:
         return message.id.isNull() ? row.typed : message.time();
@@ -227,6 +232,45 @@ void MessageLogModel::appendMessages(const ChatMessageList &batch)
     beginInsertRows(QModelIndex(), first, first + int(fresh.size()) - 1);
     m_rows.append(std::move(fresh));
     endInsertRows();
+}
+
+void MessageLogModel::removeNewMessagesLine()
+{
+    if (m_newMessagesLine < 0)
+        return;
+    // Rows move (trimming, history above): find it again rather than trust the number.
+    for (int row = 0; row < m_rows.size(); ++row) {
+        if (m_rows.at(row).message.type == ChatMessage::Type::NewMessages) {
+            beginRemoveRows(QModelIndex(), row, row);
+            m_rows.remove(row);
+            endRemoveRows();
+            break;
+        }
+    }
+    m_newMessagesLine = -1;
+}
+
+void MessageLogModel::setNewMessagesLine(const StreamId &firstUnread)
+{
+    removeNewMessagesLine();
+    if (firstUnread.isNull())
+        return;
+    const int at = rowOfId(firstUnread);
+    if (at < 0)
+        return;
+    ChatMessage line;
+    line.channel = m_channel;
+    line.type = ChatMessage::Type::NewMessages;
+    // Sorts with the message above it: the line has that row's id (or one just below the
+    // first unread at the top), so rows stay in id order.
+    line.id = at > 0
+        ? m_rows.at(at - 1).message.id
+        : StreamId{firstUnread.seq > 0 ? firstUnread.ms : firstUnread.ms - 1,
+                   firstUnread.seq > 0 ? firstUnread.seq - 1 : std::numeric_limits<quint64>::max()};
+    beginInsertRows(QModelIndex(), at, at);
+    m_rows.insert(at, makeRow(line));
+    endInsertRows();
+    m_newMessagesLine = at;
 }
 
 void MessageLogModel::rollBack(const ChatMessage &marker)
@@ -383,6 +427,7 @@ StreamId MessageLogModel::lastId() const
 
 void MessageLogModel::clear()
 {
+    m_newMessagesLine = -1;
     beginResetModel();
     m_rows.clear();
     m_pending.clear();
@@ -423,6 +468,9 @@ QString MessageLogModel::plainText(const ChatMessage &message)
         break;
     case ChatMessage::Type::RolledBack:
         line = message.text;
+        break;
+    case ChatMessage::Type::NewMessages:
+        line = tr("New messages");
         break;
     }
     if (message.isMalformed())

@@ -23,7 +23,9 @@ class MessageLogModel : public QAbstractListModel
     Q_OBJECT
 public:
     enum Roles : int {
-        IdRole = Qt::UserRole + 1, // QByteArray, the stream id as text
+        // QByteArray, the stream id as text ("ID/newmessages", "ID/rolledback" for the marker
+        // rows that share the id of the row above them)
+        IdRole = Qt::UserRole + 1,
         TimeRole, // QDateTime; for my messages not yet on the server, when they were typed
         AuthorRole, // QString: the display name the entry gives, else the account
         TextRole, // QString
@@ -79,6 +81,10 @@ public:
     // first (one row removal). A RolledBack marker (ChannelSync, after a failover) first
     // removes the rows after its id, which the log no longer holds, and takes their place.
     void appendMessages(const ChatMessageList &batch);
+    // The "new messages" line: a row of type NewMessages just above the message `firstUnread`
+    // (if it is here), replacing any earlier one; a null id takes it away.
+    void setNewMessagesLine(const StreamId &firstUnread);
+    bool hasNewMessagesLine() const { return m_newMessagesLine >= 0; }
     // A page of older messages in id order; ids not below firstId() are dropped. `reachedStart`
     // says Redis has nothing older. One row insertion at the top. Pages are not trimmed to
     // maxRows(): the user is reading them; the next append with trimming not held (or the
@@ -125,6 +131,8 @@ Q_SIGNALS:
 
 private:
     void rollBack(const ChatMessage &marker);
+    void removeNewMessagesLine();
+    int m_newMessagesLine = -1; // its row, -1 without one
 
     struct Row
     {

@@ -1102,6 +1102,22 @@ private Q_SLOTS:
         // Reading it moves the mark past all of them.
         again.window.openChannel(QStringLiteral("news"));
         QCOMPARE(again.unread(QStringLiteral("news")), 0);
+        // The "new messages" line stands right above the first of them, "one", written while
+        // alice was away.
+        MessageLogModel *news = again.session.log(QStringLiteral("news"));
+        int lineRow = -1;
+        for (int row = 0; row < news->rowCount(); ++row) {
+            if (news->messageAt(row).type == ChatMessage::Type::NewMessages)
+                lineRow = row;
+        }
+        QVERIFY(lineRow >= 0);
+        QCOMPARE(news->messageAt(lineRow + 1).text, QStringLiteral("one"));
+        QCOMPARE(news->rowOfId(news->messageAt(lineRow + 1).id), lineRow + 1);
+        // Seen: away and back, nothing is new and the line is gone.
+        again.window.openChannel(QStringLiteral("ops"));
+        QVERIFY(!news->hasNewMessagesLine());
+        again.window.openChannel(QStringLiteral("news"));
+        QVERIFY(!news->hasNewMessagesLine());
         const QByteArray last = again.session.log(QStringLiteral("news"))->lastId().toByteArray();
         QTRY_COMPARE_WITH_TIMEOUT(m_server->command({"HGET", "user:{alice}:read", "news"}).bytes(),
                                   last, 20000);
@@ -1779,6 +1795,27 @@ private Q_SLOTS:
         for (const auto &[theme, file] :
              {std::pair{AppSettings::Theme::Light, "mainwindow-light.png"},
               std::pair{AppSettings::Theme::Dark, "mainwindow-dark.png"}}) {
+            alice.settings.setTheme(theme);
+            alice.window.applySettings();
+            QApplication::processEvents();
+            const QString path = QDir(dir).filePath(QLatin1String(file));
+            QVERIFY(alice.window.grab().save(path));
+            qInfo("screenshot: %s", qPrintable(path));
+        }
+
+        // Where the unread messages of #random begin, when it is opened.
+        bob.run([w = bob.worker()] { w->joinChannel(QStringLiteral("random")); });
+        QVERIFY(bob.waitForJoined(QStringLiteral("random")));
+        bob.run([w = bob.worker()] {
+            w->sendMessage(QStringLiteral("random"), QStringLiteral("count me in, 12:30?"));
+        });
+        QTRY_COMPARE_WITH_TIMEOUT(alice.unread(QStringLiteral("random")), 2, 20000);
+        alice.window.openChannel(QStringLiteral("random"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("random")));
+        QVERIFY(alice.session.log(QStringLiteral("random"))->hasNewMessagesLine());
+        for (const auto &[theme, file] :
+             {std::pair{AppSettings::Theme::Light, "newmessages-light.png"},
+              std::pair{AppSettings::Theme::Dark, "newmessages-dark.png"}}) {
             alice.settings.setTheme(theme);
             alice.window.applySettings();
             QApplication::processEvents();

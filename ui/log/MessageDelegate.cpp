@@ -24,7 +24,8 @@ namespace {
 // Not a message but a gap in the log: trimmed history, or entries lost in a failover.
 bool isGap(int type)
 {
-    return type == int(ChatMessage::Type::Expired) || type == int(ChatMessage::Type::RolledBack);
+    return type == int(ChatMessage::Type::Expired) || type == int(ChatMessage::Type::RolledBack)
+        || type == int(ChatMessage::Type::NewMessages);
 }
 
 // Horizontal: [mention bar + padding][timestamp][gap][name][gap][text...][padding]
@@ -398,6 +399,9 @@ MessageDelegate::Body MessageDelegate::bodyOf(const Context &context,
     case ChatMessage::Type::RolledBack:
         body.text = oneLine(text);
         break;
+    case ChatMessage::Type::NewMessages:
+        body.text = tr("New messages");
+        break;
     }
 
     const auto delivery =
@@ -635,7 +639,7 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         m_look.palette.color(QPalette::Active, QPalette::HighlightedText);
 
     const int baseline = placement.lineTop + qRound(layout->firstBaseline());
-    if (context.ms != 0) {
+    if (context.ms != 0 && !isGap(context.type)) {
         painter->setFont(context.kind == Kind::System ? m_look.systemTimestampFont : m_look.font);
         painter->setPen(prefixSelected ? highlightedText : m_look.muted);
         painter->drawText(QPoint(placement.timestampX, baseline),
@@ -663,14 +667,19 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         painter->setPen(m_look.muted);
         break;
     }
+    const bool newMessages = context.type == int(ChatMessage::Type::NewMessages);
+    if (newMessages)
+        painter->setPen(m_look.mentionBar);
     const QPointF origin = layoutOrigin(context, placement, *layout);
     if (isGap(context.type)) {
-        // A gap in the log rather than a message: centred between dashed rules.
+        // A gap in the log rather than a message: centred between dashed rules (solid and in
+        // the accent colour for where the unread messages begin).
         const int x = int(origin.x());
         const int width = int(std::ceil(layout->naturalWidth()));
         const int y = placement.lineTop + lineSpacingOf(context.kind) / 2;
         painter->save();
-        painter->setPen(QPen(m_look.separator, 1, Qt::DashLine));
+        painter->setPen(newMessages ? QPen(m_look.mentionBar, 1)
+                                    : QPen(m_look.separator, 1, Qt::DashLine));
         painter->drawLine(message.left() + LeftPadding, y, x - 12, y);
         painter->drawLine(x + width + 12, y, message.right() - RightPadding, y);
         painter->restore();

@@ -70,7 +70,8 @@ void MessageRowCache::read(Row &row, const QModelIndex &index)
         return;
     }
     if (row.type == int(ChatMessage::Type::Expired)
-        || row.type == int(ChatMessage::Type::RolledBack))
+        || row.type == int(ChatMessage::Type::RolledBack)
+        || row.type == int(ChatMessage::Type::NewMessages))
         return;
     row.ms = qint64(id->ms);
     row.day = m_days.dayOf(row.ms);
