@@ -76,6 +76,7 @@ QHash<int, QByteArray> ChannelListModel::roleNames() const
     names.insert(LastActivityRole, "lastActivity");
     names.insert(JoinedRole, "joined");
     names.insert(InfoRole, "info");
+    names.insert(HintRole, "hint");
     return names;
 }
 

@@ -23,6 +23,9 @@ public:
         LastActivityRole, // QDateTime
         JoinedRole, // bool
         InfoRole, // ChannelInfo
+        // QString: what a list of places to go says beside the name ("join · 12 members" for a
+        // channel one is not in); empty for these rows, which are all joined.
+        HintRole,
     };
     Q_ENUM(Roles)
 

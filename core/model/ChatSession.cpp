@@ -5,6 +5,7 @@
 #include "MemberListModel.h"
 #include "MentionRule.h"
 #include "MessageLogModel.h"
+#include "NameOrder.h"
 #include "PresenceDirectory.h"
 #include "TypingTracker.h"
 
@@ -306,6 +307,20 @@ void ChatSession::setTypingNoticesEnabled(bool enabled)
     m_typingNotices = enabled;
     if (!enabled)
         m_typing->clear();
+}
+
+QStringList ChatSession::knownPeople() const
+{
+    QSet<QString> people;
+    for (const MemberListModel *members : std::as_const(m_members)) {
+        for (const QString &account : members->members())
+            people.insert(account);
+    }
+    people.remove(m_user);
+    QStringList sorted(people.cbegin(), people.cend());
+    std::sort(sorted.begin(), sorted.end(),
+              [](const QString &a, const QString &b) { return NameOrder::lessThan(a, b); });
+    return sorted;
 }
 
 Presence ChatSession::presenceOf(const QString &account) const

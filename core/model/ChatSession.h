@@ -107,6 +107,8 @@ public:
     QString displayName(const QString &channel) const;
     // What `account` is called now (its display name, else itself).
     QString displayNameOf(const QString &account) const;
+    // Everyone I share a conversation with, but me: the members of every channel I am in.
+    QStringList knownPeople() const;
     // Where `account` is (offline when unknown), and where everyone followed is.
     Presence presenceOf(const QString &account) const;
     const PresenceDirectory *presence() const { return m_presence; }

@@ -456,6 +456,60 @@ private Q_SLOTS:
         QTRY_COMPARE(switcher->currentName(), dm);
     }
 
+    // Ctrl+K also finds channels on the server that alice is not in (to join) and the people
+    // she shares a channel with (for a direct conversation), and is quiet about listing them.
+    void ctrlKFindsUnjoinedChannelsAndPeople()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        ThreadedWorker carol(ThreadedWorker::configFor(*m_server, QStringLiteral("carol")));
+        QVERIFY(alice.waitReady() && carol.waitForReady());
+        alice.type(QStringLiteral("/join lobby"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("lobby")));
+        carol.run([w = carol.worker()] {
+            w->joinChannel(QStringLiteral("lobby"));
+            w->joinChannel(QStringLiteral("backstage"));
+        });
+        QVERIFY(carol.waitForJoined(QStringLiteral("backstage")));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            alice.session.members(QStringLiteral("lobby"))->indexOf(QStringLiteral("carol")) >= 0,
+            20000);
+
+        alice.press(QKeySequence(Qt::CTRL | Qt::Key_K));
+        QuickSwitcher *switcher = nullptr;
+        QTRY_VERIFY((switcher = alice.window.findChild<QuickSwitcher *>()));
+        QLineEdit *filter = switcher->findChild<QLineEdit *>();
+        QListView *rows = switcher->findChild<QListView *>();
+        QVERIFY(rows);
+        // Everything, before typing: lobby, then backstage to join, then carol.
+        QTRY_COMPARE_WITH_TIMEOUT(rows->model()->rowCount(), 3, 20000);
+        const QString dir = qEnvironmentVariable("CONFAB_SCREENSHOT_DIR", QDir::currentPath());
+        for (const auto &[theme, file] :
+             {std::pair{AppSettings::Theme::Light, "quick-switcher-people-light.png"},
+              std::pair{AppSettings::Theme::Dark, "quick-switcher-people-dark.png"}}) {
+            alice.settings.setTheme(theme);
+            alice.window.applySettings();
+            QApplication::processEvents();
+            QVERIFY(switcher->grab().save(QDir(dir).filePath(QLatin1String(file))));
+        }
+        QTest::keyClicks(filter, QStringLiteral("backst"));
+        QTRY_COMPARE_WITH_TIMEOUT(switcher->currentName(), QStringLiteral("backstage"), 20000);
+        // The listing it asked for is not shown as /channels output.
+        QVERIFY(alice.window.noticeBar()->text().isEmpty()
+                || !alice.window.noticeBar()->text().contains(QStringLiteral("#backstage")));
+        filter->clear();
+        QTest::keyClicks(filter, QStringLiteral("carol"));
+        const QString dm =
+            ChatSession::directChannel(QStringLiteral("alice"), QStringLiteral("carol"));
+        QTRY_COMPARE(switcher->currentName(), dm);
+        filter->clear();
+        QTest::keyClicks(filter, QStringLiteral("backst"));
+        QTRY_COMPARE(switcher->currentName(), QStringLiteral("backstage"));
+        QTest::keyClick(filter, Qt::Key_Return);
+        // Chosen: joined, and open.
+        QVERIFY(alice.waitCurrent(QStringLiteral("backstage")));
+        QVERIFY(alice.waitJoined(QStringLiteral("backstage")));
+    }
+
     void aLongNoticeScrollsInsteadOfPushingTheInputAway()
     {
         m_server->command({"EVAL",

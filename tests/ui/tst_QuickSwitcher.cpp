@@ -68,7 +68,7 @@ private Q_SLOTS:
                  (QStringList{QStringLiteral("#big-engine"), QStringLiteral("#design"),
                               QStringLiteral("#dev"), QStringLiteral("#devops"),
                               QStringLiteral("#general"), QStringLiteral("#random")}));
-        QCOMPARE(m_filter->placeholderText(), QuickSwitcher::tr("Jump to channel…"));
+        QCOMPARE(m_filter->placeholderText(), QuickSwitcher::tr("Jump to a channel or person…"));
         QVERIFY(m_filter->hasFocus());
     }
 

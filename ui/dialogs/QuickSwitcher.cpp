@@ -41,10 +41,11 @@ int roleNamed(const QAbstractItemModel *model, const QByteArray &name)
 class ChannelRowDelegate : public QStyledItemDelegate
 {
 public:
-    ChannelRowDelegate(int unreadRole, int mentionRole, QObject *parent)
+    ChannelRowDelegate(int unreadRole, int mentionRole, int hintRole, QObject *parent)
         : QStyledItemDelegate(parent)
         , m_unreadRole(unreadRole)
         , m_mentionRole(mentionRole)
+        , m_hintRole(hintRole)
     { }
 
     void paint(QPainter *painter, const QStyleOptionViewItem &option,
@@ -99,6 +100,22 @@ public:
             painter->drawText(badge, Qt::AlignCenter, badgeText);
             textRect.setRight(badge.left() - 8);
         }
+        // "join · 12 members", "online": muted, on the right, where the pill would be.
+        const QString hint = m_hintRole >= 0 ? index.data(m_hintRole).toString() : QString();
+        if (!hint.isEmpty() && unread == 0) {
+            QColor muted = textColor;
+            muted.setAlphaF(0.6f);
+            painter->setFont(opt.font);
+            painter->setPen(muted);
+            // The painter's metrics: a grab into an image may have another resolution.
+            const QFontMetrics metrics = painter->fontMetrics();
+            const int width = std::min(metrics.horizontalAdvance(hint) + 2, textRect.width() / 2);
+            const QRect hintRect(textRect.right() - width + 1, textRect.top(), width,
+                                 textRect.height());
+            painter->drawText(hintRect, Qt::AlignVCenter | Qt::AlignRight,
+                              metrics.elidedText(hint, Qt::ElideRight, width));
+            textRect.setRight(hintRect.left() - 12);
+        }
         QFont font = opt.font;
         font.setBold(unread > 0);
         painter->setFont(font);
@@ -120,6 +137,7 @@ public:
 private:
     int m_unreadRole;
     int m_mentionRole;
+    int m_hintRole;
 };
 
 } // namespace
@@ -129,7 +147,7 @@ QuickSwitcher::QuickSwitcher(QAbstractItemModel *channels, int nameRole, QWidget
     , m_nameRole(nameRole)
 {
     setAccessibleName(tr("Quick switcher"));
-    setWindowTitle(tr("Jump to channel"));
+    setWindowTitle(tr("Jump to a channel or person"));
 
     m_filter = new FuzzyFilterModel(this);
     // Filtered by what is shown ("#dev", "@bob"), opened by name (a direct conversation's
@@ -151,7 +169,7 @@ QuickSwitcher::QuickSwitcher(QAbstractItemModel *channels, int nameRole, QWidget
 
     m_search = new QLineEdit(frame);
     m_search->setObjectName(QStringLiteral("quickSwitcherFilter"));
-    m_search->setPlaceholderText(tr("Jump to channel…"));
+    m_search->setPlaceholderText(tr("Jump to a channel or person…"));
     m_search->setAccessibleName(tr("Channel filter"));
     m_search->setClearButtonEnabled(true);
     QFont searchFont = m_search->font();
@@ -167,7 +185,8 @@ QuickSwitcher::QuickSwitcher(QAbstractItemModel *channels, int nameRole, QWidget
     m_list->setModel(m_filter);
     PlainToolTipFilter::install(m_list);
     m_list->setItemDelegate(new ChannelRowDelegate(roleNamed(channels, "unread"),
-                                                   roleNamed(channels, "mentionCount"), m_list));
+                                                   roleNamed(channels, "mentionCount"),
+                                                   roleNamed(channels, "hint"), m_list));
     // Typing goes to the filter while the list shows where Up/Down are.
     m_list->setFocusPolicy(Qt::NoFocus);
     m_list->setEditTriggers(QAbstractItemView::NoEditTriggers);

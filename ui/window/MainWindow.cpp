@@ -20,12 +20,15 @@
 #include "PlainToolTipFilter.h"
 #include "PreferencesDialog.h"
 #include "QuickSwitcher.h"
+
 #include "SearchBar.h"
 #include "ShortcutTable.h"
 #include "ShortcutsSheet.h"
 #include "SidePaneToggle.h"
 #include "Theme.h"
 #include "UnreadBadgeIcon.h"
+#include <QConcatenateTablesProxyModel>
+#include <QStandardItemModel>
 
 #include "chat/ChatKeys.h"
 #include "chat/DisplayText.h"
@@ -61,6 +64,25 @@
 #include <QVBoxLayout>
 
 namespace Confab {
+
+namespace {
+
+// Joined channels followed by places to go, under the channel list's role names (which Qt 6.4's
+// concatenating proxy does not pass on), so that the switcher finds "unread" and "hint".
+class SwitchTargets : public QConcatenateTablesProxyModel
+{
+public:
+    SwitchTargets(QHash<int, QByteArray> roleNames, QObject *parent)
+        : QConcatenateTablesProxyModel(parent)
+        , m_roleNames(std::move(roleNames))
+    { }
+    QHash<int, QByteArray> roleNames() const override { return m_roleNames; }
+
+private:
+    QHash<int, QByteArray> m_roleNames;
+};
+
+} // namespace
 
 MainWindow::MainWindow(ChatSession *session, AppSettings *settings, QWidget *parent)
     : QMainWindow(parent)
@@ -616,6 +638,10 @@ void MainWindow::connectSession()
         }
     });
     connect(m_session, &ChatSession::channelsListed, this, [this](const ChannelInfoList &channels) {
+        m_knownChannels = channels;
+        Q_EMIT knownChannelsChanged();
+        if (std::exchange(m_quietListing, false))
+            return;
         if (channels.isEmpty()) {
             showNotice(tr("There are no channels yet. Create one with /join NAME."));
             return;
@@ -975,8 +1001,49 @@ void MainWindow::markCurrentRead()
 
 void MainWindow::showQuickSwitcher()
 {
-    auto *switcher = new QuickSwitcher(m_order, ChannelListModel::NameRole, this);
+    // The channels I am in, then every other channel on the server (to join) and the people I
+    // share a channel with (for a direct conversation), found by the same typing.
+    auto *others = new QStandardItemModel(this);
+    others->setItemRoleNames(m_session->channels()->roleNames());
+    auto *targets = new SwitchTargets(m_session->channels()->roleNames(), this);
+    targets->addSourceModel(m_order);
+    targets->addSourceModel(others);
+    auto fillOthers = [this, others] {
+        others->clear();
+        const ChannelListModel *joined = m_session->channels();
+        for (const ChannelInfo &info : std::as_const(m_knownChannels)) {
+            if (joined->indexOf(info.name) >= 0)
+                continue;
+            auto *item = new QStandardItem(QStringLiteral("#") + info.name);
+            item->setData(info.name, ChannelListModel::NameRole);
+            item->setData(info.memberCount == 1 ? tr("join · 1 member")
+                                                : tr("join · %1 members").arg(info.memberCount),
+                          ChannelListModel::HintRole);
+            others->appendRow(item);
+        }
+        for (const QString &account : m_session->knownPeople()) {
+            const QString dm = ChatKeys::directChannel(m_session->userName(), account);
+            if (joined->indexOf(dm) >= 0)
+                continue; // already in the list above, as "@name"
+            const QString shown = m_session->displayNameOf(account);
+            auto *item = new QStandardItem(
+                QStringLiteral("@")
+                + (shown == account ? account : shown + QStringLiteral(" (") + account + u')'));
+            item->setData(dm, ChannelListModel::NameRole);
+            item->setData(Presence::stateText(m_session->presenceOf(account).state).toLower(),
+                          ChannelListModel::HintRole);
+            others->appendRow(item);
+        }
+    };
+    fillOthers();
+    auto *switcher = new QuickSwitcher(targets, ChannelListModel::NameRole, this);
     switcher->setAttribute(Qt::WA_DeleteOnClose);
+    connect(switcher, &QObject::destroyed, others, &QObject::deleteLater);
+    connect(switcher, &QObject::destroyed, targets, &QObject::deleteLater);
+    connect(this, &MainWindow::knownChannelsChanged, switcher, fillOthers);
+    // What exists changes; ask again, quietly (not as /channels).
+    m_quietListing = true;
+    m_session->requestChannelList();
     connect(switcher, &QuickSwitcher::channelChosen, this, &MainWindow::openChannel);
     switcher->setPreviousChannel(m_previousChannel);
     switcher->open();

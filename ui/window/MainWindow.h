@@ -1,5 +1,7 @@
 #pragma once
 
+#include "chat/ChannelInfo.h"
+
 #include <QIcon>
 #include <QMainWindow>
 #include <QPointer>
@@ -93,6 +95,10 @@ protected:
     void resizeEvent(QResizeEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
 
+Q_SIGNALS:
+    // A fresh list of the server's channels came.
+    void knownChannelsChanged();
+
 private:
     void buildLayout();
     void buildActions();
@@ -149,6 +155,9 @@ private:
     QHash<QString, QAction *> m_actions;
     QString m_pendingOpen; // a channel asked for before it was joined
     QString m_previousChannel; // the one open before the current one (the quick switcher's pick)
+    // Every channel on the server, as last listed (the quick switcher offers to join them).
+    ChannelInfoList m_knownChannels;
+    bool m_quietListing = false; // the next listing is for the switcher, not for /channels
     QString m_notifiedChannel; // where the last desktop notification came from
     bool m_quitConfirmed = false; // unsent messages were mentioned, and the user quit anyway
 };
