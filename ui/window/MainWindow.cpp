@@ -1003,13 +1003,15 @@ void MainWindow::showQuickSwitcher()
 {
     // The channels I am in, then every other channel on the server (to join) and the people I
     // share a channel with (for a direct conversation), found by the same typing.
-    auto *others = new QStandardItemModel(this);
+    auto *others = new QStandardItemModel(0, 1, this);
     others->setItemRoleNames(m_session->channels()->roleNames());
     auto *targets = new SwitchTargets(m_session->channels()->roleNames(), this);
     targets->addSourceModel(m_order);
     targets->addSourceModel(others);
     auto fillOthers = [this, others] {
         others->clear();
+        // Empty, it must keep its column: the concatenation has only the columns all share.
+        others->setColumnCount(1);
         const ChannelListModel *joined = m_session->channels();
         for (const ChannelInfo &info : std::as_const(m_knownChannels)) {
             if (joined->indexOf(info.name) >= 0)
