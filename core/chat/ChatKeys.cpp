@@ -27,6 +27,11 @@ QByteArray ChatKeys::log(const QString &channel) const
     return tagged(channel) + ":log";
 }
 
+QByteArray ChatKeys::readReceipts(const QString &channel) const
+{
+    return tagged(channel) + ":read";
+}
+
 QByteArray ChatKeys::info(const QString &channel) const
 {
     return tagged(channel) + ":info";

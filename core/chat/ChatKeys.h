@@ -33,6 +33,8 @@ public:
     QByteArray log(const QString &channel) const; // CP{NAME}:log (STREAM)
     QByteArray info(const QString &channel) const; // CP{NAME}:info (HASH)
     QByteArray members(const QString &channel) const; // CP{NAME}:members (SET of accounts)
+    // CP{NAME}:read (HASH account -> id): read marks in a direct conversation, for "seen".
+    QByteArray readReceipts(const QString &channel) const;
     QByteArray index() const; // CPindex (SET of public channel names)
     QByteArray sent(const QString &channel, const QByteArray &cid) const; // MP{NAME}:CID
     QByteArray user(const QString &account) const; // UP{ACCOUNT} (HASH)

@@ -8,6 +8,7 @@
 #include "NameRule.h"
 #include "presence/PresenceHeartbeat.h"
 #include "presence/PresenceTracker.h"
+#include "presence/ReadReceipts.h"
 #include "presence/TypingNotifier.h"
 
 #include <QLocale>
@@ -111,6 +112,8 @@ void RedisWorker::start()
     m_presence = new PresenceTracker(m_commands, m_keys, this);
     connect(m_presence, &PresenceTracker::presenceChanged, this, &RedisWorker::presenceChanged);
     m_typing = new TypingNotifier(m_commands, m_keys, this);
+    m_receipts = new ReadReceipts(m_commands, m_keys, this);
+    connect(m_receipts, &ReadReceipts::peerReadChanged, this, &RedisWorker::peerReadChanged);
     m_heartbeat = new PresenceHeartbeat(m_commands, m_keys, this);
     m_heartbeat->setTiming(std::chrono::milliseconds(m_config.presenceTtlMs),
                            std::chrono::milliseconds(m_config.presenceIntervalMs));
@@ -255,6 +258,7 @@ void RedisWorker::onCommandsConnected()
     // On a cluster, a channel's notice stays on its shard.
     m_shardedNotices = m_commands->hasShardedPubSub();
     m_typing->setSharded(m_shardedNotices);
+    m_receipts->setSharded(m_shardedNotices);
     for (const RedisScript *script :
          {&ChatScripts::post(), &ChatScripts::createChannel(), &ChatScripts::claimUser(),
           &ChatScripts::markRead(), &ChatScripts::setDisplay(), &ChatScripts::importEntries()})
@@ -285,6 +289,7 @@ void RedisWorker::becomeReady()
     m_subscriber->psubscribe(m_keys.directPatterns(m_user));
     m_heartbeat->setAccount(m_user);
     m_typing->setAccount(m_user);
+    m_receipts->setAccount(m_user);
     m_presence->watch({m_user});
     if (m_config.announcePresence)
         m_heartbeat->setPresence(Presence::State::Online, QString());
@@ -502,6 +507,8 @@ void RedisWorker::markRead(const QString &channel, const StreamId &id)
                                         qCWarning(lcWorker)
                                             << "cannot save a read mark:" << reply.toString();
                                 });
+    // In a direct conversation the other person sees it too ("seen").
+    m_receipts->markRead(channel, id);
 }
 
 void RedisWorker::onCommandsStateChanged()
@@ -567,9 +574,12 @@ void RedisWorker::onSubscribed(RedisConnection::Kind kind, const QByteArray &pub
     const auto channel = m_keys.channelOfPubsub(pubsubChannel);
     if (!channel)
         return;
-    // Either subscription coming (back) is a moment to catch up from the log.
-    if (const auto sync = m_syncs.value(*channel))
+    // Either subscription coming (back) is a moment to catch up from the log (and, in a direct
+    // conversation, with the other person's read mark).
+    if (const auto sync = m_syncs.value(*channel)) {
         sync->subscribed();
+        m_receipts->refresh(*channel);
+    }
     const bool sharded = m_subscriber->hasShardedPubSub();
     if (m_subscriber->isSubscribed(RedisConnection::Kind::Channel, pubsubChannel)
         && (!sharded
@@ -586,6 +596,12 @@ void RedisWorker::onMessage(const QByteArray &pubsubChannel, const QByteArray &p
     const auto channel = m_keys.channelOfPubsub(pubsubChannel);
     if (!channel)
         return;
+    // A read receipt is not in the log either: it makes the other person's mark be read.
+    if (const auto reader = ReadReceipts::parse(payload)) {
+        if (m_syncs.contains(*channel) && *reader == ChatKeys::directPeer(*channel, m_user))
+            m_receipts->refresh(*channel);
+        return;
+    }
     // Typing is not in the log: it is said, never read.
     if (const auto typing = TypingNotifier::parse(payload)) {
         if (m_syncs.contains(*channel) && typing->account != m_user)
@@ -620,8 +636,10 @@ void RedisWorker::watchChannel(const QString &name, const StreamId &after)
 {
     if (m_syncs.contains(name) || !checkChannelName(name, QStringLiteral("watch")))
         return;
-    if (const QString peer = ChatKeys::directPeer(name, m_user); !peer.isEmpty())
+    if (const QString peer = ChatKeys::directPeer(name, m_user); !peer.isEmpty()) {
         m_presence->watch({peer});
+        m_receipts->refresh(name);
+    }
     ChannelSync::Sink sink;
     sink.messages = [this, name](const ChatMessageList &messages) {
         // Someone who joins now is a member the list read before did not have.

@@ -25,6 +25,7 @@ class LegacyUpgrade;
 class MessageBatcher;
 class PresenceHeartbeat;
 class PresenceTracker;
+class ReadReceipts;
 class TypingNotifier;
 
 // The chat layer's worker: lives in its own QThread (moveToThread, then start() from that
@@ -132,6 +133,9 @@ Q_SIGNALS:
     void outboxChanged(int count);
     // Where people are: what changed, batched (PresenceTracker).
     void presenceChanged(const Confab::PresenceList &changes);
+    // How far the other person of a direct conversation has read it (from the server, after a
+    // notice or on opening it).
+    void peerReadChanged(const QString &channel, const Confab::StreamId &id);
     // Someone says they started or stopped typing in a conversation (a notice; untrusted).
     void typingNoticed(const QString &channel, const QString &account, bool typing);
     // A setPresence() was written (empty error) or not.
@@ -193,6 +197,7 @@ private:
     PresenceTracker *m_presence = nullptr;
     PresenceHeartbeat *m_heartbeat = nullptr;
     TypingNotifier *m_typing = nullptr;
+    ReadReceipts *m_receipts = nullptr;
     QTimer *m_saveTimer = nullptr;
     QTimer *m_outboxReportTimer = nullptr;
     QTimer *m_outboxRetryTimer = nullptr;

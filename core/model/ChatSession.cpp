@@ -96,6 +96,11 @@ void ChatSession::createWorker()
                     setDisplayNameOf(it.key(), it.value());
             });
     connect(worker, &RedisWorker::presenceChanged, m_presence, &PresenceDirectory::update);
+    connect(worker, &RedisWorker::peerReadChanged, this,
+            [this](const QString &channel, const StreamId &id) {
+                m_peerRead.insert(channel, id);
+                Q_EMIT peerReadChanged(channel);
+            });
     connect(worker, &RedisWorker::typingNoticed, this,
             [this](const QString &channel, const QString &account, bool typing) {
                 // Anyone may publish there; only the conversation's members are shown.
@@ -307,6 +312,22 @@ void ChatSession::setTypingNoticesEnabled(bool enabled)
     m_typingNotices = enabled;
     if (!enabled)
         m_typing->clear();
+}
+
+bool ChatSession::seenByPeer(const QString &channel) const
+{
+    const auto read = m_peerRead.constFind(channel);
+    const MessageLogModel *log = m_logs.value(channel);
+    if (read == m_peerRead.cend() || read->isNull() || !log)
+        return false;
+    for (int row = log->rowCount() - 1; row >= 0; --row) {
+        const ChatMessage message = log->messageAt(row);
+        if (message.from != m_user)
+            continue;
+        // Still on its way (a pending row): not seen yet, whatever came before it.
+        return !message.id.isNull() && !(*read < message.id);
+    }
+    return false;
 }
 
 QStringList ChatSession::knownPeople() const
@@ -529,6 +550,7 @@ void ChatSession::onChannelLeft(const QString &name)
     m_unreadCountedTo.remove(name);
     m_firstLiveUnread.remove(name);
     m_firstUnread.remove(name);
+    m_peerRead.remove(name);
     if (m_current == name)
         setCurrentChannel(QString());
     Q_EMIT channelLeft(name);

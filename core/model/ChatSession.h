@@ -107,6 +107,9 @@ public:
     QString displayName(const QString &channel) const;
     // What `account` is called now (its display name, else itself).
     QString displayNameOf(const QString &account) const;
+    // In a direct conversation: whether the other person has read my newest message there
+    // ("seen"); false elsewhere, or while nothing of mine is in it.
+    bool seenByPeer(const QString &channel) const;
     // Everyone I share a conversation with, but me: the members of every channel I am in.
     QStringList knownPeople() const;
     // Where `account` is (offline when unknown), and where everyone followed is.
@@ -133,6 +136,8 @@ Q_SIGNALS:
     void identityChanged(const QString &account, const QString &displayName);
     // The other person of a direct conversation has a new display name.
     void conversationRenamed(const QString &channel);
+    // The other person of a direct conversation has read further.
+    void peerReadChanged(const QString &channel);
     // Someone's presence changed (the member lists update by themselves).
     void presenceChanged(const QString &account);
     void userRejected(const QString &name, const QString &error);
@@ -178,6 +183,7 @@ private:
     DisplayNameDirectory *m_displayNames = nullptr;
     PresenceDirectory *m_presence = nullptr;
     TypingTracker *m_typing = nullptr;
+    QHash<QString, StreamId> m_peerRead; // direct conversation -> how far the other has read
     bool m_typingNotices = true;
     Presence::State m_myPresence = Presence::State::Online;
     QString m_myStatus;

@@ -456,6 +456,40 @@ private Q_SLOTS:
         QTRY_COMPARE(switcher->currentName(), dm);
     }
 
+    // In a direct conversation, alice sees when bob has read her last message, and the mark
+    // is for what she sent: her next message is not seen until he reads it too.
+    void directMessagesSaySeen()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        Client bob(*m_server, QStringLiteral("bob"));
+        QVERIFY(alice.waitReady() && bob.waitReady());
+        alice.type(QStringLiteral("/msg bob are you there?"));
+        const QString dm =
+            ChatSession::directChannel(QStringLiteral("alice"), QStringLiteral("bob"));
+        QVERIFY(alice.waitCurrent(dm));
+        QVERIFY(bob.waitJoined(dm));
+        QLabel *line = nullptr;
+        for (QLabel *label : alice.window.findChildren<QLabel *>()) {
+            if (label->accessibleName() == QStringLiteral("Typing"))
+                line = label;
+        }
+        QVERIFY(line);
+        QTRY_COMPARE_WITH_TIMEOUT(bob.texts(dm).size(), 1, 20000);
+        QVERIFY(!line->text().startsWith(QStringLiteral("Seen")));
+        bob.window.openChannel(dm);
+        QVERIFY(bob.waitCurrent(dm));
+        QTRY_VERIFY_WITH_TIMEOUT(line->text().startsWith(QStringLiteral("Seen by")), 20000);
+        QVERIFY(line->text().contains(QStringLiteral("bob")));
+        // The receipt is in the conversation's own hash, bob's field.
+        QVERIFY(!m_server->command({"HGET", dm.toUtf8().prepend("channel:{") + "}:read", "bob"})
+                     .bytes()
+                     .isEmpty());
+        alice.type(QStringLiteral("hello?"));
+        QTRY_VERIFY_WITH_TIMEOUT(!line->text().startsWith(QStringLiteral("Seen")), 20000);
+        // bob has the conversation open: he reads it as it comes, and she sees that.
+        QTRY_VERIFY_WITH_TIMEOUT(line->text().startsWith(QStringLiteral("Seen by")), 20000);
+    }
+
     // Ctrl+K also finds channels on the server that alice is not in (to join) and the people
     // she shares a channel with (for a direct conversation), and is quiet about listing them.
     void ctrlKFindsUnjoinedChannelsAndPeople()

@@ -251,6 +251,10 @@ void MainWindow::buildLayout()
         if (channel == currentChannel())
             updateTypingLine();
     });
+    connect(m_session, &ChatSession::peerReadChanged, this, [this](const QString &channel) {
+        if (channel == currentChannel())
+            updateTypingLine();
+    });
     connect(m_input, &QPlainTextEdit::textChanged, this, [this] {
         const QString channel = currentChannel();
         if (channel != m_typingChannel) {
@@ -715,6 +719,11 @@ void MainWindow::onCurrentChannelChanged(const QString &channel)
         m_watchedMembers->disconnect(this);
     m_watchedMembers = m_session->members(channel);
     m_memberOrder->setSourceModel(m_watchedMembers);
+    // What I send next is not seen yet: the line follows the log.
+    disconnect(m_watchedLogRows);
+    if (MessageLogModel *log = m_session->log(channel))
+        m_watchedLogRows =
+            connect(log, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateTypingLine);
     updateTypingLine();
     // The status bar's count follows the list: members are listed after the channel opens.
     if (m_watchedMembers) {
@@ -796,10 +805,17 @@ void MainWindow::updateTopic()
 
 void MainWindow::updateTypingLine()
 {
+    const QString channel = currentChannel();
     QStringList names;
-    for (const QString &account : m_session->typing()->typingIn(currentChannel()))
+    for (const QString &account : m_session->typing()->typingIn(channel))
         names << m_session->displayNameOf(account);
-    m_typingLine->setText(TypingTracker::describe(names));
+    QString text = TypingTracker::describe(names);
+    // Nobody typing: in a direct conversation, whether my last message has been read.
+    if (text.isEmpty() && m_session->seenByPeer(channel))
+        text = tr("Seen by %1")
+                   .arg(DisplayText::isolated(m_session->displayNameOf(
+                       ChatKeys::directPeer(channel, m_session->userName()))));
+    m_typingLine->setText(text);
 }
 
 void MainWindow::updateMembers()

@@ -137,6 +137,7 @@ private:
     IdleWatcher *m_idle = nullptr;
     QLabel *m_typingLine = nullptr;
     QString m_typingChannel; // where the input's text is being typed
+    QMetaObject::Connection m_watchedLogRows;
     // Away because of idleness (not by /away): input brings the user back.
     bool m_autoAway = false;
     QWidget *m_memberPane = nullptr;
