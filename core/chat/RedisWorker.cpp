@@ -275,8 +275,10 @@ void RedisWorker::onCommandsConnected()
         for (const QString &channel : std::as_const(m_joined))
             rejoin(channel);
         flushOutbox();
-        // Our presence may have expired while we could not renew it.
+        // Our presence may have expired while we could not renew it, and reads of others'
+        // that the drop cut off are owed.
         m_heartbeat->connected();
+        m_presence->resync();
         return;
     }
     claimUser(m_user, [this] { becomeReady(); });

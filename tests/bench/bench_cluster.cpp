@@ -10,6 +10,7 @@
 //
 // Usage: bench_cluster [--quick]   (--quick: about a tenth of the sizes, for CI)
 
+#include "BenchSupport.h"
 #include "RedisClusterFixture.h"
 #include "ThreadedWorker.h"
 #include "redis/RedisClient.h"
@@ -37,35 +38,10 @@ using Test::RedisClusterFixture;
 using Test::RedisServerFixture;
 using Test::ThreadedWorker;
 
-struct BenchFailure : std::runtime_error
-{
-    using std::runtime_error::runtime_error;
-};
-
-[[noreturn]] void fail(const QString &what)
-{
-    throw BenchFailure(what.toStdString());
-}
-
-// Runs the event loop until `done` or `timeout`; false on timeout.
-bool waitFor(const std::function<bool()> &done, std::chrono::milliseconds timeout = 120s)
-{
-    QElapsedTimer clock;
-    clock.start();
-    while (!done()) {
-        if (clock.elapsed() > timeout.count())
-            return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-    }
-    return true;
-}
-
-double median(std::vector<double> values)
-{
-    std::sort(values.begin(), values.end());
-    const size_t mid = values.size() / 2;
-    return values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-}
+using Bench::fail;
+using Bench::median;
+using Bench::runs;
+using Bench::waitFor;
 
 struct Row
 {
@@ -77,14 +53,6 @@ struct Row
     bool lowerIsBetter = false;
     QString firstName = QStringLiteral("cluster");
 };
-
-QString runs(const std::vector<double> &values)
-{
-    QStringList parts;
-    for (double v : values)
-        parts << QString::number(v, 'f', v >= 100 ? 0 : 1);
-    return parts.join(u' ');
-}
 
 void print(const Row &row)
 {
@@ -366,7 +334,7 @@ int main(int argc, char **argv)
     const bool quick = app.arguments().contains(QStringLiteral("--quick"));
     try {
         return Confab::run(quick);
-    } catch (const Confab::BenchFailure &failure) {
+    } catch (const Confab::Bench::Failure &failure) {
         std::fprintf(stderr, "bench_cluster: %s\n", failure.what());
         return 1;
     }

@@ -12,6 +12,7 @@
 //
 // Usage: bench_presence [--quick]   (--quick: 1,000 members and 3 runs, for CI)
 
+#include "BenchSupport.h"
 #include "RedisServerFixture.h"
 #include "model/MemberListModel.h"
 #include "model/MemberOrderModel.h"
@@ -38,41 +39,13 @@ namespace {
 using namespace std::chrono_literals;
 using Test::RedisServerFixture;
 
-struct BenchFailure : std::runtime_error
-{
-    using std::runtime_error::runtime_error;
-};
-
-[[noreturn]] void fail(const QString &what)
-{
-    throw BenchFailure(what.toStdString());
-}
-
-bool waitFor(const std::function<bool()> &done, std::chrono::milliseconds timeout = 120s)
-{
-    QElapsedTimer clock;
-    clock.start();
-    while (!done()) {
-        if (clock.elapsed() > timeout.count())
-            return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-    }
-    return true;
-}
-
-double median(std::vector<double> values)
-{
-    std::sort(values.begin(), values.end());
-    const size_t mid = values.size() / 2;
-    return values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-}
+using Bench::fail;
+using Bench::median;
+using Bench::waitFor;
 
 QString runs(const std::vector<double> &values)
 {
-    QStringList parts;
-    for (double v : values)
-        parts << QString::number(v, 'f', 2);
-    return parts.join(u' ');
+    return Bench::runs(values, 2);
 }
 
 QString account(int i)
@@ -308,7 +281,7 @@ int main(int argc, char **argv)
     const bool quick = app.arguments().contains(QStringLiteral("--quick"));
     try {
         return Confab::run(quick);
-    } catch (const Confab::BenchFailure &failure) {
+    } catch (const Confab::Bench::Failure &failure) {
         std::fprintf(stderr, "bench_presence: %s\n", failure.what());
         return 1;
     }

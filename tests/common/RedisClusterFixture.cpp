@@ -160,6 +160,15 @@ qint64 RedisClusterFixture::calls(int i, const QByteArray &name, const QByteArra
     return stats.mid(start, end - start).toLongLong();
 }
 
+int RedisClusterFixture::anotherMaster(int besides) const
+{
+    for (int i = 0; i < nodeCount(); ++i) {
+        if (i != besides && command(i, {"ROLE"}).at(0).bytes() == "master")
+            return i;
+    }
+    return -1;
+}
+
 bool RedisClusterFixture::migrateSlot(quint16 slot, int from, int to, bool finish)
 {
     const QByteArray slotText = QByteArray::number(slot);

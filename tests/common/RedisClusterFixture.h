@@ -39,6 +39,8 @@ public:
     QStringList channelsOnEveryShard(const QString &prefix) const;
     // The node listening on `port`, or -1.
     int indexOf(quint16 port) const;
+    // The first node other than `besides` that says it is a master (ROLE), or -1.
+    int anotherMaster(int besides) const;
     // Node i's calls of a command so far (INFO commandstats), e.g. "evalsha"; or another
     // of its counters, such as "rejected_calls" (refused with MOVED, CROSSSLOT...).
     qint64 calls(int i, const QByteArray &command, const QByteArray &counter = "calls") const;

@@ -244,11 +244,7 @@ private Q_SLOTS:
         const quint16 slot = RedisClusterSlot::of(key);
         QVERIFY(runCommand(client, {"SET", key, "before"}).isOk());
         const int from = m_cluster.indexOf(m_cluster.ownerOf(slot));
-        int to = -1;
-        for (int i = 0; i < m_cluster.nodeCount() && to < 0; ++i) {
-            if (i != from && m_cluster.command(i, {"ROLE"}).at(0).bytes() == "master")
-                to = i;
-        }
+        const int to = m_cluster.anotherMaster(from);
         QVERIFY2(m_cluster.migrateSlot(slot, from, to), qPrintable(m_cluster.errorString()));
         const qint64 movedBefore = m_cluster.calls(from, "get", "rejected_calls");
 
@@ -273,11 +269,7 @@ private Q_SLOTS:
         const quint16 slot = RedisClusterSlot::of(old);
         QVERIFY(runCommand(client, {"SET", old, "1"}).isOk());
         const int from = m_cluster.indexOf(m_cluster.ownerOf(slot));
-        int to = -1;
-        for (int i = 0; i < m_cluster.nodeCount() && to < 0; ++i) {
-            if (i != from && m_cluster.command(i, {"ROLE"}).at(0).bytes() == "master")
-                to = i;
-        }
+        const int to = m_cluster.anotherMaster(from);
         QVERIFY2(m_cluster.migrateSlot(slot, from, to, false), qPrintable(m_cluster.errorString()));
         const qint64 asking = m_cluster.calls(to, "asking");
 
@@ -304,11 +296,7 @@ private Q_SLOTS:
         QVERIFY(runCommand(client, {"RPUSH", list, "start"}).isInteger());
         QVERIFY(runCommand(client, {"SET", moved, "x"}).isOk());
         const int from = m_cluster.indexOf(m_cluster.ownerOf(slot));
-        int to = -1;
-        for (int i = 0; i < m_cluster.nodeCount() && to < 0; ++i) {
-            if (i != from && m_cluster.command(i, {"ROLE"}).at(0).bytes() == "master")
-                to = i;
-        }
+        const int to = m_cluster.anotherMaster(from);
         QVERIFY2(m_cluster.migrateSlot(slot, from, to, false), qPrintable(m_cluster.errorString()));
         // One of the two keys moves: a command on both is refused with TRYAGAIN until the end.
         QVERIFY(m_cluster
@@ -372,11 +360,7 @@ private Q_SLOTS:
         QCOMPARE(m_cluster.command(from, {"SPUBLISH", channel, "one"}).toInteger(), 1);
         QTRY_COMPARE_WITH_TIMEOUT(heard, QList<QByteArray>{"one"}, 15000);
 
-        int to = -1;
-        for (int i = 0; i < m_cluster.nodeCount() && to < 0; ++i) {
-            if (i != from && m_cluster.command(i, {"ROLE"}).at(0).bytes() == "master")
-                to = i;
-        }
+        const int to = m_cluster.anotherMaster(from);
         QVERIFY2(m_cluster.migrateSlot(slot, from, to), qPrintable(m_cluster.errorString()));
         QTRY_COMPARE_WITH_TIMEOUT(unsubscribed.size(), 1, 15000);
         QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 2, 15000);

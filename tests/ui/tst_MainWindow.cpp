@@ -516,15 +516,7 @@ private Q_SLOTS:
         QVERIFY(rows);
         // Everything, before typing: lobby, then backstage to join, then carol.
         QTRY_COMPARE_WITH_TIMEOUT(rows->model()->rowCount(), 3, 20000);
-        const QString dir = qEnvironmentVariable("CONFAB_SCREENSHOT_DIR", QDir::currentPath());
-        for (const auto &[theme, file] :
-             {std::pair{AppSettings::Theme::Light, "quick-switcher-people-light.png"},
-              std::pair{AppSettings::Theme::Dark, "quick-switcher-people-dark.png"}}) {
-            alice.settings.setTheme(theme);
-            alice.window.applySettings();
-            QApplication::processEvents();
-            QVERIFY(switcher->grab().save(QDir(dir).filePath(QLatin1String(file))));
-        }
+        saveInBothThemes(alice, switcher, "quick-switcher-people");
         QTest::keyClicks(filter, QStringLiteral("backst"));
         QTRY_COMPARE_WITH_TIMEOUT(switcher->currentName(), QStringLiteral("backstage"), 20000);
         // The listing it asked for is not shown as /channels output.
@@ -1878,18 +1870,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(typingLine->text(),
                                   TypingTracker::describe({QStringLiteral("bob")}), 20000);
 
-        const QString dir = qEnvironmentVariable("CONFAB_SCREENSHOT_DIR", QDir::currentPath());
         alice.window.resize(1100, 700);
-        for (const auto &[theme, file] :
-             {std::pair{AppSettings::Theme::Light, "mainwindow-light.png"},
-              std::pair{AppSettings::Theme::Dark, "mainwindow-dark.png"}}) {
-            alice.settings.setTheme(theme);
-            alice.window.applySettings();
-            QApplication::processEvents();
-            const QString path = QDir(dir).filePath(QLatin1String(file));
-            QVERIFY(alice.window.grab().save(path));
-            qInfo("screenshot: %s", qPrintable(path));
-        }
+        saveInBothThemes(alice, &alice.window, "mainwindow");
 
         // Where the unread messages of #random begin, when it is opened.
         bob.run([w = bob.worker()] { w->joinChannel(QStringLiteral("random")); });
@@ -1901,19 +1883,27 @@ private Q_SLOTS:
         alice.window.openChannel(QStringLiteral("random"));
         QVERIFY(alice.waitCurrent(QStringLiteral("random")));
         QVERIFY(alice.session.log(QStringLiteral("random"))->hasNewMessagesLine());
-        for (const auto &[theme, file] :
-             {std::pair{AppSettings::Theme::Light, "newmessages-light.png"},
-              std::pair{AppSettings::Theme::Dark, "newmessages-dark.png"}}) {
-            alice.settings.setTheme(theme);
-            alice.window.applySettings();
+        saveInBothThemes(alice, &alice.window, "newmessages");
+    }
+
+private:
+    // STEM-light.png and STEM-dark.png of `widget`, in CONFAB_SCREENSHOT_DIR (else the
+    // working directory), with `client`'s window in each theme.
+    static void saveInBothThemes(Client &client, QWidget *widget, const char *stem)
+    {
+        const QString dir = qEnvironmentVariable("CONFAB_SCREENSHOT_DIR", QDir::currentPath());
+        for (const auto &[theme, name] : {std::pair{AppSettings::Theme::Light, "light"},
+                                          std::pair{AppSettings::Theme::Dark, "dark"}}) {
+            client.settings.setTheme(theme);
+            client.window.applySettings();
             QApplication::processEvents();
-            const QString path = QDir(dir).filePath(QLatin1String(file));
-            QVERIFY(alice.window.grab().save(path));
+            const QString path = QDir(dir).filePath(
+                QStringLiteral("%1-%2.png").arg(QLatin1String(stem), QLatin1String(name)));
+            QVERIFY2(widget->grab().save(path), qPrintable(path));
             qInfo("screenshot: %s", qPrintable(path));
         }
     }
 
-private:
     IsolatedSettings m_settings;
     std::unique_ptr<RedisServerFixture> m_server;
 };
