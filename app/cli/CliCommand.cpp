@@ -10,6 +10,23 @@
 
 namespace Confab {
 
+namespace {
+
+int rankOf(Presence::State state)
+{
+    switch (state) {
+    case Presence::State::Online:
+        return 0;
+    case Presence::State::Away:
+        return 1;
+    case Presence::State::Offline:
+        break;
+    }
+    return 2;
+}
+
+} // namespace
+
 CliCommand::CliCommand(const CliOptions &options, QObject *parent)
     : QObject(parent)
     , m_options(options)
@@ -79,6 +96,12 @@ void CliCommand::start()
     case CliOptions::Command::Presence:
         setPresence();
         break;
+    case CliOptions::Command::Users:
+        listUsers();
+        break;
+    case CliOptions::Command::Stats:
+        stats();
+        break;
     }
 }
 
@@ -92,15 +115,7 @@ void CliCommand::who()
         // Online first, then away, then offline; by name within each.
         QStringList members = m_members;
         const auto rank = [this](const QString &account) {
-            switch (m_presence.value(account).state) {
-            case Presence::State::Online:
-                return 0;
-            case Presence::State::Away:
-                return 1;
-            case Presence::State::Offline:
-                break;
-            }
-            return 2;
+            return rankOf(m_presence.value(account).state);
         };
         std::stable_sort(members.begin(), members.end(),
                          [&rank](const QString &a, const QString &b) { return rank(a) < rank(b); });
@@ -139,6 +154,37 @@ void CliCommand::who()
             });
     waitForAnswer();
     m_worker->listMembers(m_options.channel);
+}
+
+void CliCommand::listUsers()
+{
+    connect(m_worker.get(), &RedisWorker::usersListed, this,
+            [this](const AccountList &accounts, bool complete) {
+                AccountList sorted = accounts;
+                // Online first, then away, then offline; by account within each (as listed).
+                std::stable_sort(sorted.begin(), sorted.end(),
+                                 [](const AccountEntry &a, const AccountEntry &b) {
+                                     return rankOf(a.presence.state) < rankOf(b.presence.state);
+                                 });
+                for (const AccountEntry &entry : std::as_const(sorted))
+                    m_printer.print(entry.presence, entry.shownName());
+                if (!complete)
+                    CliPrinter::printError(
+                        QStringLiteral("only the first %1 accounts are listed").arg(sorted.size()));
+                succeed();
+            });
+    waitForAnswer();
+    m_worker->listUsers();
+}
+
+void CliCommand::stats()
+{
+    connect(m_worker.get(), &RedisWorker::serverStatsRead, this, [this](const ServerStats &stats) {
+        m_printer.print(stats);
+        succeed();
+    });
+    waitForAnswer();
+    m_worker->readServerStats();
 }
 
 void CliCommand::setPresence()

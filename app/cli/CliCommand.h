@@ -45,6 +45,8 @@ private:
     void directMessage();
     void who();
     void setPresence();
+    void listUsers();
+    void stats();
 
     void sendText(const QString &text);
     void finishSendingIfAcknowledged();

@@ -24,7 +24,7 @@ struct CommandSpec
     const char *usage;
 };
 
-constexpr std::array<CommandSpec, 9> Commands{{
+constexpr std::array<CommandSpec, 11> Commands{{
     {CliOptions::Command::Channels, "channels", "channels"},
     {CliOptions::Command::Join, "join", "join CHANNEL"},
     {CliOptions::Command::Leave, "leave", "leave CHANNEL"},
@@ -35,6 +35,8 @@ constexpr std::array<CommandSpec, 9> Commands{{
     {CliOptions::Command::Who, "who", "who CHANNEL"},
     {CliOptions::Command::Presence, "presence",
      "presence online|away|offline [--status TEXT] [--ttl SECONDS] [--hold]"},
+    {CliOptions::Command::Users, "users", "users"},
+    {CliOptions::Command::Stats, "stats", "stats"},
 }};
 
 const char *const Description = R"(Headless Confab client for scripts and bots.
@@ -60,6 +62,12 @@ Commands:
                              300; set it again before then); with --hold, as long as this
                              runs (renewed every third of --ttl, default 30), offline when
                              stopped (SIGINT, SIGTERM) or --ttl after a crash
+  users                      list everyone with an account here, online first:
+                             account, state, display name, status (tab-separated)
+  stats                      a snapshot of the server: version, topology, clients,
+                             memory, people online, channels; then one line per channel
+                             (at most 40, busiest first): name, messages in the last
+                             minute, log entries, log bytes (tab-separated)
 
 CHANNEL may be @USER for your direct conversation with USER (history @bob, tail @bob).
 Posting needs joining: send to a channel you have not joined fails; join it first.
@@ -235,14 +243,15 @@ CliOptions::Status CliOptions::parse(const QStringList &arguments,
     if (spec == Commands.end())
         return usageError(
             QStringLiteral("unknown command \"%1\"; the commands are channels, join, leave, "
-                           "send, dm, history, tail, who and presence")
+                           "send, dm, history, tail, who, presence, users and stats")
                 .arg(positional.first()));
     command = spec->command;
     const QString usage = latin1(spec->usage);
     const QStringList args = positional.mid(1);
-    if (command == Command::Channels) {
+    if (command == Command::Channels || command == Command::Users || command == Command::Stats) {
         if (!args.isEmpty())
-            return usageError(QStringLiteral("channels takes no arguments"), usage);
+            return usageError(QStringLiteral("%1 takes no arguments").arg(positional.first()),
+                              usage);
     } else if (command == Command::Presence) {
         if (args.size() != 1)
             return usageError(QStringLiteral("presence needs one state"), usage);

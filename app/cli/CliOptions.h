@@ -14,7 +14,19 @@ namespace Confab {
 // command line wins over the environment, which wins over the defaults.
 struct CliOptions
 {
-    enum class Command { Channels, Join, Leave, Send, History, Tail, Direct, Who, Presence };
+    enum class Command {
+        Channels,
+        Join,
+        Leave,
+        Send,
+        History,
+        Tail,
+        Direct,
+        Who,
+        Presence,
+        Users,
+        Stats
+    };
     enum class Status {
         Run,
         Help, // message holds the help text

@@ -2,6 +2,7 @@
 
 #include "chat/DisplayText.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -57,6 +58,70 @@ void CliPrinter::print(const ChannelInfo &channel)
 void CliPrinter::print(const Presence &presence, const QString &displayName)
 {
     writeLine(m_json ? jsonLine(presence, displayName) : textLine(presence, displayName).toUtf8());
+}
+
+void CliPrinter::print(const ServerStats &stats)
+{
+    if (m_json) {
+        writeLine(jsonLine(stats));
+        return;
+    }
+    for (const QString &line : textLines(stats))
+        writeLine(line.toUtf8());
+}
+
+QStringList CliPrinter::textLines(const ServerStats &stats)
+{
+    QStringList lines = stats.summary();
+    for (const QString &problem : stats.problems)
+        lines << QStringLiteral("not shown: ") + oneLine(problem);
+    if (stats.channelStats.isEmpty())
+        return lines;
+    lines << QString();
+    for (const ChannelStats &channel : stats.channelStats) {
+        lines << QStringList{u'#' + channel.name,
+                             channel.perMinute < 0 ? QStringLiteral("-1")
+                                                   : QString::number(channel.perMinute, 'f', 1),
+                             QString::number(channel.entries), QString::number(channel.logBytes)}
+                     .join(u'\t');
+    }
+    return lines;
+}
+
+QByteArray CliPrinter::jsonLine(const ServerStats &stats)
+{
+    QJsonArray channels;
+    for (const ChannelStats &channel : stats.channelStats) {
+        channels.append(QJsonObject{
+            {QStringLiteral("name"), channel.name},
+            {QStringLiteral("per_minute"), channel.perMinute},
+            {QStringLiteral("rate_estimated"), channel.rateEstimated},
+            {QStringLiteral("entries"), channel.entries},
+            {QStringLiteral("log_bytes"), channel.logBytes},
+            {QStringLiteral("last_activity"),
+             channel.lastActivityMs > 0
+                 ? isoTime(QDateTime::fromMSecsSinceEpoch(channel.lastActivityMs))
+                 : QString()},
+        });
+    }
+    const QJsonObject object{
+        {QStringLiteral("version"), stats.version},
+        {QStringLiteral("topology"), stats.topology},
+        {QStringLiteral("where"), stats.where},
+        {QStringLiteral("clients"), stats.connectedClients},
+        {QStringLiteral("used_memory"), stats.usedMemory},
+        {QStringLiteral("accounts"), stats.accounts},
+        {QStringLiteral("online"), stats.online},
+        {QStringLiteral("away"), stats.away},
+        {QStringLiteral("sampled_accounts"), stats.sampledAccounts},
+        {QStringLiteral("channels"), stats.channels},
+        {QStringLiteral("channels_sampled"), stats.channelsSampled},
+        {QStringLiteral("messages_per_minute"), stats.messagesPerMinute()},
+        {QStringLiteral("log_bytes"), stats.logBytes()},
+        {QStringLiteral("problems"), QJsonArray::fromStringList(stats.problems)},
+        {QStringLiteral("channel_stats"), channels},
+    };
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
 QString CliPrinter::textLine(const Presence &presence, const QString &displayName)

@@ -3,6 +3,7 @@
 #include "chat/ChannelInfo.h"
 #include "chat/ChatMessage.h"
 #include "presence/Presence.h"
+#include "stats/ServerStats.h"
 
 #include <QByteArray>
 
@@ -19,6 +20,7 @@ public:
     void print(const ChatMessage &message);
     void print(const ChannelInfo &channel);
     void print(const Presence &presence, const QString &displayName);
+    void print(const ServerStats &stats);
 
     // "[2026-11-22 14:03:05] <alice> hello", in local time.
     static QString textLine(const ChatMessage &message);
@@ -32,6 +34,14 @@ public:
     static QString textLine(const Presence &presence, const QString &displayName);
     // {"account":…,"name":…,"presence":…,"status":…,"since":…}
     static QByteArray jsonLine(const Presence &presence, const QString &displayName);
+
+    // The summary lines, a blank line, then "#name<TAB>per minute<TAB>entries<TAB>bytes" per
+    // channel; -1 where the server would not say.
+    static QStringList textLines(const ServerStats &stats);
+    // One object: version, topology, where, clients, used_memory, accounts, online, away,
+    // sampled_accounts, channels, channels_sampled, problems, and "channel_stats": [{name,
+    // per_minute, rate_estimated, entries, log_bytes, last_activity}].
+    static QByteArray jsonLine(const ServerStats &stats);
 
     // "confab-cli: MESSAGE" on stderr, always on one line: scripts read the first line.
     static void printError(const QString &message);

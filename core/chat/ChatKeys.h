@@ -44,6 +44,10 @@ public:
     QByteArray userDirect(const QString &account) const;
     // UP{ACCOUNT}:presence (HASH, expiring): the account's presence (PROTOCOL.md, "Presence").
     QByteArray userPresence(const QString &account) const;
+    // UP{}index (SET): every account that has been claimed, for the people directory. The
+    // empty hash tag is no account's (names are never empty), so it cannot be anyone's key,
+    // nor version 1's `user:NAME`.
+    QByteArray userIndex() const { return m_userPrefix + "{}index"; }
     // UPpresence (pub/sub): a notice naming the account whose presence changed.
     QByteArray presenceChannel() const { return m_userPrefix + "presence"; }
     // PSUBSCRIBE patterns that match the pub/sub channel of every direct conversation of

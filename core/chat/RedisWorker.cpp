@@ -6,10 +6,12 @@
 #include "MessageBatcher.h"
 #include "MessageCodec.h"
 #include "NameRule.h"
+#include "presence/AccountIndex.h"
 #include "presence/PresenceHeartbeat.h"
 #include "presence/PresenceTracker.h"
 #include "presence/ReadReceipts.h"
 #include "presence/TypingNotifier.h"
+#include "stats/ServerStatsReader.h"
 
 #include <QLocale>
 #include <QLoggingCategory>
@@ -71,6 +73,8 @@ RedisWorker::RedisWorker(const ChatConfig &config, QObject *parent)
     qRegisterMetaType<Confab::Presence::State>();
     qRegisterMetaType<Confab::ChannelInfo>();
     qRegisterMetaType<Confab::ChannelInfoList>();
+    qRegisterMetaType<Confab::AccountList>();
+    qRegisterMetaType<Confab::ServerStats>();
     qRegisterMetaType<Confab::StreamId>();
     qRegisterMetaType<Confab::RedisConnection::State>();
     qRegisterMetaType<Confab::ChatMessage::Type>();
@@ -115,6 +119,8 @@ void RedisWorker::start()
     m_receipts = new ReadReceipts(m_commands, m_keys, this);
     connect(m_receipts, &ReadReceipts::peerReadChanged, this, &RedisWorker::peerReadChanged);
     m_heartbeat = new PresenceHeartbeat(m_commands, m_keys, this);
+    m_accounts = new AccountIndex(m_commands, m_keys, this);
+    m_stats = new ServerStatsReader(m_commands, m_keys, this);
     m_heartbeat->setTiming(std::chrono::milliseconds(m_config.presenceTtlMs),
                            std::chrono::milliseconds(m_config.presenceIntervalMs));
     // Writing the outbox after every message of a burst typed offline would be quadratic.
@@ -241,6 +247,11 @@ void RedisWorker::watchPresence(const QStringList &accounts)
     m_presence->watch(accounts);
 }
 
+void RedisWorker::browsePresence(const QStringList &accounts)
+{
+    m_presence->browse(accounts);
+}
+
 void RedisWorker::whenUserReady(std::function<void()> action)
 {
     if (m_userReady)
@@ -339,6 +350,7 @@ void RedisWorker::claimUser(const QString &name, std::function<void()> onClaimed
                 Q_EMIT userRejected(name, why);
                 return;
             }
+            m_accounts->add(name);
             const bool upgrade = reply.size() == 2 && reply.at(1).toInteger() == 1;
             auto afterUpgrade = [this, name, again, onClaimed] {
                 if (again)
@@ -851,6 +863,25 @@ void RedisWorker::listChannels()
             });
         }
     });
+}
+
+void RedisWorker::listUsers()
+{
+    m_accounts->list(
+        AccountIndex::DefaultLimit,
+        [this](const AccountList &accounts, bool complete, const QString &error) {
+            if (!error.isEmpty()) {
+                Q_EMIT errorOccurred(
+                    QStringLiteral("Cannot list the people on this server: %1").arg(error));
+                return;
+            }
+            Q_EMIT usersListed(accounts, complete);
+        });
+}
+
+void RedisWorker::readServerStats()
+{
+    m_stats->read([this](const ServerStats &stats) { Q_EMIT serverStatsRead(stats); });
 }
 
 void RedisWorker::listMembers(const QString &channel)

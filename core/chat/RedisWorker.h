@@ -6,8 +6,10 @@
 #include "ChatMessage.h"
 #include "Outbox.h"
 
+#include "presence/AccountIndex.h"
 #include "presence/Presence.h"
 #include "redis/RedisClient.h"
+#include "stats/ServerStats.h"
 
 #include <QHash>
 #include <QObject>
@@ -20,12 +22,14 @@ class QTimer;
 
 namespace Confab {
 
+class AccountIndex;
 class ChannelSync;
 class LegacyUpgrade;
 class MessageBatcher;
 class PresenceHeartbeat;
 class PresenceTracker;
 class ReadReceipts;
+class ServerStatsReader;
 class TypingNotifier;
 
 // The chat layer's worker: lives in its own QThread (moveToThread, then start() from that
@@ -60,6 +64,11 @@ public Q_SLOTS:
     void watchChannel(const QString &name, const Confab::StreamId &after = {});
     void listChannels();
     void listMembers(const QString &channel);
+    // Everyone with an account here (the people directory, PROTOCOL.md), with their presence
+    // as it was when read: usersListed.
+    void listUsers();
+    // A bounded snapshot of the server (ServerStatsReader): serverStatsRead.
+    void readServerStats();
     // `cid` identifies the message to the caller (a pending row); a new one if empty.
     void sendMessage(const QString &channel, const QString &text,
                      Confab::ChatMessage::Type type = ChatMessage::Type::Message,
@@ -89,6 +98,9 @@ public Q_SLOTS:
     void setPresence(Confab::Presence::State state, const QString &status, int ttlMs = 0);
     // Follows these accounts' presence (members are followed by themselves).
     void watchPresence(const QStringList &accounts);
+    // Follows these accounts too until the next call (the people directory while it is open;
+    // an empty list ends it).
+    void browsePresence(const QStringList &accounts);
     // The user is typing in `channel` (every keystroke may call it: TypingNotifier
     // throttles), or stopped (sent, cleared the input, left the conversation).
     void setTyping(const QString &channel, bool typing);
@@ -112,6 +124,9 @@ Q_SIGNALS:
     void leaveAnswered(const QString &name, const QString &error);
     void channelCreated(const Confab::ChannelInfo &info);
     void channelsListed(const Confab::ChannelInfoList &channels);
+    // Sorted by account; `complete` is false when there were too many to list them all.
+    void usersListed(const Confab::AccountList &accounts, bool complete);
+    void serverStatsRead(const Confab::ServerStats &stats);
     // The channel's members as of the log entry `asOf` (null: the log was empty).
     void membersListed(const QString &channel, const QStringList &members,
                        const Confab::StreamId &asOf);
@@ -198,6 +213,8 @@ private:
     PresenceHeartbeat *m_heartbeat = nullptr;
     TypingNotifier *m_typing = nullptr;
     ReadReceipts *m_receipts = nullptr;
+    AccountIndex *m_accounts = nullptr;
+    ServerStatsReader *m_stats = nullptr;
     QTimer *m_saveTimer = nullptr;
     QTimer *m_outboxReportTimer = nullptr;
     QTimer *m_outboxRetryTimer = nullptr;

@@ -40,6 +40,9 @@ const QList<SlashCommand::Spec> &SlashCommand::commands()
         {Kind::Back, "back", "/back", "Show others you are here again", false},
         {Kind::Status, "status", "/status [TEXT]",
          "Set the status text others see beside your name (none: clear it)", false},
+        {Kind::People, "people", "/people", "Find anyone with an account on this server", false},
+        {Kind::Stats, "stats", "/stats",
+         "Show the server's figures: people online, channels, messages per minute", false},
         {Kind::Help, "help", "/help", "Show this list", false},
     };
     return table;

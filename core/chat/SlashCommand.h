@@ -24,6 +24,8 @@ struct SlashCommand
         Away, // argument: the status text, may be empty
         Back,
         Status, // argument: the status text; empty clears it
+        People,
+        Stats,
         Help,
         Invalid, // a command used wrongly, or an unknown one: see error
     };

@@ -38,6 +38,9 @@ ChatSession::ChatSession(const ChatConfig &config, QObject *parent)
     m_displayNames = new DisplayNameDirectory(this);
     m_presence = new PresenceDirectory(this);
     m_typing = new TypingTracker(this);
+    m_people = new MemberListModel(this);
+    m_people->setDisplayNames(m_displayNames);
+    m_people->setPresence(m_presence);
     connect(m_presence, &PresenceDirectory::changed, this, [this](const QString &account) {
         Q_EMIT presenceChanged(account);
         // A direct conversation's row shows the other person's presence.
@@ -77,6 +80,7 @@ void ChatSession::createWorker()
     // All of these cross threads, so they are queued: the worker never waits for us, nor we for it.
     connect(worker, &RedisWorker::userReady, this, [this](const QString &name) {
         m_user = name;
+        m_people->setMyName(name);
         m_channels->setMyName(name);
         for (MessageLogModel *log : std::as_const(m_logs))
             log->setMyName(name);
@@ -138,6 +142,28 @@ void ChatSession::createWorker()
     connect(worker, &RedisWorker::channelJoined, this, &ChatSession::onChannelJoined);
     connect(worker, &RedisWorker::channelLeft, this, &ChatSession::onChannelLeft);
     connect(worker, &RedisWorker::channelsListed, this, &ChatSession::channelsListed);
+    connect(worker, &RedisWorker::usersListed, this,
+            [this](const AccountList &accounts, bool complete) {
+                m_users = accounts;
+                PresenceList unknown;
+                for (const AccountEntry &entry : accounts) {
+                    if (!entry.displayName.isEmpty())
+                        setDisplayNameOf(entry.account, entry.displayName);
+                    // What the listing read, for those nobody followed yet: a tracker's
+                    // report is newer and wins.
+                    if (!m_presence->contains(entry.account))
+                        unknown << entry.presence;
+                }
+                if (!unknown.isEmpty())
+                    m_presence->update(unknown);
+                QStringList names;
+                names.reserve(accounts.size());
+                for (const AccountEntry &entry : accounts)
+                    names << entry.account;
+                m_people->setMembers(names);
+                Q_EMIT usersListed(complete);
+            });
+    connect(worker, &RedisWorker::serverStatsRead, this, &ChatSession::serverStatsRead);
     connect(worker, &RedisWorker::membersListed, this,
             [this](const QString &channel, const QStringList &names, const StreamId &asOf) {
                 MemberListModel *members = m_members.value(channel);
@@ -512,6 +538,21 @@ void ChatSession::setDisplayName(const QString &name)
 void ChatSession::requestChannelList()
 {
     toWorker([w = m_worker] { w->listChannels(); });
+}
+
+void ChatSession::requestUserList()
+{
+    toWorker([w = m_worker] { w->listUsers(); });
+}
+
+void ChatSession::browsePresence(const QStringList &accounts)
+{
+    toWorker([w = m_worker, accounts] { w->browsePresence(accounts); });
+}
+
+void ChatSession::requestServerStats()
+{
+    toWorker([w = m_worker] { w->readServerStats(); });
 }
 
 void ChatSession::onChannelJoined(const ChannelInfo &info)

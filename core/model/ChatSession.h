@@ -4,9 +4,11 @@
 #include "chat/ChatConfig.h"
 #include "chat/ChatKeys.h"
 #include "chat/ChatMessage.h"
+#include "presence/AccountIndex.h"
 #include "presence/Presence.h"
 
 #include "redis/RedisConnection.h"
+#include "stats/ServerStats.h"
 
 #include <QDeadlineTimer>
 #include <QHash>
@@ -95,6 +97,18 @@ public:
     void setTopic(const QString &channel, const QString &topic);
     void changeUserName(const QString &name);
     void requestChannelList();
+    // Everyone with an account on the server: usersListed, then users().
+    void requestUserList();
+    // Follows these people's presence too, while a list of them is shown (empty: no more).
+    void browsePresence(const QStringList &accounts);
+    // A bounded snapshot of the server: serverStatsRead.
+    void requestServerStats();
+    // The accounts of the last listing (requestUserList), with their presence as read then;
+    // presenceOf() has what changed since for those followed or browsed.
+    const AccountList &users() const { return m_users; }
+    // The same accounts as a list model (display names and presence kept up to date), for
+    // the people directory.
+    MemberListModel *people() const { return m_people; }
 
     // "@alice bob" for the conversation between two accounts (PROTOCOL.md, "Direct
     // conversations").
@@ -150,6 +164,9 @@ Q_SIGNALS:
     void channelLeft(const QString &channel);
     void currentChannelChanged(const QString &channel);
     void channelsListed(const Confab::ChannelInfoList &channels);
+    // users() is new; `complete` is false if there were too many to list.
+    void usersListed(bool complete);
+    void serverStatsRead(const Confab::ServerStats &stats);
     // A message that mentions me, or a direct message, arrived while I was not looking.
     void attentionNeeded(const QString &channel, const Confab::ChatMessage &message);
     void errorOccurred(const QString &message);
@@ -173,6 +190,8 @@ private:
 
     ChatConfig m_config;
     QString m_serverLabel;
+    AccountList m_users;
+    MemberListModel *m_people = nullptr;
     QThread m_thread;
     QPointer<RedisWorker> m_worker;
     ChannelListModel *m_channels = nullptr;

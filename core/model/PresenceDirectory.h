@@ -24,6 +24,7 @@ public:
         const auto it = m_presence.constFind(account);
         return it == m_presence.cend() ? Presence::State::Offline : it->state;
     }
+    bool contains(const QString &account) const { return m_presence.contains(account); }
     void update(const PresenceList &changes);
     void clear();
 

@@ -39,14 +39,56 @@ void PresenceTracker::watch(const QStringList &accounts)
     for (const QString &account : accounts) {
         if (account.isEmpty() || m_watched.contains(account))
             continue;
+        const bool known = m_browsed.contains(account);
         m_watched.insert(account);
-        readSoon(account);
+        if (!known)
+            readSoon(account);
     }
+}
+
+void PresenceTracker::browse(const QStringList &accounts)
+{
+    QSet<QString> wanted;
+    for (const QString &account : accounts) {
+        if (!account.isEmpty())
+            wanted.insert(account);
+    }
+    for (const QString &account : std::as_const(m_browsed)) {
+        if (!wanted.contains(account) && !m_watched.contains(account))
+            forget(account);
+    }
+    for (const QString &account : std::as_const(wanted)) {
+        if (!isFollowed(account))
+            readSoon(account);
+    }
+    m_browsed = std::move(wanted);
+    scheduleExpiry();
+}
+
+void PresenceTracker::dropDeadline(const QString &account)
+{
+    if (const auto old = m_deadlineOf.find(account); old != m_deadlineOf.end()) {
+        for (auto [it, end] = m_deadlines.equal_range(*old); it != end; ++it) {
+            if (it->second == account) {
+                m_deadlines.erase(it);
+                break;
+            }
+        }
+        m_deadlineOf.erase(old);
+    }
+}
+
+void PresenceTracker::forget(const QString &account)
+{
+    m_known.remove(account);
+    m_due.remove(account);
+    dropDeadline(account);
 }
 
 void PresenceTracker::unwatchAll()
 {
     m_watched.clear();
+    m_browsed.clear();
     m_known.clear();
     m_deadlines.clear();
     m_deadlineOf.clear();
@@ -73,13 +115,15 @@ std::optional<QString> PresenceTracker::noticeAccount(const QByteArray &payload)
 void PresenceTracker::notice(const QByteArray &payload)
 {
     const std::optional<QString> account = noticeAccount(payload);
-    if (account && m_watched.contains(*account))
+    if (account && isFollowed(*account))
         readSoon(*account);
 }
 
 void PresenceTracker::resync()
 {
     for (const QString &account : std::as_const(m_watched))
+        readSoon(account);
+    for (const QString &account : std::as_const(m_browsed))
         readSoon(account);
 }
 
@@ -149,21 +193,13 @@ void PresenceTracker::flushReads()
 
 void PresenceTracker::onRead(const QString &account, const Presence &read, qint64 pttl)
 {
-    if (!m_watched.contains(account))
+    if (!isFollowed(account))
         return;
     Presence presence = read;
     // -2: no key (offline). -1: a key without expiry; >= 0: it expires then.
     if (pttl == -2)
         presence = Presence{account};
-    if (const auto old = m_deadlineOf.find(account); old != m_deadlineOf.end()) {
-        for (auto [it, end] = m_deadlines.equal_range(*old); it != end; ++it) {
-            if (it->second == account) {
-                m_deadlines.erase(it);
-                break;
-            }
-        }
-        m_deadlineOf.erase(old);
-    }
+    dropDeadline(account);
     if (presence.isOnline()) {
         const qint64 due =
             m_clock.elapsed() + (pttl >= 0 ? pttl + ExpirySlackMs : NoExpiryRecheckMs);

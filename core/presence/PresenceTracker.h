@@ -37,13 +37,16 @@ public:
     // Starts following these accounts (those already followed are not read again).
     void watch(const QStringList &accounts);
     void unwatchAll();
+    // Also follows these accounts, until the next browse() (the people directory while it is
+    // open): those no longer browsed, and not watched, are forgotten. browse({}) ends it.
+    void browse(const QStringList &accounts);
     // A message on the presence channel.
     void notice(const QByteArray &payload);
     // The subscription was (re)confirmed: read everyone again.
     void resync();
 
     Presence presenceOf(const QString &account) const;
-    qsizetype watchedCount() const { return m_watched.size(); }
+    qsizetype watchedCount() const { return (m_watched | m_browsed).size(); }
     // Reads sent so far (HMGET + PTTL count as one): for tests and the benchmark.
     quint64 readsSent() const { return m_readsSent; }
 
@@ -58,6 +61,12 @@ Q_SIGNALS:
     void settled();
 
 private:
+    bool isFollowed(const QString &account) const
+    {
+        return m_watched.contains(account) || m_browsed.contains(account);
+    }
+    void forget(const QString &account);
+    void dropDeadline(const QString &account);
     void readSoon(const QString &account);
     void flushReads();
     void onRead(const QString &account, const Presence &presence, qint64 pttl);
@@ -68,6 +77,7 @@ private:
     QPointer<RedisClient> m_commands;
     ChatKeys m_keys;
     QSet<QString> m_watched;
+    QSet<QString> m_browsed;
     QHash<QString, Presence> m_known;
     // When each key expires unless renewed (ms on m_clock), and whose it is.
     std::multimap<qint64, QString> m_deadlines;

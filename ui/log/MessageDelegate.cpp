@@ -724,6 +724,20 @@ QUrl MessageDelegate::linkAt(const QModelIndex &index, const QRect &rowRect,
     return layout->linkAt(QPointF(pos) - layoutOrigin(context, placement, *layout));
 }
 
+bool MessageDelegate::isOnAuthor(const QModelIndex &index, const QRect &rowRect,
+                                 const QPoint &pos) const
+{
+    if (!m_hasLook || !index.isValid())
+        return false;
+    const Context context = contextOf(index);
+    if (context.kind != Kind::Text || context.continuation || context.author.isEmpty())
+        return false;
+    const Placement placement = placementOf(context, rowRect);
+    const QRect name(placement.nameX, placement.lineTop, placement.nameWidth,
+                     lineSpacingOf(context.kind));
+    return name.contains(pos);
+}
+
 QList<QRect> MessageDelegate::linkRects(const QModelIndex &index, const QRect &rowRect) const
 {
     QList<QRect> rects;

@@ -76,6 +76,9 @@ public:
     // Hit testing for the view: `rowRect` is where the row is drawn (visualRect) and `pos` a
     // point in the same (viewport) coordinates. Empty when not over a link.
     QUrl linkAt(const QModelIndex &index, const QRect &rowRect, const QPoint &pos) const;
+    // Whether `pos` is on the author's name that starts a message (a click there shows who
+    // it is).
+    bool isOnAuthor(const QModelIndex &index, const QRect &rowRect, const QPoint &pos) const;
     // Where each link of the row is drawn (its first line), in rowRect's coordinates.
     QList<QRect> linkRects(const QModelIndex &index, const QRect &rowRect) const;
     // The text laid out for the row: the message text, "* alice waves", "→ alice joined"...

@@ -521,6 +521,14 @@ QUrl MessageLogView::linkAt(const QPoint &pos) const
     return m_delegate->linkAt(index, visualRect(index), pos);
 }
 
+QModelIndex MessageLogView::authorAt(const QPoint &pos) const
+{
+    const QModelIndex index = indexAt(pos);
+    if (!index.isValid() || !m_delegate->isOnAuthor(index, visualRect(index), pos))
+        return {};
+    return index;
+}
+
 void MessageLogView::mousePressEvent(QMouseEvent *event)
 {
     const QPoint pos = event->position().toPoint();
@@ -599,7 +607,7 @@ void MessageLogView::mouseMoveEvent(QMouseEvent *event)
     }
     QListView::mouseMoveEvent(event);
     if (event->buttons() == Qt::NoButton) {
-        if (linkAt(pos).isEmpty())
+        if (linkAt(pos).isEmpty() && !authorAt(pos).isValid())
             viewport()->unsetCursor();
         else
             viewport()->setCursor(Qt::PointingHandCursor);
@@ -627,6 +635,13 @@ void MessageLogView::mouseReleaseEvent(QMouseEvent *event)
         if (press)
             QListView::mousePressEvent(press.get());
         QListView::mouseReleaseEvent(event);
+        const QModelIndex author = authorAt(event->position().toPoint());
+        if (press && author.isValid() && authorAt(m_pressPos) == author) {
+            // Just below the click, so that the card does not hide the name.
+            const QPoint below = event->position().toPoint() + QPoint(0, fontMetrics().height());
+            Q_EMIT authorClicked(author.data(MessageLogModel::AccountRole).toString(),
+                                 viewport()->mapToGlobal(below));
+        }
     }
     if (m_selecting) {
         m_selecting = false;

@@ -100,6 +100,8 @@ public:
     QMenu *createContextMenu(const QPoint &pos);
     // The web link drawn at a point of the viewport, if any.
     QUrl linkAt(const QPoint &pos) const;
+    // The row whose author's name is at `pos`; invalid if none is.
+    QModelIndex authorAt(const QPoint &pos) const;
 
     void scrollTo(const QModelIndex &index, ScrollHint hint = EnsureVisible) override;
     // Typing in the log does not jump to rows that start with the letters typed.
@@ -115,6 +117,8 @@ public Q_SLOTS:
     void reset() override;
 
 Q_SIGNALS:
+    // An author's name was clicked (the window shows who it is); `at` is global, below it.
+    void authorClicked(const QString &account, const QPoint &at);
     // A web link was clicked.
     void linkActivated(const QUrl &url);
     // ...and nothing opened it (no web browser set up): the window says so.

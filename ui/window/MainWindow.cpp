@@ -16,10 +16,13 @@
 #include "MessageLogView.h"
 #include "NoticeBar.h"
 #include "PasswordStore.h"
+#include "PeopleDialog.h"
 #include "PlainText.h"
 #include "PlainToolTipFilter.h"
 #include "PreferencesDialog.h"
 #include "QuickSwitcher.h"
+#include "ServerOverviewDock.h"
+#include "UserCard.h"
 
 #include "SearchBar.h"
 #include "ShortcutTable.h"
@@ -59,6 +62,7 @@
 #include <QScrollBar>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QStyle>
 #include <QSystemTrayIcon>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -200,6 +204,15 @@ void MainWindow::buildLayout()
         [this] { return channelNames(); });
     connect(m_input, &MessageInput::submitted, this, &MainWindow::submit);
     m_drafts = new DraftKeeper(m_input, m_settings, this);
+    connect(m_notice, &NoticeBar::linkActivated, this, [this](const QUrl &url) {
+        // The /channels listing's links: confab:join/NAME.
+        if (url.scheme() != u"confab" || !url.path().startsWith(QLatin1String("join/")))
+            return;
+        const QString name = url.path().mid(5);
+        if (NameRule::isValid(name))
+            openChannel(name);
+    });
+    connect(m_log, &MessageLogView::authorClicked, this, &MainWindow::showUserCard);
     connect(m_log, &MessageLogView::linkNotOpened, this, [this](const QUrl &url) {
         // Clicking must never look like nothing happened: say so, and keep the link at hand.
         QGuiApplication::clipboard()->setText(url.toString());
@@ -316,11 +329,18 @@ void MainWindow::buildLayout()
     });
     m_memberOrder = new MemberOrderModel(this);
     m_memberList->setModel(m_memberOrder);
-    // Double-click or Enter: a direct conversation with that person.
+    // A click: who it is (the card has "Message"). Enter: a direct conversation at once.
+    connect(m_memberList, &QListView::clicked, this, [this](const QModelIndex &index) {
+        const QRect row = m_memberList->visualRect(index);
+        showUserCard(index.data(MemberListModel::NameRole).toString(),
+                     m_memberList->viewport()->mapToGlobal(row.bottomLeft()));
+    });
     connect(m_memberList, &QListView::activated, this, [this](const QModelIndex &index) {
-        const QString user = index.data(MemberListModel::NameRole).toString();
-        if (user != m_session->userName())
-            openChannel(ChatKeys::directChannel(m_session->userName(), user));
+        // A click also activates on platforms that open items on one click: the card does.
+        if (QGuiApplication::mouseButtons() != Qt::NoButton
+            || style()->styleHint(QStyle::SH_ItemView_ActivateItemOnSingleClick))
+            return;
+        messagePerson(index.data(MemberListModel::NameRole).toString());
     });
 
     m_splitter = new QSplitter(this);
@@ -450,6 +470,7 @@ void MainWindow::buildActions()
     addShortcutAction(QStringLiteral("markRead"), [this] { markCurrentRead(); });
     addShortcutAction(QStringLiteral("search"), [this] { startSearch(); });
     addShortcutAction(QStringLiteral("joinChannel"), [this] { showJoinDialog(); });
+    addShortcutAction(QStringLiteral("people"), [this] { showPeople(); });
     addShortcutAction(QStringLiteral("shortcutsSheet"), [this] { showShortcutsSheet(); });
     addShortcutAction(QStringLiteral("preferences"), [this] { showPreferences(); });
     // Closing (rather than QApplication::quit()) saves the geometry and layout on the way out.
@@ -462,6 +483,7 @@ void MainWindow::buildMenus()
     // descriptions are for the shortcuts sheet.
     const std::pair<const char *, QString> menuTexts[] = {
         {"joinChannel", tr("&Join or Create Channel…")},
+        {"people", tr("&People…")},
         {"preferences", tr("&Preferences…")},
         {"quit", tr("&Quit")},
         {"quickSwitcher", tr("&Jump to Channel…")},
@@ -489,8 +511,8 @@ void MainWindow::buildMenus()
     file->addAction(m_actions.value(QStringLiteral("quit")));
 
     QMenu *go = menuBar()->addMenu(tr("&Go"));
-    for (const char *id : {"quickSwitcher", "previousChannel", "nextChannel", "previousUnread",
-                           "nextUnread", "markRead", "search"})
+    for (const char *id : {"quickSwitcher", "people", "previousChannel", "nextChannel",
+                           "previousUnread", "nextUnread", "markRead", "search"})
         go->addAction(m_actions.value(QLatin1String(id)));
     go->addSeparator();
     QAction *channels = go->addAction(tr("Show C&hannel List"));
@@ -505,6 +527,18 @@ void MainWindow::buildMenus()
         m_memberPane, members, NarrowWidth, [this] { return m_settings->membersVisible(); },
         [this](bool shown) { m_settings->setMembersVisible(shown); }, this);
     updateMemberPane();
+    // Hidden until asked for; it reads the server only while shown.
+    m_overview = new ServerOverviewDock(m_session, this);
+    addDockWidget(Qt::RightDockWidgetArea, m_overview);
+    m_overview->hide();
+    QAction *overview = m_overview->toggleViewAction();
+    overview->setText(tr("Server &Overview"));
+    overview->setObjectName(QStringLiteral("serverOverview"));
+    overview->setShortcuts(m_settings->keysFor(QStringLiteral("serverOverview")));
+    overview->setShortcutContext(Qt::WindowShortcut);
+    addAction(overview);
+    m_actions.insert(QStringLiteral("serverOverview"), overview);
+    go->addAction(overview);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_actions.value(QStringLiteral("shortcutsSheet")));
@@ -575,6 +609,14 @@ void MainWindow::buildNotifications()
 
 void MainWindow::connectSession()
 {
+    connect(m_session, &ChatSession::serverStatsRead, this, [this](const ServerStats &stats) {
+        if (!std::exchange(m_statsNoticeWanted, false))
+            return;
+        QStringList lines = stats.summary();
+        for (const QString &problem : stats.problems)
+            lines << tr("Not shown: %1").arg(DisplayText::marked(problem));
+        showNotice(lines.join(u'\n'));
+    });
     connect(m_session, &ChatSession::serverChanged, m_status, &ConnectionStatus::setServer);
     connect(m_session, &ChatSession::connectionStateChanged, m_status,
             &ConnectionStatus::setConnectionState);
@@ -650,19 +692,24 @@ void MainWindow::connectSession()
             showNotice(tr("There are no channels yet. Create one with /join NAME."));
             return;
         }
-        QStringList lines{channels.size() == 1 ? tr("1 channel:")
-                                               : tr("%1 channels:").arg(channels.size())};
+        // Each name is a link: a click joins the channel (or opens it).
+        QList<NoticeBar::Line> lines{
+            {channels.size() == 1 ? tr("1 channel (click one to join it):")
+                                  : tr("%1 channels (click one to join it):").arg(channels.size()),
+             {},
+             {}}};
         for (const ChannelInfo &info : channels) {
-            QString line =
-                QStringLiteral("#%1 — %2")
-                    .arg(info.name,
-                         (info.memberCount == 1 ? tr("1 member")
-                                                : tr("%1 members").arg(info.memberCount)));
+            const QString name = u'#' + info.name;
+            QString line = name + QStringLiteral(" — ")
+                + (info.memberCount == 1 ? tr("1 member") : tr("%1 members").arg(info.memberCount));
             if (!info.topic.isEmpty())
-                line += QStringLiteral(" — ") + info.topic;
-            lines << line;
+                line += QStringLiteral(" — ") + DisplayText::isolated(info.topic);
+            QUrl url;
+            url.setScheme(QStringLiteral("confab"));
+            url.setPath(QStringLiteral("join/") + info.name);
+            lines.append({line, name, url});
         }
-        showNotice(lines.join(u'\n'));
+        m_notice->showLinkedNotice(lines);
     });
     connect(m_session->channels(), &ChannelListModel::totalUnreadChanged, this, [this] {
         updateTray();
@@ -964,6 +1011,13 @@ void MainWindow::submit(const QString &text)
     case SlashCommand::Kind::Status:
         m_session->setMyPresence(m_session->myPresence(), command.argument);
         break;
+    case SlashCommand::Kind::People:
+        showPeople();
+        break;
+    case SlashCommand::Kind::Stats:
+        m_statsNoticeWanted = true;
+        m_session->requestServerStats();
+        break;
     case SlashCommand::Kind::Help:
         showNotice(SlashCommand::helpLines().join(u'\n'));
         break;
@@ -1039,7 +1093,14 @@ void MainWindow::showQuickSwitcher()
                           ChannelListModel::HintRole);
             others->appendRow(item);
         }
-        for (const QString &account : m_session->knownPeople()) {
+        // The people I share a channel with, then everyone else in the directory.
+        QStringList people = m_session->knownPeople();
+        const QSet<QString> shared(people.cbegin(), people.cend());
+        for (const AccountEntry &entry : m_session->users()) {
+            if (!shared.contains(entry.account) && entry.account != m_session->userName())
+                people << entry.account;
+        }
+        for (const QString &account : std::as_const(people)) {
             const QString dm = ChatKeys::directChannel(m_session->userName(), account);
             if (joined->indexOf(dm) >= 0)
                 continue; // already in the list above, as "@name"
@@ -1059,9 +1120,11 @@ void MainWindow::showQuickSwitcher()
     connect(switcher, &QObject::destroyed, others, &QObject::deleteLater);
     connect(switcher, &QObject::destroyed, targets, &QObject::deleteLater);
     connect(this, &MainWindow::knownChannelsChanged, switcher, fillOthers);
+    connect(m_session, &ChatSession::usersListed, switcher, fillOthers);
     // What exists changes; ask again, quietly (not as /channels).
     m_quietListing = true;
     m_session->requestChannelList();
+    m_session->requestUserList();
     connect(switcher, &QuickSwitcher::channelChosen, this, &MainWindow::openChannel);
     switcher->setPreviousChannel(m_previousChannel);
     switcher->open();
@@ -1078,12 +1141,49 @@ void MainWindow::showJoinDialog()
 {
     auto *dialog = new JoinChannelDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    auto fill = [this, dialog] {
+        QSet<QString> joined;
+        for (const ChannelInfo &info : std::as_const(m_knownChannels)) {
+            if (m_session->channels()->indexOf(info.name) >= 0)
+                joined.insert(info.name);
+        }
+        dialog->setChannels(m_knownChannels, joined);
+    };
+    if (!m_knownChannels.isEmpty())
+        fill();
+    connect(this, &MainWindow::knownChannelsChanged, dialog, fill);
+    m_quietListing = true;
+    m_session->requestChannelList();
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         if (!dialog->topic().isEmpty())
             m_session->createChannel(dialog->channelName(), dialog->topic());
         openChannel(dialog->channelName());
     });
     dialog->open();
+}
+
+void MainWindow::showPeople()
+{
+    auto *dialog = new PeopleDialog(m_session, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &PeopleDialog::messageRequested, this, &MainWindow::messagePerson);
+    dialog->open();
+}
+
+void MainWindow::showUserCard(const QString &account, const QPoint &at)
+{
+    if (account.isEmpty())
+        return;
+    auto *card = new UserCard(m_session, account, this);
+    card->setObjectName(QStringLiteral("userCard"));
+    connect(card, &UserCard::messageRequested, this, &MainWindow::messagePerson);
+    card->popUp(at);
+}
+
+void MainWindow::messagePerson(const QString &account)
+{
+    if (!account.isEmpty() && account != m_session->userName())
+        openChannel(ChatKeys::directChannel(m_session->userName(), account));
 }
 
 void MainWindow::showPreferences()

@@ -31,6 +31,7 @@ class IdleWatcher;
 class MessageLogView;
 class NoticeBar;
 class SearchBar;
+class ServerOverviewDock;
 struct ChatMessage;
 
 // The application window: channel list on the left, topic, message log and input in the
@@ -75,6 +76,7 @@ public:
     ElidedLabel *topicLabel() const { return m_topic; }
     QAction *action(const QString &id) const;
     AttentionNotifier *notifier() const { return m_notifier; }
+    ServerOverviewDock *serverOverview() const { return m_overview; }
 
 public Q_SLOTS:
     void switchChannel(int step);
@@ -84,6 +86,12 @@ public Q_SLOTS:
     void showQuickSwitcher();
     void showShortcutsSheet();
     void showJoinDialog();
+    // The people directory.
+    void showPeople();
+    // Who `account` is, in a card next to `at` (global).
+    void showUserCard(const QString &account, const QPoint &at);
+    // Opens the direct conversation with `account`.
+    void messagePerson(const QString &account);
     void showPreferences();
     void showConnectionDialog();
     void showAbout();
@@ -159,6 +167,8 @@ private:
     // Every channel on the server, as last listed (the quick switcher offers to join them).
     ChannelInfoList m_knownChannels;
     bool m_quietListing = false; // the next listing is for the switcher, not for /channels
+    bool m_statsNoticeWanted = false; // /stats is waiting for figures
+    ServerOverviewDock *m_overview = nullptr;
     QString m_notifiedChannel; // where the last desktop notification came from
     bool m_quitConfirmed = false; // unsent messages were mentioned, and the user quit anyway
 };

@@ -20,6 +20,9 @@ NoticeBar::NoticeBar(QWidget *parent)
     m_label->setTextFormat(Qt::PlainText);
     m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_label->setAccessibleName(tr("Notice text"));
+    m_label->setOpenExternalLinks(false);
+    connect(m_label, &QLabel::linkActivated, this,
+            [this](const QString &link) { Q_EMIT linkActivated(QUrl(link)); });
     m_scroll = new QScrollArea(this);
     m_scroll->setWidget(m_label);
     m_scroll->setWidgetResizable(true);
@@ -43,8 +46,43 @@ NoticeBar::NoticeBar(QWidget *parent)
 
 void NoticeBar::showNotice(const QString &text, bool error)
 {
-    m_error = error;
+    m_text = text;
+    m_label->setTextFormat(Qt::PlainText);
+    m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_label->setText(text);
+    tint(error);
+}
+
+void NoticeBar::showLinkedNotice(const QList<Line> &lines)
+{
+    QStringList plain;
+    QStringList html;
+    for (const Line &line : lines) {
+        plain << line.text;
+        const qsizetype at = line.linkText.isEmpty() ? -1 : line.text.indexOf(line.linkText);
+        if (at < 0) {
+            html << line.text.toHtmlEscaped();
+            continue;
+        }
+        html << line.text.left(at).toHtmlEscaped()
+                + QStringLiteral("<a href=\"%1\">%2</a>")
+                      .arg(QString::fromUtf8(line.url.toEncoded()).toHtmlEscaped(),
+                           line.linkText.toHtmlEscaped())
+                + line.text.mid(at + line.linkText.size()).toHtmlEscaped();
+    }
+    m_text = plain.join(u'\n');
+    m_label->setTextFormat(Qt::RichText);
+    m_label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse
+                                     | Qt::LinksAccessibleByKeyboard);
+    // white-space: pre-wrap keeps runs of spaces in names and topics as they are.
+    m_label->setText(QStringLiteral("<div style=\"white-space: pre-wrap\">")
+                     + html.join(QStringLiteral("<br>")) + QStringLiteral("</div>"));
+    tint(false);
+}
+
+void NoticeBar::tint(bool error)
+{
+    m_error = error;
     QPalette p = parentWidget() ? parentWidget()->palette() : palette();
     const QColor base = p.color(QPalette::Base);
     const QColor tint = error ? QColor(0xd9, 0x3f, 0x3f) : p.color(QPalette::Highlight);
@@ -81,7 +119,7 @@ void NoticeBar::fitHeight()
 
 QString NoticeBar::text() const
 {
-    return isVisible() ? m_label->text() : QString();
+    return isVisible() ? m_text : QString();
 }
 
 } // namespace Confab

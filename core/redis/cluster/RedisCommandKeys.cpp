@@ -9,7 +9,7 @@ namespace Confab {
 namespace {
 
 // Where a command's keys are.
-enum class Keys { None, First, AllArgs, Pairs, FirstTwo, Numkeys, Streams };
+enum class Keys { None, First, AllArgs, Pairs, FirstTwo, Numkeys, Streams, Memory };
 
 const QHash<QByteArray, Keys> &keyRules()
 {
@@ -20,9 +20,9 @@ const QHash<QByteArray, Keys> &keyRules()
               "ROLE",    "WAIT",      "CLIENT",     "CONFIG",      "TIME",         "DBSIZE",
               "PUBLISH", "SUBSCRIBE", "PSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "MULTI",
               "EXEC",    "DISCARD",   "ASKING",     "READONLY",    "READWRITE",    "AUTH",
-              "HELLO",   "SELECT",    "COMMAND",    "ACL",         "MEMORY",       "SLOWLOG",
-              "LATENCY", "DEBUG",     "FLUSHALL",   "FLUSHDB",     "RANDOMKEY",    "SCAN",
-              "KEYS",    "PUBSUB"})
+              "HELLO",   "SELECT",    "COMMAND",    "ACL",         "SLOWLOG",      "LATENCY",
+              "DEBUG",   "FLUSHALL",  "FLUSHDB",    "RANDOMKEY",   "SCAN",         "KEYS",
+              "PUBSUB"})
             r.insert(verb, Keys::None);
         for (const char *verb : {"EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "FCALL", "FCALL_RO"})
             r.insert(verb, Keys::Numkeys);
@@ -36,6 +36,8 @@ const QHash<QByteArray, Keys> &keyRules()
             r.insert(verb, Keys::FirstTwo);
         for (const char *verb : {"XREAD", "XREADGROUP"})
             r.insert(verb, Keys::Streams);
+        // MEMORY USAGE KEY names a key; MEMORY STATS and the rest name none.
+        r.insert("MEMORY", Keys::Memory);
         return r;
     }();
     return rules;
@@ -92,6 +94,10 @@ template<typename F> void forEachKey(const QList<QByteArray> &args, F key)
         }
         return;
     }
+    case Keys::Memory:
+        if (args.size() > 2 && args.at(1).toUpper() == "USAGE")
+            key(args.at(2));
+        return;
     case Keys::Streams:
         // XREAD ... STREAMS k1 k2 id1 id2
         for (qsizetype i = 1; i < args.size(); ++i) {
