@@ -35,7 +35,7 @@ QByteArray ServerStatsReader::infoField(const QByteArray &info, const QByteArray
 {
     const QByteArray wanted = field + ':';
     for (QByteArray line : info.split('\n')) {
-        if (line.endsWith('\r'))
+        while (line.endsWith('\r'))
             line.chop(1);
         if (line.startsWith(wanted))
             return line.mid(wanted.size());

@@ -1,6 +1,7 @@
 #include "RedisClusterFixture.h"
 #include "ThreadedWorker.h"
 
+#include "chat/RedisWorker.h"
 #include "redis/cluster/RedisClusterSlot.h"
 
 #include <QSet>
@@ -142,6 +143,62 @@ private Q_SLOTS:
         QVERIFY(erin.waitForReady());
         QVERIFY(erin.rejections().isEmpty());
         QVERIFY2(erin.errors().isEmpty(), qPrintable(erin.errors().join(u'\n')));
+    }
+
+    // The people directory and the server overview read keys on every shard: the index in
+    // one slot, accounts and logs in others.
+    void peopleAndTheOverviewAcrossShards()
+    {
+        ThreadedWorker alice(config(QStringLiteral("alice")));
+        ThreadedWorker frank(config(QStringLiteral("frank")));
+        QVERIFY(alice.waitForReady() && frank.waitForReady());
+        const QStringList channels = m_cluster.channelsOnEveryShard(QStringLiteral("stat"));
+        for (const QString &channel : channels) {
+            alice.run([w = alice.worker(), channel] {
+                w->joinChannel(channel);
+                w->sendMessage(channel, QStringLiteral("counted"));
+            });
+            QVERIFY(alice.waitForTexts(channel, 1));
+        }
+
+        bool listed = false;
+        AccountList accounts;
+        connect(alice.worker(), &RedisWorker::usersListed, this,
+                [&](const AccountList &list, bool) {
+                    accounts = list;
+                    listed = true;
+                });
+        alice.run([w = alice.worker()] { w->listUsers(); });
+        QTRY_VERIFY_WITH_TIMEOUT(listed, 20000);
+        QStringList names;
+        for (const AccountEntry &entry : std::as_const(accounts))
+            names << entry.account;
+        QVERIFY2(names.contains(QStringLiteral("alice")) && names.contains(QStringLiteral("frank")),
+                 qPrintable(names.join(u' ')));
+
+        bool read = false;
+        ServerStats stats;
+        connect(alice.worker(), &RedisWorker::serverStatsRead, this, [&](const ServerStats &s) {
+            stats = s;
+            read = true;
+        });
+        alice.run([w = alice.worker()] { w->readServerStats(); });
+        QTRY_VERIFY_WITH_TIMEOUT(read, 20000);
+        QVERIFY2(stats.problems.isEmpty(), qPrintable(stats.problems.join(u';')));
+        QCOMPARE(stats.topology, QStringLiteral("cluster"));
+        QCOMPARE(stats.where, QStringLiteral("Cluster \u00b7 3 shards"));
+        QCOMPARE(stats.accounts, qint64(names.size()));
+        int seen = 0;
+        for (const ChannelStats &channel : std::as_const(stats.channelStats)) {
+            if (!channels.contains(channel.name))
+                continue;
+            ++seen;
+            QCOMPARE(channel.entries, 2); // join and message
+            QCOMPARE(channel.perMinute, 2.0);
+            // MEMORY USAGE went to the key's own node.
+            QVERIFY2(channel.logBytes > 0, qPrintable(channel.name));
+        }
+        QCOMPARE(seen, channels.size());
     }
 
 private:

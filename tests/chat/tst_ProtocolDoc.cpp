@@ -7,6 +7,7 @@
 #include "ThreadedWorker.h"
 
 #include "chat/ChatKeys.h"
+#include "chat/RedisWorker.h"
 
 #include <QFile>
 #include <QProcess>
@@ -155,6 +156,48 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(bob.presenceOf(QStringLiteral("alice")).state,
                                   Presence::State::Online, 20000);
         QVERIFY(m_server->command({"PTTL", "user:{alice}:presence"}).toInteger() > 0);
+        // The people directory: each claim added its account; listing it works.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_server->command({"SISMEMBER", "user:{}index", "alice"}).toInteger() == 1
+                && m_server->command({"SISMEMBER", "user:{}index", "bob"}).toInteger() == 1,
+            20000);
+        // (The shell examples above claimed carol and dave, and listed them too.)
+        const qint64 people = m_server->command({"SCARD", "user:{}index"}).toInteger();
+        bool listed = false;
+        AccountList accounts;
+        connect(bob.worker(), &RedisWorker::usersListed, this, [&](const AccountList &list, bool) {
+            accounts = list;
+            listed = true;
+        });
+        bob.run([w = bob.worker()] { w->listUsers(); });
+        QTRY_VERIFY_WITH_TIMEOUT(listed, 20000);
+        QCOMPARE(accounts.size(), people);
+        QCOMPARE(accounts.at(0).account, QStringLiteral("alice"));
+        QCOMPARE(accounts.at(0).presence.state, Presence::State::Online);
+        // The overview: all but INFO and MEMORY, which the recipe does not grant.
+        bool read = false;
+        ServerStats stats;
+        connect(bob.worker(), &RedisWorker::serverStatsRead, this, [&](const ServerStats &s) {
+            stats = s;
+            read = true;
+        });
+        bob.run([w = bob.worker()] { w->readServerStats(); });
+        QTRY_VERIFY_WITH_TIMEOUT(read, 20000);
+        QCOMPARE(stats.accounts, people);
+        QCOMPARE(stats.online, 1);
+        QCOMPARE(stats.channels, m_server->command({"SCARD", "channel:index"}).toInteger());
+        bool found = false;
+        for (const ChannelStats &channel : std::as_const(stats.channelStats)) {
+            if (channel.name == QStringLiteral("acl-test")) {
+                QCOMPARE(channel.entries, 4); // two joins, a message, bob's nick
+                found = true;
+            }
+        }
+        QVERIFY(found);
+        for (const QString &problem : std::as_const(stats.problems))
+            QVERIFY2(problem.startsWith(QStringLiteral("info: NOPERM"))
+                         || problem.startsWith(QStringLiteral("memory: NOPERM")),
+                     qPrintable(problem));
         QVERIFY2(alice.errors().isEmpty(), qPrintable(alice.errors().join(u'\n')));
         QVERIFY2(bob.errors().isEmpty(), qPrintable(bob.errors().join(u'\n')));
 
@@ -188,6 +231,8 @@ private Q_SLOTS:
             {QStringLiteral("PEXPIRE"), QStringLiteral("'user:{bob}:presence'"),
              QStringLiteral("1")},
             {QStringLiteral("DEL"), QStringLiteral("'user:{alice}'")},
+            {QStringLiteral("SREM"), QStringLiteral("'user:{}index'"), QStringLiteral("bob")},
+            {QStringLiteral("DEL"), QStringLiteral("'user:{}index'")},
         };
         for (const QStringList &command : forbidden) {
             const QString output = asAlice(command);

@@ -1,5 +1,6 @@
 // What other people's clients put on the wire about themselves: presence notices, typing
-// notices, read receipts, and the status text of a presence key. Whatever the bytes, a notice
+// notices, read receipts, and the status text of a presence key; and what a server says about
+// itself in INFO (the server overview). Whatever the bytes, a notice
 // names a valid account or nothing, what a client writes reads back as written, and a status
 // is one clean line of at most Presence::MaxStatusLength characters.
 #include "FuzzCheck.h"
@@ -8,6 +9,7 @@
 #include "presence/PresenceTracker.h"
 #include "presence/ReadReceipts.h"
 #include "presence/TypingNotifier.h"
+#include "stats/ServerStatsReader.h"
 
 using namespace Confab;
 
@@ -61,5 +63,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const Presence::State state = Presence::stateFromName(payload, &known);
     FUZZ_CHECK(known || state == Presence::State::Offline, QString::fromLatin1(payload.left(40)));
     checkStatus(QString::fromUtf8(payload));
+    // A field of an INFO reply is the rest of one line: never a line break, and only what
+    // follows the name and colon at the start of a line.
+    for (const QByteArray &field : {QByteArray("redis_version"), QByteArray("used_memory")}) {
+        const QByteArray value = ServerStatsReader::infoField(payload, field);
+        FUZZ_CHECK(!value.contains('\n') && !value.endsWith('\r'),
+                   QString::fromLatin1(value.left(40)));
+        FUZZ_CHECK(value.isEmpty() || payload.contains(field + ':' + value),
+                   QString::fromLatin1(value.left(40)));
+    }
     return 0;
 }

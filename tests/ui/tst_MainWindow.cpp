@@ -15,12 +15,15 @@
 #include "MessageInput.h"
 #include "MessageLogView.h"
 #include "NoticeBar.h"
+#include "PeopleDialog.h"
 #include "PlainText.h"
 #include "QuickSwitcher.h"
 #include "SearchBar.h"
+#include "ServerOverviewDock.h"
 #include "ShortcutsSheet.h"
 #include "Theme.h"
 #include "UnreadBadgeIcon.h"
+#include "UserCard.h"
 
 #include "model/ChannelListModel.h"
 #include "model/ChatSession.h"
@@ -53,6 +56,7 @@
 #include <QTimer>
 #include <QToolButton>
 #include <QToolTip>
+#include <QTreeView>
 
 using namespace Confab;
 using namespace Confab::Test;
@@ -295,7 +299,8 @@ private Q_SLOTS:
         alice.type(QStringLiteral("/channels"));
         QTRY_VERIFY_WITH_TIMEOUT(alice.window.noticeBar()->text().contains(QStringLiteral("#one")),
                                  20000);
-        QVERIFY(alice.window.noticeBar()->text().startsWith(QStringLiteral("1 channel:\n")));
+        QVERIFY(alice.window.noticeBar()->text().startsWith(
+            QStringLiteral("1 channel (click one to join it):\n")));
         QVERIFY(alice.window.noticeBar()->text().contains(QStringLiteral("#one — 1 member")));
         alice.type(QStringLiteral("/me waves"));
         QTRY_VERIFY_WITH_TIMEOUT(alice.session.log(QStringLiteral("one"))->rowCount() >= 3, 20000);
@@ -534,6 +539,259 @@ private Q_SLOTS:
         // Chosen: joined, and open.
         QVERIFY(alice.waitCurrent(QStringLiteral("backstage")));
         QVERIFY(alice.waitJoined(QStringLiteral("backstage")));
+    }
+
+    // Everyone with an account, not only those I share a channel with; live while open;
+    // Enter messages the one found.
+    void thePeopleDirectoryFindsEveryone()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        ChatConfig zedConfig = ThreadedWorker::configFor(*m_server, QStringLiteral("zed"));
+        zedConfig.announcePresence = true;
+        zedConfig.displayName = QStringLiteral("Zed Zimmer");
+        ThreadedWorker zed(zedConfig);
+        ThreadedWorker yan(ThreadedWorker::configFor(*m_server, QStringLiteral("yan")));
+        QVERIFY(alice.waitReady() && zed.waitForReady() && yan.waitForReady());
+
+        alice.press(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+        PeopleDialog *people = nullptr;
+        QTRY_VERIFY((people = alice.window.findChild<PeopleDialog *>()));
+        QAbstractItemModel *rows = people->list()->model();
+        const auto shownOrder = [rows] {
+            QStringList names;
+            for (int row = 0; row < rows->rowCount(); ++row)
+                names << rows->index(row, 0).data(MemberListModel::NameRole).toString();
+            return names;
+        };
+        // Online first (alice and zed), then yan, who runs no app.
+        QTRY_COMPARE_WITH_TIMEOUT(
+            shownOrder(),
+            (QStringList{QStringLiteral("alice"), QStringLiteral("zed"), QStringLiteral("yan")}),
+            20000);
+        QTRY_COMPARE(people->summary(), QStringLiteral("3 people \u00b7 2 online"));
+        QCOMPARE(rows->index(1, 0).data(Qt::DisplayRole).toString(),
+                 QStringLiteral("Zed Zimmer (zed)"));
+        // zed steps out: seen while the directory is open, though alice shares nothing with him.
+        zed.run(
+            [w = zed.worker()] { w->setPresence(Presence::State::Away, QStringLiteral("gym")); });
+        QTRY_COMPARE_WITH_TIMEOUT(rows->index(1, 0).data(MemberListModel::PresenceRole).toInt(),
+                                  int(Presence::State::Away), 20000);
+        QTRY_COMPARE(people->summary(), QStringLiteral("3 people \u00b7 2 online"));
+        saveInBothThemes(alice, people, "people");
+
+        QTest::keyClicks(people->searchField(), QStringLiteral("zim"));
+        QTRY_COMPARE(people->currentAccount(), QStringLiteral("zed"));
+        QCOMPARE(rows->rowCount(), 1);
+        QTest::keyClick(people->searchField(), Qt::Key_Return);
+        QVERIFY(alice.waitCurrent(
+            ChatSession::directChannel(QStringLiteral("alice"), QStringLiteral("zed"))));
+        QTRY_VERIFY(!alice.window.findChild<PeopleDialog *>());
+        // Ctrl+K knows everyone in the directory too (yan shares no channel with alice).
+        alice.press(QKeySequence(Qt::CTRL | Qt::Key_K));
+        QuickSwitcher *switcher = nullptr;
+        QTRY_VERIFY((switcher = alice.window.findChild<QuickSwitcher *>()));
+        switcher->setFilterText(QStringLiteral("yan"));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            switcher->currentName(),
+            ChatSession::directChannel(QStringLiteral("alice"), QStringLiteral("yan")), 20000);
+        switcher->reject();
+    }
+
+    // A click on a member, or on an author's name in the log: who it is, where they are, and
+    // a way to message them.
+    void aUserCardSaysWhoAndOffersAMessage()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        ChatConfig bobConfig = ThreadedWorker::configFor(*m_server, QStringLiteral("bob"));
+        bobConfig.announcePresence = true;
+        bobConfig.displayName = QStringLiteral("Bob Builder");
+        ThreadedWorker bob(bobConfig);
+        QVERIFY(alice.waitReady() && bob.waitForReady());
+        alice.type(QStringLiteral("/join general"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("general")));
+        bob.run([w = bob.worker()] {
+            w->joinChannel(QStringLiteral("general"));
+            w->setPresence(Presence::State::Away, QStringLiteral("on call \u2014 page me"));
+            w->sendMessage(QStringLiteral("general"), QStringLiteral("the build is green"));
+        });
+        QTRY_COMPARE_WITH_TIMEOUT(alice.texts(QStringLiteral("general")).size(), 1, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(alice.session.presenceOf(QStringLiteral("bob")).state,
+                                  Presence::State::Away, 20000);
+
+        QListView *memberList = nullptr;
+        for (QListView *view : alice.window.findChildren<QListView *>()) {
+            if (view->accessibleName() == QStringLiteral("Members"))
+                memberList = view;
+        }
+        QVERIFY(memberList);
+        int bobRow = -1;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (int row = 0; row < memberList->model()->rowCount(); ++row) {
+                    if (memberList->model()->index(row, 0).data(MemberListModel::NameRole)
+                        == QStringLiteral("bob"))
+                        bobRow = row;
+                }
+                return bobRow >= 0;
+            }(),
+            20000);
+        const QRect rect = memberList->visualRect(memberList->model()->index(bobRow, 0));
+        QTest::mouseClick(memberList->viewport(), Qt::LeftButton, {}, rect.center());
+        UserCard *card = nullptr;
+        QTRY_VERIFY((card = alice.window.findChild<UserCard *>()) && card->isVisible());
+        QCOMPARE(shown(card->nameText()), QStringLiteral("Bob Builder"));
+        QVERIFY2(shown(card->presenceText()).startsWith(QStringLiteral("Away")),
+                 qPrintable(card->presenceText()));
+        QVERIFY(shown(card->presenceText()).endsWith(QStringLiteral("on call \u2014 page me")));
+        QVERIFY(card->messageButton()->isVisible());
+        saveInBothThemes(alice, card, "usercard");
+        // Live: bob comes back while it is open.
+        bob.run([w = bob.worker()] { w->setPresence(Presence::State::Online, QString()); });
+        QTRY_VERIFY_WITH_TIMEOUT(shown(card->presenceText()).startsWith(QStringLiteral("Online")),
+                                 20000);
+        card->close();
+        QTRY_VERIFY(!alice.window.findChild<UserCard *>());
+
+        // The author's name in the log.
+        MessageLogView *log = alice.window.logView();
+        const QModelIndex message = log->model()->index(log->model()->rowCount() - 1, 0);
+        const QRect row = log->visualRect(message);
+        QPoint onName;
+        for (int y = row.top(); y <= row.bottom() && onName.isNull(); y += 2) {
+            for (int x = row.left(); x < row.right(); x += 3) {
+                if (log->authorAt(QPoint(x, y)).isValid()) {
+                    onName = QPoint(x + 3, y + 2);
+                    break;
+                }
+            }
+        }
+        QVERIFY(!onName.isNull());
+        QVERIFY(!log->authorAt(QPoint(row.right() - 5, onName.y())).isValid());
+        QTest::mouseClick(log->viewport(), Qt::LeftButton, {}, onName);
+        QTRY_VERIFY((card = alice.window.findChild<UserCard *>()) && card->isVisible());
+        QCOMPARE(card->account(), QStringLiteral("bob"));
+        QTest::mouseClick(card->messageButton(), Qt::LeftButton);
+        QVERIFY(alice.waitCurrent(
+            ChatSession::directChannel(QStringLiteral("alice"), QStringLiteral("bob"))));
+    }
+
+    // The Join dialog lists what exists (members, topic), narrows and completes as one types.
+    void theJoinDialogListsChannels()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        ThreadedWorker carol(ThreadedWorker::configFor(*m_server, QStringLiteral("carol")));
+        QVERIFY(alice.waitReady() && carol.waitForReady());
+        carol.run([w = carol.worker()] {
+            w->createChannel(QStringLiteral("design"), QStringLiteral("Mockups & <b>reviews</b>"));
+            w->createChannel(QStringLiteral("deploys"), QStringLiteral("What went out, when"));
+            w->joinChannel(QStringLiteral("design"));
+            w->joinChannel(QStringLiteral("deploys"));
+            w->joinChannel(QStringLiteral("lunch"));
+        });
+        QVERIFY(carol.waitForJoined(QStringLiteral("lunch")));
+        alice.type(QStringLiteral("/join lunch"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("lunch")));
+
+        alice.press(QKeySequence(Qt::CTRL | Qt::Key_N));
+        JoinChannelDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = alice.window.findChild<JoinChannelDialog *>()));
+        QTRY_COMPARE_WITH_TIMEOUT(dialog->shownChannelCount(), 3, 20000);
+        QAbstractItemModel *rows = dialog->channelList()->model();
+        // Busiest first: lunch has two members.
+        QCOMPARE(rows->index(0, 0).data().toString(), QStringLiteral("#lunch (joined)"));
+        QCOMPARE(rows->index(0, 1).data().toString(), QStringLiteral("2"));
+        QStringList topics;
+        for (int row = 0; row < rows->rowCount(); ++row)
+            topics << shown(rows->index(row, 2).data().toString());
+        QVERIFY(topics.contains(QStringLiteral("Mockups & <b>reviews</b>")));
+        saveInBothThemes(alice, dialog, "join-dialog");
+
+        QTest::keyClicks(dialog->nameField(), QStringLiteral("desi"));
+        // Completed inline, and the list narrowed to it.
+        QCOMPARE(dialog->channelName(), QStringLiteral("design"));
+        QCOMPARE(dialog->shownChannelCount(), 1);
+        QLineEdit *topic = dialog->findChildren<QLineEdit *>().value(1);
+        QVERIFY(topic && !topic->isEnabled()); // it exists: it keeps its topic
+        QTest::keyClick(dialog->nameField(), Qt::Key_Return);
+        QVERIFY(alice.waitCurrent(QStringLiteral("design")));
+        QVERIFY(alice.waitJoined(QStringLiteral("design")));
+    }
+
+    // /channels names the channels as links; a click joins one.
+    void theChannelListingLinksJoin()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        ThreadedWorker carol(ThreadedWorker::configFor(*m_server, QStringLiteral("carol")));
+        QVERIFY(alice.waitReady() && carol.waitForReady());
+        carol.run([w = carol.worker()] {
+            w->createChannel(QStringLiteral("ops"), QStringLiteral("<a href=\"x\">not a link</a>"));
+            w->joinChannel(QStringLiteral("ops"));
+        });
+        QVERIFY(carol.waitForJoined(QStringLiteral("ops")));
+        alice.type(QStringLiteral("/channels"));
+        QTRY_VERIFY_WITH_TIMEOUT(alice.window.noticeBar()->text().contains(QStringLiteral("#ops")),
+                                 20000);
+        QLabel *label = nullptr;
+        for (QLabel *l : alice.window.noticeBar()->findChildren<QLabel *>()) {
+            if (l->accessibleName() == QStringLiteral("Notice text"))
+                label = l;
+        }
+        QVERIFY(label);
+        // The name is a link; the topic's markup is text.
+        QVERIFY2(label->text().contains(QStringLiteral("<a href=\"confab:join/ops\">#ops</a>")),
+                 qPrintable(label->text()));
+        QVERIFY(label->text().contains(QStringLiteral("&lt;a href=")));
+        QVERIFY(shown(alice.window.noticeBar()->text())
+                    .contains(QStringLiteral("<a href=\"x\">not a link</a>")));
+        Q_EMIT label->linkActivated(QStringLiteral("confab:join/ops"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("ops")));
+        QVERIFY(alice.waitJoined(QStringLiteral("ops")));
+    }
+
+    // The overview's figures are what was written; /stats says the short form.
+    void theServerOverviewShowsWhatWasWritten()
+    {
+        Client alice(*m_server, QStringLiteral("alice"));
+        ChatConfig bobConfig = ThreadedWorker::configFor(*m_server, QStringLiteral("bob"));
+        bobConfig.announcePresence = true;
+        ThreadedWorker bob(bobConfig);
+        QVERIFY(alice.waitReady() && bob.waitForReady());
+        alice.type(QStringLiteral("/join dev"));
+        QVERIFY(alice.waitCurrent(QStringLiteral("dev")));
+        for (int i = 0; i < 3; ++i)
+            alice.type(QStringLiteral("message %1").arg(i));
+        QTRY_COMPARE_WITH_TIMEOUT(alice.texts(QStringLiteral("dev")).size(), 3, 20000);
+        bob.run([w = bob.worker()] { w->setPresence(Presence::State::Away, QString()); });
+        QTRY_COMPARE_WITH_TIMEOUT(
+            m_server->command({"HGET", "user:{bob}:presence", "state"}).bytes(), QByteArray("away"),
+            20000);
+
+        ServerOverviewDock *overview = alice.window.serverOverview();
+        QVERIFY(overview && !overview->isVisible());
+        alice.press(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+        QTRY_VERIFY(overview->isVisible());
+        QTRY_COMPARE_WITH_TIMEOUT(overview->figure(QStringLiteral("channels")), QStringLiteral("1"),
+                                  20000);
+        QCOMPARE(overview->figure(QStringLiteral("people")),
+                 QStringLiteral("1 online, 1 away, of 2"));
+        QCOMPARE(overview->figure(QStringLiteral("rate")), QStringLiteral("4.0 per minute"));
+        QVERIFY(overview->figure(QStringLiteral("server")).startsWith(QStringLiteral("Redis ")));
+        QAbstractItemModel *table = overview->channelTable()->model();
+        QCOMPARE(table->rowCount(), 1);
+        QCOMPARE(table->index(0, 0).data().toString(), QStringLiteral("#dev"));
+        QCOMPARE(table->index(0, 2).data().toString(), QStringLiteral("4")); // join + 3
+        // Refreshed while shown: a new message shows up without asking.
+        alice.type(QStringLiteral("one more"));
+        QTRY_COMPARE_WITH_TIMEOUT(table->index(0, 2).data().toString(), QStringLiteral("5"),
+                                  3 * ServerOverviewDock::RefreshMs);
+        saveInBothThemes(alice, &alice.window, "overview");
+        alice.press(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+        QTRY_VERIFY(!overview->isVisible());
+
+        alice.type(QStringLiteral("/stats"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            alice.window.noticeBar()->text().contains(QStringLiteral("Channels: 1")), 20000);
+        QVERIFY(alice.window.noticeBar()->text().contains(QStringLiteral("1 online, 1 away of 2")));
     }
 
     void aLongNoticeScrollsInsteadOfPushingTheInputAway()

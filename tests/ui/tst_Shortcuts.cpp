@@ -165,8 +165,8 @@ private Q_SLOTS:
                 owner.insert(text, action.id);
             }
         }
-        // 5 navigation actions, 9 channels, 6 others.
-        QCOMPARE(ShortcutTable::actions().size(), 20);
+        // 5 navigation actions, 9 channels, 8 others.
+        QCOMPARE(ShortcutTable::actions().size(), 22);
     }
 
     void backtabIsShownAsTheKeysPressed()

@@ -9,6 +9,7 @@
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -75,15 +76,16 @@ JoinChannelDialog::JoinChannelDialog(QWidget *parent)
     m_empty = new QLabel(tr("Looking for channels\u2026"), this);
     m_empty->setTextFormat(Qt::PlainText);
     m_empty->setAccessibleName(tr("Channel list status"));
-    QPalette muted = m_empty->palette();
-    muted.setColor(QPalette::WindowText, muted.color(QPalette::PlaceholderText));
-    m_empty->setPalette(muted);
+    Theme::styleAsHint(m_empty);
 
     auto *completer = new QCompleter(m_channels, this);
     completer->setCompletionRole(ChannelRole);
     completer->setCaseSensitivity(Qt::CaseInsensitive);
     completer->setCompletionMode(QCompleter::InlineCompletion);
     m_name->setCompleter(completer);
+    // Enter joins what the field shows, completion included (QLineEdit would only take the
+    // completion, and a second Enter join).
+    m_name->installEventFilter(this);
 
     auto *form = new QFormLayout;
     form->addRow(tr("&Name:"), m_name);
@@ -150,6 +152,19 @@ void JoinChannelDialog::setChannels(const ChannelInfoList &channels, const QSet<
     m_list->sortByColumn(m_list->header()->sortIndicatorSection(),
                          m_list->header()->sortIndicatorOrder());
     validate();
+}
+
+bool JoinChannelDialog::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_name && event->type() == QEvent::KeyPress) {
+        const int key = static_cast<QKeyEvent *>(event)->key();
+        if (key == Qt::Key_Return || key == Qt::Key_Enter) {
+            if (m_buttons->button(QDialogButtonBox::Ok)->isEnabled())
+                accept();
+            return true;
+        }
+    }
+    return QDialog::eventFilter(watched, event);
 }
 
 QString JoinChannelDialog::channelName() const

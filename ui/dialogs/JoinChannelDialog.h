@@ -35,6 +35,9 @@ public:
     QLineEdit *nameField() const { return m_name; }
     int shownChannelCount() const;
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void validate();
     bool exists(const QString &name) const;

@@ -2,6 +2,7 @@
 
 #include "MemberDelegate.h"
 #include "PlainToolTipFilter.h"
+#include "Theme.h"
 
 #include "model/ChatSession.h"
 #include "model/FuzzyFilterModel.h"
@@ -51,9 +52,7 @@ PeopleDialog::PeopleDialog(ChatSession *session, QWidget *parent)
     m_summary = new QLabel(tr("Looking for people\u2026"), this);
     m_summary->setAccessibleName(tr("Summary"));
     m_summary->setTextFormat(Qt::PlainText);
-    QPalette muted = m_summary->palette();
-    muted.setColor(QPalette::WindowText, muted.color(QPalette::PlaceholderText));
-    m_summary->setPalette(muted);
+    Theme::styleAsHint(m_summary);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     m_message = buttons->addButton(tr("&Message"), QDialogButtonBox::ActionRole);

@@ -1,6 +1,7 @@
 #include "UserCard.h"
 
 #include "PresenceDot.h"
+#include "Theme.h"
 
 #include "chat/DisplayText.h"
 #include "model/ChatSession.h"
@@ -40,9 +41,7 @@ UserCard::UserCard(ChatSession *session, const QString &account, QWidget *parent
     m_accountLabel->setTextFormat(Qt::PlainText);
     m_accountLabel->setAccessibleName(tr("Account"));
     m_accountLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QPalette muted = m_accountLabel->palette();
-    muted.setColor(QPalette::WindowText, muted.color(QPalette::PlaceholderText));
-    m_accountLabel->setPalette(muted);
+    Theme::styleAsHint(m_accountLabel);
     m_dot = new QLabel(this);
     m_dot->setFixedSize(DotSize + 4, DotSize + 4);
     m_presence = new QLabel(this);
@@ -68,7 +67,7 @@ UserCard::UserCard(ChatSession *session, const QString &account, QWidget *parent
     grid->addWidget(m_message, 3, 0, 1, 2, Qt::AlignLeft);
     grid->setColumnStretch(1, 1);
     grid->setRowMinimumHeight(3, m_message->sizeHint().height() + 8);
-    setMinimumWidth(240);
+    setMinimumWidth(260);
     setMaximumWidth(360);
 
     connect(session, &ChatSession::presenceChanged, this, [this](const QString &who) {

@@ -114,11 +114,44 @@ QColor Theme::mentionBadgeColor()
     return ColorContrast::readableOn(QColor(0xd9, 0x3f, 0x3f), Qt::white, 5.0);
 }
 
+namespace {
+
+// Keeps a hint's colour right across theme switches: the colour was computed from the palette
+// of the time, and a label's own colour is not replaced when the application's palette is.
+class HintRestyler : public QObject
+{
+public:
+    using QObject::QObject;
+
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        // A theme switch reaches child widgets as a PaletteChange; so does the setPalette()
+        // below, which changes nothing the second time.
+        if (event->type() == QEvent::PaletteChange) {
+            if (auto *label = qobject_cast<QWidget *>(watched)) {
+                const QColor hint = Theme::hintTextColor(QApplication::palette(label));
+                if (label->palette().color(QPalette::WindowText) != hint) {
+                    QPalette palette = label->palette();
+                    palette.setColor(QPalette::WindowText, hint);
+                    label->setPalette(palette);
+                }
+            }
+        }
+        return false;
+    }
+};
+
+} // namespace
+
 void Theme::styleAsHint(QWidget *label)
 {
     QPalette palette = label->palette();
     palette.setColor(QPalette::WindowText, hintTextColor(palette));
     label->setPalette(palette);
+    if (!label->property("confabHint").toBool()) {
+        label->setProperty("confabHint", true);
+        label->installEventFilter(new HintRestyler(label));
+    }
 }
 
 QColor Theme::successTextColor(const QPalette &palette)

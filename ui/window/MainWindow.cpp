@@ -531,6 +531,11 @@ void MainWindow::buildMenus()
     m_overview = new ServerOverviewDock(m_session, this);
     addDockWidget(Qt::RightDockWidgetArea, m_overview);
     m_overview->hide();
+    // Wide enough for its table the first time it is shown; the user's width after that.
+    connect(m_overview, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (visible && m_overview->width() < 340)
+            resizeDocks({m_overview}, {340}, Qt::Horizontal);
+    });
     QAction *overview = m_overview->toggleViewAction();
     overview->setText(tr("Server &Overview"));
     overview->setObjectName(QStringLiteral("serverOverview"));

@@ -1,5 +1,7 @@
 #include "ServerOverviewDock.h"
 
+#include "Theme.h"
+
 #include "chat/DisplayText.h"
 #include "model/ChatSession.h"
 
@@ -61,8 +63,7 @@ ServerOverviewDock::ServerOverviewDock(ChatSession *session, QWidget *parent)
     addFigure(form, QStringLiteral("logs"), tr("Logs:"));
 
     m_channels = new QStandardItemModel(0, 4, this);
-    m_channels->setHorizontalHeaderLabels(
-        {tr("Channel"), tr("Per min"), tr("Entries"), tr("Log size")});
+    m_channels->setHorizontalHeaderLabels({tr("Channel"), tr("/min"), tr("Entries"), tr("Log")});
     m_channels->setSortRole(SortRole);
     m_table = new QTreeView(content);
     m_table->setModel(m_channels);
@@ -73,6 +74,7 @@ ServerOverviewDock::ServerOverviewDock(ChatSession *session, QWidget *parent)
     m_table->sortByColumn(RateColumn, Qt::DescendingOrder);
     m_table->setAccessibleName(tr("Channels by activity"));
     m_table->header()->setStretchLastSection(false);
+    m_table->header()->setMinimumSectionSize(36);
     m_table->header()->setSectionResizeMode(NameColumn, QHeaderView::Stretch);
     for (int column : {RateColumn, EntriesColumn, SizeColumn})
         m_table->header()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
@@ -81,9 +83,7 @@ ServerOverviewDock::ServerOverviewDock(ChatSession *session, QWidget *parent)
     m_footer->setTextFormat(Qt::PlainText);
     m_footer->setWordWrap(true);
     m_footer->setAccessibleName(tr("Overview status"));
-    QPalette muted = m_footer->palette();
-    muted.setColor(QPalette::WindowText, muted.color(QPalette::PlaceholderText));
-    m_footer->setPalette(muted);
+    Theme::styleAsHint(m_footer);
 
     auto *layout = new QVBoxLayout(content);
     layout->setContentsMargins(10, 8, 10, 8);
@@ -187,7 +187,7 @@ void ServerOverviewDock::showStats(const ServerStats &stats)
             .arg(locale.toString(stats.takenAtMs > 0
                                      ? QDateTime::fromMSecsSinceEpoch(stats.takenAtMs).time()
                                      : QTime::currentTime(),
-                                 QLocale::LongFormat),
+                                 QStringLiteral("HH:mm:ss")),
                  QString::number(RefreshMs / 1000));
     if (!stats.problems.isEmpty())
         footer += u'\n'
