@@ -69,7 +69,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const QByteArray value = ServerStatsReader::infoField(payload, field);
         FUZZ_CHECK(!value.contains('\n') && !value.endsWith('\r'),
                    QString::fromLatin1(value.left(40)));
-        FUZZ_CHECK(value.isEmpty() || payload.contains(field + ':' + value),
+        FUZZ_CHECK(value.isEmpty() || payload.contains(QByteArray(field + ':' + value)),
                    QString::fromLatin1(value.left(40)));
     }
     return 0;
