@@ -5,7 +5,11 @@
 //  - showing it: the member list (MemberListModel + MemberOrderModel) taking in 5,000 presences
 //    and sorting them, online first;
 //  - the Redis commands one presence change costs, counted by the server (INFO commandstats),
-//    with 10 clients following the person who changed.
+//    with 10 clients following the person who changed;
+//  - listing the people directory of as many accounts: AccountIndex against hiredis doing the
+//    same SSCAN pages and two HMGETs per name, pipelined per page;
+//  - one server-overview read (ServerStatsReader) on that server: its time and how many
+//    commands it sent (bounded, whatever the number of accounts).
 //
 // Medians are printed with every run's figure. It exits 0 whatever the figures are; only
 // something functionally broken exits 1.
@@ -17,9 +21,11 @@
 #include "model/MemberListModel.h"
 #include "model/MemberOrderModel.h"
 #include "model/PresenceDirectory.h"
+#include "presence/AccountIndex.h"
 #include "presence/PresenceHeartbeat.h"
 #include "presence/PresenceTracker.h"
 #include "redis/RedisClient.h"
+#include "stats/ServerStatsReader.h"
 
 #include <hiredis/hiredis.h>
 
@@ -66,6 +72,8 @@ void populate(RedisServerFixture &server, int members)
          "  elseif r < 15 then redis.call('HSET', key, 'state', 'away', 'status', 'lunch', "
          "'since', '1') end "
          "  if r < 15 then redis.call('PEXPIRE', key, 600000) end "
+         "  redis.call('HSET', 'user:{' .. name .. '}', 'name', name, 'display', 'Member ' .. i) "
+         "  redis.call('SADD', 'user:{}index', name) "
          "end return 1",
          "0", QByteArray::number(members)});
     if (reply.isError())
@@ -159,6 +167,73 @@ double modelLoad(const PresenceList &presences, int members)
     if (Presence::State(order.index(0, 0).data(MemberListModel::PresenceRole).toInt())
         != Presence::State::Online)
         fail(QStringLiteral("the sorted list does not start online: ") + first);
+    return ms;
+}
+
+// Confab: the whole directory, ms until the listing is in.
+double directoryLoad(const RedisOptions &options, int members)
+{
+    RedisClient client(quiet(options));
+    client.open();
+    if (!waitFor([&] { return client.state() == RedisClient::State::Connected; }))
+        fail(QStringLiteral("cannot connect: ") + client.lastError());
+    AccountIndex index(&client, ChatKeys());
+    qsizetype listed = -1;
+    QElapsedTimer clock;
+    clock.start();
+    index.list(AccountIndex::DefaultLimit, [&](const AccountList &accounts, bool, const QString &) {
+        listed = accounts.size();
+    });
+    if (!waitFor([&] { return listed >= 0; }) || listed != members)
+        fail(QStringLiteral("the directory listed %1 of %2").arg(listed).arg(members));
+    return double(clock.nsecsElapsed()) / 1e6;
+}
+
+// The baseline: SSCAN pages of 500, and per page HMGET of the account and of its presence for
+// every name, pipelined, with blocking hiredis.
+double hiredisDirectory(quint16 port, int members)
+{
+    redisContext *context = redisConnectWithTimeout("127.0.0.1", port, timeval{10, 0});
+    if (!context || context->err)
+        fail(QStringLiteral("hiredis cannot connect"));
+    QElapsedTimer clock;
+    clock.start();
+    QByteArray cursor = "0";
+    int found = 0;
+    do {
+        auto *page = static_cast<redisReply *>(redisCommand(
+            context, "SSCAN user:{}index %b COUNT 500", cursor.constData(), size_t(cursor.size())));
+        if (!page || page->type != REDIS_REPLY_ARRAY || page->elements != 2)
+            fail(QStringLiteral("hiredis: SSCAN"));
+        cursor = QByteArray(page->element[0]->str, qsizetype(page->element[0]->len));
+        const redisReply *names = page->element[1];
+        for (size_t i = 0; i < names->elements; ++i) {
+            const QByteArray user = "user:{"
+                + QByteArray(names->element[i]->str, qsizetype(names->element[i]->len)) + '}';
+            const QByteArray presence = user + ":presence";
+            const char *account[] = {"HMGET", user.constData(), "name", "display"};
+            const size_t accountLengths[] = {5, size_t(user.size()), 4, 7};
+            redisAppendCommandArgv(context, 4, account, accountLengths);
+            const char *state[] = {"HMGET", presence.constData(), "state", "status", "since"};
+            const size_t stateLengths[] = {5, size_t(presence.size()), 5, 6, 5};
+            redisAppendCommandArgv(context, 5, state, stateLengths);
+        }
+        for (size_t i = 0; i < names->elements * 2; ++i) {
+            void *reply = nullptr;
+            if (redisGetReply(context, &reply) != REDIS_OK || !reply)
+                fail(QStringLiteral("hiredis: ") + QString::fromUtf8(context->errstr));
+            auto *r = static_cast<redisReply *>(reply);
+            if (i % 2 == 0 && r->type == REDIS_REPLY_ARRAY && r->elements == 2
+                && r->element[0]->type == REDIS_REPLY_STRING)
+                ++found;
+            freeReplyObject(reply);
+        }
+        freeReplyObject(page);
+    } while (cursor != "0");
+    const double ms = double(clock.nsecsElapsed()) / 1e6;
+    redisFree(context);
+    if (found != members)
+        fail(QStringLiteral("hiredis found %1 of %2 accounts").arg(found).arg(members));
     return ms;
 }
 
@@ -269,6 +344,44 @@ int run(bool quick)
     std::printf("steady state: 1 PEXPIRE per running client per 10 s; each follower reads each "
                 "online member once per 30 s (%d online: %.0f commands/s)\n",
                 members * 3 / 4, members * 3 / 4 * 2 / 30.0);
+
+    std::vector<double> directory;
+    std::vector<double> directoryBaseline;
+    for (int r = 0; r < repeats; ++r) {
+        directory.push_back(directoryLoad(server.options(), members));
+        directoryBaseline.push_back(hiredisDirectory(server.port(), members));
+    }
+    std::printf("\nlist the directory of %d people    confab %8.2f ms   hiredis %8.2f ms   "
+                "ratio %.2f\n",
+                members, median(directory), median(directoryBaseline),
+                median(directory) / median(directoryBaseline));
+    std::printf("    runs: confab [%s]  hiredis [%s]\n", qPrintable(runs(directory)),
+                qPrintable(runs(directoryBaseline)));
+
+    std::vector<double> overview;
+    qint64 overviewCommands = 0;
+    for (int r = 0; r < repeats; ++r) {
+        RedisClient client(quiet(server.options()));
+        client.open();
+        if (!waitFor([&] { return client.state() == RedisClient::State::Connected; }))
+            fail(QStringLiteral("cannot connect: ") + client.lastError());
+        ServerStatsReader reader(&client, ChatKeys());
+        bool done = false;
+        const qint64 before = totalCalls(server);
+        QElapsedTimer clock;
+        clock.start();
+        reader.read([&](const ServerStats &) { done = true; });
+        if (!waitFor([&] { return done; }))
+            fail(QStringLiteral("no overview"));
+        overview.push_back(double(clock.nsecsElapsed()) / 1e6);
+        // totalCalls() leaves INFO out (its own): the reader's three are added back.
+        overviewCommands = totalCalls(server) - before + 3;
+    }
+    std::printf("one server-overview read, %d accounts  %8.2f ms, %lld commands (at most %d "
+                "accounts and %d channels are looked at)\n",
+                members, median(overview), overviewCommands, ServerStatsReader::AccountSample,
+                ServerStatsReader::MaxChannels);
+    std::printf("    runs: [%s]\n", qPrintable(runs(overview)));
     return 0;
 }
 
