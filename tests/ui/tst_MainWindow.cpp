@@ -300,7 +300,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(alice.window.noticeBar()->text().contains(QStringLiteral("#one")),
                                  20000);
         QVERIFY(alice.window.noticeBar()->text().startsWith(
-            QStringLiteral("1 channel (click one to join it):\n")));
+            QStringLiteral("1 channel (click one to open it):\n")));
         QVERIFY(alice.window.noticeBar()->text().contains(QStringLiteral("#one — 1 member")));
         alice.type(QStringLiteral("/me waves"));
         QTRY_VERIFY_WITH_TIMEOUT(alice.session.log(QStringLiteral("one"))->rowCount() >= 3, 20000);
@@ -576,7 +576,9 @@ private Q_SLOTS:
             [w = zed.worker()] { w->setPresence(Presence::State::Away, QStringLiteral("gym")); });
         QTRY_COMPARE_WITH_TIMEOUT(rows->index(1, 0).data(MemberListModel::PresenceRole).toInt(),
                                   int(Presence::State::Away), 20000);
-        QTRY_COMPARE(people->summary(), QStringLiteral("3 people \u00b7 2 online"));
+        QTRY_COMPARE(people->summary(), QStringLiteral("3 people \u00b7 1 online \u00b7 1 away"));
+        // The first one I can message is picked, not me.
+        QCOMPARE(people->currentAccount(), QStringLiteral("zed"));
         saveInBothThemes(alice, people, "people");
 
         QTest::keyClicks(people->searchField(), QStringLiteral("zim"));
@@ -706,6 +708,16 @@ private Q_SLOTS:
         QVERIFY(topics.contains(QStringLiteral("Mockups & <b>reviews</b>")));
         saveInBothThemes(alice, dialog, "join-dialog");
 
+        // Down goes through the list; the name follows, and the list stays whole.
+        QTest::keyClick(dialog->nameField(), Qt::Key_Down);
+        QTRY_VERIFY(dialog->channelList()->hasFocus());
+        QCOMPARE(dialog->channelName(), QStringLiteral("lunch"));
+        QTest::keyClick(dialog->channelList(), Qt::Key_Down);
+        QCOMPARE(dialog->channelName(), rows->index(1, 0).data(Qt::UserRole + 1).toString());
+        QCOMPARE(dialog->shownChannelCount(), 3);
+        dialog->nameField()->setFocus();
+        QTRY_VERIFY(dialog->nameField()->hasFocus());
+        dialog->nameField()->clear();
         QTest::keyClicks(dialog->nameField(), QStringLiteral("desi"));
         // Completed inline, and the list narrowed to it.
         QCOMPARE(dialog->channelName(), QStringLiteral("design"));

@@ -111,9 +111,14 @@ JoinChannelDialog::JoinChannelDialog(QWidget *parent)
     resize(520, 440);
 
     connect(m_name, &QLineEdit::textChanged, this, &JoinChannelDialog::validate);
-    connect(m_list, &QTreeView::clicked, this, [this](const QModelIndex &index) {
-        m_name->setText(index.siblingAtColumn(NameColumn).data(ChannelRole).toString());
-    });
+    // Picking from the list fills in the name without narrowing the list to it, so that the
+    // arrow keys can go on through the rest.
+    connect(m_list->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                if (current.isValid() && m_list->hasFocus())
+                    pick(current);
+            });
+    connect(m_list, &QTreeView::clicked, this, &JoinChannelDialog::pick);
     connect(m_list, &QTreeView::activated, this, [this](const QModelIndex &index) {
         m_name->setText(index.siblingAtColumn(NameColumn).data(ChannelRole).toString());
         if (m_buttons->button(QDialogButtonBox::Ok)->isEnabled())
@@ -163,6 +168,15 @@ bool JoinChannelDialog::eventFilter(QObject *watched, QEvent *event)
                 accept();
             return true;
         }
+        // Down goes on into the list of channels.
+        if (key == Qt::Key_Down && m_filter->rowCount() > 0) {
+            m_list->setFocus();
+            if (!m_list->currentIndex().isValid())
+                m_list->setCurrentIndex(m_filter->index(0, NameColumn));
+            else
+                pick(m_list->currentIndex());
+            return true;
+        }
     }
     return QDialog::eventFilter(watched, event);
 }
@@ -180,6 +194,13 @@ QString JoinChannelDialog::topic() const
 int JoinChannelDialog::shownChannelCount() const
 {
     return m_filter->rowCount();
+}
+
+void JoinChannelDialog::pick(const QModelIndex &index)
+{
+    m_picking = true;
+    m_name->setText(index.siblingAtColumn(NameColumn).data(ChannelRole).toString());
+    m_picking = false;
 }
 
 bool JoinChannelDialog::exists(const QString &name) const
@@ -202,8 +223,10 @@ void JoinChannelDialog::validate()
         resize(width(), std::max(height(), heightForWidth(width())));
     }
 
-    // The list narrows to what the name matches (all of it while the name is empty).
-    m_filter->setFilterFixedString(name);
+    // The list narrows to what the name matches (all of it while the name is empty), unless
+    // the name came from the list.
+    if (!m_picking)
+        m_filter->setFilterFixedString(name);
     const bool existing = exists(name);
     m_topic->setEnabled(!existing);
     m_topic->setPlaceholderText(existing ? tr("#%1 exists: it keeps its topic").arg(name)
@@ -219,7 +242,7 @@ void JoinChannelDialog::validate()
                                  : tr("%1 channels").arg(m_filter->rowCount()));
     }
     // Keep the list's highlight on the channel the name names.
-    for (int row = 0; row < m_filter->rowCount(); ++row) {
+    for (int row = 0; row < m_filter->rowCount() && !m_picking; ++row) {
         const QModelIndex index = m_filter->index(row, NameColumn);
         if (index.data(ChannelRole).toString() == name) {
             m_list->setCurrentIndex(index);
@@ -228,9 +251,9 @@ void JoinChannelDialog::validate()
     }
 
     QPushButton *ok = m_buttons->button(QDialogButtonBox::Ok);
-    ok->setText(m_joined.contains(name)     ? tr("&Open")
-                    : existing || !m_listed ? tr("&Join")
-                                            : tr("&Create and Join"));
+    ok->setText(m_joined.contains(name)                       ? tr("&Open")
+                    : existing || !m_listed || name.isEmpty() ? tr("&Join")
+                                                              : tr("&Create and Join"));
     ok->setEnabled(!name.isEmpty() && problem.isEmpty());
 }
 

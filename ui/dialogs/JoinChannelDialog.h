@@ -41,6 +41,7 @@ protected:
 private:
     void validate();
     bool exists(const QString &name) const;
+    void pick(const QModelIndex &index);
 
     QLineEdit *m_name = nullptr;
     QLineEdit *m_topic = nullptr;
@@ -53,6 +54,7 @@ private:
     QSet<QString> m_existing;
     QSet<QString> m_joined;
     bool m_listed = false;
+    bool m_picking = false; // the name is being set from the list
 };
 
 } // namespace Confab

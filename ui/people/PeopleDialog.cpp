@@ -69,8 +69,7 @@ PeopleDialog::PeopleDialog(ChatSession *session, QWidget *parent)
 
     connect(m_search, &QLineEdit::textChanged, this, [this](const QString &text) {
         m_filter->setFilterText(text);
-        if (m_filter->rowCount() > 0)
-            m_list->setCurrentIndex(m_filter->index(0, 0));
+        selectFirstOther();
         updateSummary();
     });
     connect(m_list, &QListView::activated, this, &PeopleDialog::messageCurrent);
@@ -84,8 +83,8 @@ PeopleDialog::PeopleDialog(ChatSession *session, QWidget *parent)
             accounts << entry.account;
         // Live while the directory is open: only as long as someone looks at it.
         m_session->browsePresence(accounts);
-        if (!m_list->currentIndex().isValid() && m_filter->rowCount() > 0)
-            m_list->setCurrentIndex(m_filter->index(0, 0));
+        if (!m_list->currentIndex().isValid())
+            selectFirstOther();
         updateSummary();
     });
     connect(session, &ChatSession::presenceChanged, this, &PeopleDialog::updateSummary);
@@ -142,19 +141,35 @@ bool PeopleDialog::eventFilter(QObject *watched, QEvent *event)
     return QDialog::eventFilter(watched, event);
 }
 
+void PeopleDialog::selectFirstOther()
+{
+    // The best match, unless that is me (I cannot message myself): then the next one.
+    for (int row = 0; row < std::min(2, m_filter->rowCount()); ++row) {
+        const QModelIndex index = m_filter->index(row, 0);
+        if (!index.data(MemberListModel::IsMeRole).toBool() || row + 1 == m_filter->rowCount()) {
+            m_list->setCurrentIndex(index);
+            return;
+        }
+    }
+}
+
 void PeopleDialog::updateSummary()
 {
     if (!m_listed)
         return;
     const MemberListModel *people = m_session->people();
     int online = 0;
+    int away = 0;
     for (int row = 0; row < people->rowCount(); ++row) {
-        if (people->presenceAt(row) != Presence::State::Offline)
-            ++online;
+        const Presence::State state = people->presenceAt(row);
+        online += state == Presence::State::Online;
+        away += state == Presence::State::Away;
     }
     QString text =
         people->rowCount() == 1 ? tr("1 person") : tr("%1 people").arg(people->rowCount());
     text += QStringLiteral(" \u00b7 ") + tr("%1 online").arg(online);
+    if (away > 0)
+        text += QStringLiteral(" \u00b7 ") + tr("%1 away").arg(away);
     if (!m_search->text().trimmed().isEmpty())
         text += QStringLiteral(" \u00b7 ") + tr("%1 found").arg(m_filter->rowCount());
     if (!m_complete)

@@ -37,6 +37,7 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    void selectFirstOther();
     void updateSummary();
     void updateButtons();
     void messageCurrent();

@@ -113,10 +113,14 @@ void UserCard::refresh()
     if (presence.isOnline() && presence.sinceMs > 0) {
         const QDateTime since = QDateTime::fromMSecsSinceEpoch(presence.sinceMs);
         const bool today = since.date() == QDate::currentDate();
+        // Minutes are enough; some locales' short format has seconds.
+        const QLocale locale;
+        const QString time = locale.timeFormat(QLocale::ShortFormat).remove(QLatin1String(":ss"));
         text += u' '
             + tr("since %1")
-                  .arg(today ? QLocale().toString(since.time(), QLocale::ShortFormat)
-                             : QLocale().toString(since, QLocale::ShortFormat));
+                  .arg(today ? locale.toString(since.time(), time)
+                             : locale.toString(since.date(), QLocale::ShortFormat) + u' '
+                               + locale.toString(since.time(), time));
     }
     if (!presence.status.isEmpty())
         text += QStringLiteral(" \u2014 ") + DisplayText::isolated(presence.status);

@@ -699,8 +699,8 @@ void MainWindow::connectSession()
         }
         // Each name is a link: a click joins the channel (or opens it).
         QList<NoticeBar::Line> lines{
-            {channels.size() == 1 ? tr("1 channel (click one to join it):")
-                                  : tr("%1 channels (click one to join it):").arg(channels.size()),
+            {channels.size() == 1 ? tr("1 channel (click one to open it):")
+                                  : tr("%1 channels (click one to open it):").arg(channels.size()),
              {},
              {}}};
         for (const ChannelInfo &info : channels) {
