@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QHashFunctions>
 #include <QMetaType>
 
 #include <compare>
@@ -23,6 +24,10 @@ struct StreamId
 
     friend auto operator<=>(const StreamId &, const StreamId &) = default;
     friend bool operator==(const StreamId &, const StreamId &) = default;
+    friend size_t qHash(const StreamId &id, size_t seed = 0) noexcept
+    {
+        return qHashMulti(seed, id.ms, id.seq);
+    }
 };
 
 } // namespace Confab

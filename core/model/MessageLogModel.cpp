@@ -66,8 +66,16 @@ void MessageLogModel::setMyName(const QString &name)
     m_myName = name;
     if (m_rows.isEmpty())
         return;
-    for (Row &row : m_rows)
-        row = makeRow(row.message);
+    for (Row &row : m_rows) {
+        const ChatMessage message = messageOf(row);
+        row.flags &= ~(Row::Mine | Row::Mention);
+        if (isMine(message))
+            row.flags |= Row::Mine;
+        if (MentionRule::messageMentions(message, m_myName))
+            row.flags |= Row::Mention;
+    }
+    for (PendingRow &row : m_pending)
+        row.mention = MentionRule::messageMentions(row.message, m_myName);
     Q_EMIT dataChanged(index(0), index(rowCount() - 1), {MineRole, MentionRole});
 }
 
@@ -90,31 +98,54 @@ int MessageLogModel::rowCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : int(m_rows.size() + m_pending.size());
 }
 
-const MessageLogModel::Row *MessageLogModel::rowAt(int number) const
-{
-    if (number < 0)
-        return nullptr;
-    if (number < m_rows.size())
-        return &m_rows.at(number);
-    number -= int(m_rows.size());
-    return number < m_pending.size() ? &m_pending.at(number) : nullptr;
-}
-
 QVariant MessageLogModel::data(const QModelIndex &index, int role) const
 {
     // Not checkIndex(): it warns about the invalid indexes views legitimately ask about.
-    const Row *shown = index.isValid() && index.model() == this ? rowAt(index.row()) : nullptr;
-    if (!shown)
+    if (!index.isValid() || index.model() != this || index.row() < 0)
         return {};
-    const Row &row = *shown;
-    const ChatMessage &message = row.message;
+    const qsizetype number = index.row();
+    if (number >= m_rows.size()) {
+        const qsizetype pending = number - m_rows.size();
+        return pending < m_pending.size() ? pendingData(m_pending.at(pending), role) : QVariant();
+    }
+    const Row &row = m_rows.at(number);
+    // The roles a view asks for on every paint, straight from the row.
+    switch (role) {
+    case IdRole:
+        // The new-messages line and a rollback marker share the id of the row above them:
+        // told apart here, so that views keyed by it never take one for the other.
+        if (row.type == ChatMessage::Type::NewMessages || row.type == ChatMessage::Type::RolledBack)
+            return QByteArray(row.id.toByteArray() + '/' + ChatMessage::typeName(row.type));
+        return row.id.toByteArray();
+    case TimeRole:
+        return row.id.time();
+    case AuthorRole: {
+        const Author &author = m_authors.at(row.author);
+        return author.name.isEmpty() ? author.from : author.name;
+    }
+    case AccountRole:
+        return m_authors.at(row.author).from;
+    case TextRole:
+        return row.text;
+    case TypeRole:
+        return int(row.type);
+    case MineRole:
+        return row.has(Row::Mine);
+    case MentionRole:
+        return row.has(Row::Mention);
+    case ProblemRole:
+        return row.has(Row::Extra) ? m_extra.value(row.id).problem : QString();
+    case DeliveryRole:
+        return QVariant::fromValue(Delivery::Delivered);
+    default:
+        break;
+    }
+    const ChatMessage message = messageOf(row);
     switch (role) {
     case Qt::DisplayRole:
         return plainText(message);
     case Qt::AccessibleTextRole:
-        // A screen reader says when, as the view shows it; "sending" for mine not sent yet.
-        if (row.delivery == Delivery::Sending)
-            return tr("sending: %1").arg(plainText(message));
+        // A screen reader says when, as the view shows it.
         if (message.id.isNull())
             return plainText(message);
         return QString(QLocale().toString(message.time().time(), QLocale::ShortFormat)
@@ -123,15 +154,28 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
         if (message.id.isNull())
             return {};
         return QLocale().toString(message.time(), QLocale::LongFormat);
+    case MessageRole:
+        return QVariant::fromValue(message);
+    default:
+        return {};
+    }
+}
+
+QVariant MessageLogModel::pendingData(const PendingRow &row, int role) const
+{
+    const ChatMessage &message = row.message;
+    switch (role) {
+    case Qt::DisplayRole:
+        return plainText(message);
+    case Qt::AccessibleTextRole:
+        // "sending" for mine not sent yet.
+        if (row.delivery == Delivery::Sending)
+            return tr("sending: %1").arg(plainText(message));
+        return plainText(message);
     case IdRole:
-        // The new-messages line and a rollback marker share the id of the row above them:
-        // told apart here, so that views keyed by it never take one for the other.
-        if (message.type == ChatMessage::Type::NewMessages
-            || message.type == ChatMessage::Type::RolledBack)
-            return QByteArray(message.id.toByteArray() + '/' + ChatMessage::typeName(message.type));
         return message.id.toByteArray();
     case TimeRole:
-        return message.id.isNull() ? row.typed : message.time();
+        return row.typed;
     case AuthorRole:
         return message.author();
     case AccountRole:
@@ -141,7 +185,7 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
     case TypeRole:
         return int(message.type);
     case MineRole:
-        return row.mine;
+        return true;
     case MentionRole:
         return row.mention;
     case ProblemRole:
@@ -199,9 +243,10 @@ void MessageLogModel::appendMessages(const ChatMessageList &batch)
     }
     QList<Row> fresh;
     fresh.reserve(batch.size());
+    QList<QByteArray> arrivedCids;
     std::optional<StreamId> last;
     if (!m_rows.isEmpty())
-        last = m_rows.constLast().message.id;
+        last = m_rows.constLast().id;
     for (const ChatMessage &message : inIdOrder(batch)) {
         if (message.type == ChatMessage::Type::RolledBack)
             continue;
@@ -210,6 +255,8 @@ void MessageLogModel::appendMessages(const ChatMessageList &batch)
         last = message.id;
         if (!isShown(message))
             continue;
+        if (!m_pending.isEmpty() && !message.cid.isEmpty())
+            arrivedCids.append(message.cid);
         fresh.append(makeRow(message));
     }
     if (fresh.isEmpty())
@@ -219,6 +266,7 @@ void MessageLogModel::appendMessages(const ChatMessageList &batch)
     if (excess > 0) {
         // Rows that would be removed right after being inserted are never inserted.
         const qsizetype fromBatch = std::max<qsizetype>(excess - m_rows.size(), 0);
+        forgetExtras(fresh, 0, fromBatch);
         fresh.remove(0, fromBatch);
         removeOldest(int(excess - fromBatch));
         if (fromBatch > 0)
@@ -227,11 +275,12 @@ void MessageLogModel::appendMessages(const ChatMessageList &batch)
 
     // Above the pending rows: what the server has is older than what it has not confirmed.
     // My messages among them replace their pending rows (first, so the batch can be moved in).
-    removeDeliveredPending(fresh);
+    removeDeliveredPending(arrivedCids);
     const int first = int(m_rows.size());
     beginInsertRows(QModelIndex(), first, first + int(fresh.size()) - 1);
     m_rows.append(std::move(fresh));
     endInsertRows();
+    compactAuthors();
 }
 
 void MessageLogModel::removeNewMessagesLine()
@@ -240,7 +289,7 @@ void MessageLogModel::removeNewMessagesLine()
         return;
     // Rows move (trimming, history above): find it again rather than trust the number.
     for (int row = 0; row < m_rows.size(); ++row) {
-        if (m_rows.at(row).message.type == ChatMessage::Type::NewMessages) {
+        if (m_rows.at(row).type == ChatMessage::Type::NewMessages) {
             beginRemoveRows(QModelIndex(), row, row);
             m_rows.remove(row);
             endRemoveRows();
@@ -264,7 +313,7 @@ void MessageLogModel::setNewMessagesLine(const StreamId &firstUnread)
     // Sorts with the message above it: the line has that row's id (or one just below the
     // first unread at the top), so rows stay in id order.
     line.id = at > 0
-        ? m_rows.at(at - 1).message.id
+        ? m_rows.at(at - 1).id
         : StreamId{firstUnread.seq > 0 ? firstUnread.ms : firstUnread.ms - 1,
                    firstUnread.seq > 0 ? firstUnread.seq - 1 : std::numeric_limits<quint64>::max()};
     beginInsertRows(QModelIndex(), at, at);
@@ -280,11 +329,12 @@ void MessageLogModel::rollBack(const ChatMessage &marker)
     // rows stay in id order and what the log now holds after that id appends below it.
     const auto firstLost =
         std::upper_bound(m_rows.cbegin(), m_rows.cend(), marker.id,
-                         [](const StreamId &id, const Row &row) { return id < row.message.id; });
+                         [](const StreamId &id, const Row &row) { return id < row.id; });
     const int from = int(firstLost - m_rows.cbegin());
     const int lost = int(m_rows.size()) - from;
     if (lost > 0) {
         beginRemoveRows(QModelIndex(), from, int(m_rows.size()) - 1);
+        forgetExtras(m_rows, from, lost);
         m_rows.remove(from, lost);
         endRemoveRows();
     }
@@ -301,7 +351,9 @@ void MessageLogModel::rollBack(const ChatMessage &marker)
 
 void MessageLogModel::addPending(const ChatMessage &message)
 {
-    Row row = makeRow(message);
+    PendingRow row;
+    row.message = message;
+    row.mention = MentionRule::messageMentions(message, m_myName);
     row.delivery = Delivery::Sending;
     row.typed = QDateTime::currentDateTime();
     const int number = rowCount();
@@ -313,7 +365,7 @@ void MessageLogModel::addPending(const ChatMessage &message)
 void MessageLogModel::setPendingFailed(const QByteArray &cid, const QString &error)
 {
     for (qsizetype i = 0; i < m_pending.size(); ++i) {
-        Row &row = m_pending[i];
+        PendingRow &row = m_pending[i];
         if (row.message.cid != cid)
             continue;
         row.delivery = Delivery::Failed;
@@ -339,15 +391,11 @@ std::optional<ChatMessage> MessageLogModel::takePending(const QByteArray &cid)
     return std::nullopt;
 }
 
-void MessageLogModel::removeDeliveredPending(const QList<Row> &arrived)
+void MessageLogModel::removeDeliveredPending(const QList<QByteArray> &arrivedCids)
 {
-    if (m_pending.isEmpty())
-        return;
-    for (const Row &row : arrived) {
-        if (row.message.cid.isEmpty())
-            continue;
+    for (const QByteArray &cid : arrivedCids) {
         for (qsizetype i = 0; i < m_pending.size(); ++i) {
-            if (m_pending.at(i).message.cid != row.message.cid)
+            if (m_pending.at(i).message.cid != cid)
                 continue;
             const int number = int(m_rows.size() + i);
             beginRemoveRows(QModelIndex(), number, number);
@@ -369,7 +417,7 @@ void MessageLogModel::prependHistory(const ChatMessageList &older, bool reachedS
     fresh.reserve(older.size());
     std::optional<StreamId> first;
     if (!m_rows.isEmpty())
-        first = m_rows.constFirst().message.id;
+        first = m_rows.constFirst().id;
     std::optional<StreamId> last;
     for (const ChatMessage &message : inIdOrder(older)) {
         if (first && message.id >= *first)
@@ -384,8 +432,13 @@ void MessageLogModel::prependHistory(const ChatMessageList &older, bool reachedS
 
     if (!fresh.isEmpty()) {
         beginInsertRows(QModelIndex(), 0, int(fresh.size()) - 1);
-        fresh.append(std::move(m_rows));
-        m_rows = std::move(fresh);
+        // Exactly as large as needed: pages come one after another, and a list grown by
+        // appending would keep up to half of itself spare.
+        QList<Row> rows;
+        rows.reserve(fresh.size() + m_rows.size());
+        rows.append(std::move(fresh));
+        rows.append(std::move(m_rows));
+        m_rows = std::move(rows);
         endInsertRows();
     }
     // Only now: a view reacting to the insertion must not ask again for the page it just got.
@@ -401,28 +454,32 @@ void MessageLogModel::historyRequestFailed()
 
 int MessageLogModel::rowOfId(const StreamId &id) const
 {
-    const auto it = std::lower_bound(
-        m_rows.cbegin(), m_rows.cend(), id,
-        [](const Row &row, const StreamId &wanted) { return row.message.id < wanted; });
-    if (it == m_rows.cend() || it->message.id != id)
+    const auto it =
+        std::lower_bound(m_rows.cbegin(), m_rows.cend(), id,
+                         [](const Row &row, const StreamId &wanted) { return row.id < wanted; });
+    if (it == m_rows.cend() || it->id != id)
         return -1;
     return int(it - m_rows.cbegin());
 }
 
 ChatMessage MessageLogModel::messageAt(int row) const
 {
-    const Row *shown = rowAt(row);
-    return shown ? shown->message : ChatMessage();
+    if (row < 0)
+        return {};
+    if (row < m_rows.size())
+        return messageOf(m_rows.at(row));
+    const qsizetype pending = row - m_rows.size();
+    return pending < m_pending.size() ? m_pending.at(pending).message : ChatMessage();
 }
 
 StreamId MessageLogModel::firstId() const
 {
-    return m_rows.isEmpty() ? StreamId() : m_rows.constFirst().message.id;
+    return m_rows.isEmpty() ? StreamId() : m_rows.constFirst().id;
 }
 
 StreamId MessageLogModel::lastId() const
 {
-    return m_rows.isEmpty() ? StreamId() : m_rows.constLast().message.id;
+    return m_rows.isEmpty() ? StreamId() : m_rows.constLast().id;
 }
 
 void MessageLogModel::clear()
@@ -431,6 +488,9 @@ void MessageLogModel::clear()
     beginResetModel();
     m_rows.clear();
     m_pending.clear();
+    m_extra.clear();
+    m_authors.clear();
+    m_authorIndex.clear();
     m_reachedStart = false;
     m_historyUnknown = true;
     if (m_fetch == Fetch::InFlight)
@@ -478,13 +538,103 @@ QString MessageLogModel::plainText(const ChatMessage &message)
     return line;
 }
 
-MessageLogModel::Row MessageLogModel::makeRow(const ChatMessage &message) const
+bool MessageLogModel::isMine(const ChatMessage &message) const
+{
+    return !m_myName.isEmpty() && message.from == m_myName;
+}
+
+quint32 MessageLogModel::authorOf(const ChatMessage &message)
+{
+    const QString key = message.from + u'\n' + message.name;
+    const auto it = m_authorIndex.constFind(key);
+    if (it != m_authorIndex.cend())
+        return *it;
+    const auto number = quint32(m_authors.size());
+    m_authors.append({message.from, message.name});
+    m_authorIndex.insert(key, number);
+    return number;
+}
+
+MessageLogModel::Row MessageLogModel::makeRow(const ChatMessage &message)
 {
     Row row;
-    row.message = message;
-    row.mine = !m_myName.isEmpty() && message.from == m_myName;
-    row.mention = MentionRule::messageMentions(message, m_myName);
+    row.id = message.id;
+    row.text = message.text;
+    row.type = message.type;
+    row.author = authorOf(message);
+    if (isMine(message))
+        row.flags |= Row::Mine;
+    if (MentionRule::messageMentions(message, m_myName))
+        row.flags |= Row::Mention;
+    Extra extra;
+    if (!message.cid.isEmpty()) {
+        // Every Confab client's cid: 32 lowercase hex digits, kept as 16 bytes.
+        const QByteArray bytes = QByteArray::fromHex(message.cid);
+        if (message.cid.size() == 32 && bytes.size() == 16 && bytes.toHex() == message.cid) {
+            std::copy(bytes.cbegin(), bytes.cend(), row.cid.begin());
+            row.flags |= Row::HexCid;
+        } else {
+            extra.cid = message.cid;
+        }
+    }
+    extra.problem = message.problem;
+    if (!extra.cid.isEmpty() || !extra.problem.isEmpty()) {
+        row.flags |= Row::Extra;
+        m_extra.insert(row.id, extra);
+    }
     return row;
+}
+
+ChatMessage MessageLogModel::messageOf(const Row &row) const
+{
+    ChatMessage message;
+    message.id = row.id;
+    message.channel = m_channel;
+    message.type = row.type;
+    const Author &author = m_authors.at(row.author);
+    message.from = author.from;
+    message.name = author.name;
+    message.text = row.text;
+    if (row.has(Row::HexCid))
+        message.cid = QByteArray(reinterpret_cast<const char *>(row.cid.data()), 16).toHex();
+    if (row.has(Row::Extra)) {
+        const Extra extra = m_extra.value(row.id);
+        if (!row.has(Row::HexCid))
+            message.cid = extra.cid;
+        message.problem = extra.problem;
+    }
+    return message;
+}
+
+void MessageLogModel::forgetExtras(const QList<Row> &rows, qsizetype from, qsizetype count)
+{
+    for (qsizetype i = from; i < from + count; ++i) {
+        if (rows.at(i).has(Row::Extra))
+            m_extra.remove(rows.at(i).id);
+    }
+}
+
+void MessageLogModel::compactAuthors()
+{
+    // Authors are few; a table far larger than the rows (a writer inventing names) is built
+    // again from the rows that stay.
+    if (m_authors.size() <= 2 * m_rows.size() + 1024)
+        return;
+    QList<Author> authors;
+    QHash<QString, quint32> index;
+    QHash<quint32, quint32> renumbered;
+    for (Row &row : m_rows) {
+        auto known = renumbered.constFind(row.author);
+        if (known == renumbered.cend()) {
+            const Author &author = m_authors.at(row.author);
+            known = renumbered.insert(row.author, quint32(authors.size()));
+            index.insert(author.from + u'\n' + author.name, quint32(authors.size()));
+            authors.append(author);
+        }
+        row.author = *known;
+    }
+    m_authors = std::move(authors);
+    m_authorIndex = std::move(index);
 }
 
 void MessageLogModel::removeOldest(int count)
@@ -492,6 +642,7 @@ void MessageLogModel::removeOldest(int count)
     if (count <= 0)
         return;
     beginRemoveRows(QModelIndex(), 0, count - 1);
+    forgetExtras(m_rows, 0, count);
     m_rows.remove(0, count);
     endRemoveRows();
     forgetOlderRows();
@@ -499,8 +650,10 @@ void MessageLogModel::removeOldest(int count)
 
 void MessageLogModel::trimToMaxRows()
 {
-    if (!m_trimmingHeld && m_rows.size() > m_maxRows)
+    if (!m_trimmingHeld && m_rows.size() > m_maxRows) {
         removeOldest(int(m_rows.size()) - m_maxRows);
+        compactAuthors();
+    }
 }
 
 void MessageLogModel::forgetOlderRows()

@@ -3,6 +3,10 @@
 #include "chat/ChatMessage.h"
 
 #include <QAbstractListModel>
+#include <QDateTime>
+#include <QHash>
+
+#include <array>
 
 #include <optional>
 
@@ -13,8 +17,8 @@ namespace Confab {
 // New messages come in batches at the bottom (appendMessages), older history in pages at the
 // top (prependHistory, in answer to fetchMore). The model keeps a bounded window of the newest
 // rows; what falls out at the top can be paged in again. While a reader is scrolled up
-// (setTrimmingHeld) nothing falls out: the window grows instead, by half a kilobyte or so a
-// message, and is trimmed back once the reader returns to the bottom.
+// (setTrimmingHeld) nothing falls out: the window grows instead, by a hundred bytes and the
+// text a message, and is trimmed back once the reader returns to the bottom.
 //
 // Ids only ever grow downwards: every row's id is greater than the one above it. Both ways in
 // drop what would break that (duplicates and overlaps from catch-up), so callers need not.
@@ -134,14 +138,44 @@ private:
     void removeNewMessagesLine();
     int m_newMessagesLine = -1; // its row, -1 without one
 
+    // A row the server has, compact: a log holds ten thousand of them per channel. The
+    // author is an index into m_authors (a channel has few), a cid of 32 hex digits (every
+    // Confab client's) is kept as its 16 bytes, and what is rare (another cid, a malformed
+    // entry's problem) is kept beside the rows, by id.
     struct Row
     {
+        enum Flag : quint8 {
+            Mine = 1,
+            Mention = 2,
+            HexCid = 4, // `cid` holds it
+            Extra = 8, // m_extra holds its cid or problem
+        };
+        StreamId id;
+        QString text;
+        std::array<quint8, 16> cid{};
+        quint32 author = 0;
+        ChatMessage::Type type = ChatMessage::Type::Message;
+        quint8 flags = 0;
+
+        bool has(Flag flag) const { return flags & flag; }
+    };
+    struct Extra
+    {
+        QByteArray cid;
+        QString problem;
+    };
+    struct Author
+    {
+        QString from;
+        QString name;
+    };
+    // Mine, not on the server yet: few, kept whole.
+    struct PendingRow
+    {
         ChatMessage message;
-        // Cached: the view asks for these on every paint, and they only change with myName.
-        bool mine = false;
         bool mention = false;
-        Delivery delivery = Delivery::Delivered;
-        // Of a pending row: when it was typed, shown until the server's copy (and time) comes.
+        Delivery delivery = Delivery::Sending;
+        // When it was typed, shown until the server's copy (and time) comes.
         QDateTime typed;
     };
 
@@ -152,23 +186,33 @@ private:
         InFlightStale,
     };
 
-    Row makeRow(const ChatMessage &message) const;
+    Row makeRow(const ChatMessage &message);
+    ChatMessage messageOf(const Row &row) const;
+    quint32 authorOf(const ChatMessage &message);
     bool isShown(const ChatMessage &message) const;
-    // The row shown at `number`: from Redis, then pending ones. Null past the end.
-    const Row *rowAt(int number) const;
-    void removeDeliveredPending(const QList<Row> &arrived);
+    // Whether `message` is mine, and whether it mentions me.
+    bool isMine(const ChatMessage &message) const;
+    void removeDeliveredPending(const QList<QByteArray> &arrivedCids);
     void removeOldest(int count);
     // Back to maxRows() unless trimming is held.
     void trimToMaxRows();
     // After rows older than the first one were dropped (trimmed or never inserted).
     void forgetOlderRows();
+    // Drops what the rows [from, from + count) of `rows`, which are going, left in m_extra.
+    void forgetExtras(const QList<Row> &rows, qsizetype from, qsizetype count);
+    // Builds m_authors again when rows that went have left it far larger than needed.
+    void compactAuthors();
+    QVariant pendingData(const PendingRow &row, int role) const;
 
     QString m_channel;
     bool m_direct = false; // a direct conversation: membership lines are not shown
     QString m_myName;
     QList<Row> m_rows;
     // Sent by me and not back from the server yet: rows m_rows.size() and on.
-    QList<Row> m_pending;
+    QList<PendingRow> m_pending;
+    QHash<StreamId, Extra> m_extra;
+    QList<Author> m_authors;
+    QHash<QString, quint32> m_authorIndex; // "from\nname" -> index in m_authors
     int m_maxRows = DefaultMaxRows;
     bool m_trimmingHeld = false;
     Fetch m_fetch = Fetch::Idle;
