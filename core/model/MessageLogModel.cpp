@@ -114,8 +114,10 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
     case IdRole:
         // The new-messages line and a rollback marker share the id of the row above them:
         // told apart here, so that views keyed by it never take one for the other.
-        if (row.type == ChatMessage::Type::NewMessages || row.type == ChatMessage::Type::RolledBack)
-            return QByteArray(row.id.toByteArray() + '/' + ChatMessage::typeName(row.type));
+        if (row.messageType() == ChatMessage::Type::NewMessages
+            || row.messageType() == ChatMessage::Type::RolledBack)
+            return QByteArray(row.id.toByteArray() + '/'
+                              + ChatMessage::typeName(row.messageType()));
         return row.id.toByteArray();
     case TimeRole:
         return row.id.time();
@@ -126,7 +128,7 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
     case AccountRole:
         return m_authors.at(row.author).from;
     case TextRole:
-        return row.text;
+        return m_texts.text(row.text);
     case TypeRole:
         return int(row.type);
     case MineRole:
@@ -266,7 +268,7 @@ void MessageLogModel::appendMessages(const ChatMessageList &batch)
     if (excess > 0) {
         // Rows that would be removed right after being inserted are never inserted.
         const qsizetype fromBatch = std::max<qsizetype>(excess - m_rows.size(), 0);
-        forgetExtras(fresh, 0, fromBatch);
+        release(fresh, 0, fromBatch);
         fresh.remove(0, fromBatch);
         removeOldest(int(excess - fromBatch));
         if (fromBatch > 0)
@@ -289,8 +291,9 @@ void MessageLogModel::removeNewMessagesLine()
         return;
     // Rows move (trimming, history above): find it again rather than trust the number.
     for (int row = 0; row < m_rows.size(); ++row) {
-        if (m_rows.at(row).type == ChatMessage::Type::NewMessages) {
+        if (m_rows.at(row).messageType() == ChatMessage::Type::NewMessages) {
             beginRemoveRows(QModelIndex(), row, row);
+            release(m_rows, row, 1);
             m_rows.remove(row);
             endRemoveRows();
             break;
@@ -334,7 +337,7 @@ void MessageLogModel::rollBack(const ChatMessage &marker)
     const int lost = int(m_rows.size()) - from;
     if (lost > 0) {
         beginRemoveRows(QModelIndex(), from, int(m_rows.size()) - 1);
-        forgetExtras(m_rows, from, lost);
+        release(m_rows, from, lost);
         m_rows.remove(from, lost);
         endRemoveRows();
     }
@@ -488,6 +491,7 @@ void MessageLogModel::clear()
     beginResetModel();
     m_rows.clear();
     m_pending.clear();
+    m_texts.clear();
     m_extra.clear();
     m_authors.clear();
     m_authorIndex.clear();
@@ -559,8 +563,8 @@ MessageLogModel::Row MessageLogModel::makeRow(const ChatMessage &message)
 {
     Row row;
     row.id = message.id;
-    row.text = message.text;
-    row.type = message.type;
+    row.text = m_texts.add(message.text);
+    row.type = quint8(message.type);
     row.author = authorOf(message);
     if (isMine(message))
         row.flags |= Row::Mine;
@@ -590,11 +594,11 @@ ChatMessage MessageLogModel::messageOf(const Row &row) const
     ChatMessage message;
     message.id = row.id;
     message.channel = m_channel;
-    message.type = row.type;
+    message.type = row.messageType();
     const Author &author = m_authors.at(row.author);
     message.from = author.from;
     message.name = author.name;
-    message.text = row.text;
+    message.text = m_texts.text(row.text);
     if (row.has(Row::HexCid))
         message.cid = QByteArray(reinterpret_cast<const char *>(row.cid.data()), 16).toHex();
     if (row.has(Row::Extra)) {
@@ -606,11 +610,13 @@ ChatMessage MessageLogModel::messageOf(const Row &row) const
     return message;
 }
 
-void MessageLogModel::forgetExtras(const QList<Row> &rows, qsizetype from, qsizetype count)
+void MessageLogModel::release(const QList<Row> &rows, qsizetype from, qsizetype count)
 {
     for (qsizetype i = from; i < from + count; ++i) {
-        if (rows.at(i).has(Row::Extra))
-            m_extra.remove(rows.at(i).id);
+        const Row &row = rows.at(i);
+        m_texts.release(row.text);
+        if (row.has(Row::Extra))
+            m_extra.remove(row.id);
     }
 }
 
@@ -642,7 +648,7 @@ void MessageLogModel::removeOldest(int count)
     if (count <= 0)
         return;
     beginRemoveRows(QModelIndex(), 0, count - 1);
-    forgetExtras(m_rows, 0, count);
+    release(m_rows, 0, count);
     m_rows.remove(0, count);
     endRemoveRows();
     forgetOlderRows();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "TextArena.h"
+
 #include "chat/ChatMessage.h"
 
 #include <QAbstractListModel>
@@ -138,10 +140,10 @@ private:
     void removeNewMessagesLine();
     int m_newMessagesLine = -1; // its row, -1 without one
 
-    // A row the server has, compact: a log holds ten thousand of them per channel. The
-    // author is an index into m_authors (a channel has few), a cid of 32 hex digits (every
-    // Confab client's) is kept as its 16 bytes, and what is rare (another cid, a malformed
-    // entry's problem) is kept beside the rows, by id.
+    // A row the server has, compact: a log holds ten thousand of them per channel. The text
+    // is in m_texts (UTF-8, in shared blocks), the author an index into m_authors (a channel
+    // has few), a cid of 32 hex digits (every Confab client's) is kept as its 16 bytes, and
+    // what is rare (another cid, a malformed entry's problem) is kept beside the rows, by id.
     struct Row
     {
         enum Flag : quint8 {
@@ -151,13 +153,14 @@ private:
             Extra = 8, // m_extra holds its cid or problem
         };
         StreamId id;
-        QString text;
-        std::array<quint8, 16> cid{};
+        TextArena::Ref text;
         quint32 author = 0;
-        ChatMessage::Type type = ChatMessage::Type::Message;
+        std::array<quint8, 16> cid{};
+        quint8 type = 0; // a ChatMessage::Type
         quint8 flags = 0;
 
         bool has(Flag flag) const { return flags & flag; }
+        ChatMessage::Type messageType() const { return ChatMessage::Type(type); }
     };
     struct Extra
     {
@@ -198,8 +201,9 @@ private:
     void trimToMaxRows();
     // After rows older than the first one were dropped (trimmed or never inserted).
     void forgetOlderRows();
-    // Drops what the rows [from, from + count) of `rows`, which are going, left in m_extra.
-    void forgetExtras(const QList<Row> &rows, qsizetype from, qsizetype count);
+    // Releases what the rows [from, from + count) of `rows`, which are going, hold in m_texts
+    // and m_extra.
+    void release(const QList<Row> &rows, qsizetype from, qsizetype count);
     // Builds m_authors again when rows that went have left it far larger than needed.
     void compactAuthors();
     QVariant pendingData(const PendingRow &row, int role) const;
@@ -210,6 +214,7 @@ private:
     QList<Row> m_rows;
     // Sent by me and not back from the server yet: rows m_rows.size() and on.
     QList<PendingRow> m_pending;
+    TextArena m_texts;
     QHash<StreamId, Extra> m_extra;
     QList<Author> m_authors;
     QHash<QString, quint32> m_authorIndex; // "from\nname" -> index in m_authors

@@ -9,14 +9,19 @@
 //    where the CPU time went (per thread, and on the GUI thread per event) are reported beside
 //    it.
 // 2. Memory with 20 channels of 10k messages each held in the models and opened once in the
-//    window: resident set size (VmRSS) before and after, and per message. Target: under 150 MB.
+//    window: resident set size (VmRSS) before and after, and per message. Target: under 80 MB.
+// 3. soak (only when asked for, it takes half an hour): the window open on 20 channels while
+//    1,000 messages a second arrive across them, RSS and heap sampled every minute; it prints
+//    the samples and the slope (least squares) once every model is full (10,000 rows each, at
+//    50 messages a second after about 200 s). Target: flat, under 0.1 MB a minute.
 //
 // It exits 0 whatever the figures are; only something functionally broken (messages lost, a
 // log that cannot be paged back, the server or a connection failing) makes it print why and
 // exit 1.
 //
-// Usage: bench_gui [--quick] [stall] [memory]   (--quick: a 1 s flood and 5 channels of 2k
-// messages, for CI; naming sections runs only those)
+// Usage: bench_gui [--quick] [stall] [memory] [soak [--minutes N]]   (--quick: a 1 s flood and 5
+// channels of 2k messages, for CI; naming sections runs only those; soak runs only when named,
+// for 30 minutes unless --minutes says otherwise)
 //
 // To see where the GUI thread's time goes: valgrind --tool=callgrind --collect-atstart=no
 // bench_gui --quick stall profiles the GUI thread during the floods only (callgrind_annotate
@@ -107,7 +112,14 @@ constexpr int Channels = 20;
 constexpr int MessagesPerChannel = 10000;
 constexpr int QuickChannels = 5;
 constexpr int QuickMessagesPerChannel = 2000;
-constexpr double MaxRssMb = 150;
+constexpr double MaxRssMb = 80;
+
+// The soak: SoakRate messages a second across SoakChannels channels, for --minutes.
+constexpr int SoakChannels = 20;
+constexpr int SoakRate = 1000;
+constexpr int SoakDefaultMinutes = 30;
+constexpr std::chrono::milliseconds SoakSampleInterval = 60s;
+constexpr double MaxSoakSlopeMbPerMinute = 0.1;
 constexpr int FillChunk = 1000;
 
 constexpr QSize WindowSize(1100, 700);
@@ -1040,6 +1052,169 @@ MemoryResult measureMemory(const Test::RedisServerFixture &server, const Setting
 }
 
 // ---------------------------------------------------------------------------------------------
+// Soak
+
+QString soakChannel(int i)
+{
+    return QStringLiteral("soak-%1").arg(i, 2, 10, QLatin1Char('0'));
+}
+
+// SoakRate messages a second, round robin over the soak channels, as entries and notices, from
+// a thread of its own until stopped. Logs are capped (XADD MAXLEN ~) so that the server's
+// memory stays small too.
+class SoakProducer
+{
+public:
+    explicit SoakProducer(quint16 port)
+        : m_port(port)
+    { }
+
+    ~SoakProducer() { stop(); }
+
+    void start()
+    {
+        m_thread = std::thread([this] {
+            pthread_setname_np(pthread_self(), "soak-producer");
+            try {
+                produce();
+            } catch (const BenchFailure &e) {
+                m_error = QString::fromStdString(e.what());
+            }
+        });
+    }
+
+    void stop()
+    {
+        m_stop = true;
+        if (m_thread.joinable())
+            m_thread.join();
+        if (!m_error.isEmpty())
+            fail(QStringLiteral("soak producer: ") + m_error);
+    }
+
+    int sent() const { return m_sent.load(std::memory_order_acquire); }
+
+private:
+    void produce()
+    {
+        const HiredisContext context = hiredisConnect(m_port);
+        const ChatKeys keys;
+        const QByteArray version = QByteArray::number(ChatScripts::ProtocolVersion);
+        const QByteArray cidPrefix = nextCidPrefix();
+        constexpr int Batch = SoakRate / 100; // every 10 ms
+        const Clock::time_point start = Clock::now();
+        for (int batch = 0, i = 0; !m_stop; ++batch) {
+            std::this_thread::sleep_until(start + batch * 10ms);
+            for (int k = 0; k < Batch; ++k, ++i) {
+                const QString channel = soakChannel(i % SoakChannels);
+                const QByteArray cid = cidPrefix + QByteArray::number(i).rightJustified(24, '0');
+                const QByteArray text =
+                    "soak message " + QByteArray::number(i) + ", about as long as an ordinary line";
+                hiredisAppend(context.get(),
+                              {"XADD", keys.log(channel), "MAXLEN", "~", "20000", "*", "v", version,
+                               "type", "msg", "from", "soaker", "text", text, "cid", cid});
+                hiredisAppend(context.get(),
+                              {"PUBLISH", keys.pubsub(channel), "{\"v\":" + version + "}"});
+            }
+            for (int k = 0; k < Batch * 2; ++k) {
+                const HiredisReply reply = hiredisNextReply(context.get());
+                if (reply->type == REDIS_REPLY_ERROR)
+                    fail(QString::fromUtf8(hiredisBytes(reply.get())));
+            }
+            m_sent.fetch_add(Batch, std::memory_order_release);
+        }
+    }
+
+    const quint16 m_port;
+    std::thread m_thread;
+    std::atomic<bool> m_stop{false};
+    std::atomic<int> m_sent{0};
+    QString m_error;
+};
+
+struct SoakSample
+{
+    double minutes = 0;
+    MemoryPoint memory;
+    int sent = 0;
+    bool modelsFull = false;
+};
+
+struct SoakResult
+{
+    int minutes = 0;
+    std::vector<SoakSample> samples;
+    double slopeMbPerMinute = 0; // over the samples taken once every model was full
+    int samplesInSlope = 0;
+};
+
+// Least squares: MB of RSS per minute.
+double slopeOf(const std::vector<SoakSample> &samples)
+{
+    const double n = double(samples.size());
+    if (n < 2)
+        return 0;
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (const SoakSample &s : samples) {
+        const double y = s.memory.rss / (1024 * 1024);
+        sx += s.minutes;
+        sy += y;
+        sxx += s.minutes * s.minutes;
+        sxy += s.minutes * y;
+    }
+    const double d = n * sxx - sx * sx;
+    return d == 0 ? 0 : (n * sxy - sx * sy) / d;
+}
+
+SoakResult measureSoak(const Test::RedisServerFixture &server, int minutes)
+{
+    SoakResult result;
+    result.minutes = minutes;
+    Client client(server, QStringLiteral("soak-reader"), MessageLogModel::DefaultMaxRows);
+    for (int i = 0; i < SoakChannels; ++i)
+        client.join(soakChannel(i));
+    client.open(soakChannel(0));
+    runEventLoop(SettleTime);
+
+    SoakProducer producer(server.port());
+    producer.start();
+    const Clock::time_point start = Clock::now();
+    const auto modelsFull = [&] {
+        for (int i = 0; i < SoakChannels; ++i) {
+            if (client.session().log(soakChannel(i))->rowCount() < MessageLogModel::DefaultMaxRows)
+                return false;
+        }
+        return true;
+    };
+    for (int sample = 1; sample <= minutes * 60000 / int(SoakSampleInterval.count()); ++sample) {
+        runEventLoop(std::chrono::duration_cast<std::chrono::milliseconds>(
+            start + sample * SoakSampleInterval - Clock::now()));
+        SoakSample s;
+        s.minutes = secondsBetween(start, Clock::now()) / 60;
+        s.memory = MemoryPoint::now();
+        s.sent = producer.sent();
+        s.modelsFull = modelsFull();
+        result.samples.push_back(s);
+        progress(QStringLiteral("  %1 min: RSS %2 MB, heap %3 MB, %4 sent%5")
+                     .arg(s.minutes, 0, 'f', 1)
+                     .arg(s.memory.rss / (1024 * 1024), 0, 'f', 1)
+                     .arg(s.memory.heap / (1024 * 1024), 0, 'f', 1)
+                     .arg(s.sent)
+                     .arg(s.modelsFull ? QStringLiteral(", models full") : QString()));
+    }
+    producer.stop();
+    client.checkErrors(QStringLiteral("the soak"));
+    std::vector<SoakSample> full;
+    for (const SoakSample &s : result.samples) {
+        if (s.modelsFull)
+            full.push_back(s);
+    }
+    result.slopeMbPerMinute = slopeOf(full);
+    result.samplesInSlope = int(full.size());
+    return result;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Output
 
 // One row of the table: a figure under load (or loaded) and, where there is one, the same
@@ -1247,11 +1422,12 @@ QString loadAverage()
 
 const QStringList &sectionNames()
 {
-    static const QStringList names{QStringLiteral("stall"), QStringLiteral("memory")};
+    static const QStringList names{QStringLiteral("stall"), QStringLiteral("memory"),
+                                   QStringLiteral("soak")};
     return names;
 }
 
-int run(bool quick, const QStringList &sections)
+int run(bool quick, const QStringList &sections, int soakMinutes)
 {
     // A subscriber that falls behind the flood must be measured, not disconnected by the
     // server's output buffer limit for pub/sub clients (32 MB by default).
@@ -1275,6 +1451,14 @@ int run(bool quick, const QStringList &sections)
         memory = measureMemory(server, settings);
         progress(
             QStringLiteral("  done in %1 s").arg(secondsBetween(start, Clock::now()), 0, 'f', 1));
+    }
+    std::optional<SoakResult> soak;
+    if (sections.contains(QStringLiteral("soak"))) {
+        progress(QStringLiteral("soaking for %1 min at %2 msg/s across %3 channels...")
+                     .arg(soakMinutes)
+                     .arg(SoakRate)
+                     .arg(SoakChannels));
+        soak = measureSoak(server, soakMinutes);
     }
     std::optional<StallResult> stalls;
     if (sections.contains(QStringLiteral("stall"))) {
@@ -1338,6 +1522,31 @@ int run(bool quick, const QStringList &sections)
                       .arg(memory->layoutsCached));
         printLine({});
     }
+    if (soak) {
+        printLine(
+            QStringLiteral("3. Soak: %1 min, %2 msg/s across %3 channels, window open on one; "
+                           "RSS / heap per minute (* = every model full)")
+                .arg(soak->minutes)
+                .arg(SoakRate)
+                .arg(SoakChannels));
+        QStringList rss;
+        for (const SoakSample &sample : soak->samples)
+            rss << QStringLiteral("%1%2/%3")
+                       .arg(sample.memory.rss / (1024 * 1024), 0, 'f', 1)
+                       .arg(sample.modelsFull ? QStringLiteral("*") : QString())
+                       .arg(sample.memory.heap / (1024 * 1024), 0, 'f', 1);
+        printLine(QStringLiteral("  samples (MB): ") + rss.join(u' '));
+        printLine(QStringLiteral("  slope once full: %1 MB/min over %2 samples   target < %3 "
+                                 "MB/min   %4")
+                      .arg(soak->slopeMbPerMinute, 0, 'f', 3)
+                      .arg(soak->samplesInSlope)
+                      .arg(MaxSoakSlopeMbPerMinute)
+                      .arg(soak->samplesInSlope < 2 ? QStringLiteral("too short to tell")
+                               : std::abs(soak->slopeMbPerMinute) < MaxSoakSlopeMbPerMinute
+                               ? QStringLiteral("meets")
+                               : QStringLiteral("below")));
+        printLine({});
+    }
     printLine(QStringLiteral("total %1 s").arg(secondsBetween(begin, Clock::now()), 0, 'f', 1));
     return 0;
 }
@@ -1362,17 +1571,28 @@ int main(int argc, char **argv)
 
     QStringList args = app.arguments().mid(1);
     const bool quick = args.removeAll(QStringLiteral("--quick")) > 0;
+    int soakMinutes = Confab::SoakDefaultMinutes;
+    if (const qsizetype at = args.indexOf(QStringLiteral("--minutes")); at >= 0) {
+        bool ok = false;
+        soakMinutes = args.value(at + 1).toInt(&ok);
+        if (!ok || soakMinutes < 1) {
+            std::fprintf(stderr, "bench_gui: --minutes takes a whole number of minutes\n");
+            return 2;
+        }
+        args.remove(at, 2);
+    }
     for (const QString &arg : std::as_const(args)) {
         if (!Confab::sectionNames().contains(arg)) {
-            std::fprintf(stderr, "usage: bench_gui [--quick] [%s]...\n",
+            std::fprintf(stderr, "usage: bench_gui [--quick] [%s]... [--minutes N]\n",
                          qPrintable(Confab::sectionNames().join(QLatin1Char('|'))));
             return 2;
         }
     }
+    // The soak takes half an hour: only when asked for.
     if (args.isEmpty())
-        args = Confab::sectionNames();
+        args = QStringList{QStringLiteral("stall"), QStringLiteral("memory")};
     try {
-        return Confab::run(quick, args);
+        return Confab::run(quick, args, soakMinutes);
     } catch (const Confab::BenchFailure &e) {
         std::fprintf(stderr, "bench_gui: FAILED: %s\n", e.what());
         return 1;
