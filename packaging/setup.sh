@@ -15,6 +15,7 @@ packages=(
     file appstream desktop-file-utils
     dbus-daemon gnome-keyring
     clang libclang-rt-dev
+    python3 python3-redis python3-hiredis
 )
 
 missing=()

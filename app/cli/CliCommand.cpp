@@ -372,6 +372,9 @@ void CliCommand::tail()
                         m_printer.print(message);
                 }
                 m_hideFirstExpired = false;
+                // The worker hands over what one pass of its event loop read: nothing more is
+                // waiting now, so out it goes.
+                CliPrinter::flush();
             });
     StreamId after;
     if (m_options.since) {
@@ -436,6 +439,7 @@ void CliCommand::finish(int exitCode)
     if (m_done)
         return;
     m_done = true;
+    CliPrinter::flush();
     m_timeout.stop();
     if (m_stdin)
         m_stdin->disconnect(this);

@@ -7,6 +7,7 @@
 #include <QJsonObject>
 
 #include <cstdio>
+#include <limits>
 
 namespace Confab {
 
@@ -15,6 +16,23 @@ namespace {
 QString isoTime(const QDateTime &time)
 {
     return time.isValid() ? time.toUTC().toString(Qt::ISODateWithMs) : QString();
+}
+
+// "2026-11-22 14:03:05" in local time, for a time in ms since the epoch. Converting to local
+// time asks the C library, which looks at /etc/localtime every time (a stat per line, an eighth
+// of a backlog's drain): a backlog's messages mostly share their second, so the last one is
+// kept.
+QString localSecond(qint64 ms)
+{
+    static qint64 lastSecond = std::numeric_limits<qint64>::min();
+    static QString lastText;
+    const qint64 second = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+    if (second != lastSecond) {
+        lastText = QDateTime::fromSecsSinceEpoch(second).toLocalTime().toString(
+            QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+        lastSecond = second;
+    }
+    return lastText;
 }
 
 // Text from other clients goes to a terminal: a line break would split one message over lines
@@ -148,8 +166,7 @@ QByteArray CliPrinter::jsonLine(const Presence &presence, const QString &display
 
 QString CliPrinter::textLine(const ChatMessage &message)
 {
-    const QString time =
-        message.time().toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    const QString time = localSecond(qint64(message.id.ms));
     const QString from = oneLine(message.author());
     const QString text = oneLine(message.text);
     QString line;
@@ -240,6 +257,10 @@ void CliPrinter::writeLine(const QByteArray &line)
 {
     std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
     std::fputc('\n', stdout);
+}
+
+void CliPrinter::flush()
+{
     std::fflush(stdout);
 }
 

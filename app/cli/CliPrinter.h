@@ -10,8 +10,10 @@
 namespace Confab {
 
 // Writes what confab-cli prints on stdout: one line per message or channel, as text for people
-// or as one JSON object per line for programs. Every line is flushed at once, so a reader on
-// the other end of a pipe (tail | bot) sees it without waiting for a buffer to fill.
+// or as one JSON object per line for programs. Lines are buffered; the caller flushes once it
+// has nothing more to print for now (a batch of messages, the end of a listing), so a reader
+// on the other end of a pipe (tail | bot) sees each message at once at a low rate, and a
+// backlog goes out in large writes rather than one system call per line.
 class CliPrinter
 {
 public:
@@ -42,6 +44,9 @@ public:
     // sampled_accounts, channels, channels_sampled, problems, and "channel_stats": [{name,
     // per_minute, rate_estimated, entries, log_bytes, last_activity}].
     static QByteArray jsonLine(const ServerStats &stats);
+
+    // Sends what is buffered.
+    static void flush();
 
     // "confab-cli: MESSAGE" on stderr, always on one line: scripts read the first line.
     static void printError(const QString &message);

@@ -14,6 +14,9 @@ using namespace Confab;
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
+    // Flushed by CliPrinter when a batch is done, not per line (nor per 4 KiB).
+    static char outputBuffer[1 << 16];
+    std::setvbuf(stdout, outputBuffer, _IOFBF, sizeof outputBuffer);
     // These name the place of the install secret (QStandardPaths::AppConfigLocation).
     QCoreApplication::setOrganizationName(QStringLiteral("Confab"));
     QCoreApplication::setApplicationName(QStringLiteral("confab-cli"));

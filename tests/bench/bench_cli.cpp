@@ -1,0 +1,351 @@
+// How fast `confab-cli tail` drains a backlog into a pipe, in one binary and one run, on a
+// redis-server of its own. The receiver is stopped (SIGSTOP) while 200,000 chat posts arrive
+// (entries and their notices, as the post script writes them), then resumed (SIGCONT); the
+// figure is the time from resuming until its 200,000th line has come out of the pipe, so it is
+// the receiver's own speed, not the producer's. Three receivers, alternated run by run:
+//
+//  - confab-cli tail CHANNEL (plain text lines);
+//  - the peer people would otherwise use: tests/bench/peer_tail.py, redis-py with the hiredis
+//    parser doing what protocol 2 asks (notices as hints, XRANGE pages), one line per message,
+//    run with Debian's python3 when python3-redis and python3-hiredis are installed;
+//  - the wire: blocking hiredis in this process, XRANGE pages of 1000 over the same backlog,
+//    each entry formatted as a line into a buffer (no notices, no pipe): what reading and
+//    formatting cost at the least.
+//
+// Target (issue 14): confab-cli >= 3x the peer. Medians of the runs, with every run's figure.
+// It exits 0 whatever the figures are; only something functionally broken exits 1.
+//
+// Usage: bench_cli [--quick]   (--quick: 20,000 posts and 3 runs, for CI)
+
+#include "BenchSupport.h"
+#include "RedisServerFixture.h"
+
+#include "chat/ChatKeys.h"
+
+#include <hiredis/hiredis.h>
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QThread>
+
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <vector>
+
+namespace Confab {
+namespace {
+
+using Bench::fail;
+using Bench::median;
+using Test::RedisServerFixture;
+
+const QString Channel = QStringLiteral("drain");
+constexpr int ChunkSize = 10000;
+
+// Entries as the post script writes them, each with its notice. KEYS[1] log, KEYS[2] pub/sub
+// channel; ARGV[1] first index, ARGV[2] count.
+const char PostScript[] = R"lua(
+local first, count = tonumber(ARGV[1]), tonumber(ARGV[2])
+local authors = {'alice', 'bob', 'carol', 'dave', 'erin', 'frank'}
+for i = first, first + count - 1 do
+  local text = 'message ' .. i .. ' of the backlog,' .. string.rep(' more words', i % 7)
+  local id = redis.call('XADD', KEYS[1], '*', 'v', '2', 'type', 'msg', 'from',
+                        authors[i % #authors + 1], 'text', text,
+                        'cid', string.format('%032x', i))
+  redis.call('PUBLISH', KEYS[2], '{"v":2,"id":"' .. id .. '"}')
+end
+return 1
+)lua";
+
+struct ContextFree
+{
+    void operator()(redisContext *c) const { redisFree(c); }
+};
+using Context = std::unique_ptr<redisContext, ContextFree>;
+
+Context connectTo(quint16 port)
+{
+    Context context(redisConnectWithTimeout("127.0.0.1", port, timeval{60, 0}));
+    if (!context || context->err)
+        fail(QStringLiteral("hiredis cannot connect"));
+    return context;
+}
+
+redisReply *command(redisContext *context, const QList<QByteArray> &args)
+{
+    std::vector<const char *> argv;
+    std::vector<size_t> lengths;
+    for (const QByteArray &arg : args) {
+        argv.push_back(arg.constData());
+        lengths.push_back(size_t(arg.size()));
+    }
+    auto *reply = static_cast<redisReply *>(
+        redisCommandArgv(context, int(argv.size()), argv.data(), lengths.data()));
+    if (!reply)
+        fail(QStringLiteral("hiredis: ") + QString::fromUtf8(context->errstr));
+    if (reply->type == REDIS_REPLY_ERROR)
+        fail(QStringLiteral("server: ") + QString::fromUtf8(reply->str, qsizetype(reply->len)));
+    return reply;
+}
+
+void post(quint16 port, int first, int count)
+{
+    const Context context = connectTo(port);
+    const ChatKeys keys;
+    for (int at = first; at < first + count; at += ChunkSize) {
+        freeReplyObject(command(context.get(),
+                                {"EVAL", PostScript, "2", keys.log(Channel), keys.pubsub(Channel),
+                                 QByteArray::number(at),
+                                 QByteArray::number(std::min(ChunkSize, first + count - at))}));
+    }
+}
+
+// A receiver in a process of its own, reading the channel into a pipe.
+class Receiver
+{
+public:
+    Receiver(const QString &program, const QStringList &arguments,
+             const QProcessEnvironment &environment)
+    {
+        m_process.setProgram(program);
+        m_process.setArguments(arguments);
+        m_process.setProcessEnvironment(environment);
+        m_process.setReadChannel(QProcess::StandardOutput);
+    }
+
+    ~Receiver()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            ::kill(pid_t(m_process.processId()), SIGCONT);
+            m_process.kill();
+            m_process.waitForFinished(5000);
+        }
+    }
+
+    void start()
+    {
+        m_process.start();
+        if (!m_process.waitForStarted(10000))
+            fail(QStringLiteral("cannot start %1").arg(m_process.program()));
+    }
+
+    // Waits until `lines` lines more have come out; false after 120 s or if it died.
+    bool readLines(qint64 lines)
+    {
+        QElapsedTimer clock;
+        clock.start();
+        const qint64 wanted = m_lines + lines;
+        while (m_lines < wanted) {
+            if (clock.elapsed() > 120000 || m_process.state() == QProcess::NotRunning)
+                return false;
+            if (m_process.bytesAvailable() == 0)
+                m_process.waitForReadyRead(100);
+            const QByteArray chunk = m_process.readAll();
+            m_lines += chunk.count('\n');
+            m_last = chunk.isEmpty() ? m_last : chunk;
+        }
+        return true;
+    }
+
+    void signal(int number) { ::kill(pid_t(m_process.processId()), number); }
+    QString errors() { return QString::fromUtf8(m_process.readAllStandardError()); }
+    QByteArray lastChunk() const { return m_last; }
+
+private:
+    QProcess m_process;
+    qint64 m_lines = 0;
+    QByteArray m_last;
+};
+
+// Seconds from resuming `receiver` until `posts` lines have come out of it.
+double drain(Receiver &receiver, quint16 port, int posts, int *runNumber)
+{
+    receiver.start();
+    // Subscribed (the server says so), then live once a post made now comes out.
+    {
+        const Context context = connectTo(port);
+        QElapsedTimer clock;
+        clock.start();
+        for (;;) {
+            redisReply *reply =
+                command(context.get(), {"PUBSUB", "NUMSUB", ChatKeys().pubsub(Channel)});
+            const bool subscribed = reply->elements == 2 && reply->element[1]->integer > 0;
+            freeReplyObject(reply);
+            if (subscribed)
+                break;
+            if (clock.elapsed() > 30000)
+                fail(QStringLiteral("the receiver did not subscribe: ") + receiver.errors());
+            QThread::msleep(10);
+        }
+    }
+    post(port, 0, 1);
+    if (!receiver.readLines(1))
+        fail(QStringLiteral("the receiver printed nothing: ") + receiver.errors());
+    receiver.signal(SIGSTOP);
+    post(port, 1 + *runNumber * 0, posts);
+    QElapsedTimer clock;
+    clock.start();
+    receiver.signal(SIGCONT);
+    if (!receiver.readLines(posts))
+        fail(QStringLiteral("the receiver did not print all %1 lines: ").arg(posts)
+             + receiver.errors());
+    ++*runNumber;
+    return double(clock.nsecsElapsed()) / 1e9;
+}
+
+// The wire: XRANGE pages of 1000 and a line per entry, in this process.
+double wire(quint16 port, int posts)
+{
+    const Context context = connectTo(port);
+    const ChatKeys keys;
+    QByteArray last = "-";
+    QByteArray out;
+    int lines = 0;
+    QElapsedTimer clock;
+    clock.start();
+    for (;;) {
+        redisReply *page =
+            command(context.get(), {"XRANGE", keys.log(Channel), last, "+", "COUNT", "1000"});
+        if (page->elements == 0) {
+            freeReplyObject(page);
+            break;
+        }
+        for (size_t i = 0; i < page->elements; ++i) {
+            const redisReply *entry = page->element[i];
+            const QByteArray id(entry->element[0]->str, qsizetype(entry->element[0]->len));
+            const redisReply *fields = entry->element[1];
+            QByteArray from;
+            QByteArray text;
+            for (size_t f = 0; f + 1 < fields->elements; f += 2) {
+                const QByteArray name(fields->element[f]->str, qsizetype(fields->element[f]->len));
+                const QByteArray value(fields->element[f + 1]->str,
+                                       qsizetype(fields->element[f + 1]->len));
+                if (name == "from")
+                    from = value;
+                else if (name == "text")
+                    text = value;
+            }
+            const qint64 ms = id.left(id.indexOf('-')).toLongLong();
+            out += '['
+                + QDateTime::fromMSecsSinceEpoch(ms).toString(u"yyyy-MM-dd HH:mm:ss").toLatin1()
+                + "] <" + from + "> " + text + '\n';
+            ++lines;
+            last = '(' + id;
+        }
+        freeReplyObject(page);
+        if (out.size() > (1 << 20))
+            out.clear();
+    }
+    const double seconds = double(clock.nsecsElapsed()) / 1e9;
+    if (lines < posts)
+        fail(QStringLiteral("the wire read %1 of %2 entries").arg(lines).arg(posts));
+    return seconds;
+}
+
+QString pythonWithRedis()
+{
+    // Debian's interpreter, where python3-redis and python3-hiredis install to.
+    for (const QString &candidate : {QStringLiteral("/usr/bin/python3"),
+                                     QStandardPaths::findExecutable(QStringLiteral("python3"))}) {
+        if (candidate.isEmpty() || !QFileInfo(candidate).isExecutable())
+            continue;
+        QProcess check;
+        check.start(candidate,
+                    {QStringLiteral("-c"),
+                     QStringLiteral("import hiredis, redis.utils; "
+                                    "assert redis.utils.HIREDIS_AVAILABLE")});
+        if (check.waitForFinished(20000) && check.exitStatus() == QProcess::NormalExit
+            && check.exitCode() == 0)
+            return candidate;
+    }
+    return {};
+}
+
+QString rate(double posts, double seconds)
+{
+    return QStringLiteral("%1k/s").arg(posts / seconds / 1000, 0, 'f', 1);
+}
+
+int run(bool quick)
+{
+    const int posts = quick ? 20000 : 200000;
+    const int repeats = quick ? 3 : 5;
+    RedisServerFixture::Config config;
+    // A stopped subscriber's notices pile up on the server: measured, not cut off.
+    config.extraConfig << QStringLiteral("client-output-buffer-limit pubsub 0 0 0");
+    RedisServerFixture server(config);
+    if (!server.start())
+        fail(QStringLiteral("cannot start redis-server: ") + server.errorString());
+
+    const QString cli = QStringLiteral(CONFAB_CLI_PATH);
+    const QString peer = QStringLiteral(PEER_TAIL_PATH);
+    const QString python = pythonWithRedis();
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const QString &name : environment.keys()) {
+        if (name.startsWith(QLatin1String("REDIS_")) || name.startsWith(QLatin1String("CONFAB_")))
+            environment.remove(name);
+    }
+    environment.insert(QStringLiteral("CONFAB_USER"), QStringLiteral("bench"));
+    environment.insert(QStringLiteral("CONFAB_SECRET"), QStringLiteral("bench-secret"));
+    environment.insert(QStringLiteral("PYTHONUNBUFFERED"), QString()); // (unset: block buffered)
+    environment.remove(QStringLiteral("PYTHONUNBUFFERED"));
+    const QString url = QStringLiteral("redis://127.0.0.1:%1").arg(server.port());
+
+    std::printf("bench_cli%s: drain a backlog of %d posts into a pipe (receiver stopped while "
+                "they arrive, then resumed), %d runs, alternated\n\n",
+                quick ? " --quick" : "", posts, repeats);
+    std::vector<double> ours, peers, wires;
+    int runNumber = 0;
+    for (int r = 0; r < repeats; ++r) {
+        server.command({"DEL", ChatKeys().log(Channel)});
+        {
+            Receiver tail(cli, {QStringLiteral("--url"), url, QStringLiteral("tail"), Channel},
+                          environment);
+            ours.push_back(drain(tail, server.port(), posts, &runNumber));
+        }
+        wires.push_back(wire(server.port(), posts));
+        if (!python.isEmpty()) {
+            server.command({"DEL", ChatKeys().log(Channel)});
+            Receiver script(python, {peer, QString::number(server.port()), Channel}, environment);
+            peers.push_back(drain(script, server.port(), posts, &runNumber));
+        }
+    }
+    const double oursRate = posts / median(ours);
+    std::printf("confab-cli tail          %10s   runs (s): %s\n",
+                qPrintable(rate(posts, median(ours))), qPrintable(Bench::runs(ours, 3)));
+    if (!peers.empty()) {
+        const double peerRate = posts / median(peers);
+        std::printf("redis-py + hiredis peer  %10s   runs (s): %s\n",
+                    qPrintable(rate(posts, median(peers))), qPrintable(Bench::runs(peers, 3)));
+        std::printf("    ratio confab / peer %.2f   target >= 3.00   %s\n", oursRate / peerRate,
+                    oursRate / peerRate >= 3 ? "meets" : "below");
+    } else {
+        std::printf("redis-py + hiredis peer  skipped: no python3 with redis and hiredis (Debian: "
+                    "python3-redis python3-hiredis)\n");
+    }
+    const double wireRate = posts / median(wires);
+    std::printf("wire (hiredis XRANGE)    %10s   runs (s): %s\n",
+                qPrintable(rate(posts, median(wires))), qPrintable(Bench::runs(wires, 3)));
+    std::printf("    ratio confab / wire %.2f\n", oursRate / wireRate);
+    return 0;
+}
+
+} // namespace
+} // namespace Confab
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    const bool quick = app.arguments().contains(QStringLiteral("--quick"));
+    try {
+        return Confab::run(quick);
+    } catch (const Confab::Bench::Failure &failure) {
+        std::fprintf(stderr, "bench_cli: %s\n", failure.what());
+        return 1;
+    }
+}
