@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <cstdio>
 #include <limits>
 
@@ -41,6 +42,10 @@ QString localSecond(qint64 ms)
 // (DisplayText). JSON output keeps the text exactly as it is.
 QString oneLine(const QString &text)
 {
+    // Printable ASCII, most of what is sent, is shown as it is.
+    if (std::all_of(text.cbegin(), text.cend(),
+                    [](QChar c) { return c.unicode() >= 0x20 && c.unicode() < 0x7f; }))
+        return text;
     QString out;
     out.reserve(text.size());
     for (qsizetype i = 0; i < text.size(); ++i) {
@@ -203,7 +208,12 @@ QString CliPrinter::textLine(const ChatMessage &message)
                   .arg(QString::fromLatin1(message.id.toByteArray()));
         break;
     }
-    QString out = QStringLiteral("[") + time + QStringLiteral("] ") + line;
+    QString out;
+    out.reserve(time.size() + line.size() + 3);
+    out += u'[';
+    out += time;
+    out += QLatin1String("] ");
+    out += line;
     if (message.isMalformed())
         out += QStringLiteral(" [") + oneLine(message.problem) + u']';
     return out;

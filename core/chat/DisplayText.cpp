@@ -11,14 +11,6 @@ constexpr char16_t PopDirectionalIsolate = 0x2069;
 
 } // namespace
 
-bool DisplayText::isMarked(char32_t c)
-{
-    if (c == u'\n' || c == u'\r' || c == u'\t')
-        return false;
-    return c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e)
-        || (c >= 0x2066 && c <= 0x2069);
-}
-
 bool DisplayText::needsMarking(const QString &text)
 {
     return std::any_of(text.cbegin(), text.cend(), [](QChar c) { return isMarked(c.unicode()); });

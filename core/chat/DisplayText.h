@@ -18,7 +18,13 @@ public:
     // direction cannot spill into the text around it ("%1 joined" with a right-to-left name).
     static QString isolated(const QString &text);
     // Whether `c` is replaced by marked().
-    static bool isMarked(char32_t c);
+    static bool isMarked(char32_t c)
+    {
+        if (c == u'\n' || c == u'\r' || c == u'\t')
+            return false;
+        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e)
+            || (c >= 0x2066 && c <= 0x2069);
+    }
     // Whether marked() would change the text (a fast check for the common case).
     static bool needsMarking(const QString &text);
 };

@@ -18,6 +18,15 @@ QString NameRule::check(const QString &name, const QString &what)
 {
     if (name.isEmpty())
         return QStringLiteral("The %1 is empty.").arg(what);
+    // Most names are short printable ASCII: those are checked here, without the code points
+    // (every entry read has its sender's name checked).
+    if (name.size() <= MaxLength && name.front() != u'#' && name.front() != u'/'
+        && name.front() != u'@' && std::all_of(name.cbegin(), name.cend(), [](QChar c) {
+               const char16_t u = c.unicode();
+               return u > 0x20 && u < 0x7f && u != '{' && u != '}' && u != '*' && u != '?'
+                   && u != '[' && u != ']' && u != '\\';
+           }))
+        return {};
     const QList<uint> codePoints = name.toUcs4();
     if (codePoints.size() > MaxLength)
         return QStringLiteral("The %1 is too long (%2 characters; at most %3).")
@@ -29,7 +38,6 @@ QString NameRule::check(const QString &name, const QString &what)
             .arg(what)
             .arg(MaxBytes);
     for (const uint c : codePoints) {
-        const QString shown = QString::fromUcs4(reinterpret_cast<const char32_t *>(&c), 1);
         if (QChar::isSpace(c))
             return QStringLiteral("The %1 may not contain spaces or other whitespace.").arg(what);
         const QChar::Category category = QChar::category(c);
@@ -48,7 +56,7 @@ QString NameRule::check(const QString &name, const QString &what)
         case ']':
         case '\\':
             return QStringLiteral("The %1 may not contain \"%2\" (not allowed: { } * ? [ ] \\).")
-                .arg(what, shown);
+                .arg(what, QString::fromUcs4(reinterpret_cast<const char32_t *>(&c), 1));
         default:
             break;
         }
