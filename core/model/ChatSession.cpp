@@ -535,6 +535,11 @@ void ChatSession::setDisplayName(const QString &name)
     toWorker([w = m_worker, name] { w->setDisplayName(name); });
 }
 
+RedisWorker *ChatSession::workerForBenchmarks() const
+{
+    return m_worker;
+}
+
 void ChatSession::requestChannelList()
 {
     toWorker([w = m_worker] { w->listChannels(); });

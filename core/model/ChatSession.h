@@ -72,6 +72,9 @@ public:
     ChannelListModel *channels() const { return m_channels; }
     // The log and members of a joined channel; nullptr for others.
     MessageLogModel *log(const QString &channel) const { return m_logs.value(channel); }
+    // For benchmarks (a receiver stopped while a backlog arrives): the worker, which lives in
+    // its own thread and may only be reached with queued calls.
+    RedisWorker *workerForBenchmarks() const;
     MemberListModel *members(const QString &channel) const { return m_members.value(channel); }
 
     QString currentChannel() const { return m_current; }

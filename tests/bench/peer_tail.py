@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The peer bench_cli measures `confab-cli tail` against: what the original terminal app's
+"""The peer bench_drain measures `confab-cli tail` against: what the original terminal app's
 stack (redis-py with the hiredis parser) does to follow a channel of protocol 2 and print it.
 
 It subscribes to the channel's notices, and on a notice reads every entry after the last one

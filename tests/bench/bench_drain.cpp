@@ -1,26 +1,35 @@
-// How fast `confab-cli tail` drains a backlog into a pipe, in one binary and one run, on a
-// redis-server of its own. The receiver is stopped (SIGSTOP) while 200,000 chat posts arrive
-// (entries and their notices, as the post script writes them), then resumed (SIGCONT); the
-// figure is the time from resuming until its 200,000th line has come out of the pipe, so it is
-// the receiver's own speed, not the producer's. Three receivers, alternated run by run:
+// Draining a backlog, in one binary and one run, on a redis-server of its own. The receiver is
+// stopped while 200,000 chat posts arrive (entries and their notices, as the post script writes
+// them), then resumed; the figure is the time from resuming until all of them are through, so
+// it is the receiver's own speed, not the producer's. Alternated run by run:
 //
-//  - confab-cli tail CHANNEL (plain text lines);
-//  - the peer people would otherwise use: tests/bench/peer_tail.py, redis-py with the hiredis
-//    parser doing what protocol 2 asks (notices as hints, XRANGE pages), one line per message,
-//    run with Debian's python3 when python3-redis and python3-hiredis are installed;
-//  - the wire: blocking hiredis in this process, XRANGE pages of 1000 over the same backlog,
-//    each entry formatted as a line into a buffer (no notices, no pipe): what reading and
-//    formatting cost at the least.
+//  - model: ChatSession (worker thread + GUI-thread models) with the channel joined; its worker
+//    thread is held (a queued call that waits) while the posts arrive; done when the channel's
+//    MessageLogModel has the last post;
+//  - raw: blocking hiredis doing the reads protocol 2 requires of the same backlog: the notices
+//    (hints) read off its subscription, then XRANGE pages of 1000 after the last entry it had,
+//    each entry's fields taken out; its subscription is simply not read while the posts arrive;
+//  - tail: confab-cli tail CHANNEL stopped with SIGSTOP, resumed with SIGCONT; done when its
+//    200,000th line has come out of the pipe;
+//  - peer: tests/bench/peer_tail.py, redis-py with the hiredis parser doing the same reads and
+//    printing the same lines, stopped and resumed the same way (run with Debian's python3 when
+//    python3-redis and python3-hiredis are installed).
 //
-// Target (issue 14): confab-cli >= 3x the peer. Medians of the runs, with every run's figure.
-// It exits 0 whatever the figures are; only something functionally broken exits 1.
+// Targets (issue 14): model >= 0.5x raw and >= 3x the peer; tail >= 3x the peer. Medians, with
+// every run's figure. It exits 0 whatever the figures are; only something functionally broken
+// exits 1.
 //
-// Usage: bench_cli [--quick]   (--quick: 20,000 posts and 3 runs, for CI)
+// Usage: bench_drain [--quick]   (--quick: 20,000 posts and 3 runs, for CI)
 
 #include "BenchSupport.h"
 #include "RedisServerFixture.h"
 
+#include "ThreadedWorker.h"
+
 #include "chat/ChatKeys.h"
+#include "chat/RedisWorker.h"
+#include "model/ChatSession.h"
+#include "model/MessageLogModel.h"
 
 #include <hiredis/hiredis.h>
 
@@ -29,6 +38,7 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QProcess>
+#include <QSemaphore>
 #include <QStandardPaths>
 #include <QThread>
 
@@ -165,29 +175,34 @@ private:
 // Seconds from resuming `receiver` until `posts` lines have come out of it.
 double drain(Receiver &receiver, quint16 port, int posts, int *runNumber)
 {
-    receiver.start();
-    // Subscribed (the server says so), then live once a post made now comes out.
-    {
+    // Subscribed (the server says so: the count goes from 0, once earlier receivers are gone,
+    // to 1), then live once a post made now comes out.
+    const auto subscribers = [port] {
         const Context context = connectTo(port);
+        redisReply *reply =
+            command(context.get(), {"PUBSUB", "NUMSUB", ChatKeys().pubsub(Channel)});
+        const qint64 count = reply->elements == 2 ? reply->element[1]->integer : 0;
+        freeReplyObject(reply);
+        return count;
+    };
+    const auto waitForSubscribers = [&](qint64 wanted) {
         QElapsedTimer clock;
         clock.start();
-        for (;;) {
-            redisReply *reply =
-                command(context.get(), {"PUBSUB", "NUMSUB", ChatKeys().pubsub(Channel)});
-            const bool subscribed = reply->elements == 2 && reply->element[1]->integer > 0;
-            freeReplyObject(reply);
-            if (subscribed)
-                break;
+        while (subscribers() != wanted) {
             if (clock.elapsed() > 30000)
-                fail(QStringLiteral("the receiver did not subscribe: ") + receiver.errors());
+                fail(QStringLiteral("the channel has not %1 subscribers: ").arg(wanted)
+                     + receiver.errors());
             QThread::msleep(10);
         }
-    }
+    };
+    waitForSubscribers(0);
+    receiver.start();
+    waitForSubscribers(1);
     post(port, 0, 1);
     if (!receiver.readLines(1))
         fail(QStringLiteral("the receiver printed nothing: ") + receiver.errors());
     receiver.signal(SIGSTOP);
-    post(port, 1 + *runNumber * 0, posts);
+    post(port, 1, posts);
     QElapsedTimer clock;
     clock.start();
     receiver.signal(SIGCONT);
@@ -247,6 +262,115 @@ double wire(quint16 port, int posts)
     return seconds;
 }
 
+QByteArray newestId(quint16 port)
+{
+    const Context context = connectTo(port);
+    redisReply *reply =
+        command(context.get(), {"XREVRANGE", ChatKeys().log(Channel), "+", "-", "COUNT", "1"});
+    QByteArray id;
+    if (reply->elements == 1)
+        id = QByteArray(reply->element[0]->element[0]->str,
+                        qsizetype(reply->element[0]->element[0]->len));
+    freeReplyObject(reply);
+    return id;
+}
+
+// Seconds from releasing ChatSession's held worker until its model has the last of `posts`.
+double modelDrain(const RedisServerFixture &server, int posts)
+{
+    ChatConfig config = Test::ThreadedWorker::configFor(server, QStringLiteral("drainer"));
+    config.redis.healthCheckInterval = std::chrono::hours(1);
+    ChatSession session(config);
+    session.start();
+    session.joinChannel(Channel);
+    bool live = false;
+    QObject::connect(
+        &session, &ChatSession::liveChanged,
+        [&live](const QString &channel, bool now) { live = channel == Channel && now; });
+    if (!Bench::waitFor([&] { return live && session.log(Channel); }))
+        fail(QStringLiteral("the session did not join #%1").arg(Channel));
+    MessageLogModel *log = session.log(Channel);
+
+    // Stopped: the worker's thread waits in a queued call while the posts arrive.
+    QSemaphore held;
+    QSemaphore resume;
+    QMetaObject::invokeMethod(
+        session.workerForBenchmarks(),
+        [&] {
+            held.release();
+            resume.acquire();
+        },
+        Qt::QueuedConnection);
+    held.acquire();
+    post(server.port(), 1, posts);
+    const auto last = StreamId::parse(newestId(server.port()));
+    if (!last)
+        fail(QStringLiteral("no posts"));
+    QElapsedTimer clock;
+    clock.start();
+    resume.release();
+    if (!Bench::waitFor([&] { return log->lastId() == *last; }))
+        fail(QStringLiteral("the model stopped at %1, not %2")
+                 .arg(QString::fromLatin1(log->lastId().toByteArray()),
+                      QString::fromLatin1(last->toByteArray())));
+    return double(clock.nsecsElapsed()) / 1e9;
+}
+
+// Raw hiredis, the reads protocol 2 requires: the notices, then XRANGE pages after the last
+// entry it had, each entry's fields taken out.
+double rawDrain(quint16 port, int posts)
+{
+    const ChatKeys keys;
+    const Context subscriber = connectTo(port);
+    freeReplyObject(command(subscriber.get(), {"SUBSCRIBE", keys.pubsub(Channel)}));
+    const QByteArray before = newestId(port);
+    post(port, 1, posts);
+    const Context reader = connectTo(port);
+    QElapsedTimer clock;
+    clock.start();
+    for (int i = 0; i < posts; ++i) {
+        void *notice = nullptr;
+        if (redisGetReply(subscriber.get(), &notice) != REDIS_OK || !notice)
+            fail(QStringLiteral("raw: a notice is missing"));
+        freeReplyObject(notice);
+    }
+    QByteArray last = before.isEmpty() ? QByteArray("-") : '(' + before;
+    int read = 0;
+    for (;;) {
+        redisReply *page =
+            command(reader.get(), {"XRANGE", keys.log(Channel), last, "+", "COUNT", "1000"});
+        if (page->elements == 0) {
+            freeReplyObject(page);
+            break;
+        }
+        for (size_t i = 0; i < page->elements; ++i) {
+            const redisReply *entry = page->element[i];
+            const redisReply *fields = entry->element[1];
+            QByteArray from;
+            QByteArray text;
+            QByteArray cid;
+            for (size_t f = 0; f + 1 < fields->elements; f += 2) {
+                const char *name = fields->element[f]->str;
+                const redisReply *value = fields->element[f + 1];
+                if (std::strcmp(name, "from") == 0)
+                    from = QByteArray(value->str, qsizetype(value->len));
+                else if (std::strcmp(name, "text") == 0)
+                    text = QByteArray(value->str, qsizetype(value->len));
+                else if (std::strcmp(name, "cid") == 0)
+                    cid = QByteArray(value->str, qsizetype(value->len));
+            }
+            ++read;
+        }
+        const redisReply *lastEntry = page->element[page->elements - 1];
+        last = '(' + QByteArray(lastEntry->element[0]->str, qsizetype(lastEntry->element[0]->len));
+        freeReplyObject(page);
+    }
+    const double seconds = double(clock.nsecsElapsed()) / 1e9;
+    if (read != posts)
+        fail(QStringLiteral("raw read %1 of %2 entries").arg(read).arg(posts));
+    return seconds;
+}
+
 QString pythonWithRedis()
 {
     // Debian's interpreter, where python3-redis and python3-hiredis install to.
@@ -296,12 +420,16 @@ int run(bool quick)
     environment.remove(QStringLiteral("PYTHONUNBUFFERED"));
     const QString url = QStringLiteral("redis://127.0.0.1:%1").arg(server.port());
 
-    std::printf("bench_cli%s: drain a backlog of %d posts into a pipe (receiver stopped while "
-                "they arrive, then resumed), %d runs, alternated\n\n",
+    std::printf("bench_drain%s: drain a backlog of %d posts (receiver stopped while they arrive, "
+                "then resumed), %d runs, alternated\n\n",
                 quick ? " --quick" : "", posts, repeats);
-    std::vector<double> ours, peers, wires;
+    std::vector<double> ours, peers, wires, models, raws;
     int runNumber = 0;
     for (int r = 0; r < repeats; ++r) {
+        server.command({"DEL", ChatKeys().log(Channel)});
+        models.push_back(modelDrain(server, posts));
+        server.command({"DEL", ChatKeys().log(Channel)});
+        raws.push_back(rawDrain(server.port(), posts));
         server.command({"DEL", ChatKeys().log(Channel)});
         {
             Receiver tail(cli, {QStringLiteral("--url"), url, QStringLiteral("tail"), Channel},
@@ -315,6 +443,20 @@ int run(bool quick)
             peers.push_back(drain(script, server.port(), posts, &runNumber));
         }
     }
+    const double modelRate = posts / median(models);
+    const double rawRate = posts / median(raws);
+    std::printf("model (ChatSession)      %10s   runs (s): %s\n",
+                qPrintable(rate(posts, median(models))), qPrintable(Bench::runs(models, 3)));
+    std::printf("raw (hiredis, v2 reads)  %10s   runs (s): %s\n",
+                qPrintable(rate(posts, median(raws))), qPrintable(Bench::runs(raws, 3)));
+    std::printf("    ratio model / raw %.2f   target >= 0.50   %s\n", modelRate / rawRate,
+                modelRate / rawRate >= 0.5 ? "meets" : "below");
+    if (!peers.empty()) {
+        const double peerRate = posts / median(peers);
+        std::printf("    ratio model / peer %.2f   target >= 3.00   %s\n", modelRate / peerRate,
+                    modelRate / peerRate >= 3 ? "meets" : "below");
+    }
+    std::printf("\n");
     const double oursRate = posts / median(ours);
     std::printf("confab-cli tail          %10s   runs (s): %s\n",
                 qPrintable(rate(posts, median(ours))), qPrintable(Bench::runs(ours, 3)));
@@ -345,7 +487,7 @@ int main(int argc, char **argv)
     try {
         return Confab::run(quick);
     } catch (const Confab::Bench::Failure &failure) {
-        std::fprintf(stderr, "bench_cli: %s\n", failure.what());
+        std::fprintf(stderr, "bench_drain: %s\n", failure.what());
         return 1;
     }
 }
