@@ -4,28 +4,12 @@
 
 #include "chat/RedisWorker.h"
 #include "local/QuitSignalWatcher.h"
+#include "model/PresenceDirectory.h"
 
 #include <algorithm>
 #include <chrono>
 
 namespace Confab {
-
-namespace {
-
-int rankOf(Presence::State state)
-{
-    switch (state) {
-    case Presence::State::Online:
-        return 0;
-    case Presence::State::Away:
-        return 1;
-    case Presence::State::Offline:
-        break;
-    }
-    return 2;
-}
-
-} // namespace
 
 CliCommand::CliCommand(const CliOptions &options, QObject *parent)
     : QObject(parent)
@@ -115,7 +99,7 @@ void CliCommand::who()
         // Online first, then away, then offline; by name within each.
         QStringList members = m_members;
         const auto rank = [this](const QString &account) {
-            return rankOf(m_presence.value(account).state);
+            return PresenceDirectory::rank(m_presence.value(account).state);
         };
         std::stable_sort(members.begin(), members.end(),
                          [&rank](const QString &a, const QString &b) { return rank(a) < rank(b); });
@@ -164,7 +148,8 @@ void CliCommand::listUsers()
                 // Online first, then away, then offline; by account within each (as listed).
                 std::stable_sort(sorted.begin(), sorted.end(),
                                  [](const AccountEntry &a, const AccountEntry &b) {
-                                     return rankOf(a.presence.state) < rankOf(b.presence.state);
+                                     return PresenceDirectory::rank(a.presence.state)
+                                         < PresenceDirectory::rank(b.presence.state);
                                  });
                 for (const AccountEntry &entry : std::as_const(sorted))
                     m_printer.print(entry.presence, entry.shownName());

@@ -1,4 +1,5 @@
 #include "CliRunner.h"
+#include "PresenceTestSupport.h"
 #include "RedisServerFixture.h"
 #include "ThreadedWorker.h"
 
@@ -40,7 +41,7 @@ private Q_SLOTS:
 
     void aClaimPutsTheAccountInTheDirectory()
     {
-        ThreadedWorker alice(config(QStringLiteral("alice")));
+        ThreadedWorker alice(presenceConfig(*m_server, QStringLiteral("alice")));
         QVERIFY(alice.waitForReady());
         QTRY_VERIFY_WITH_TIMEOUT(
             m_server->command({"SISMEMBER", "user:{}index", "alice"}).toInteger() == 1, 10000);
@@ -52,8 +53,8 @@ private Q_SLOTS:
     // the set, or whose hash says it is someone else, are not people.
     void theDirectoryListsAccountsAndNothingElse()
     {
-        ThreadedWorker alice(config(QStringLiteral("alice")));
-        ThreadedWorker bob(config(QStringLiteral("bob")));
+        ThreadedWorker alice(presenceConfig(*m_server, QStringLiteral("alice")));
+        ThreadedWorker bob(presenceConfig(*m_server, QStringLiteral("bob")));
         QVERIFY(alice.waitForReady() && bob.waitForReady());
         bob.run([w = bob.worker()] {
             w->setDisplayName(QStringLiteral("Bob B."));
@@ -88,7 +89,7 @@ private Q_SLOTS:
                            "redis.call('HSET', 'user:{' .. n .. '}', 'name', n) "
                            "redis.call('SADD', 'user:{}index', n) end return 1",
                            "0"});
-        ThreadedWorker alice(config(QStringLiteral("alice")));
+        ThreadedWorker alice(presenceConfig(*m_server, QStringLiteral("alice")));
         QVERIFY(alice.waitForReady());
         const qint64 scansBefore = calls("sscan");
         const Listing all = listUsers(alice);
@@ -119,8 +120,8 @@ private Q_SLOTS:
     // open: a notice about them costs a read then, and nothing after.
     void browsingFollowsPresenceOnlyWhileOpen()
     {
-        ThreadedWorker alice(config(QStringLiteral("alice"), false));
-        ThreadedWorker zed(config(QStringLiteral("zed")));
+        ThreadedWorker alice(presenceConfig(*m_server, QStringLiteral("alice"), false));
+        ThreadedWorker zed(presenceConfig(*m_server, QStringLiteral("zed")));
         QVERIFY(alice.waitForReady() && zed.waitForReady());
         alice.run([w = alice.worker()] { w->browsePresence({QStringLiteral("zed")}); });
         QTRY_COMPARE_WITH_TIMEOUT(alice.presenceOf(QStringLiteral("zed")).state, State::Online,
@@ -130,31 +131,31 @@ private Q_SLOTS:
                                   10000);
 
         alice.run([w = alice.worker()] { w->browsePresence({}); });
-        const quint64 reads = readsOf(alice);
+        const quint64 reads = presenceReadsOf(alice);
         zed.run([w = zed.worker()] { w->setPresence(State::Online, QString()); });
         // The notice has reached alice once the subscriber has delivered a later one of ours.
         QTRY_COMPARE_WITH_TIMEOUT(
             m_server->command({"HGET", "user:{zed}:presence", "state"}).bytes(),
             QByteArray("online"), 10000);
-        ThreadedWorker marker(config(QStringLiteral("marker"), false));
+        ThreadedWorker marker(presenceConfig(*m_server, QStringLiteral("marker"), false));
         QVERIFY(marker.waitForReady());
         alice.run([w = alice.worker()] { w->watchPresence({QStringLiteral("marker")}); });
-        QTRY_VERIFY_WITH_TIMEOUT(readsOf(alice) > reads, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(presenceReadsOf(alice) > reads, 10000);
         marker.run([w = marker.worker()] { w->setPresence(State::Away, QString()); });
         QTRY_COMPARE_WITH_TIMEOUT(alice.presenceOf(QStringLiteral("marker")).state, State::Away,
                                   10000);
         // zed's notice came before marker's: it was not read.
         QCOMPARE(alice.presenceOf(QStringLiteral("zed")).state, State::Away);
-        QCOMPARE(readsOf(alice), reads + 2);
+        QCOMPARE(presenceReadsOf(alice), reads + 2);
     }
 
     // The overview's figures are what the test wrote: channels, entries, messages in the last
     // minute (old entries not counted, a burst extrapolated), people online and away.
     void theOverviewSaysWhatTheServerHolds()
     {
-        ThreadedWorker alice(config(QStringLiteral("alice")));
-        ThreadedWorker bob(config(QStringLiteral("bob")));
-        ThreadedWorker carol(config(QStringLiteral("carol"), false));
+        ThreadedWorker alice(presenceConfig(*m_server, QStringLiteral("alice")));
+        ThreadedWorker bob(presenceConfig(*m_server, QStringLiteral("bob")));
+        ThreadedWorker carol(presenceConfig(*m_server, QStringLiteral("carol"), false));
         QVERIFY(alice.waitForReady() && bob.waitForReady() && carol.waitForReady());
         bob.run([w = bob.worker()] { w->setPresence(State::Away, QString()); });
         alice.run([w = alice.worker()] {
@@ -231,7 +232,7 @@ private Q_SLOTS:
                            "for i = 1, 2500 do redis.call('SADD', 'user:{}index', 'q' .. i) end "
                            "return 1",
                            "0"});
-        ThreadedWorker alice(config(QStringLiteral("alice"), false));
+        ThreadedWorker alice(presenceConfig(*m_server, QStringLiteral("alice"), false));
         QVERIFY(alice.waitForReady());
         const qint64 xlens = calls("xlen");
         const ServerStats stats = readStats(alice);
@@ -254,7 +255,7 @@ private Q_SLOTS:
             QSKIP("ACL selectors need Redis 7");
         m_server->command(
             {"ACL", "SETUSER", "limited", "on", ">pw", "+@all", "-info", "-memory", "~*", "&*"});
-        ChatConfig c = config(QStringLiteral("alice"), false);
+        ChatConfig c = presenceConfig(*m_server, QStringLiteral("alice"), false);
         c.redis.username = QStringLiteral("limited");
         c.redis.password = QStringLiteral("pw");
         ThreadedWorker alice(c);
@@ -378,23 +379,6 @@ private:
         for (const AccountEntry &entry : accounts)
             names << entry.account;
         return names;
-    }
-
-    ChatConfig config(const QString &user, bool announce = true)
-    {
-        ChatConfig c = ThreadedWorker::configFor(*m_server, user);
-        c.announcePresence = announce;
-        return c;
-    }
-
-    static quint64 readsOf(ThreadedWorker &worker)
-    {
-        quint64 reads = 0;
-        QMetaObject::invokeMethod(
-            worker.worker(),
-            [&reads, w = worker.worker()] { reads = w->presenceTracker()->readsSent(); },
-            Qt::BlockingQueuedConnection);
-        return reads;
     }
 
     // How often the server has run `command` (INFO commandstats).

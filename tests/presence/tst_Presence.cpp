@@ -1,4 +1,5 @@
 #include "CliRunner.h"
+#include "PresenceTestSupport.h"
 #include "RedisServerFixture.h"
 #include "ThreadedWorker.h"
 
@@ -60,15 +61,15 @@ private Q_SLOTS:
     // and one read.
     void anotherClientFollowsEveryChange()
     {
-        ThreadedWorker alice(config(QStringLiteral("alice")));
+        ThreadedWorker alice(presenceConfig(*m_server, QStringLiteral("alice")));
         {
-            ThreadedWorker bob(config(QStringLiteral("bob"), false));
+            ThreadedWorker bob(presenceConfig(*m_server, QStringLiteral("bob"), false));
             QVERIFY(alice.waitForReady());
             QVERIFY(bob.waitForReady());
             bob.run([w = bob.worker()] { w->watchPresence({QStringLiteral("alice")}); });
             QTRY_COMPARE_WITH_TIMEOUT(bob.presenceOf(QStringLiteral("alice")).state, State::Online,
                                       15000);
-            const quint64 readsBefore = readsOf(bob);
+            const quint64 readsBefore = presenceReadsOf(bob);
 
             alice.run([w = alice.worker()] {
                 w->setPresence(State::Away, QStringLiteral("lunch, back at 2"));
@@ -82,7 +83,7 @@ private Q_SLOTS:
                                       15000);
             QVERIFY(bob.presenceOf(QStringLiteral("alice")).status.isEmpty());
             // One read per change, nothing in between.
-            QCOMPARE(readsOf(bob), readsBefore + 2);
+            QCOMPARE(presenceReadsOf(bob), readsBefore + 2);
             QCOMPARE(bob.presenceHistory(QStringLiteral("alice")),
                      (QList<State>{State::Online, State::Away, State::Online}));
         }
@@ -92,10 +93,10 @@ private Q_SLOTS:
 
     void quittingGoesOfflineAtOnce()
     {
-        ThreadedWorker bob(config(QStringLiteral("bob"), false));
+        ThreadedWorker bob(presenceConfig(*m_server, QStringLiteral("bob"), false));
         QVERIFY(bob.waitForReady());
         {
-            ThreadedWorker alice(config(QStringLiteral("alice")));
+            ThreadedWorker alice(presenceConfig(*m_server, QStringLiteral("alice")));
             QVERIFY(alice.waitForReady());
             bob.run([w = bob.worker()] { w->watchPresence({QStringLiteral("alice")}); });
             QTRY_COMPARE_WITH_TIMEOUT(bob.presenceOf(QStringLiteral("alice")).state, State::Online,
@@ -115,7 +116,7 @@ private Q_SLOTS:
     // Stopped with SIGTERM instead, it goes offline at once.
     void aCrashedClientGoesOfflineWithinItsTtl()
     {
-        ThreadedWorker bob(config(QStringLiteral("bob"), false));
+        ThreadedWorker bob(presenceConfig(*m_server, QStringLiteral("bob"), false));
         QVERIFY(bob.waitForReady());
         bob.run([w = bob.worker()] { w->watchPresence({QStringLiteral("robot")}); });
         QTRY_COMPARE_WITH_TIMEOUT(bob.presenceHistory(QStringLiteral("robot")).size(), 1, 15000);
@@ -161,21 +162,21 @@ private Q_SLOTS:
     // read, and a malformed one or one for an account nobody follows, not even that.
     void forgedNoticesChangeNothing()
     {
-        ThreadedWorker alice(config(QStringLiteral("alice")));
-        ThreadedWorker bob(config(QStringLiteral("bob"), false));
+        ThreadedWorker alice(presenceConfig(*m_server, QStringLiteral("alice")));
+        ThreadedWorker bob(presenceConfig(*m_server, QStringLiteral("bob"), false));
         QVERIFY(alice.waitForReady());
         QVERIFY(bob.waitForReady());
         bob.run([w = bob.worker()] { w->watchPresence({QStringLiteral("alice")}); });
         QTRY_COMPARE_WITH_TIMEOUT(bob.presenceOf(QStringLiteral("alice")).state, State::Online,
                                   15000);
-        const quint64 before = readsOf(bob);
+        const quint64 before = presenceReadsOf(bob);
         for (const QByteArray &payload :
              {QByteArray("garbage"), QByteArray(R"({"v":2,"user":"mallory"})"),
               QByteArray(R"({"v":2,"user":"a{b}"})")})
             m_server->command({"PUBLISH", "user:presence", payload});
         m_server->command(
             {"PUBLISH", "user:presence", R"({"v":2,"user":"alice","state":"offline"})"});
-        QTRY_COMPARE_WITH_TIMEOUT(readsOf(bob), before + 1, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(presenceReadsOf(bob), before + 1, 15000);
         QCOMPARE(bob.presenceOf(QStringLiteral("alice")).state, State::Online);
         QCOMPARE(bob.presenceHistory(QStringLiteral("alice")).size(), 1);
 
@@ -194,10 +195,10 @@ private Q_SLOTS:
     // expiry during a long disconnect): the next renewal writes it again and says so.
     void aVanishedKeyIsWrittenAgain()
     {
-        ChatConfig quick = config(QStringLiteral("alice"));
+        ChatConfig quick = presenceConfig(*m_server, QStringLiteral("alice"));
         quick.presenceIntervalMs = 200;
         ThreadedWorker alice(quick);
-        ThreadedWorker bob(config(QStringLiteral("bob"), false));
+        ThreadedWorker bob(presenceConfig(*m_server, QStringLiteral("bob"), false));
         QVERIFY(alice.waitForReady());
         QVERIFY(bob.waitForReady());
         bob.run([w = bob.worker()] { w->watchPresence({QStringLiteral("alice")}); });
@@ -264,23 +265,6 @@ private Q_SLOTS:
     }
 
 private:
-    ChatConfig config(const QString &user, bool announce = true)
-    {
-        ChatConfig c = ThreadedWorker::configFor(*m_server, user);
-        c.announcePresence = announce;
-        return c;
-    }
-
-    static quint64 readsOf(ThreadedWorker &worker)
-    {
-        quint64 reads = 0;
-        QMetaObject::invokeMethod(
-            worker.worker(),
-            [&reads, w = worker.worker()] { reads = w->presenceTracker()->readsSent(); },
-            Qt::BlockingQueuedConnection);
-        return reads;
-    }
-
     qint64 renewals() const
     {
         const QByteArray stats = m_server->command({"INFO", "commandstats"}).bytes();
