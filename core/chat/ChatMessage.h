@@ -58,5 +58,7 @@ using ChatMessageList = QList<ChatMessage>;
 
 } // namespace Confab
 
+// Implicitly shared strings and scalars: movable as bytes (pages of thousands are copied).
+Q_DECLARE_TYPEINFO(Confab::ChatMessage, Q_RELOCATABLE_TYPE);
 Q_DECLARE_METATYPE(Confab::ChatMessage)
 Q_DECLARE_METATYPE(Confab::ChatMessageList)

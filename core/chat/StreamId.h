@@ -32,4 +32,5 @@ struct StreamId
 
 } // namespace Confab
 
+Q_DECLARE_TYPEINFO(Confab::StreamId, Q_PRIMITIVE_TYPE);
 Q_DECLARE_METATYPE(Confab::StreamId)

@@ -78,4 +78,7 @@ private:
 
 } // namespace Confab
 
+// Its members (QByteArray, QList, scalars) may be moved in memory as bytes: lists of replies
+// grow and shrink without calling constructors.
+Q_DECLARE_TYPEINFO(Confab::RedisReply, Q_RELOCATABLE_TYPE);
 Q_DECLARE_METATYPE(Confab::RedisReply)
