@@ -444,7 +444,9 @@ void RedisWorker::restoreChannels()
                 if (isDirect ? ChatKeys::directPeer(channel, m_user).isEmpty()
                              : !NameRule::isValid(channel))
                     continue;
-                if (m_joined.contains(channel))
+                // Joined meanwhile, or left meanwhile (a leave asked for before the account was
+                // ready runs before this list comes back, and must not be undone by it).
+                if (m_joined.contains(channel) || m_left.contains(channel))
                     continue;
                 if (isDirect)
                     direct << channel;

@@ -150,6 +150,28 @@ private Q_SLOTS:
         QCOMPARE(m_server->command({"XLEN", "channel:{keep}:log"}).toInteger(), 1);
     }
 
+    // A leave asked for at once, before the account is ready, runs before the restored channel
+    // list comes back: that list must not join the channel again.
+    void aLeaveAtStartIsNotUndoneByTheRestore()
+    {
+        {
+            ThreadedWorker alice(ThreadedWorker::configFor(*m_server, QStringLiteral("alice")));
+            QVERIFY(alice.waitForReady());
+            alice.run([w = alice.worker()] {
+                w->joinChannel(QStringLiteral("gone"));
+                w->joinChannel(QStringLiteral("kept"));
+            });
+            QVERIFY(alice.waitForJoined(QStringLiteral("kept")));
+        }
+        ThreadedWorker again(ThreadedWorker::configFor(*m_server, QStringLiteral("alice")));
+        again.run([w = again.worker()] { w->leaveChannel(QStringLiteral("gone")); });
+        // The restore of "kept" is answered after anything it would have sent for "gone".
+        QVERIFY(again.waitForJoined(QStringLiteral("kept")));
+        QCOMPARE(m_server->command({"SISMEMBER", "channel:{gone}:members", "alice"}).toInteger(),
+                 0);
+        QCOMPARE(m_server->command({"SISMEMBER", "user:{alice}:channels", "gone"}).toInteger(), 0);
+    }
+
     void takenUserNameIsRefused()
     {
         ThreadedWorker alice(ThreadedWorker::configFor(*m_server, QStringLiteral("alice")));
