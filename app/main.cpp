@@ -7,6 +7,7 @@
 
 #include "chat/ChatConfig.h"
 #include "chat/NameRule.h"
+#include "local/AllocatorTuning.h"
 #include "local/CommandLineSecrets.h"
 #include "local/InstanceGuard.h"
 #include "local/QuitSignalWatcher.h"
@@ -70,6 +71,7 @@ QIcon applicationIcon()
 
 int main(int argc, char *argv[])
 {
+    AllocatorTuning::apply();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Confab"));
     QApplication::setApplicationVersion(QStringLiteral(CONFAB_VERSION));

@@ -2,6 +2,7 @@
 #include "CliOptions.h"
 #include "CliPrinter.h"
 
+#include "local/AllocatorTuning.h"
 #include "local/CommandLineSecrets.h"
 
 #include <QCoreApplication>
@@ -13,6 +14,7 @@ using namespace Confab;
 // confab-cli: the headless client, for scripts and bots. Same core as the GUI, no widgets.
 int main(int argc, char *argv[])
 {
+    AllocatorTuning::apply();
     QCoreApplication app(argc, argv);
     // Flushed by CliPrinter when a batch is done, not per line (nor per 4 KiB).
     static char outputBuffer[1 << 16];

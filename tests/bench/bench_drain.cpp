@@ -29,6 +29,7 @@
 
 #include "chat/ChatKeys.h"
 #include "chat/RedisWorker.h"
+#include "local/AllocatorTuning.h"
 #include "model/ChatSession.h"
 #include "model/MessageLogModel.h"
 
@@ -223,6 +224,8 @@ double wire(quint16 port, int posts)
     const ChatKeys keys;
     QByteArray last = "-";
     QByteArray out;
+    QByteArray stamp;
+    qint64 lastSecond = -1;
     int lines = 0;
     QElapsedTimer clock;
     clock.start();
@@ -248,10 +251,15 @@ double wire(quint16 port, int posts)
                 else if (name == "text")
                     text = value;
             }
-            const qint64 ms = id.left(id.indexOf('-')).toLongLong();
-            out += '['
-                + QDateTime::fromMSecsSinceEpoch(ms).toString(u"yyyy-MM-dd HH:mm:ss").toLatin1()
-                + "] <" + from + "> " + text + '\n';
+            // The time formatted once per second, as a careful program would.
+            const qint64 second = id.left(id.indexOf('-')).toLongLong() / 1000;
+            if (second != lastSecond) {
+                stamp = QDateTime::fromSecsSinceEpoch(second)
+                            .toString(u"yyyy-MM-dd HH:mm:ss")
+                            .toLatin1();
+                lastSecond = second;
+            }
+            out += '[' + stamp + "] <" + from + "> " + text + '\n';
             ++lines;
             last = '(' + id;
         }
@@ -503,6 +511,8 @@ int run(bool quick, bool model, bool tail)
 
 int main(int argc, char **argv)
 {
+    // As the applications do (app/main.cpp, app/cli/main.cpp).
+    Confab::AllocatorTuning::apply();
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments().mid(1);
     const bool quick = args.contains(QStringLiteral("--quick"));
