@@ -8,6 +8,7 @@
 #include "model/FuzzyFilterModel.h"
 #include "model/MemberListModel.h"
 #include "model/MemberOrderModel.h"
+#include "model/PresenceDirectory.h"
 
 #include <QDialogButtonBox>
 #include <QKeyEvent>
@@ -87,7 +88,9 @@ PeopleDialog::PeopleDialog(ChatSession *session, QWidget *parent)
             selectFirstOther();
         updateSummary();
     });
-    connect(session, &ChatSession::presenceChanged, this, &PeopleDialog::updateSummary);
+    // Once per batch of changes (thousands when the directory starts being followed), not
+    // once per person: the summary counts every row.
+    connect(session->presence(), &PresenceDirectory::updated, this, &PeopleDialog::updateSummary);
     session->requestUserList();
     m_search->setFocus();
     updateButtons();
