@@ -459,9 +459,16 @@ void RedisConnection::sendSubscription(Kind kind, bool subscribe, const QList<QB
     Pending entry;
     entry.type = EntryType::Subscription;
     entry.kind = kind;
+    entry.subscribing = subscribe;
     entry.confirmationsLeft = int(names.size());
     entry.names = names;
     send(encode(args), std::move(entry));
+}
+
+void RedisConnection::forgetShardChannels(const QList<QByteArray> &channels)
+{
+    if (!channels.isEmpty())
+        m_subscriptions.unwant(Kind::ShardChannel, channels);
 }
 
 bool RedisConnection::isSubscribed(Kind kind, const QByteArray &name) const
@@ -561,12 +568,16 @@ void RedisConnection::dispatch(RedisReply &&reply)
     Pending head = std::move(m_pending.front());
     m_pending.pop_front();
     if (head.type == EntryType::Subscription && reply.isError()) {
-        // Refused as a whole (ACL, cross-slot...): stop asking for it at every reconnect.
-        m_subscriptions.unwant(head.kind, head.names);
-        Q_EMIT errorOccurred(
-            QStringLiteral("%1 %2 refused: %3")
-                .arg(QString::fromLatin1(RedisSubscriptions::subscribeVerb(head.kind)),
-                     QString::fromUtf8(head.names.join(' ')), reply.toString()));
+        // Refused as a whole (ACL, cross-slot...): stop asking for it at every reconnect. A
+        // refused unsubscribe (MOVED from a node that no longer serves the slot) leaves
+        // nothing to undo: the name is no longer wanted already.
+        if (head.subscribing)
+            m_subscriptions.unwant(head.kind, head.names);
+        const QByteArray verb = head.subscribing ? RedisSubscriptions::subscribeVerb(head.kind)
+                                                 : RedisSubscriptions::unsubscribeVerb(head.kind);
+        Q_EMIT errorOccurred(QStringLiteral("%1 %2 refused: %3")
+                                 .arg(QString::fromLatin1(verb),
+                                      QString::fromUtf8(head.names.join(' ')), reply.toString()));
     }
     if (head.callback)
         head.callback(reply);

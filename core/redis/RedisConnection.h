@@ -133,6 +133,10 @@ public:
     {
         changeSubscriptions(Kind::ShardChannel, channels, false);
     }
+    // Stops wanting shard channels that the server dropped by itself (their slot left the
+    // node): nothing is sent, since the node would only answer MOVED, and nothing is restored
+    // after a reconnect.
+    void forgetShardChannels(const QList<QByteArray> &channels);
     // What the server has confirmed on the current connection.
     bool isSubscribed(Kind kind, const QByteArray &name) const;
 
@@ -169,6 +173,7 @@ private:
         EntryType type = EntryType::User;
         // Subscription entries: replies still expected and the names sent.
         Kind kind = Kind::Channel;
+        bool subscribing = true;
         int confirmationsLeft = 0;
         QList<QByteArray> names;
     };

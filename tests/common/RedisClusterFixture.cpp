@@ -160,6 +160,20 @@ qint64 RedisClusterFixture::calls(int i, const QByteArray &name, const QByteArra
     return stats.mid(start, end - start).toLongLong();
 }
 
+qint64 RedisClusterFixture::rejectedCalls(int i) const
+{
+    const QByteArray stats = command(i, {"INFO", "commandstats"}).bytes();
+    const QByteArray counter = "rejected_calls=";
+    qint64 total = 0;
+    for (qsizetype at = stats.indexOf(counter); at >= 0; at = stats.indexOf(counter, at + 1)) {
+        qsizetype end = at + counter.size();
+        while (end < stats.size() && std::isdigit(static_cast<unsigned char>(stats.at(end))))
+            ++end;
+        total += stats.mid(at + counter.size(), end - at - counter.size()).toLongLong();
+    }
+    return total;
+}
+
 int RedisClusterFixture::anotherMaster(int besides) const
 {
     for (int i = 0; i < nodeCount(); ++i) {

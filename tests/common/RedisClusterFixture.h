@@ -44,6 +44,8 @@ public:
     // Node i's calls of a command so far (INFO commandstats), e.g. "evalsha"; or another
     // of its counters, such as "rejected_calls" (refused with MOVED, CROSSSLOT...).
     qint64 calls(int i, const QByteArray &command, const QByteArray &counter = "calls") const;
+    // Node i's commands of any kind refused so far (MOVED, ASK, CROSSSLOT...).
+    qint64 rejectedCalls(int i) const;
     // Moves `slot` from node `from` to node `to`, keys and all, as redis-cli --cluster reshard
     // does: IMPORTING, MIGRATING, MIGRATE, then SETSLOT NODE everywhere, unless `finish` is
     // false, which leaves the slot half-way (keys not yet moved answer ASK).

@@ -361,10 +361,18 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(heard, QList<QByteArray>{"one"}, 15000);
 
         const int to = m_cluster.anotherMaster(from);
+        const qint64 leftBefore = m_cluster.calls(from, "sunsubscribe", "calls")
+            + m_cluster.calls(from, "sunsubscribe", "rejected_calls");
         QVERIFY2(m_cluster.migrateSlot(slot, from, to), qPrintable(m_cluster.errorString()));
         QTRY_COMPARE_WITH_TIMEOUT(unsubscribed.size(), 1, 15000);
         QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 2, 15000);
         QVERIFY(client.isSubscribed(RedisClient::Kind::ShardChannel, channel));
+        // The old owner let go by itself and is not asked to: it would answer MOVED, and that
+        // answer, arriving after the move to the new owner, used to make the client give up
+        // the new subscription without ever hearing it confirmed again.
+        QCOMPARE(m_cluster.calls(from, "sunsubscribe", "calls")
+                     + m_cluster.calls(from, "sunsubscribe", "rejected_calls"),
+                 leftBefore);
         QCOMPARE(m_cluster.command(to, {"SPUBLISH", channel, "two"}).toInteger(), 1);
         QTRY_COMPARE_WITH_TIMEOUT(heard, (QList<QByteArray>{"one", "two"}), 15000);
     }

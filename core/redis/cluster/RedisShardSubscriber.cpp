@@ -56,7 +56,9 @@ RedisConnection *RedisShardSubscriber::linkTo(const Endpoint &master)
                 // Ours (a move or an unsubscribe) left m_placement first; anything else is the
                 // node letting go of a slot.
                 if (kind == Kind::ShardChannel && m_placement.value(name) == link) {
-                    link->sunsubscribe({name}); // not to be restored there
+                    // Not to be restored there. No SUNSUBSCRIBE: the node holds nothing of
+                    // ours and would only answer MOVED.
+                    link->forgetShardChannels({name});
                     m_placement.insert(name, nullptr);
                     lost(name);
                 }
@@ -70,11 +72,15 @@ RedisConnection *RedisShardSubscriber::linkTo(const Endpoint &master)
         }
         scheduleRefresh(200ms);
     });
-    connect(link, &RedisConnection::errorOccurred, this, [this](const QString &message) {
+    connect(link, &RedisConnection::errorOccurred, this, [this, link](const QString &message) {
         // A map that is out of date: SSUBSCRIBE answered MOVED. Not the user's concern.
         if (message.contains(QLatin1String("MOVED")) || message.contains(QLatin1String("ASK"))) {
+            // Leaving a node that no longer serves the slot: it holds nothing of ours.
+            if (message.startsWith(QLatin1String("SUNSUBSCRIBE ")))
+                return;
+            // Only this link's refusals: a channel already placed elsewhere is on its way.
             for (auto it = m_placement.begin(); it != m_placement.end(); ++it) {
-                if (it.value() && !it.value()->isSubscribed(Kind::ShardChannel, it.key())
+                if (it.value() == link && !link->isSubscribed(Kind::ShardChannel, it.key())
                     && message.contains(QString::fromUtf8(it.key())))
                     it.value() = nullptr;
             }
@@ -120,7 +126,12 @@ void RedisShardSubscriber::place(const QByteArray &channel)
     m_placement.insert(channel, target);
     if (current)
         current->sunsubscribe({channel});
-    target->ssubscribe({channel});
+    // Still subscribed there from before (a placement given up too early): no confirmation
+    // will come again, yet whoever heard that it was lost waits for one to catch up.
+    if (target->isSubscribed(Kind::ShardChannel, channel))
+        Q_EMIT subscribed(Kind::ShardChannel, channel);
+    else
+        target->ssubscribe({channel});
 }
 
 void RedisShardSubscriber::lost(const QByteArray &channel)
