@@ -119,11 +119,19 @@ bool ChannelSync::handleFailure(const RedisReply &reply)
         m_phase = Phase::WaitingForCommands;
         return true;
     }
-    m_sink.error(
-        QStringLiteral("Cannot read the history of #%1: %2").arg(m_channel, reply.toString()));
-    // Try again with the next notice.
+    // Said once per run of failures, not at every attempt.
+    if (m_retryDelayMs == 0)
+        m_sink.error(
+            QStringLiteral("Cannot read the history of #%1: %2").arg(m_channel, reply.toString()));
+    // Try again with the next notice, or after a while: the notice that made this read may
+    // have been the last one for a long time, and what it announced must not wait for it.
     m_phase = Phase::Live;
     m_readAgain = false;
+    m_retryDelayMs = std::clamp(m_retryDelayMs * 2, 500, 30000);
+    QTimer::singleShot(m_retryDelayMs, m_commands.data(), [this, current = stillCurrent()] {
+        if (current() && m_phase == Phase::Live)
+            startRead(false);
+    });
     return true;
 }
 
@@ -341,6 +349,7 @@ void ChannelSync::rollBackTo(const std::optional<StreamId> &survivor)
 
 void ChannelSync::finishRead()
 {
+    m_retryDelayMs = 0;
     if (m_readAgain || m_noticedUpTo > m_last)
         startRead(false);
     else

@@ -115,6 +115,8 @@ private:
     // which a new master wrote since with an older id (its clock behind), to be shown.
     static constexpr std::size_t RecentCapacity = 2048;
     std::deque<std::pair<StreamId, size_t>> m_recent;
+    // Backoff while reads of the log fail (0: the last one succeeded).
+    int m_retryDelayMs = 0;
     // Backoff while the node holding the log is not confirmed to be its master.
     int m_authorityDelayMs = 0;
     // The log was found behind once and the client has confirmed the node since: the next

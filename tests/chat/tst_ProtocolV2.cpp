@@ -150,6 +150,54 @@ private Q_SLOTS:
         QVERIFY(m_server->command({"HGET", "user:{gui1}:read", "other"}).isNil());
     }
 
+    // A read the server refuses is tried again by itself: the notice that caused it may be the
+    // last one for a long time, and what the log holds meanwhile must still be delivered.
+    void aRefusedReadIsRetriedWithoutAnotherNotice()
+    {
+        ThreadedWorker alice(ThreadedWorker::configFor(*m_server, QStringLiteral("alice")));
+        ThreadedWorker bob(ThreadedWorker::configFor(*m_server, QStringLiteral("bob")));
+        QVERIFY(alice.waitForReady() && bob.waitForReady());
+        for (ThreadedWorker *w : {&alice, &bob}) {
+            w->run([w = w->worker()] { w->joinChannel(QStringLiteral("dev")); });
+            QVERIFY(w->waitForJoined(QStringLiteral("dev")));
+        }
+        bob.run([w = bob.worker()] {
+            w->sendMessage(QStringLiteral("dev"), QStringLiteral("before"));
+        });
+        QVERIFY(alice.waitForTexts(QStringLiteral("dev"), 1));
+
+        // Someone puts a string where the log was, and a notice makes Alice read it.
+        const QByteArray log = "channel:{dev}:log";
+        QVERIFY(m_server->command({"RENAME", log, "saved"}).isOk());
+        QVERIFY(m_server->command({"SET", log, "not a stream"}).isOk());
+        QVERIFY(m_server->command({"PUBLISH", "channel:{dev}", R"({"v":2})"}).toInteger() >= 1);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            alice.errors().join(u'\n').contains(QLatin1String("Cannot read the history of #dev")),
+            20000);
+
+        // The log comes back with one more entry, and no notice says so.
+        QVERIFY(m_server->command({"DEL", log}).toInteger() == 1);
+        QVERIFY(m_server->command({"RENAME", "saved", log}).isOk());
+        const RedisReply entry =
+            m_server->command({"XREVRANGE", log, "+", "-", "COUNT", "1"}).at(0); // "before"
+        QList<QByteArray> xadd{"XADD", log, "*"};
+        for (qsizetype i = 0; i + 1 < entry.at(1).size(); i += 2) {
+            const QByteArray field = entry.at(1).at(i).bytes();
+            QByteArray value = entry.at(1).at(i + 1).bytes();
+            if (field == "text")
+                value = "after";
+            else if (field == "cid")
+                value = "0123456789abcdef0123456789abcdef";
+            xadd << field << value;
+        }
+        QVERIFY(m_server->command(xadd).isString());
+        QVERIFY(alice.waitForTexts(QStringLiteral("dev"), 2));
+        QCOMPARE(alice.texts(QStringLiteral("dev")),
+                 (QStringList{QStringLiteral("before"), QStringLiteral("after")}));
+        // Reported once, not at every attempt.
+        QCOMPARE(alice.errors().filter(QLatin1String("Cannot read")).size(), 1);
+    }
+
     void aNoticeCannotMuteOrInvent_data()
     {
         QTest::addColumn<QByteArray>("notice"); // %1: an id far ahead of the log
