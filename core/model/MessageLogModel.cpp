@@ -652,6 +652,21 @@ void MessageLogModel::removeOldest(int count)
     m_rows.remove(0, count);
     endRemoveRows();
     forgetOlderRows();
+    limitSlack();
+}
+
+void MessageLogModel::limitSlack()
+{
+    // A list trimmed at the front and grown at the end keeps the room of both: at the
+    // scrollback limit a QList ends up with as much again as its rows, for every channel. Kept
+    // to an eighth, at the cost of copying the rows once per eighth of them that arrive.
+    const qsizetype size = m_rows.size();
+    if (m_rows.capacity() - size <= size / 4 + 64)
+        return;
+    QList<Row> kept;
+    kept.reserve(size + size / 8 + 64);
+    kept.append(m_rows);
+    m_rows = std::move(kept);
 }
 
 void MessageLogModel::trimToMaxRows()

@@ -199,6 +199,7 @@ private:
     void removeOldest(int count);
     // Back to maxRows() unless trimming is held.
     void trimToMaxRows();
+    void limitSlack();
     // After rows older than the first one were dropped (trimmed or never inserted).
     void forgetOlderRows();
     // Releases what the rows [from, from + count) of `rows`, which are going, hold in m_texts
