@@ -826,29 +826,19 @@ LatencyRun oursLatency(const Bench &bench, int run)
             (count - 1) / secondsBetween(state.start, state.lastSent)};
 }
 
-LatencyRun rawLatency(const Bench &bench, int run)
+// A raw side's run: message i is sent at start + i ms by `send(i)` in this thread while
+// `receive` fills in when each arrived, in a thread of its own; `abortReceive` makes a blocked
+// `receive` return when sending fails.
+LatencyRun pacedRawRun(int count, const std::function<void(int)> &send,
+                       const std::function<void(std::vector<Clock::time_point> &)> &receive,
+                       const std::function<void()> &abortReceive)
 {
-    const int count = bench.settings.latencyMessages;
-    const QByteArray pubsub = bench.keys.pubsub(QStringLiteral("latency-raw-%1").arg(run));
-    const HiredisContext subscriber = hiredisConnect(bench.port());
-    const HiredisContext publisher = hiredisConnect(bench.port());
-    hiredisSubscribe(subscriber.get(), pubsub);
-    // About a line of chat: the raw client carries the message in the notice, as a client that
-    // trusted notices would; ours reads it from the log (PROTOCOL.md, "Reading").
-    const QByteArray padding(120, 'x');
-
     std::vector<Clock::time_point> sentAt(static_cast<size_t>(count));
     std::vector<Clock::time_point> arrivedAt(static_cast<size_t>(count));
     QString readerError;
-    std::thread reader([&, context = subscriber.get()] {
+    std::thread reader([&] {
         try {
-            for (int i = 0; i < count; ++i) {
-                const HiredisReply message = hiredisNextReply(context);
-                arrivedAt[size_t(i)] = Clock::now();
-                const auto payload = hiredisMessage(message.get(), pubsub);
-                if (!payload || !payload->startsWith(QByteArray(QByteArray::number(i) + ' ')))
-                    fail(QStringLiteral("hiredis: message %1 did not arrive as sent").arg(i));
-            }
+            receive(arrivedAt);
         } catch (const BenchFailure &e) {
             readerError = QString::fromStdString(e.what());
         }
@@ -859,13 +849,10 @@ LatencyRun rawLatency(const Bench &bench, int run)
         for (int i = 0; i < count; ++i) {
             std::this_thread::sleep_until(start + i * LatencyInterval);
             sentAt[size_t(i)] = Clock::now();
-            const HiredisReply published = hiredisCommand(
-                publisher.get(), {"PUBLISH", pubsub, QByteArray::number(i) + ' ' + padding});
-            if (published->type != REDIS_REPLY_INTEGER || published->integer != 1)
-                fail(QStringLiteral("hiredis: PUBLISH did not reach exactly one subscriber"));
+            send(i);
         }
     } catch (const BenchFailure &) {
-        ::shutdown(subscriber->fd, SHUT_RDWR);
+        abortReceive();
         reader.join();
         throw;
     }
@@ -878,6 +865,36 @@ LatencyRun rawLatency(const Bench &bench, int run)
     for (size_t i = 0; i < size_t(count); ++i)
         micros.push_back(microsecondsBetween(sentAt[i], arrivedAt[i]));
     return {percentiles(std::move(micros)), (count - 1) / secondsBetween(start, lastSent)};
+}
+
+LatencyRun rawLatency(const Bench &bench, int run)
+{
+    const int count = bench.settings.latencyMessages;
+    const QByteArray pubsub = bench.keys.pubsub(QStringLiteral("latency-raw-%1").arg(run));
+    const HiredisContext subscriber = hiredisConnect(bench.port());
+    const HiredisContext publisher = hiredisConnect(bench.port());
+    hiredisSubscribe(subscriber.get(), pubsub);
+    // About a line of chat: the raw client carries the message in the notice, as a client that
+    // trusted notices would; ours reads it from the log (PROTOCOL.md, "Reading").
+    const QByteArray padding(120, 'x');
+    return pacedRawRun(
+        count,
+        [&](int i) {
+            const HiredisReply published = hiredisCommand(
+                publisher.get(), {"PUBLISH", pubsub, QByteArray::number(i) + ' ' + padding});
+            if (published->type != REDIS_REPLY_INTEGER || published->integer != 1)
+                fail(QStringLiteral("hiredis: PUBLISH did not reach exactly one subscriber"));
+        },
+        [&](std::vector<Clock::time_point> &arrivedAt) {
+            for (int i = 0; i < count; ++i) {
+                const HiredisReply message = hiredisNextReply(subscriber.get());
+                arrivedAt[size_t(i)] = Clock::now();
+                const auto payload = hiredisMessage(message.get(), pubsub);
+                if (!payload || !payload->startsWith(QByteArray(QByteArray::number(i) + ' ')))
+                    fail(QStringLiteral("hiredis: message %1 did not arrive as sent").arg(i));
+            }
+        },
+        [&] { ::shutdown(subscriber->fd, SHUT_RDWR); });
 }
 
 // The same work as ours, done by a raw client: the post script (EVALSHA, exactly as
@@ -921,11 +938,13 @@ LatencyRun rawProtocolLatency(const Bench &bench, int run)
     // The join's own notice, read before the clock starts.
     hiredisNextReply(subscriber.get());
 
-    std::vector<Clock::time_point> sentAt(static_cast<size_t>(count));
-    std::vector<Clock::time_point> arrivedAt(static_cast<size_t>(count));
-    QString readerError;
-    std::thread readerThread([&] {
-        try {
+    const LatencyRun result = pacedRawRun(
+        count,
+        [&](int i) {
+            // As long as ours: "latency R message N".
+            post("msg", QByteArray::number(i) + " latency " + QByteArray::number(run) + " raw");
+        },
+        [&](std::vector<Clock::time_point> &arrivedAt) {
             StreamId last = joined;
             int received = 0;
             while (received < count) {
@@ -967,34 +986,10 @@ LatencyRun rawProtocolLatency(const Bench &bench, int run)
                     ++received;
                 }
             }
-        } catch (const BenchFailure &e) {
-            readerError = QString::fromStdString(e.what());
-        }
-    });
-
-    const Clock::time_point start = Clock::now();
-    try {
-        for (int i = 0; i < count; ++i) {
-            std::this_thread::sleep_until(start + i * LatencyInterval);
-            sentAt[size_t(i)] = Clock::now();
-            // As long as ours: "latency R message N".
-            post("msg", QByteArray::number(i) + " latency " + QByteArray::number(run) + " raw");
-        }
-    } catch (const BenchFailure &) {
-        ::shutdown(subscriber->fd, SHUT_RDWR);
-        readerThread.join();
-        throw;
-    }
-    const Clock::time_point lastSent = sentAt.back();
-    readerThread.join();
-    if (!readerError.isEmpty())
-        fail(readerError);
+        },
+        [&] { ::shutdown(subscriber->fd, SHUT_RDWR); });
     deleteChannelKeys(bench, channel);
-    std::vector<double> micros;
-    micros.reserve(size_t(count));
-    for (size_t i = 0; i < size_t(count); ++i)
-        micros.push_back(microsecondsBetween(sentAt[i], arrivedAt[i]));
-    return {percentiles(std::move(micros)), (count - 1) / secondsBetween(start, lastSent)};
+    return result;
 }
 
 // ---------------------------------------------------------------------------------------------
