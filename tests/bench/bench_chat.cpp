@@ -28,6 +28,7 @@
 
 #include "chat/ChatKeys.h"
 #include "chat/ChatScripts.h"
+#include "chat/MessageCodec.h"
 #include "chat/RedisWorker.h"
 #include "chat/StreamId.h"
 #include "model/ChatSession.h"
@@ -952,10 +953,7 @@ LatencyRun rawProtocolLatency(const Bench &bench, int run)
                 const auto notice = hiredisMessage(message.get(), pubsub);
                 if (!notice)
                     fail(QStringLiteral("hiredis: not a notice on %1").arg(channel));
-                const qsizetype at = notice->indexOf("\"id\":\"");
-                const qsizetype end = at < 0 ? -1 : notice->indexOf('"', at + 6);
-                const auto named =
-                    end < 0 ? std::nullopt : StreamId::parse(notice->mid(at + 6, end - at - 6));
+                const std::optional<StreamId> named = MessageCodec::noticeId(*notice);
                 if (named && *named <= last)
                     continue; // read already
                 const HiredisReply entries =
