@@ -144,20 +144,17 @@ void ChannelSync::readFirstPage()
             if (!current() || handleFailure(reply))
                 return;
             ChatMessageList page;
-            page.reserve(reply.size());
-            for (qsizetype i = reply.size() - 1; i >= 0; --i) {
-                if (auto message = MessageCodec::fromStreamEntry(m_channel, reply.at(i)))
-                    page << *message;
-                else
-                    qCWarning(lcSync) << "skipping an unreadable entry in" << m_logKey;
-            }
+            if (const qsizetype skipped =
+                    MessageCodec::appendStreamPage(m_channel, reply, true, &page))
+                qCWarning(lcSync) << "skipping" << skipped << "unreadable entries in" << m_logKey;
             if (!page.isEmpty())
                 m_last = page.last().id;
             remember(page);
             m_firstPageRead = true;
             m_sink.firstPage(page, reply.size() < m_firstPageSize);
             finishRead();
-        });
+        },
+        RedisClient::CommandOptions{.flatArrays = true});
 }
 
 void ChannelSync::readSince(StreamId after, bool checkTrimmed)
@@ -204,15 +201,17 @@ void ChannelSync::readSince(StreamId after, bool checkTrimmed)
                 m_authorityConfirmed = false;
             // Ask for the next page before decoding this one, so the server and we overlap.
             bool more = false;
+            const RedisReplyView entries(reply);
             if (reply.size() >= m_catchUpPageSize) {
-                if (const auto lastId = StreamId::parse(reply.at(reply.size() - 1).at(0).bytes())) {
+                if (const auto lastId =
+                        StreamId::parse(entries.at(entries.size() - 1).at(0).bytes())) {
                     readSince(*lastId, false);
                     more = true;
                 }
             }
             ChatMessageList page;
             page.reserve(reply.size() + 1);
-            for (const RedisReply &entry : reply.elements()) {
+            for (const RedisReplyView entry : entries) {
                 auto message = MessageCodec::fromStreamEntry(m_channel, entry);
                 if (!message) {
                     qCWarning(lcSync) << "skipping an unreadable entry in" << m_logKey;
@@ -229,7 +228,7 @@ void ChannelSync::readSince(StreamId after, bool checkTrimmed)
                         QStringLiteral("Older messages expired before they could be shown.");
                     page << expired;
                 }
-                page << *message;
+                page << std::move(*message);
             }
             if (!page.isEmpty()) {
                 m_last = page.last().id;
@@ -238,7 +237,8 @@ void ChannelSync::readSince(StreamId after, bool checkTrimmed)
             }
             if (!more)
                 finishRead();
-        });
+        },
+        RedisClient::CommandOptions{.flatArrays = true});
 }
 
 void ChannelSync::checkAuthority()

@@ -30,7 +30,7 @@ QByteArray ChatMessage::typeName(Type type)
     return "unknown";
 }
 
-ChatMessage::Type ChatMessage::typeFromName(const QByteArray &name)
+ChatMessage::Type ChatMessage::typeFromName(QByteArrayView name)
 {
     for (const auto &[t, n] : TypeNames) {
         if (name == n && t != Type::Expired && t != Type::RolledBack && t != Type::NewMessages)

@@ -49,7 +49,7 @@ struct ChatMessage
 
     static QByteArray typeName(Type type);
     // Unknown for names this version does not know.
-    static Type typeFromName(const QByteArray &name);
+    static Type typeFromName(QByteArrayView name);
 
     friend bool operator==(const ChatMessage &, const ChatMessage &) = default;
 };

@@ -13,13 +13,14 @@ namespace Confab {
 
 namespace {
 
+// Views into the entry being decoded.
 struct RawFields
 {
-    std::optional<QByteArray> type;
-    std::optional<QByteArray> from;
-    std::optional<QByteArray> name;
-    std::optional<QByteArray> text;
-    QByteArray cid;
+    std::optional<QByteArrayView> type;
+    std::optional<QByteArrayView> from;
+    std::optional<QByteArrayView> name;
+    std::optional<QByteArrayView> text;
+    QByteArrayView cid;
 };
 
 // Fills in a message from its raw fields, noting every way they break the protocol.
@@ -33,14 +34,17 @@ void decodeFields(ChatMessage &message, const RawFields &fields)
         message.type = ChatMessage::typeFromName(*fields.type);
         if (message.type == ChatMessage::Type::Unknown)
             problems << QStringLiteral("unknown type \"%1\"")
-                            .arg(QString::fromUtf8(fields.type->left(32)));
+                            .arg(QString::fromUtf8(
+                                fields.type->first(std::min<qsizetype>(32, fields.type->size()))));
     }
     bool valid = true;
     if (!fields.from) {
         problems << QStringLiteral("no sender");
         message.from = QStringLiteral("?");
     } else {
-        message.from = MessageCodec::decodeUtf8(fields.from->left(NameRule::MaxBytes * 2), &valid);
+        message.from = MessageCodec::decodeUtf8(
+            fields.from->first(std::min<qsizetype>(NameRule::MaxBytes * 2, fields.from->size())),
+            &valid);
         if (!valid)
             problems << QStringLiteral("sender is not valid UTF-8");
         else if (!NameRule::isValid(message.from))
@@ -54,7 +58,9 @@ void decodeFields(ChatMessage &message, const RawFields &fields)
     if (fields.name) {
         bool nameValid = true;
         // Shown where a name goes: one line, no longer than a name may be.
-        QString name = MessageCodec::decodeUtf8(fields.name->left(NameRule::MaxBytes), &nameValid);
+        QString name = MessageCodec::decodeUtf8(
+            fields.name->first(std::min<qsizetype>(NameRule::MaxBytes, fields.name->size())),
+            &nameValid);
         name = NameRule::displayable(name);
         if (!nameValid)
             problems << QStringLiteral("display name is not valid UTF-8");
@@ -65,10 +71,10 @@ void decodeFields(ChatMessage &message, const RawFields &fields)
         if (message.type == ChatMessage::Type::Message || message.type == ChatMessage::Type::Action)
             problems << QStringLiteral("no text");
     } else {
-        const QByteArray &text = *fields.text;
+        const QByteArrayView text = *fields.text;
         const bool cut = text.size() > MessageCodec::MaxDisplayBytes;
-        message.text =
-            MessageCodec::decodeUtf8(cut ? text.left(MessageCodec::MaxDisplayBytes) : text, &valid);
+        message.text = MessageCodec::decodeUtf8(
+            cut ? text.first(MessageCodec::MaxDisplayBytes) : text, &valid);
         if (cut) {
             // Cutting may split a character; only complain about UTF-8 in what is shown.
             if (message.text.endsWith(QChar::ReplacementCharacter))
@@ -79,13 +85,13 @@ void decodeFields(ChatMessage &message, const RawFields &fields)
         if (!valid && !cut)
             problems << QStringLiteral("text is not valid UTF-8");
     }
-    message.cid = fields.cid.left(128);
+    message.cid = fields.cid.first(std::min<qsizetype>(128, fields.cid.size())).toByteArray();
     message.problem = problems.join(QStringLiteral("; "));
 }
 
 } // namespace
 
-QString MessageCodec::decodeUtf8(const QByteArray &bytes, bool *valid)
+QString MessageCodec::decodeUtf8(QByteArrayView bytes, bool *valid)
 {
     // Most chat text is ASCII, which is valid UTF-8 as it is; skip the decoder's setup then.
     const bool ascii =
@@ -101,11 +107,15 @@ QString MessageCodec::decodeUtf8(const QByteArray &bytes, bool *valid)
 }
 
 std::optional<ChatMessage> MessageCodec::fromStreamEntry(const QString &channel,
-                                                         const RedisReply &entry)
+                                                         RedisReplyView entry)
 {
-    if (!entry.isArray() || entry.size() < 1 || !entry.at(0).isString())
+    if (!entry.isArray() || entry.size() < 1)
         return std::nullopt;
-    const auto id = StreamId::parse(entry.at(0).bytes());
+    auto element = entry.begin();
+    const RedisReplyView idReply = *element;
+    if (!idReply.isString())
+        return std::nullopt;
+    const auto id = StreamId::parse(idReply.bytes());
     if (!id)
         return std::nullopt;
     ChatMessage message;
@@ -113,28 +123,62 @@ std::optional<ChatMessage> MessageCodec::fromStreamEntry(const QString &channel,
     message.channel = channel;
 
     RawFields fields;
-    if (entry.size() < 2 || !entry.at(1).isArray()) {
+    const RedisReplyView list = entry.size() >= 2 ? *++element : RedisReplyView();
+    if (!list.isArray()) {
         decodeFields(message, fields);
         message.problem = QStringLiteral("entry has no fields");
         return message;
     }
-    const RedisReply &list = entry.at(1);
-    for (qsizetype i = 0; i + 1 < list.size(); i += 2) {
-        const QByteArray &name = list.at(i).bytes();
-        const QByteArray &value = list.at(i + 1).bytes();
-        if (name == "type")
+    // Pairs; an odd one out at the end is no field.
+    std::optional<QByteArrayView> name;
+    for (const RedisReplyView field : list) {
+        if (!name) {
+            name = field.bytes();
+            continue;
+        }
+        const QByteArrayView value = field.bytes();
+        if (*name == "type")
             fields.type = value;
-        else if (name == "from")
+        else if (*name == "from")
             fields.from = value;
-        else if (name == "text")
+        else if (*name == "text")
             fields.text = value;
-        else if (name == "name")
+        else if (*name == "name")
             fields.name = value;
-        else if (name == "cid")
+        else if (*name == "cid")
             fields.cid = value;
+        name.reset();
     }
     decodeFields(message, fields);
     return message;
+}
+
+qsizetype MessageCodec::appendStreamPage(const QString &channel, RedisReplyView page, bool reversed,
+                                         QList<ChatMessage> *out)
+{
+    const qsizetype first = out->size();
+    qsizetype skipped = 0;
+    out->reserve(first + page.size());
+    for (const RedisReplyView entry : page) {
+        if (auto message = fromStreamEntry(channel, entry))
+            out->append(std::move(*message));
+        else
+            ++skipped;
+    }
+    if (reversed)
+        std::reverse(out->begin() + first, out->end());
+    return skipped;
+}
+
+std::optional<StreamId> MessageCodec::plainNoticeId(QByteArrayView payload)
+{
+    static constexpr QByteArrayView Head = R"({"v":2,"id":")";
+    if (payload.size() > 4096 || !payload.startsWith(Head) || !payload.endsWith("\"}"))
+        return std::nullopt;
+    const QByteArrayView id = payload.sliced(Head.size(), payload.size() - Head.size() - 2);
+    if (id.contains('"'))
+        return std::nullopt;
+    return StreamId::parse(id);
 }
 
 std::optional<StreamId> MessageCodec::noticeId(const QByteArray &payload)
@@ -144,12 +188,8 @@ std::optional<StreamId> MessageCodec::noticeId(const QByteArray &payload)
         return std::nullopt;
     // What the post script publishes, read without building a JSON document: a flood brings
     // one notice per entry.
-    static constexpr QByteArrayView Head = R"({"v":2,"id":")";
-    if (payload.startsWith(Head) && payload.endsWith("\"}")) {
-        const QByteArray id = payload.mid(Head.size(), payload.size() - Head.size() - 2);
-        if (!id.contains('"'))
-            return StreamId::parse(id);
-    }
+    if (const auto id = plainNoticeId(payload))
+        return id;
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(payload, &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject())

@@ -44,14 +44,8 @@ QString describe(RedisConnection::State state)
 ChatMessageList parseEntries(const QString &channel, const RedisReply &reply, bool reversed)
 {
     ChatMessageList out;
-    out.reserve(reply.size());
-    for (qsizetype i = 0; i < reply.size(); ++i) {
-        const RedisReply &entry = reply.at(reversed ? reply.size() - 1 - i : i);
-        if (auto message = MessageCodec::fromStreamEntry(channel, entry))
-            out << *message;
-        else
-            qCWarning(lcWorker) << "skipping an unreadable stream entry in" << channel;
-    }
+    if (const qsizetype skipped = MessageCodec::appendStreamPage(channel, reply, reversed, &out))
+        qCWarning(lcWorker) << "skipping" << skipped << "unreadable stream entries in" << channel;
     return out;
 }
 
@@ -86,6 +80,7 @@ RedisWorker::~RedisWorker()
     goOffline();
     m_upgrade.reset();
     // Syncs hold callbacks into this object; drop them before the connections go.
+    m_lastNotice = {};
     m_syncs.clear();
 }
 
@@ -493,15 +488,17 @@ void RedisWorker::restoreChannel(const QString &channel, const StreamId &readMar
         return;
     const QByteArray after = readMark.isNull() ? QByteArray("-") : "(" + readMark.toByteArray();
     // After channelJoined (same connection, replies in order), so the channel has its row.
-    m_commands->command({"XRANGE", m_keys.log(channel), after, "+", "COUNT",
-                         QByteArray::number(m_config.catchUpPageSize)},
-                        [this, channel](const RedisReply &reply) {
-                            if (reply.isError())
-                                return;
-                            const ChatMessageList newer = parseEntries(channel, reply, false);
-                            if (!newer.isEmpty())
-                                Q_EMIT unreadLoaded(channel, newer);
-                        });
+    m_commands->command(
+        {"XRANGE", m_keys.log(channel), after, "+", "COUNT",
+         QByteArray::number(m_config.catchUpPageSize)},
+        [this, channel](const RedisReply &reply) {
+            if (reply.isError())
+                return;
+            const ChatMessageList newer = parseEntries(channel, reply, false);
+            if (!newer.isEmpty())
+                Q_EMIT unreadLoaded(channel, newer);
+        },
+        RedisClient::CommandOptions{.flatArrays = true});
 }
 
 QString RedisWorker::shownName(const QString &channel) const
@@ -605,6 +602,13 @@ void RedisWorker::onSubscribed(RedisConnection::Kind kind, const QByteArray &pub
 
 void RedisWorker::onMessage(const QByteArray &pubsubChannel, const QByteArray &payload)
 {
+    // A plain notice can be nothing else (no receipt, no typing): straight to its sync.
+    if (m_lastNotice.sync && pubsubChannel == m_lastNotice.pubsubChannel) {
+        if (const auto id = MessageCodec::plainNoticeId(payload)) {
+            m_lastNotice.sync->notice(id);
+            return;
+        }
+    }
     if (pubsubChannel == m_keys.presenceChannel()) {
         m_presence->notice(payload);
         return;
@@ -625,6 +629,7 @@ void RedisWorker::onMessage(const QByteArray &pubsubChannel, const QByteArray &p
         return;
     }
     if (const auto sync = m_syncs.value(*channel)) {
+        m_lastNotice = {pubsubChannel, sync};
         sync->notice(MessageCodec::noticeId(payload));
         return;
     }
@@ -676,6 +681,7 @@ void RedisWorker::watchChannel(const QString &name, const StreamId &after)
                                               m_config.firstPageSize, m_config.catchUpPageSize);
     if (!after.isNull())
         sync->setLastDelivered(after);
+    m_lastNotice = {};
     m_syncs.insert(name, sync);
     // Classic notices (other writers' PUBLISH) on the subscriber's node, and on a cluster the
     // shard's own (SPUBLISH) at the channel's master.
@@ -686,6 +692,7 @@ void RedisWorker::watchChannel(const QString &name, const StreamId &after)
 
 void RedisWorker::unwatchChannel(const QString &name)
 {
+    m_lastNotice = {};
     if (!m_syncs.remove(name))
         return;
     m_subscriber->unsubscribe({m_keys.pubsub(name)});
@@ -1109,7 +1116,8 @@ void RedisWorker::loadOlder(const QString &channel, const StreamId &before, int 
                 return;
             }
             Q_EMIT historyLoaded(channel, parseEntries(channel, reply, true), reply.size() < count);
-        });
+        },
+        RedisClient::CommandOptions{.flatArrays = true});
 }
 
 void RedisWorker::openDirectChannel(const QString &user, const QString &text)

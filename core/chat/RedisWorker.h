@@ -220,7 +220,17 @@ private:
     QTimer *m_outboxRetryTimer = nullptr;
     int m_outboxRetryDelay = 0; // ms; doubles per retry, back to 0 once a post goes through
     int m_reportedOutbox = 0;
+    // Whatever changes m_syncs clears m_lastNotice.
     QHash<QString, std::shared_ptr<ChannelSync>> m_syncs;
+    // The pub/sub channel of the last notice delivered to a sync, and that sync: a flood
+    // brings one notice per entry, nearly always for the channel of the one before, and
+    // decoding its name and looking it up for each was a fifth of this thread's time.
+    struct LastNotice
+    {
+        QByteArray pubsubChannel;
+        std::shared_ptr<ChannelSync> sync;
+    };
+    LastNotice m_lastNotice;
     QSet<QString> m_joined;
     QSet<QString> m_left; // left in this run: a refused outbox message does not rejoin them
     Outbox m_outbox;

@@ -1,5 +1,6 @@
 #include "StreamId.h"
 
+#include <algorithm>
 #include <limits>
 
 namespace Confab {
@@ -27,11 +28,12 @@ bool parseNumber(const char *begin, const char *end, quint64 *out)
 
 } // namespace
 
-std::optional<StreamId> StreamId::parse(const QByteArray &text)
+std::optional<StreamId> StreamId::parse(QByteArrayView text)
 {
-    const char *begin = text.constData();
+    const char *begin = text.data();
     const char *end = begin + text.size();
-    const qsizetype dash = text.indexOf('-');
+    const char *dashAt = std::find(begin, end, '-');
+    const qsizetype dash = dashAt == end ? -1 : dashAt - begin;
     StreamId id;
     if (dash < 0) {
         if (!parseNumber(begin, end, &id.ms))

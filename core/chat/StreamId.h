@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QDateTime>
 #include <QHashFunctions>
 #include <QMetaType>
@@ -17,7 +18,7 @@ struct StreamId
     quint64 ms = 0;
     quint64 seq = 0;
 
-    static std::optional<StreamId> parse(const QByteArray &text);
+    static std::optional<StreamId> parse(QByteArrayView text);
     QByteArray toByteArray() const;
     QDateTime time() const { return QDateTime::fromMSecsSinceEpoch(qint64(ms)); }
     bool isNull() const { return ms == 0 && seq == 0; }

@@ -302,6 +302,7 @@ void RedisConnection::flushQueue()
     for (Queued &q : queued) {
         Pending entry;
         entry.callback = std::move(q.callback);
+        entry.flatArrays = q.flatArrays;
         if (q.timeout > 0ms)
             entry.deadline = q.issuedAt + q.timeout.count();
         if (q.durable)
@@ -352,6 +353,7 @@ void RedisConnection::command(const QList<QByteArray> &args, Callback callback,
     if (m_state == State::Connected) {
         Pending entry;
         entry.callback = std::move(callback);
+        entry.flatArrays = options.flatArrays;
         if (options.timeout > 0ms)
             entry.deadline = now() + options.timeout.count();
         if (options.durable)
@@ -378,6 +380,7 @@ void RedisConnection::command(const QList<QByteArray> &args, Callback callback,
     q.wire = encode(args);
     q.callback = std::move(callback);
     q.durable = options.durable;
+    q.flatArrays = options.flatArrays;
     q.timeout = options.timeout;
     std::chrono::milliseconds wait = m_options.queueTimeout;
     if (options.timeout > 0ms)
@@ -395,9 +398,12 @@ void RedisConnection::transaction(const QList<QList<QByteArray>> &commands, Call
 }
 
 void RedisConnection::transaction(const QList<QList<QByteArray>> &commands, Callback callback,
-                                  const CommandOptions &options)
+                                  const CommandOptions &commandOptions)
 {
-    // The first refusal is kept: EXEC then only says the transaction was discarded.
+    // The first refusal is kept: EXEC then only says the transaction was discarded. EXEC's
+    // reply holds each command's: read as a tree.
+    CommandOptions options = commandOptions;
+    options.flatArrays = false;
     auto refusal = std::make_shared<RedisReply>();
     command({"MULTI"}, {}, options);
     for (const QList<QByteArray> &args : commands) {
@@ -490,8 +496,13 @@ void RedisConnection::onReadyRead()
     for (qsizetype offset = 0; offset < data.size(); offset += Slice) {
         m_reader.feed(data.constData() + offset, std::min(Slice, data.size() - offset));
         for (;;) {
+            // Only the reply to a command that asked for it is read flat; a connection that the
+            // server holds subscribed may push a message at any time, which is read as a tree.
+            const bool flat = !m_pending.empty() && m_pending.front().flatArrays
+                && !m_subscriptions.serverSubscribed();
             RedisReply reply;
-            const RedisReplyReader::Result result = m_reader.next(&reply);
+            const RedisReplyReader::Result result = m_reader.next(
+                &reply, flat ? RedisReplyReader::Form::Flat : RedisReplyReader::Form::Tree);
             if (result == RedisReplyReader::Result::NeedMoreData)
                 break;
             if (result == RedisReplyReader::Result::ProtocolError) {

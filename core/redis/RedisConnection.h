@@ -54,6 +54,9 @@ public:
         // turns a success into NOTDURABLE (the write may be lost in a failover: send it again
         // if that is harmless). Errors come at once.
         bool durable = false;
+        // An array reply comes in flat form (RedisReply::flat(), read with RedisReplyView):
+        // for big pages of a stream, read without an allocation per element.
+        bool flatArrays = false;
     };
 
     using Callback = std::function<void(const RedisReply &)>;
@@ -171,6 +174,7 @@ private:
         Callback callback;
         qint64 deadline = 0; // ms on m_clock; 0 = none
         EntryType type = EntryType::User;
+        bool flatArrays = false;
         // Subscription entries: replies still expected and the names sent.
         Kind kind = Kind::Channel;
         bool subscribing = true;
@@ -183,6 +187,7 @@ private:
         QByteArray wire;
         Callback callback;
         bool durable = false;
+        bool flatArrays = false;
         std::chrono::milliseconds timeout{0};
         qint64 issuedAt = 0; // ms on m_clock
         qint64 expiry = 0;

@@ -1,5 +1,7 @@
 #include "RedisReply.h"
 
+#include "RedisFlatReply.h"
+
 namespace Confab {
 
 RedisReply RedisReply::integer(qint64 value)
@@ -102,12 +104,14 @@ static void appendDebug(QString &out, const RedisReply &r, int indent)
 QString RedisReply::toDebugString() const
 {
     QString out;
-    appendDebug(out, *this, 0);
+    appendDebug(out, m_flat ? m_flat->toReply() : *this, 0);
     return out;
 }
 
 bool operator==(const RedisReply &a, const RedisReply &b)
 {
+    if (a.m_flat || b.m_flat)
+        return (a.m_flat ? a.m_flat->toReply() : a) == (b.m_flat ? b.m_flat->toReply() : b);
     return a.m_type == b.m_type && a.m_integer == b.m_integer && a.m_bytes == b.m_bytes
         && a.m_elements == b.m_elements;
 }

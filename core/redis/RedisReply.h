@@ -5,7 +5,11 @@
 #include <QMetaType>
 #include <QString>
 
+#include <memory>
+
 namespace Confab {
+
+class RedisFlatReply;
 
 // One RESP2 reply, owning its data. This is the only reply type that leaves core/redis: no
 // hiredis type is visible to callers. Client-side failures (lost connection, timeout, not
@@ -51,9 +55,13 @@ public:
     const QByteArray &bytes() const { return m_bytes; }
     // Lossy UTF-8 decoding of bytes(), for display and error messages.
     QString toString() const { return QString::fromUtf8(m_bytes); }
+    // Elements of an array read as a tree. An array read in flat form (see flat()) has its
+    // elements there instead: elements() is empty, size() says how many there are.
     const QList<RedisReply> &elements() const { return m_elements; }
-    qsizetype size() const { return m_elements.size(); }
+    qsizetype size() const { return m_flat ? qsizetype(m_integer) : m_elements.size(); }
     const RedisReply &at(qsizetype i) const { return m_elements.at(i); }
+    // The array in flat form, when its command asked for it (read it through RedisReplyView).
+    const RedisFlatReply *flat() const { return m_flat.get(); }
 
     // For errors: the first word ("WRONGPASS", "NOAUTH", "TIMEOUT"...), empty otherwise.
     QByteArray errorCode() const;
@@ -69,16 +77,18 @@ public:
 
 private:
     friend struct RedisReplyFunctions;
+    friend struct RedisFlatReplyBuilder;
 
     QByteArray m_bytes;
     QList<RedisReply> m_elements;
-    qint64 m_integer = 0;
+    std::shared_ptr<const RedisFlatReply> m_flat;
+    qint64 m_integer = 0; // also the element count of a flat array
     Type m_type = Type::Nil;
 };
 
 } // namespace Confab
 
-// Its members (QByteArray, QList, scalars) may be moved in memory as bytes: lists of replies
-// grow and shrink without calling constructors.
+// Its members (QByteArray, QList, std::shared_ptr, scalars) may be moved in memory as bytes: lists
+// of replies grow and shrink without calling constructors.
 Q_DECLARE_TYPEINFO(Confab::RedisReply, Q_RELOCATABLE_TYPE);
 Q_DECLARE_METATYPE(Confab::RedisReply)

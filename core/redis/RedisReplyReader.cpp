@@ -1,5 +1,7 @@
 #include "RedisReplyReader.h"
 
+#include "RedisFlatReply.h"
+
 #include <hiredis/hiredis.h>
 // sds.h is C with flexible array members, which C++ only accepts as an extension.
 #if defined(__GNUC__)
@@ -12,6 +14,8 @@
 #endif
 
 #include <algorithm>
+#include <cstring>
+#include <limits>
 #include <new>
 
 namespace Confab {
@@ -72,15 +76,8 @@ struct RedisReplyFunctions
     static void *createArray(const redisReadTask *task, int elements)
 #endif
     {
-        if (qint64(elements) > RedisReplyReader::MaxArrayElements) {
-            // A protocol error with its own message, not hiredis' "Out of memory".
-            if (auto *reader = static_cast<RedisReplyReader *>(task->privdata))
-                reader->m_error = QStringLiteral("the server sent an array of %1 elements (at most "
-                                                 "%2 are accepted)")
-                                      .arg(qint64(elements))
-                                      .arg(RedisReplyReader::MaxArrayElements);
+        if (!static_cast<RedisReplyReader *>(task->privdata)->acceptArraySize(qint64(elements)))
             return nullptr;
-        }
         RedisReply *r = slotFor(task);
         if (!r)
             return nullptr;
@@ -141,6 +138,139 @@ static redisReplyObjectFunctions replyFunctions = {
     RedisReplyFunctions::freeObject,
 };
 
+// Builds a RedisFlatReply: every value appends a node (and its bytes); the object handed back to
+// hiredis is the node's index + 1, which is all hiredis needs (a non-null handle to give back
+// as the parent of the next elements). The storage belongs to the reader until the reply is
+// complete, so there is nothing to free per object.
+struct RedisFlatReplyBuilder
+{
+    using Node = RedisFlatReply::Node;
+
+    static void *append(const redisReadTask *task, RedisReply::Type type, qint64 value,
+                        quint32 length)
+    {
+        auto *reader = static_cast<RedisReplyReader *>(task->privdata);
+        if (!task->parent || !reader->m_flat) {
+            reader->m_flat = std::make_shared<RedisFlatReply>();
+            reader->m_flatParents.clear();
+            reader->m_flatBytesUsed = 0;
+        }
+        RedisFlatReply &flat = *reader->m_flat;
+        if (flat.m_nodes.size() >= Node::MaxExtent) {
+            reader->m_error = QStringLiteral("the server sent a reply of more than %1 values")
+                                  .arg(Node::MaxExtent);
+            return nullptr;
+        }
+        const auto index = quint32(flat.m_nodes.size());
+        const quint32 parent =
+            task->parent ? quint32(reinterpret_cast<quintptr>(task->parent->obj) - 1) : index;
+        Node node;
+        node.value = value;
+        node.length = length;
+        node.typeBits = quint32(type);
+        flat.m_nodes.push_back(node);
+        reader->m_flatParents.push_back(parent);
+        return reinterpret_cast<void *>(quintptr(index) + 1);
+    }
+
+    static void *createString(const redisReadTask *task, char *str, size_t len)
+    {
+        auto *reader = static_cast<RedisReplyReader *>(task->privdata);
+        if (len > std::numeric_limits<quint32>::max()) {
+            reader->m_error = QStringLiteral("the server sent a string of %1 bytes").arg(len);
+            return nullptr;
+        }
+        RedisReply::Type type = RedisReply::Type::String;
+        if (task->type == REDIS_REPLY_ERROR)
+            type = RedisReply::Type::Error;
+        else if (task->type == REDIS_REPLY_STATUS)
+            type = RedisReply::Type::Status;
+        const qint64 offset = task->parent && reader->m_flat ? reader->m_flatBytesUsed : 0;
+        void *obj = append(task, type, offset, quint32(len));
+        if (!obj)
+            return nullptr;
+        // The block's size is its capacity (grown by doubling, cut to what is used at the end):
+        // appending is a copy, not QByteArray's general insert.
+        QByteArray &bytes = reader->m_flat->m_bytes;
+        const qsizetype needed = reader->m_flatBytesUsed + qsizetype(len);
+        if (needed > bytes.size())
+            bytes.resize(std::max(needed, std::max<qsizetype>(4096, bytes.size() * 2)));
+        if (len > 0)
+            std::memcpy(bytes.data() + reader->m_flatBytesUsed, str, len);
+        reader->m_flatBytesUsed = needed;
+        return obj;
+    }
+
+#if HIREDIS_MAJOR >= 1
+    static void *createArray(const redisReadTask *task, size_t elements)
+#else
+    static void *createArray(const redisReadTask *task, int elements)
+#endif
+    {
+        if (!static_cast<RedisReplyReader *>(task->privdata)->acceptArraySize(qint64(elements)))
+            return nullptr;
+        return append(task, RedisReply::Type::Array, 0, quint32(elements));
+    }
+
+    static void *createInteger(const redisReadTask *task, long long value)
+    {
+        return append(task, RedisReply::Type::Integer, value, 0);
+    }
+
+#if HIREDIS_MAJOR >= 1
+    static void *createDouble(const redisReadTask *task, double, char *str, size_t len)
+    {
+        return createString(task, str, len);
+    }
+
+    static void *createBool(const redisReadTask *task, int value)
+    {
+        return createInteger(task, value);
+    }
+#endif
+
+    static void *createNil(const redisReadTask *task)
+    {
+        return append(task, RedisReply::Type::Nil, 0, 0);
+    }
+
+    static void freeObject(void *) { }
+
+    // The reply once hiredis has completed it: extents filled in, handed out as a RedisReply
+    // (an ordinary one when it is not an array: there is nothing to flatten).
+    static RedisReply finish(RedisReplyReader &reader)
+    {
+        std::shared_ptr<RedisFlatReply> flat = std::move(reader.m_flat);
+        flat->m_bytes.truncate(reader.m_flatBytesUsed);
+        auto &nodes = flat->m_nodes;
+        // Children come after their parent: adding each subtree to its parent from the end
+        // leaves every extent complete.
+        const std::vector<quint32> &parents = reader.m_flatParents;
+        for (size_t i = nodes.size(); i-- > 1;)
+            nodes[parents[i]].extent += nodes[i].extent;
+        if (nodes.front().type() != RedisReply::Type::Array)
+            return flat->toReply();
+        RedisReply reply;
+        reply.m_type = RedisReply::Type::Array;
+        reply.m_integer = nodes.front().length;
+        reply.m_flat = std::move(flat);
+        return reply;
+    }
+};
+
+static redisReplyObjectFunctions flatFunctions = {
+    RedisFlatReplyBuilder::createString,  RedisFlatReplyBuilder::createArray,
+    RedisFlatReplyBuilder::createInteger,
+#if HIREDIS_MAJOR >= 1
+    RedisFlatReplyBuilder::createDouble,
+#endif
+    RedisFlatReplyBuilder::createNil,
+#if HIREDIS_MAJOR >= 1
+    RedisFlatReplyBuilder::createBool,
+#endif
+    RedisFlatReplyBuilder::freeObject,
+};
+
 RedisReplyReader::RedisReplyReader()
 {
     reset();
@@ -160,6 +290,8 @@ void RedisReplyReader::reset()
     if (!m_reader)
         throw std::bad_alloc();
     m_reader->privdata = this;
+    m_flat.reset();
+    std::vector<quint32>().swap(m_flatParents);
     m_bytesSinceReset = 0;
     m_error.clear();
 }
@@ -172,8 +304,27 @@ void RedisReplyReader::feed(const char *data, qsizetype size)
     m_bytesSinceReset += size;
 }
 
-RedisReplyReader::Result RedisReplyReader::next(RedisReply *reply)
+bool RedisReplyReader::acceptArraySize(qint64 elements)
 {
+    if (elements <= MaxArrayElements)
+        return true;
+    // A protocol error with its own message, not hiredis' "Out of memory".
+    m_error = QStringLiteral("the server sent an array of %1 elements (at most %2 are accepted)")
+                  .arg(elements)
+                  .arg(MaxArrayElements);
+    return false;
+}
+
+bool RedisReplyReader::idle() const
+{
+    return m_reader->ridx == -1 && !m_reader->reply;
+}
+
+RedisReplyReader::Result RedisReplyReader::next(RedisReply *reply, Form form)
+{
+    if (idle())
+        m_reader->fn = form == Form::Flat ? &flatFunctions : &replyFunctions;
+    const bool flat = m_reader->fn == &flatFunctions;
     void *obj = nullptr;
     if (redisReaderGetReply(m_reader, &obj) != REDIS_OK) {
         // A limit of ours has said what it was already.
@@ -184,6 +335,10 @@ RedisReplyReader::Result RedisReplyReader::next(RedisReply *reply)
     if (!obj) {
         releaseBufferIfIdle();
         return Result::NeedMoreData;
+    }
+    if (flat) {
+        *reply = RedisFlatReplyBuilder::finish(*this);
+        return Result::Reply;
     }
     auto *root = static_cast<RedisReply *>(obj);
     *reply = std::move(*root);
@@ -199,8 +354,7 @@ qsizetype RedisReplyReader::bufferCapacity() const
 void RedisReplyReader::releaseBufferIfIdle()
 {
     // Idle = no buffered bytes and no partially built reply.
-    if (m_bytesSinceReset >= ReleaseThreshold && m_reader->pos == m_reader->len
-        && m_reader->ridx == -1 && !m_reader->reply) {
+    if (m_bytesSinceReset >= ReleaseThreshold && m_reader->pos == m_reader->len && idle()) {
         reset();
     }
 }

@@ -2,6 +2,9 @@
 
 #include "RedisReply.h"
 
+#include <memory>
+#include <vector>
+
 struct redisReader;
 
 namespace Confab {
@@ -19,13 +22,16 @@ public:
     RedisReplyReader &operator=(const RedisReplyReader &) = delete;
 
     enum class Result { Reply, NeedMoreData, ProtocolError };
+    // How a reply that is an array is built: a RedisReply per element, or one RedisFlatReply.
+    enum class Form { Tree, Flat };
     // An array header claiming more is a protocol error (errorString() says so). Memory is
     // never taken on a header's word alone: elements are stored as they arrive.
     static constexpr qsizetype MaxArrayElements = 16 * 1024 * 1024;
 
     void feed(const char *data, qsizetype size);
-    // Takes the next complete reply out, if there is one.
-    Result next(RedisReply *reply);
+    // Takes the next complete reply out, if there is one. `form` applies to a reply that
+    // begins in this call; one already begun is finished in the form it was begun in.
+    Result next(RedisReply *reply, Form form = Form::Tree);
     QString errorString() const { return m_error; }
     // Bytes the reader holds allocated for its buffer (to check it shrinks after big replies).
     qsizetype bufferCapacity() const;
@@ -34,9 +40,17 @@ public:
 
 private:
     friend struct RedisReplyFunctions;
+    friend struct RedisFlatReplyBuilder;
+    bool idle() const;
     void releaseBufferIfIdle();
+    // Complains about an array header claiming too many elements; false then.
+    bool acceptArraySize(qint64 elements);
 
     redisReader *m_reader = nullptr;
+    // The flat reply being built, while one is.
+    std::shared_ptr<RedisFlatReply> m_flat;
+    std::vector<quint32> m_flatParents;
+    qsizetype m_flatBytesUsed = 0;
     qsizetype m_bytesSinceReset = 0;
     QString m_error;
 };

@@ -1,9 +1,11 @@
 // RESP replies as a server sends them, cut into arbitrary pieces: the reader must give the
 // same replies however the bytes are split, stop at the first protocol error with a message,
 // and never take memory the bytes did not bring. Error replies are also read as cluster
-// redirects (MOVED, ASK, TRYAGAIN, CLUSTERDOWN).
+// redirects (MOVED, ASK, TRYAGAIN, CLUSTERDOWN). Read in flat form (stream pages), the same
+// bytes give the same replies, element for element through a view.
 #include "FuzzCheck.h"
 #include "redis/RedisReplyReader.h"
+#include "redis/RedisReplyView.h"
 #include "redis/cluster/RedisClusterSlot.h"
 #include "redis/cluster/RedisRedirect.h"
 
@@ -22,7 +24,8 @@ struct Outcome
 // Replies are capped so that a long run of tiny replies does not turn into a slow input.
 constexpr int MaxReplies = 4096;
 
-Outcome readAll(const QByteArray &bytes, const QList<qsizetype> &cuts)
+Outcome readAll(const QByteArray &bytes, const QList<qsizetype> &cuts,
+                RedisReplyReader::Form form = RedisReplyReader::Form::Tree)
 {
     RedisReplyReader reader;
     Outcome outcome;
@@ -33,7 +36,7 @@ Outcome readAll(const QByteArray &bytes, const QList<qsizetype> &cuts)
         offset = end;
         for (;;) {
             RedisReply reply;
-            const auto result = reader.next(&reply);
+            const auto result = reader.next(&reply, form);
             if (result == RedisReplyReader::Result::NeedMoreData)
                 break;
             if (result == RedisReplyReader::Result::ProtocolError) {
@@ -47,6 +50,21 @@ Outcome readAll(const QByteArray &bytes, const QList<qsizetype> &cuts)
         }
     }
     return outcome;
+}
+
+// The same value read through views of both forms.
+bool sameThroughViews(RedisReplyView a, RedisReplyView b)
+{
+    if (a.type() != b.type() || a.size() != b.size() || a.bytes() != b.bytes()
+        || a.toInteger() != b.toInteger())
+        return false;
+    auto other = b.begin();
+    for (const RedisReplyView element : a) {
+        if (other == b.end() || !sameThroughViews(element, *other))
+            return false;
+        ++other;
+    }
+    return other == b.end();
 }
 
 } // namespace
@@ -71,6 +89,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const Outcome pieces = readAll(bytes, cuts);
     FUZZ_CHECK(whole.protocolError == pieces.protocolError, QStringLiteral("error differs"));
     FUZZ_CHECK(whole.replies == pieces.replies, QStringLiteral("replies differ"));
+    const Outcome flat = readAll(bytes, cuts, RedisReplyReader::Form::Flat);
+    FUZZ_CHECK(flat.protocolError == whole.protocolError, QStringLiteral("flat: error differs"));
+    FUZZ_CHECK(flat.replies.size() == whole.replies.size(), QStringLiteral("flat: count differs"));
+    for (qsizetype i = 0; i < flat.replies.size(); ++i) {
+        const RedisReply &reply = flat.replies.at(i);
+        FUZZ_CHECK((reply.flat() != nullptr) == reply.isArray(), reply.toDebugString());
+        FUZZ_CHECK(reply == whole.replies.at(i), reply.toDebugString());
+        FUZZ_CHECK(sameThroughViews(reply, whole.replies.at(i)), reply.toDebugString());
+    }
     // A reply can never hold more elements than the bytes had room for ("+\r\n" is 3 bytes).
     for (const RedisReply &reply : whole.replies) {
         FUZZ_CHECK(reply.size() <= bytes.size() / 3, QString::number(reply.size()));

@@ -60,8 +60,25 @@ void respEntry(FuzzedDataProvider &input)
     RedisReplyReader reader;
     reader.feed(rest.data(), qsizetype(rest.size()));
     RedisReply reply;
-    if (reader.next(&reply) == RedisReplyReader::Result::Reply)
-        checkMessage(MessageCodec::fromStreamEntry(Channel, reply));
+    if (reader.next(&reply) != RedisReplyReader::Result::Reply)
+        return;
+    const std::optional<ChatMessage> message = MessageCodec::fromStreamEntry(Channel, reply);
+    checkMessage(message);
+    // Read in flat form (as pages of the log are), it decodes to the same message, and as a
+    // page of one entry too.
+    RedisReplyReader flatReader;
+    flatReader.feed(rest.data(), qsizetype(rest.size()));
+    RedisReply flat;
+    FUZZ_CHECK(flatReader.next(&flat, RedisReplyReader::Form::Flat)
+                   == RedisReplyReader::Result::Reply,
+               QString());
+    FUZZ_CHECK(MessageCodec::fromStreamEntry(Channel, flat) == message, reply.toDebugString());
+    const RedisReply page = RedisReply::array({reply});
+    QList<ChatMessage> decoded;
+    const qsizetype skipped = MessageCodec::appendStreamPage(Channel, page, false, &decoded);
+    FUZZ_CHECK(skipped == (message ? 0 : 1) && decoded.size() == (message ? 1 : 0),
+               reply.toDebugString());
+    FUZZ_CHECK(!message || decoded.first() == *message, reply.toDebugString());
 }
 
 void notice(FuzzedDataProvider &input)

@@ -2,9 +2,12 @@
 #include "RunCommand.h"
 
 #include "redis/RedisConnection.h"
+#include "redis/RedisReplyView.h"
 
 #include <QSignalSpy>
 #include <QTest>
+
+#include <optional>
 
 using namespace Confab;
 using namespace Confab::Test;
@@ -78,6 +81,48 @@ private Q_SLOTS:
                   RedisReply::array({RedisReply::string("deep"), RedisReply::integer(3)})}),
              RedisReply::string("x"), RedisReply::array({})});
         QCOMPARE(r, expected);
+    }
+
+    void flatArraysOnlyForTheCommandsThatAskForThem()
+    {
+        RedisConnection c(m_server->options());
+        QVERIFY(openAndWait(c));
+        for (int i = 0; i < 300; ++i)
+            c.command(
+                {"XADD", "log", "*", "from", "alice", "text", "hello " + QByteArray::number(i)});
+        RedisConnection::CommandOptions flat;
+        flat.flatArrays = true;
+        const QList<QByteArray> read = {"XRANGE", "log", "-", "+"};
+        // Pipelined: a flat reply between two trees, each read in the form its command asked.
+        std::optional<RedisReply> before, page, after;
+        c.command(read, [&](const RedisReply &r) { before = r; });
+        c.command(
+            read, [&](const RedisReply &r) { page = r; }, flat);
+        c.command(read, [&](const RedisReply &r) { after = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(after.has_value(), 30000);
+        QVERIFY(!before->flat());
+        QVERIFY(page->flat());
+        QVERIFY(!after->flat());
+        QCOMPARE(page->size(), 300);
+        QCOMPARE(*page, *before);
+        QCOMPARE(RedisReplyView(*page).at(299).at(1).at(3).bytes().toByteArray(),
+                 QByteArray("hello 299"));
+
+        // What is not an array comes as ever: errors, nil, integers.
+        QVERIFY(runCommand(c, {"SET", "text", "x"}).isOk());
+        const RedisReply wrongType = runCommand(c, {"XRANGE", "text", "-", "+"}, flat);
+        QCOMPARE(wrongType.errorCode(), QByteArray("WRONGTYPE"));
+        QVERIFY(!wrongType.flat());
+        QCOMPARE(runCommand(c, {"XLEN", "log"}, flat).toInteger(), 300);
+        // A transaction's EXEC holds every command's reply: read as a tree.
+        std::optional<RedisReply> exec;
+        c.transaction(
+            {{"XLEN", "log"}, {"XRANGE", "log", "-", "+", "COUNT", "2"}},
+            [&](const RedisReply &r) { exec = r; }, flat);
+        QTRY_VERIFY_WITH_TIMEOUT(exec.has_value(), 30000);
+        QVERIFY(!exec->flat());
+        QCOMPARE(exec->at(0).toInteger(), 300);
+        QCOMPARE(exec->at(1).size(), 2);
     }
 
     void missingKeyIsNil()

@@ -1,4 +1,6 @@
+#include "redis/RedisFlatReply.h"
 #include "redis/RedisReplyReader.h"
+#include "redis/RedisReplyView.h"
 
 #include <QTest>
 
@@ -6,14 +8,36 @@ using namespace Confab;
 
 namespace {
 
-QList<RedisReply> parseAll(RedisReplyReader &reader)
+QList<RedisReply> parseAll(RedisReplyReader &reader,
+                           RedisReplyReader::Form form = RedisReplyReader::Form::Tree)
 {
     QList<RedisReply> out;
     RedisReply reply;
-    while (reader.next(&reply) == RedisReplyReader::Result::Reply)
+    while (reader.next(&reply, form) == RedisReplyReader::Result::Reply)
         out << reply;
     return out;
 }
+
+// What a stream read answers: [[id, [field, value, ...]], ...].
+QByteArray streamPage(int entries)
+{
+    QByteArray wire = "*" + QByteArray::number(entries) + "\r\n";
+    for (int i = 0; i < entries; ++i) {
+        const QByteArray id = "1700000000000-" + QByteArray::number(i);
+        const QByteArray text = "message " + QByteArray::number(i);
+        wire += "*2\r\n$" + QByteArray::number(id.size()) + "\r\n" + id + "\r\n";
+        wire += "*4\r\n$4\r\nfrom\r\n$5\r\nalice\r\n$4\r\ntext\r\n$"
+            + QByteArray::number(text.size()) + "\r\n" + text + "\r\n";
+    }
+    return wire;
+}
+
+// Every shape a reply can take, arrays nested in arrays with every type inside.
+const char EveryShapeBytes[] = "+OK\r\n-ERR bad thing\r\n:42\r\n$5\r\nhello\r\n$-1\r\n*-1\r\n*0\r\n"
+                               "*3\r\n*2\r\n$1\r\na\r\n*1\r\n:1\r\n$-1\r\n*2\r\n+x\r\n$0\r\n\r\n"
+                               "*4\r\n-ERR inside\r\n*0\r\n*-1\r\n*1\r\n*1\r\n*1\r\n:-9\r\n"
+                               "*2\r\n$3\r\na\0b\r\n$0\r\n\r\n";
+const QByteArray EveryShape(EveryShapeBytes, sizeof(EveryShapeBytes) - 1);
 
 // An array of `count` bulk strings, as LRANGE answers.
 QByteArray bulkArray(int count)
@@ -183,6 +207,122 @@ private Q_SLOTS:
         QCOMPARE(reply.size(), count);
         QCOMPARE(reply.at(0).bytes(), QByteArray("0"));
         QCOMPARE(reply.at(count - 1).bytes(), QByteArray::number(count - 1));
+    }
+
+    void flatFormGivesTheSameReplies()
+    {
+        RedisReplyReader tree;
+        tree.feed(EveryShape.constData(), EveryShape.size());
+        const QList<RedisReply> expected = parseAll(tree);
+        QCOMPARE(expected.size(), 10);
+
+        // Byte by byte, so that every reply is begun in one call and finished in another.
+        RedisReplyReader reader;
+        QList<RedisReply> got;
+        for (char c : EveryShape) {
+            reader.feed(&c, 1);
+            got << parseAll(reader, RedisReplyReader::Form::Flat);
+        }
+        QCOMPARE(got.size(), expected.size());
+        for (qsizetype i = 0; i < got.size(); ++i) {
+            // Only arrays take the flat form; the rest are ordinary replies.
+            QCOMPARE(got[i].flat() != nullptr, expected[i].isArray());
+            QCOMPARE(got[i].type(), expected[i].type());
+            QCOMPARE(got[i].size(), expected[i].size());
+            QCOMPARE(got[i], expected[i]);
+            QCOMPARE(RedisReplyView(got[i]).toReply(), expected[i]);
+            QCOMPARE(got[i].toDebugString(), expected[i].toDebugString());
+        }
+    }
+
+    void viewsReadBothFormsAlike()
+    {
+        const QByteArray wire = streamPage(3) + EveryShape;
+        RedisReplyReader treeReader;
+        RedisReplyReader flatReader;
+        treeReader.feed(wire.constData(), wire.size());
+        flatReader.feed(wire.constData(), wire.size());
+        const QList<RedisReply> trees = parseAll(treeReader);
+        const QList<RedisReply> flats = parseAll(flatReader, RedisReplyReader::Form::Flat);
+        QCOMPARE(flats.size(), trees.size());
+
+        const RedisReplyView page(flats[0]);
+        QVERIFY(flats[0].flat());
+        QCOMPARE(page.size(), 3);
+        int entries = 0;
+        for (const RedisReplyView entry : page) {
+            QCOMPARE(entry.size(), 2);
+            QCOMPARE(entry.at(0).bytes().toByteArray(),
+                     "1700000000000-" + QByteArray::number(entries));
+            const RedisReplyView fields = entry.at(1);
+            QCOMPARE(fields.size(), 4);
+            QStringList seen;
+            for (const RedisReplyView field : fields)
+                seen << QString::fromLatin1(field.bytes());
+            QCOMPARE(
+                seen,
+                (QStringList{QStringLiteral("from"), QStringLiteral("alice"),
+                             QStringLiteral("text"), QStringLiteral("message %1").arg(entries)}));
+            ++entries;
+        }
+        QCOMPARE(entries, 3);
+        QCOMPARE(page.at(2).at(1).at(3).bytes().toByteArray(), QByteArray("message 2"));
+        // Out of range and into a non-array: nil, never a crash.
+        QVERIFY(page.at(3).isNil());
+        QVERIFY(page.at(-1).isNil());
+        QVERIFY(page.at(0).at(0).at(0).isNil());
+        QCOMPARE(page.at(0).at(0).size(), 0);
+        QVERIFY(page.at(0).at(0).begin() == page.at(0).at(0).end());
+
+        // Every element of every reply reads the same through a view of either form.
+        const auto same = [](auto &&self, RedisReplyView a, RedisReplyView b) -> bool {
+            if (a.type() != b.type() || a.size() != b.size() || a.bytes() != b.bytes()
+                || a.toInteger() != b.toInteger())
+                return false;
+            auto ib = b.begin();
+            for (const RedisReplyView element : a) {
+                if (ib == b.end() || !self(self, element, *ib))
+                    return false;
+                ++ib;
+            }
+            return ib == b.end();
+        };
+        for (qsizetype i = 0; i < trees.size(); ++i)
+            QVERIFY2(same(same, trees[i], flats[i]), qPrintable(trees[i].toDebugString()));
+        QCOMPARE(RedisReplyView(flats[9]).at(3).at(0).at(0).at(0).toInteger(), -9);
+        QCOMPARE(RedisReplyView(flats[10]).at(0).bytes().toByteArray(), QByteArray("a\0b", 3));
+    }
+
+    void aReplyEndsInTheFormItBeganIn()
+    {
+        const QByteArray page = streamPage(2);
+        RedisReplyReader reader;
+        reader.feed(page.constData(), page.size() / 2);
+        RedisReply reply;
+        QCOMPARE(reader.next(&reply, RedisReplyReader::Form::Flat),
+                 RedisReplyReader::Result::NeedMoreData);
+        reader.feed(page.constData() + page.size() / 2, page.size() - page.size() / 2);
+        reader.feed(page.constData(), page.size());
+        QCOMPARE(reader.next(&reply, RedisReplyReader::Form::Tree),
+                 RedisReplyReader::Result::Reply);
+        QVERIFY(reply.flat());
+        QCOMPARE(reply.size(), 2);
+        QCOMPARE(reader.next(&reply, RedisReplyReader::Form::Tree),
+                 RedisReplyReader::Result::Reply);
+        QVERIFY(!reply.flat());
+        QCOMPARE(reply.at(1).at(1).at(3).bytes(), QByteArray("message 1"));
+    }
+
+    void flatArrayHeadersAreLimitedToo()
+    {
+        const QByteArray wire = "*1\r\n*2000000000\r\n";
+        RedisReplyReader reader;
+        reader.feed(wire.constData(), wire.size());
+        RedisReply reply;
+        QCOMPARE(reader.next(&reply, RedisReplyReader::Form::Flat),
+                 RedisReplyReader::Result::ProtocolError);
+        QVERIFY2(reader.errorString().contains(QStringLiteral("elements (at most")),
+                 qPrintable(reader.errorString()));
     }
 
     void bufferIsReleasedAfterHugeReply()
