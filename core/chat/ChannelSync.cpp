@@ -211,24 +211,17 @@ void ChannelSync::readSince(StreamId after, bool checkTrimmed)
             }
             ChatMessageList page;
             page.reserve(reply.size() + 1);
-            for (const RedisReplyView entry : entries) {
-                auto message = MessageCodec::fromStreamEntry(m_channel, entry);
-                if (!message) {
-                    qCWarning(lcSync) << "skipping an unreadable entry in" << m_logKey;
-                    continue;
-                }
-                if (message->id <= m_last)
-                    continue;
-                if (check->answered && !check->lastThere && page.isEmpty()) {
-                    ChatMessage expired;
-                    expired.id = predecessor(message->id);
-                    expired.channel = m_channel;
-                    expired.type = ChatMessage::Type::Expired;
-                    expired.text =
-                        QStringLiteral("Older messages expired before they could be shown.");
-                    page << expired;
-                }
-                page << std::move(*message);
+            if (const qsizetype skipped =
+                    MessageCodec::appendStreamPage(m_channel, entries, false, &page))
+                qCWarning(lcSync) << "skipping" << skipped << "unreadable entries in" << m_logKey;
+            page.removeIf([this](const ChatMessage &message) { return message.id <= m_last; });
+            if (check->answered && !check->lastThere && !page.isEmpty()) {
+                ChatMessage expired;
+                expired.id = predecessor(page.first().id);
+                expired.channel = m_channel;
+                expired.type = ChatMessage::Type::Expired;
+                expired.text = QStringLiteral("Older messages expired before they could be shown.");
+                page.prepend(expired);
             }
             if (!page.isEmpty()) {
                 m_last = page.last().id;

@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QLocale>
 #include <QStringDecoder>
+#include <QVarLengthArray>
 
 #include <algorithm>
 
@@ -23,8 +24,43 @@ struct RawFields
     QByteArrayView cid;
 };
 
+// A sender's account as decoded once: a page of the log has a few senders and many entries,
+// and checking the same name for every entry was a good part of decoding it.
+struct Sender
+{
+    QByteArray raw;
+    QString from;
+    QString problem;
+};
+
+class SenderCache
+{
+public:
+    const Sender *find(QByteArrayView raw) const
+    {
+        for (const Sender &sender : m_senders) {
+            if (sender.raw == raw)
+                return &sender;
+        }
+        return nullptr;
+    }
+    void add(Sender sender)
+    {
+        // The most recent few: a busy channel's page has more senders than are worth a search.
+        if (m_senders.size() == Capacity)
+            m_senders[m_next++ % Capacity] = std::move(sender);
+        else
+            m_senders.append(std::move(sender));
+    }
+
+private:
+    static constexpr qsizetype Capacity = 8;
+    QVarLengthArray<Sender, Capacity> m_senders;
+    qsizetype m_next = 0;
+};
+
 // Fills in a message from its raw fields, noting every way they break the protocol.
-void decodeFields(ChatMessage &message, const RawFields &fields)
+void decodeFields(ChatMessage &message, const RawFields &fields, SenderCache *senders = nullptr)
 {
     QStringList problems;
     if (!fields.type) {
@@ -41,19 +77,29 @@ void decodeFields(ChatMessage &message, const RawFields &fields)
     if (!fields.from) {
         problems << QStringLiteral("no sender");
         message.from = QStringLiteral("?");
+    } else if (const Sender *known = senders ? senders->find(*fields.from) : nullptr) {
+        message.from = known->from;
+        if (!known->problem.isEmpty())
+            problems << known->problem;
     } else {
-        message.from = MessageCodec::decodeUtf8(
+        Sender sender{fields.from->toByteArray(), {}, {}};
+        sender.from = MessageCodec::decodeUtf8(
             fields.from->first(std::min<qsizetype>(NameRule::MaxBytes * 2, fields.from->size())),
             &valid);
         if (!valid)
-            problems << QStringLiteral("sender is not valid UTF-8");
-        else if (!NameRule::isValid(message.from))
-            problems << QStringLiteral("sender is not an account name");
+            sender.problem = QStringLiteral("sender is not valid UTF-8");
+        else if (!NameRule::isValid(sender.from))
+            sender.problem = QStringLiteral("sender is not an account name");
         // Shown where a name goes, whatever another writer put there: one line, a name's length.
-        if (!valid || !NameRule::isValid(message.from))
-            message.from = NameRule::displayable(message.from);
-        if (message.from.isEmpty())
-            message.from = QStringLiteral("?");
+        if (!sender.problem.isEmpty())
+            sender.from = NameRule::displayable(sender.from);
+        if (sender.from.isEmpty())
+            sender.from = QStringLiteral("?");
+        message.from = sender.from;
+        if (!sender.problem.isEmpty())
+            problems << sender.problem;
+        if (senders)
+            senders->add(std::move(sender));
     }
     if (fields.name) {
         bool nameValid = true;
@@ -106,8 +152,10 @@ QString MessageCodec::decodeUtf8(QByteArrayView bytes, bool *valid)
     return text;
 }
 
-std::optional<ChatMessage> MessageCodec::fromStreamEntry(const QString &channel,
-                                                         RedisReplyView entry)
+namespace {
+
+std::optional<ChatMessage> decodeEntry(const QString &channel, RedisReplyView entry,
+                                       SenderCache *senders)
 {
     if (!entry.isArray() || entry.size() < 1)
         return std::nullopt;
@@ -149,8 +197,16 @@ std::optional<ChatMessage> MessageCodec::fromStreamEntry(const QString &channel,
             fields.cid = value;
         name.reset();
     }
-    decodeFields(message, fields);
+    decodeFields(message, fields, senders);
     return message;
+}
+
+} // namespace
+
+std::optional<ChatMessage> MessageCodec::fromStreamEntry(const QString &channel,
+                                                         RedisReplyView entry)
+{
+    return decodeEntry(channel, entry, nullptr);
 }
 
 qsizetype MessageCodec::appendStreamPage(const QString &channel, RedisReplyView page, bool reversed,
@@ -159,8 +215,9 @@ qsizetype MessageCodec::appendStreamPage(const QString &channel, RedisReplyView 
     const qsizetype first = out->size();
     qsizetype skipped = 0;
     out->reserve(first + page.size());
+    SenderCache senders;
     for (const RedisReplyView entry : page) {
-        if (auto message = fromStreamEntry(channel, entry))
+        if (auto message = decodeEntry(channel, entry, &senders))
             out->append(std::move(*message));
         else
             ++skipped;

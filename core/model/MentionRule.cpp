@@ -1,5 +1,7 @@
 #include "MentionRule.h"
 
+#include <array>
+
 namespace Confab {
 
 namespace {
@@ -67,15 +69,56 @@ bool isBoundaryAfter(QStringView text, qsizetype pos)
     return true;
 }
 
+// Simple case folding of one UTF-16 unit, as QString's case-insensitive search does it; a
+// surrogate folds to itself.
+char32_t folded(char16_t unit)
+{
+    if (unit < 0x80)
+        return unit >= u'A' && unit <= u'Z' ? char32_t(unit + 0x20) : char32_t(unit);
+    return QChar::toCaseFolded(char32_t(unit));
+}
+
+// Where `name` (ASCII, folded) next occurs in `text` from `from`, ignoring case. Every message
+// is searched for the user's name (twice: for the log's mark and for the notification), and
+// QStringView::indexOf sets up its case-insensitive search anew for each call.
+qsizetype indexOfAsciiName(QStringView text, const std::array<char16_t, 64> &name, qsizetype length,
+                           qsizetype from)
+{
+    const char16_t *units = text.utf16();
+    const char16_t first = name[0];
+    const char16_t firstUpper = first >= u'a' && first <= u'z' ? char16_t(first - 0x20) : first;
+    for (qsizetype i = from; i + length <= text.size(); ++i) {
+        const char16_t unit = units[i];
+        // Most units are ASCII and not the name's first letter: rejected without folding.
+        if (unit != first && unit != firstUpper && (unit < 0x80 || folded(unit) != first))
+            continue;
+        qsizetype k = 1;
+        while (k < length && folded(units[i + k]) == name[size_t(k)])
+            ++k;
+        if (k == length)
+            return i;
+    }
+    return -1;
+}
+
 } // namespace
 
 bool MentionRule::textMentions(QStringView text, QStringView name)
 {
     if (name.isEmpty())
         return false;
+    std::array<char16_t, 64> asciiName{};
+    bool ascii = name.size() <= qsizetype(asciiName.size());
+    for (qsizetype i = 0; ascii && i < name.size(); ++i) {
+        ascii = name[i].unicode() < 0x80;
+        asciiName[size_t(i)] = char16_t(folded(name[i].unicode()));
+    }
+    const auto find = [&](qsizetype from) {
+        return ascii ? indexOfAsciiName(text, asciiName, name.size(), from)
+                     : text.indexOf(name, from, Qt::CaseInsensitive);
+    };
     // A leading '@' needs no case of its own: it is a joiner with nothing (or a space) before it.
-    for (qsizetype pos = text.indexOf(name, 0, Qt::CaseInsensitive); pos >= 0;
-         pos = text.indexOf(name, pos + 1, Qt::CaseInsensitive)) {
+    for (qsizetype pos = find(0); pos >= 0; pos = find(pos + 1)) {
         if (isBoundaryBefore(text, pos) && isBoundaryAfter(text, pos + name.size()))
             return true;
     }

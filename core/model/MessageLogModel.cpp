@@ -12,6 +12,30 @@ namespace Confab {
 
 namespace {
 
+// 32 lowercase hex digits (exactly what toHex() gives back) into 16 bytes.
+bool parseHexCid(const QByteArray &cid, std::array<quint8, 16> *out)
+{
+    if (cid.size() != 32)
+        return false;
+    const auto digit = [](char c) {
+        if (c >= '0' && c <= '9')
+            return c - '0';
+        if (c >= 'a' && c <= 'f')
+            return c - 'a' + 10;
+        return -1;
+    };
+    std::array<quint8, 16> bytes;
+    for (size_t i = 0; i < bytes.size(); ++i) {
+        const int high = digit(cid[qsizetype(2 * i)]);
+        const int low = digit(cid[qsizetype(2 * i + 1)]);
+        if (high < 0 || low < 0)
+            return false;
+        bytes[i] = quint8(high * 16 + low);
+    }
+    *out = bytes;
+    return true;
+}
+
 // Batches and pages are meant to arrive in id order; a caller that got that wrong should cost a
 // sort, not a reordered log or lost messages.
 ChatMessageList inIdOrder(const ChatMessageList &messages)
@@ -495,6 +519,7 @@ void MessageLogModel::clear()
     m_extra.clear();
     m_authors.clear();
     m_authorIndex.clear();
+    m_recentAuthorCount = 0;
     m_reachedStart = false;
     m_historyUnknown = true;
     if (m_fetch == Fetch::InFlight)
@@ -549,14 +574,22 @@ bool MessageLogModel::isMine(const ChatMessage &message) const
 
 quint32 MessageLogModel::authorOf(const ChatMessage &message)
 {
+    for (int i = 0; i < m_recentAuthorCount; ++i) {
+        const quint32 number = m_recentAuthors[size_t(i)];
+        const Author &author = m_authors.at(number);
+        if (author.from == message.from && author.name == message.name)
+            return number;
+    }
     const QString key = message.from + u'\n' + message.name;
-    const auto it = m_authorIndex.constFind(key);
-    if (it != m_authorIndex.cend())
-        return *it;
-    const auto number = quint32(m_authors.size());
-    m_authors.append({message.from, message.name});
-    m_authorIndex.insert(key, number);
-    return number;
+    auto it = m_authorIndex.constFind(key);
+    if (it == m_authorIndex.cend()) {
+        it = m_authorIndex.insert(key, quint32(m_authors.size()));
+        m_authors.append({message.from, message.name});
+    }
+    m_recentAuthors[size_t(m_recentAuthorNext)] = *it;
+    m_recentAuthorNext = (m_recentAuthorNext + 1) % int(m_recentAuthors.size());
+    m_recentAuthorCount = std::min(m_recentAuthorCount + 1, int(m_recentAuthors.size()));
+    return *it;
 }
 
 MessageLogModel::Row MessageLogModel::makeRow(const ChatMessage &message)
@@ -573,13 +606,10 @@ MessageLogModel::Row MessageLogModel::makeRow(const ChatMessage &message)
     Extra extra;
     if (!message.cid.isEmpty()) {
         // Every Confab client's cid: 32 lowercase hex digits, kept as 16 bytes.
-        const QByteArray bytes = QByteArray::fromHex(message.cid);
-        if (message.cid.size() == 32 && bytes.size() == 16 && bytes.toHex() == message.cid) {
-            std::copy(bytes.cbegin(), bytes.cend(), row.cid.begin());
+        if (parseHexCid(message.cid, &row.cid))
             row.flags |= Row::HexCid;
-        } else {
+        else
             extra.cid = message.cid;
-        }
     }
     extra.problem = message.problem;
     if (!extra.cid.isEmpty() || !extra.problem.isEmpty()) {
@@ -641,6 +671,7 @@ void MessageLogModel::compactAuthors()
     }
     m_authors = std::move(authors);
     m_authorIndex = std::move(index);
+    m_recentAuthorCount = 0;
 }
 
 void MessageLogModel::removeOldest(int count)

@@ -219,6 +219,11 @@ private:
     QHash<StreamId, Extra> m_extra;
     QList<Author> m_authors;
     QHash<QString, quint32> m_authorIndex; // "from\nname" -> index in m_authors
+    // The authors found last, compared before building and hashing a key: a page of the log
+    // comes from a few people. Emptied whenever m_authors is renumbered.
+    std::array<quint32, 8> m_recentAuthors{};
+    int m_recentAuthorCount = 0;
+    int m_recentAuthorNext = 0;
     int m_maxRows = DefaultMaxRows;
     bool m_trimmingHeld = false;
     Fetch m_fetch = Fetch::Idle;

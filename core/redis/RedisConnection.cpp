@@ -1,5 +1,6 @@
 #include "RedisConnection.h"
 
+#include "RedisFlatReply.h"
 #include "RedisSocket.h"
 
 #include <hiredis/hiredis.h>
@@ -17,6 +18,12 @@ namespace Confab {
 using namespace std::chrono_literals;
 
 namespace {
+
+// A reply read flat for a command that did not ask for that form (see onReadyRead).
+RedisReply asTree(const RedisReply &reply)
+{
+    return reply.flat() ? reply.flat()->toReply() : reply;
+}
 
 // Channels per SUBSCRIBE when restoring many at once, to keep single commands reasonable.
 constexpr qsizetype SubscribeChunk = 1000;
@@ -496,10 +503,12 @@ void RedisConnection::onReadyRead()
     for (qsizetype offset = 0; offset < data.size(); offset += Slice) {
         m_reader.feed(data.constData() + offset, std::min(Slice, data.size() - offset));
         for (;;) {
-            // Only the reply to a command that asked for it is read flat; a connection that the
-            // server holds subscribed may push a message at any time, which is read as a tree.
-            const bool flat = !m_pending.empty() && m_pending.front().flatArrays
-                && !m_subscriptions.serverSubscribed();
+            // Read flat: the reply to a command that asked for it, and whatever comes while the
+            // server holds the connection subscribed (a flood of pushes, each read without an
+            // allocation per element; dispatch() makes a tree of what turns out to be a reply
+            // to a command that did not ask).
+            const bool flat = m_subscriptions.serverSubscribed()
+                || (!m_pending.empty() && m_pending.front().flatArrays);
             RedisReply reply;
             const RedisReplyReader::Result result = m_reader.next(
                 &reply, flat ? RedisReplyReader::Form::Flat : RedisReplyReader::Form::Tree);
@@ -566,7 +575,7 @@ void RedisConnection::dispatch(RedisReply &&reply)
             else
                 Q_EMIT unsubscribed(confirmation->kind, confirmation->channel);
             if (done)
-                done(reply);
+                done(asTree(reply));
             return;
         }
     }
@@ -591,7 +600,7 @@ void RedisConnection::dispatch(RedisReply &&reply)
                                       QString::fromUtf8(head.names.join(' ')), reply.toString()));
     }
     if (head.callback)
-        head.callback(reply);
+        head.callback(head.flatArrays ? reply : asTree(reply));
 }
 
 void RedisConnection::onSocketClosed(const QString &reason)

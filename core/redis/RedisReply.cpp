@@ -49,6 +49,12 @@ RedisReply RedisReply::clientError(const char *code, const QString &message)
     return error(QByteArray(code) + ' ' + message.toUtf8());
 }
 
+void RedisReply::buildElements() const
+{
+    if (m_elements.size() != qsizetype(m_integer))
+        m_elements = m_flat->toReply().m_elements;
+}
+
 QByteArray RedisReply::errorCode() const
 {
     if (m_type != Type::Error)

@@ -55,11 +55,16 @@ public:
     const QByteArray &bytes() const { return m_bytes; }
     // Lossy UTF-8 decoding of bytes(), for display and error messages.
     QString toString() const { return QString::fromUtf8(m_bytes); }
-    // Elements of an array read as a tree. An array read in flat form (see flat()) has its
-    // elements there instead: elements() is empty, size() says how many there are.
-    const QList<RedisReply> &elements() const { return m_elements; }
+    // Elements of an array. An array read in flat form (see flat()) is meant to be read
+    // through RedisReplyView; asked for its elements all the same, it builds them once.
+    const QList<RedisReply> &elements() const
+    {
+        if (m_flat)
+            buildElements();
+        return m_elements;
+    }
     qsizetype size() const { return m_flat ? qsizetype(m_integer) : m_elements.size(); }
-    const RedisReply &at(qsizetype i) const { return m_elements.at(i); }
+    const RedisReply &at(qsizetype i) const { return elements().at(i); }
     // The array in flat form, when its command asked for it (read it through RedisReplyView).
     const RedisFlatReply *flat() const { return m_flat.get(); }
 
@@ -79,8 +84,10 @@ private:
     friend struct RedisReplyFunctions;
     friend struct RedisFlatReplyBuilder;
 
+    void buildElements() const;
+
     QByteArray m_bytes;
-    QList<RedisReply> m_elements;
+    mutable QList<RedisReply> m_elements;
     std::shared_ptr<const RedisFlatReply> m_flat;
     qint64 m_integer = 0; // also the element count of a flat array
     Type m_type = Type::Nil;

@@ -146,15 +146,33 @@ struct RedisFlatReplyBuilder
 {
     using Node = RedisFlatReply::Node;
 
+    // Pages come one after another, each about as big as the one before: the last one's
+    // blocks are used again once nobody holds it any more, instead of fresh memory that the
+    // kernel has to fault in page by page.
+    static void begin(RedisReplyReader &reader)
+    {
+        constexpr qsizetype KeepAtMost = 4 * 1024 * 1024;
+        std::shared_ptr<RedisFlatReply> &spare = reader.m_flatSpare;
+        if (spare && spare.use_count() == 1
+            && spare->m_bytes.capacity() + qsizetype(spare->m_nodes.capacity() * sizeof(Node))
+                <= KeepAtMost) {
+            reader.m_flat = std::move(spare);
+            reader.m_flat->m_nodes.clear();
+            reader.m_flat->m_bytes.resize(reader.m_flat->m_bytes.capacity());
+        } else {
+            spare.reset();
+            reader.m_flat = std::make_shared<RedisFlatReply>();
+        }
+        reader.m_flatParents.clear();
+        reader.m_flatBytesUsed = 0;
+    }
+
     static void *append(const redisReadTask *task, RedisReply::Type type, qint64 value,
                         quint32 length)
     {
         auto *reader = static_cast<RedisReplyReader *>(task->privdata);
-        if (!task->parent || !reader->m_flat) {
-            reader->m_flat = std::make_shared<RedisFlatReply>();
-            reader->m_flatParents.clear();
-            reader->m_flatBytesUsed = 0;
-        }
+        if (!task->parent || !reader->m_flat)
+            begin(*reader);
         RedisFlatReply &flat = *reader->m_flat;
         if (flat.m_nodes.size() >= Node::MaxExtent) {
             reader->m_error = QStringLiteral("the server sent a reply of more than %1 values")
@@ -253,6 +271,7 @@ struct RedisFlatReplyBuilder
         RedisReply reply;
         reply.m_type = RedisReply::Type::Array;
         reply.m_integer = nodes.front().length;
+        reader.m_flatSpare = flat;
         reply.m_flat = std::move(flat);
         return reply;
     }
@@ -291,6 +310,7 @@ void RedisReplyReader::reset()
         throw std::bad_alloc();
     m_reader->privdata = this;
     m_flat.reset();
+    m_flatSpare.reset();
     std::vector<quint32>().swap(m_flatParents);
     m_bytesSinceReset = 0;
     m_error.clear();
@@ -355,7 +375,10 @@ void RedisReplyReader::releaseBufferIfIdle()
 {
     // Idle = no buffered bytes and no partially built reply.
     if (m_bytesSinceReset >= ReleaseThreshold && m_reader->pos == m_reader->len && idle()) {
+        // The spare flat reply is bounded and about to be wanted again: it stays.
+        std::shared_ptr<RedisFlatReply> spare = std::move(m_flatSpare);
         reset();
+        m_flatSpare = std::move(spare);
     }
 }
 

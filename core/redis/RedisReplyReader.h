@@ -49,6 +49,8 @@ private:
     redisReader *m_reader = nullptr;
     // The flat reply being built, while one is.
     std::shared_ptr<RedisFlatReply> m_flat;
+    // The last flat reply handed out, to be built into again once it is released.
+    std::shared_ptr<RedisFlatReply> m_flatSpare;
     std::vector<quint32> m_flatParents;
     qsizetype m_flatBytesUsed = 0;
     qsizetype m_bytesSinceReset = 0;

@@ -56,32 +56,37 @@ QList<QByteArray> RedisSubscriptions::unwant(Kind kind, const QList<QByteArray> 
     return removed;
 }
 
-std::optional<RedisSubscriptions::Push> RedisSubscriptions::message(const RedisReply &reply) const
+std::optional<RedisSubscriptions::Push> RedisSubscriptions::message(RedisReplyView reply) const
 {
-    if (!serverSubscribed() || !reply.isArray() || reply.size() < 3 || !reply.at(0).isString())
+    if (!serverSubscribed() || !reply.isArray() || reply.size() < 3)
         return std::nullopt;
-    const QByteArray &verb = reply.at(0).bytes();
+    auto element = reply.begin();
+    const RedisReplyView verbReply = *element;
+    if (!verbReply.isString())
+        return std::nullopt;
+    const QByteArrayView verb = verbReply.bytes();
+    const auto channelName = [this](QByteArrayView name) {
+        if (m_lastChannel != name)
+            m_lastChannel = name.toByteArray();
+        return m_lastChannel;
+    };
     Push push;
-    if (verb == "message" && reply.size() == 3) {
-        push.kind = Kind::Channel;
-        push.channel = reply.at(1).bytes();
-        push.payload = reply.at(2).bytes();
-    } else if (verb == "smessage" && reply.size() == 3) {
-        push.kind = Kind::ShardChannel;
-        push.channel = reply.at(1).bytes();
-        push.payload = reply.at(2).bytes();
+    if ((verb == "message" || verb == "smessage") && reply.size() == 3) {
+        push.kind = verb == "message" ? Kind::Channel : Kind::ShardChannel;
+        push.channel = channelName((*++element).bytes());
+        push.payload = (*++element).bytes().toByteArray();
     } else if (verb == "pmessage" && reply.size() == 4) {
         push.kind = Kind::Pattern;
-        push.pattern = reply.at(1).bytes();
-        push.channel = reply.at(2).bytes();
-        push.payload = reply.at(3).bytes();
+        push.pattern = (*++element).bytes().toByteArray();
+        push.channel = channelName((*++element).bytes());
+        push.payload = (*++element).bytes().toByteArray();
     } else {
         return std::nullopt;
     }
     return push;
 }
 
-std::optional<RedisSubscriptions::Push> RedisSubscriptions::confirmation(const RedisReply &reply)
+std::optional<RedisSubscriptions::Push> RedisSubscriptions::confirmation(RedisReplyView reply)
 {
     if (!reply.isArray() || reply.size() != 3 || !reply.at(0).isString()
         || !reply.at(2).isInteger())
@@ -94,9 +99,10 @@ std::optional<RedisSubscriptions::Push> RedisSubscriptions::confirmation(const R
         {{"unsubscribe", Kind::Channel},
          {"punsubscribe", Kind::Pattern},
          {"sunsubscribe", Kind::ShardChannel}}};
-    const QByteArray &verb = reply.at(0).bytes();
+    const QByteArrayView verb = reply.at(0).bytes();
     Push push;
-    push.channel = reply.at(1).bytes(); // nil (nothing was subscribed) gives an empty name
+    // nil (nothing was subscribed) gives an empty name
+    push.channel = reply.at(1).bytes().toByteArray();
     push.count = reply.at(2).toInteger();
     for (const auto &[name, kind] : subscribeVerbs) {
         if (verb == name) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "RedisReply.h"
+#include "RedisReplyView.h"
 
 #include <QByteArray>
 #include <QList>
@@ -44,9 +45,9 @@ public:
     bool serverSubscribed() const { return m_serverCount > 0 || m_serverShardCount > 0; }
 
     // A message push, if the reply is one (only possible while the server is subscribed).
-    std::optional<Push> message(const RedisReply &reply) const;
+    std::optional<Push> message(RedisReplyView reply) const;
     // A (un)subscribe confirmation, if the reply has that shape.
-    static std::optional<Push> confirmation(const RedisReply &reply);
+    static std::optional<Push> confirmation(RedisReplyView reply);
     void apply(const Push &confirmation);
     // The connection is gone: the server side forgets everything, our wishes stay.
     void resetServerState();
@@ -56,6 +57,9 @@ private:
 
     std::array<QSet<QByteArray>, 3> m_wanted;
     std::array<QSet<QByteArray>, 3> m_active;
+    // The channel named by the last message: a flood names the same one again and again, and
+    // one copy of the name serves them all.
+    mutable QByteArray m_lastChannel;
     qint64 m_serverCount = 0;
     qint64 m_serverShardCount = 0;
 };

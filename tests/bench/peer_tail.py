@@ -19,12 +19,14 @@ def main():
     port, channel = int(sys.argv[1]), sys.argv[2]
     r = redis.Redis(host="127.0.0.1", port=port)
     log = "channel:{%s}:log" % channel
+    # Where the log ends before subscribing: the bench posts once it sees the subscription, and
+    # a post read here as "already there" would never be printed.
+    newest = r.xrevrange(log, count=1)
+    last = newest[0][0].decode() if newest else "0-0"
     p = r.pubsub(ignore_subscribe_messages=True)
     p.subscribe("channel:{%s}" % channel)
     while p.get_message(timeout=1.0) is None and not p.subscribed:
         pass
-    newest = r.xrevrange(log, count=1)
-    last = newest[0][0].decode() if newest else "0-0"
     print("ready", file=sys.stderr, flush=True)
     out = sys.stdout
     while True:

@@ -1,3 +1,4 @@
+#include "model/MentionRule.h"
 #include "model/MessageLogModel.h"
 
 #include <QAbstractItemModelTester>
@@ -736,6 +737,39 @@ private Q_SLOTS:
         QTest::newRow("email address") << QStringLiteral("mail me@al.org") << false;
         QTest::newRow("accented letter after") << QStringLiteral("alé") << false;
         QTest::newRow("not there") << QStringLiteral("hello") << false;
+        // Case is folded the Unicode way, not only ASCII's: "AL" written with other letters
+        // that fold to a and l, and letters that only look close.
+        QTest::newRow("full-width letters") << QStringLiteral("\uFF21\uFF2C ping") << false;
+        QTest::newRow("capital A with ring") << QStringLiteral("\u00C5L ping") << false;
+        QTest::newRow("name at the very end") << QStringLiteral("ping AL") << true;
+        QTest::newRow("name cut by the end") << QStringLiteral("ping A") << false;
+    }
+
+    void mentionFoldsCaseLikeUnicode_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("mention");
+        // U+212A KELVIN SIGN folds to k, U+017F LONG S to s: the same as QString's own search.
+        QTest::newRow("kelvin sign")
+            << QStringLiteral("kim") << QStringLiteral("hi \u212Aim") << true;
+        QTest::newRow("long s") << QStringLiteral("sam") << QStringLiteral("hi \u017Fam!") << true;
+        QTest::newRow("non-ASCII name")
+            << QStringLiteral("\u00E9lodie") << QStringLiteral("hi \u00C9LODIE") << true;
+        QTest::newRow("non-ASCII name, other word")
+            << QStringLiteral("\u00E9lo") << QStringLiteral("\u00C9LODIE") << false;
+        QTest::newRow("astral text")
+            << QStringLiteral("al") << QStringLiteral("\U0001F389 al \U0001D400") << true;
+    }
+
+    void mentionFoldsCaseLikeUnicode()
+    {
+        QFETCH(QString, name);
+        QFETCH(QString, text);
+        QFETCH(bool, mention);
+        QCOMPARE(MentionRule::textMentions(text, name), mention);
+        // Whatever the fast path does, it finds what QString's case-insensitive search finds.
+        QCOMPARE(text.indexOf(name, 0, Qt::CaseInsensitive) >= 0 || !mention, true);
     }
 
     void mentionRole()
