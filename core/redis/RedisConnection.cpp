@@ -494,14 +494,22 @@ void RedisConnection::onReadyRead()
     if (!m_socket)
         return;
     const quint64 generation = m_generation;
-    const QByteArray data = m_socket->readAll();
     m_lastActivity = now();
-    // Fed in slices, each drained before the next: hiredis moves its unread bytes to the front
-    // of its buffer every kilobyte it consumes, so handing it megabytes at once (a subscriber
-    // that fell behind) would cost time quadratic in the backlog.
-    constexpr qsizetype Slice = 16 * 1024;
-    for (qsizetype offset = 0; offset < data.size(); offset += Slice) {
-        m_reader.feed(data.constData() + offset, std::min(Slice, data.size() - offset));
+    // Read and fed in slices, each drained before the next: hiredis moves its unread bytes to
+    // the front of its buffer every kilobyte it consumes, so handing it megabytes at once (a
+    // subscriber that fell behind) would cost time quadratic in the backlog; and one slice on
+    // the stack spares a fresh block as big as all that arrived (faulted in page by page) for
+    // every read. Reading goes on while the socket has more (as readAll() would), up to a
+    // budget: a flood must not keep this loop from returning to the event loop.
+    constexpr qint64 Slice = 16 * 1024;
+    constexpr qint64 Budget = 8 * 1024 * 1024;
+    char slice[Slice];
+    for (qint64 left = Budget; left > 0;) {
+        const qint64 got = m_socket->read(slice, Slice);
+        if (got <= 0)
+            break;
+        left -= got;
+        m_reader.feed(slice, got);
         for (;;) {
             // Read flat: the reply to a command that asked for it, and whatever comes while the
             // server holds the connection subscribed (a flood of pushes, each read without an
@@ -523,6 +531,11 @@ void RedisConnection::onReadyRead()
             // A slot or callback may have closed or dropped the connection.
             if (generation != m_generation)
                 return;
+        }
+        if (left <= 0 && m_socket->bytesAvailable() > 0) {
+            // Out of budget with bytes already taken off the network: no new readyRead will
+            // say so, so come back for them after the events that waited.
+            QMetaObject::invokeMethod(this, &RedisConnection::onReadyRead, Qt::QueuedConnection);
         }
     }
     Q_EMIT readFinished();

@@ -187,6 +187,16 @@ QByteArray RedisSocket::readAll()
     return m_device ? m_device->readAll() : QByteArray();
 }
 
+qint64 RedisSocket::bytesAvailable() const
+{
+    return m_device ? m_device->bytesAvailable() : 0;
+}
+
+qint64 RedisSocket::read(char *data, qint64 size)
+{
+    return m_device ? m_device->read(data, size) : -1;
+}
+
 bool RedisSocket::isOpen() const
 {
     return m_device && !m_closed && m_device->isOpen();

@@ -30,6 +30,9 @@ public:
     // Writes what is buffered now, without waiting for the event loop (never blocks).
     void flush();
     QByteArray readAll();
+    // What has arrived and is not read yet, and reading up to `size` bytes of it.
+    qint64 bytesAvailable() const;
+    qint64 read(char *data, qint64 size);
     bool isOpen() const;
 
 Q_SIGNALS:
