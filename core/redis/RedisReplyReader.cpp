@@ -96,19 +96,6 @@ struct RedisReplyFunctions
         return r;
     }
 
-#if HIREDIS_MAJOR >= 1
-    // RESP3 only; Confab speaks RESP2, but keep these total for a server that answers in RESP3.
-    static void *createDouble(const redisReadTask *task, double, char *str, size_t len)
-    {
-        return createString(task, str, len);
-    }
-
-    static void *createBool(const redisReadTask *task, int value)
-    {
-        return createInteger(task, value);
-    }
-#endif
-
     static void *createNil(const redisReadTask *task)
     {
         RedisReply *r = slotFor(task);
@@ -125,18 +112,29 @@ struct RedisReplyFunctions
     }
 };
 
-static redisReplyObjectFunctions replyFunctions = {
-    RedisReplyFunctions::createString,  RedisReplyFunctions::createArray,
-    RedisReplyFunctions::createInteger,
+// hiredis' table for a builder. RESP3's doubles and booleans only come from a server that
+// answers in RESP3 (Confab speaks RESP2): kept total, as a string and an integer.
+template<typename Builder> redisReplyObjectFunctions functionsOf()
+{
+    return
+    {
+        Builder::createString, Builder::createArray, Builder::createInteger,
 #if HIREDIS_MAJOR >= 1
-    RedisReplyFunctions::createDouble,
+            [](const redisReadTask *task, double, char *str, size_t len) {
+                return Builder::createString(task, str, len);
+            },
 #endif
-    RedisReplyFunctions::createNil,
+            Builder::createNil,
 #if HIREDIS_MAJOR >= 1
-    RedisReplyFunctions::createBool,
+            [](const redisReadTask *task, int value) {
+                return Builder::createInteger(task, value);
+            },
 #endif
-    RedisReplyFunctions::freeObject,
-};
+            Builder::freeObject,
+    };
+}
+
+static redisReplyObjectFunctions replyFunctions = functionsOf<RedisReplyFunctions>();
 
 // Builds a RedisFlatReply: every value appends a node (and its bytes); the object handed back to
 // hiredis is the node's index + 1, which is all hiredis needs (a non-null handle to give back
@@ -235,18 +233,6 @@ struct RedisFlatReplyBuilder
         return append(task, RedisReply::Type::Integer, value, 0);
     }
 
-#if HIREDIS_MAJOR >= 1
-    static void *createDouble(const redisReadTask *task, double, char *str, size_t len)
-    {
-        return createString(task, str, len);
-    }
-
-    static void *createBool(const redisReadTask *task, int value)
-    {
-        return createInteger(task, value);
-    }
-#endif
-
     static void *createNil(const redisReadTask *task)
     {
         return append(task, RedisReply::Type::Nil, 0, 0);
@@ -277,18 +263,7 @@ struct RedisFlatReplyBuilder
     }
 };
 
-static redisReplyObjectFunctions flatFunctions = {
-    RedisFlatReplyBuilder::createString,  RedisFlatReplyBuilder::createArray,
-    RedisFlatReplyBuilder::createInteger,
-#if HIREDIS_MAJOR >= 1
-    RedisFlatReplyBuilder::createDouble,
-#endif
-    RedisFlatReplyBuilder::createNil,
-#if HIREDIS_MAJOR >= 1
-    RedisFlatReplyBuilder::createBool,
-#endif
-    RedisFlatReplyBuilder::freeObject,
-};
+static redisReplyObjectFunctions flatFunctions = functionsOf<RedisFlatReplyBuilder>();
 
 RedisReplyReader::RedisReplyReader()
 {
