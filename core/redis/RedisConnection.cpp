@@ -2,9 +2,11 @@
 
 #include "RedisFlatReply.h"
 #include "RedisSocket.h"
+#include "cluster/RedisClusterSlot.h"
 
 #include <hiredis/hiredis.h>
 
+#include <QMap>
 #include <QRandomGenerator>
 #include <QThread>
 #include <QVarLengthArray>
@@ -464,6 +466,18 @@ void RedisConnection::changeSubscriptions(Kind kind, const QList<QByteArray> &na
 
 void RedisConnection::sendSubscription(Kind kind, bool subscribe, const QList<QByteArray> &names)
 {
+    if (kind == Kind::ShardChannel && names.size() > 1) {
+        // One SSUBSCRIBE may only name channels of one slot (else CROSSSLOT refuses them
+        // all); a link restoring what it had after a reconnect often holds several.
+        QMap<quint16, QList<QByteArray>> bySlot;
+        for (const QByteArray &name : names)
+            bySlot[RedisClusterSlot::of(name)] << name;
+        if (bySlot.size() > 1) {
+            for (const QList<QByteArray> &group : std::as_const(bySlot))
+                sendSubscription(kind, subscribe, group);
+            return;
+        }
+    }
     QList<QByteArray> args;
     args.reserve(names.size() + 1);
     args << (subscribe ? RedisSubscriptions::subscribeVerb(kind)

@@ -2,6 +2,7 @@
 #include "RunCommand.h"
 
 #include "redis/RedisClient.h"
+#include "redis/RedisConnection.h"
 #include "redis/RedisReply.h"
 #include "redis/RedisScript.h"
 #include "redis/cluster/RedisClusterRouter.h"
@@ -375,6 +376,30 @@ private Q_SLOTS:
                  leftBefore);
         QCOMPARE(m_cluster.command(to, {"SPUBLISH", channel, "two"}).toInteger(), 1);
         QTRY_COMPARE_WITH_TIMEOUT(heard, (QList<QByteArray>{"one", "two"}), 15000);
+    }
+
+    // One SSUBSCRIBE may only name channels of one slot: a connection asked for several
+    // (as it is when it restores its channels after a reconnect) sends one per slot.
+    void shardChannelsOfSeveralSlotsAreSubscribedSlotBySlot()
+    {
+        const quint16 home = m_cluster.ownerOf(RedisClusterSlot::of(QByteArray("channel:{n0}")));
+        QList<QByteArray> channels;
+        for (int i = 0; channels.size() < 3 && i < 1000; ++i) {
+            const QByteArray channel = "channel:{n" + QByteArray::number(i) + "}";
+            if (m_cluster.ownerOf(RedisClusterSlot::of(channel)) == home)
+                channels << channel;
+        }
+        QCOMPARE(channels.size(), 3);
+        QVERIFY(RedisClusterSlot::of(channels[0]) != RedisClusterSlot::of(channels[1]));
+        RedisConnection connection(m_cluster.node(m_cluster.indexOf(home)).options());
+        QSignalSpy errors(&connection, &RedisConnection::errorOccurred);
+        QSignalSpy subscribed(&connection, &RedisConnection::subscribed);
+        QVERIFY(openAndWait(connection));
+        connection.ssubscribe(channels);
+        QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 3, 15000);
+        QVERIFY2(errors.isEmpty(), qPrintable(errors.value(0).value(0).toString()));
+        for (const QByteArray &channel : std::as_const(channels))
+            QVERIFY(connection.isSubscribed(RedisConnection::Kind::ShardChannel, channel));
     }
 
     // kill -9 of a master: its commands wait through the failover and then go to the
