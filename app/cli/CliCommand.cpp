@@ -228,8 +228,10 @@ void CliCommand::listChannels()
 
 void CliCommand::join()
 {
-    connect(m_worker.get(), &RedisWorker::channelJoined, this, [this](const ChannelInfo &info) {
-        if (info.name == m_options.channel)
+    // Done once the lists have the channel, not only the log: on a cluster they are written
+    // on other nodes, and exiting at "joined" could drop those writes on their way.
+    connect(m_worker.get(), &RedisWorker::joinRecorded, this, [this](const QString &name) {
+        if (name == m_options.channel)
             succeed();
     });
     waitForAnswer();

@@ -789,10 +789,16 @@ void RedisWorker::join(const QString &name, StreamId after)
                      return;
                  }
                  m_left.remove(name);
-                 m_commands->command({"SADD", m_keys.userChannels(m_user), name.toUtf8()});
+                 const bool direct = ChatKeys::isDirectChannel(name);
+                 auto writesLeft = std::make_shared<int>(direct ? 1 : 2);
+                 const auto written = [this, name, writesLeft](const RedisReply &) {
+                     if (--*writesLeft == 0)
+                         Q_EMIT joinRecorded(name);
+                 };
+                 m_commands->command({"SADD", m_keys.userChannels(m_user), name.toUtf8()}, written);
                  // Direct conversations stay out of the public index.
-                 if (!ChatKeys::isDirectChannel(name))
-                     m_commands->command({"SADD", m_keys.index(), name.toUtf8()});
+                 if (!direct)
+                     m_commands->command({"SADD", m_keys.index(), name.toUtf8()}, written);
                  if (m_joined.contains(name))
                      return;
                  m_joined.insert(name);

@@ -119,6 +119,9 @@ Q_SIGNALS:
     void identityChanged(const QString &account, const QString &displayName);
     void userRejected(const QString &name, const QString &error);
     void channelJoined(const Confab::ChannelInfo &info);
+    // The server has answered the writes of a join to the user's and the public lists (on a
+    // cluster, other nodes than the log's): after this, exiting loses nothing of the join.
+    void joinRecorded(const QString &name);
     void channelLeft(const QString &name);
     // The server has answered everything a leave wrote; `error` is empty when all of it took.
     void leaveAnswered(const QString &name, const QString &error);
